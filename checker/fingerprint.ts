@@ -1,0 +1,181 @@
+/**
+ * 64-bit fingerprints of packed states, and the visited set that stores them.
+ *
+ * A state whose packed encoding fits in 64 bits is fingerprinted by a
+ * four-round Feistel network over its two words. A Feistel network is a
+ * bijection whatever its round function, so distinct states get distinct
+ * fingerprints and the visited set is exact. Longer encodings are hashed by
+ * two independent 32-bit murmur3-style passes; there the set can in principle
+ * confuse two states, with the probability {@link collisionProbability} gives,
+ * as TLC reports for its fingerprints.
+ *
+ * The set is open addressing with linear probing over one `Uint32Array`
+ * (two words per slot, `0,0` marking an empty slot): no JS `Map`, no strings,
+ * no BigInt, and no allocation except when it grows.
+ */
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
+}
+
+const K0 = 0x9e3779b9 | 0;
+const K1 = 0x7f4a7c15 | 0;
+const K2 = 0x3c6ef372 | 0;
+const K3 = 0xdaa66d2b | 0;
+
+const MAX_LOAD = 0.75;
+
+/** A set of 64-bit fingerprints of packed states. */
+export class FingerprintSet {
+  private table: Uint32Array;
+  private mask: number;
+  private count = 0;
+  private limit: number;
+  private zeroPresent = false;
+  /** Packed words per state. */
+  readonly words: number;
+  /** True when fingerprints are a bijection of the encoding (no collisions possible). */
+  readonly exact: boolean;
+  /** The fingerprint computed by the last `add`, high and low word. */
+  hi = 0;
+  lo = 0;
+
+  constructor(words: number, initialCapacity = 1 << 16) {
+    this.words = words;
+    this.exact = words <= 2;
+    let cap = 1 << 4;
+    while (cap < initialCapacity) cap <<= 1;
+    this.table = new Uint32Array(cap * 2);
+    this.mask = cap - 1;
+    this.limit = Math.floor(cap * MAX_LOAD);
+  }
+
+  /** Number of fingerprints stored. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bytes the table occupies now. */
+  get bytes(): number {
+    return this.table.byteLength;
+  }
+
+  /** Computes the fingerprint of `words[at .. at + this.words)` into `hi`/`lo`. */
+  fingerprint(words: Uint32Array, at: number): void {
+    if (this.exact) {
+      let l = words[at] | 0;
+      let r = this.words === 2 ? words[at + 1] | 0 : 0;
+      let t = l ^ fmix((r + K0) | 0);
+      l = r;
+      r = t;
+      t = l ^ fmix((r + K1) | 0);
+      l = r;
+      r = t;
+      t = l ^ fmix((r + K2) | 0);
+      l = r;
+      r = t;
+      t = l ^ fmix((r + K3) | 0);
+      this.hi = r >>> 0;
+      this.lo = t >>> 0;
+      return;
+    }
+    let h1 = 0x1b873593 ^ this.words;
+    let h2 = 0x5bd1e995 ^ this.words;
+    for (let i = 0; i < this.words; i++) {
+      let k = Math.imul(words[at + i], 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      k = Math.imul(k, 0x1b873593);
+      h1 ^= k;
+      h1 = (h1 << 13) | (h1 >>> 19);
+      h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
+      let j = Math.imul(words[at + i] ^ 0x27d4eb2f, 0x165667b1);
+      j = (j << 17) | (j >>> 15);
+      h2 = Math.imul(h2 ^ j, 0x9e3779b1);
+      h2 = (h2 << 11) | (h2 >>> 21);
+    }
+    this.hi = fmix(h1 ^ fmix(h2)) >>> 0;
+    this.lo = fmix(h2 + Math.imul(h1, 0x85ebca6b)) >>> 0;
+  }
+
+  /**
+   * Fingerprints `words[at ..]` and adds it. Returns true when it was not
+   * there before. The fingerprint is left in `hi`/`lo`.
+   */
+  add(words: Uint32Array, at: number): boolean {
+    this.fingerprint(words, at);
+    return this.addFingerprint(this.hi, this.lo);
+  }
+
+  /** Adds a fingerprint; true when it was new. */
+  addFingerprint(hi: number, lo: number): boolean {
+    if (hi === 0 && lo === 0) {
+      if (this.zeroPresent) return false;
+      this.zeroPresent = true;
+      this.count++;
+      return true;
+    }
+    const table = this.table;
+    const mask = this.mask;
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    for (;;) {
+      const h = table[2 * i];
+      const l = table[2 * i + 1];
+      if (h === 0 && l === 0) break;
+      if (h === hi && l === lo) return false;
+      i = (i + 1) & mask;
+    }
+    table[2 * i] = hi;
+    table[2 * i + 1] = lo;
+    if (++this.count > this.limit) this.grow();
+    return true;
+  }
+
+  /** Whether a fingerprint is present. */
+  hasFingerprint(hi: number, lo: number): boolean {
+    if (hi === 0 && lo === 0) return this.zeroPresent;
+    const table = this.table;
+    const mask = this.mask;
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    for (;;) {
+      const h = table[2 * i];
+      const l = table[2 * i + 1];
+      if (h === 0 && l === 0) return false;
+      if (h === hi && l === lo) return true;
+      i = (i + 1) & mask;
+    }
+  }
+
+  private grow(): void {
+    const old = this.table;
+    const cap = (this.mask + 1) * 2;
+    this.table = new Uint32Array(cap * 2);
+    this.mask = cap - 1;
+    this.limit = Math.floor(cap * MAX_LOAD);
+    const table = this.table;
+    const mask = this.mask;
+    for (let j = 0; j < old.length; j += 2) {
+      const hi = old[j];
+      const lo = old[j + 1];
+      if (hi === 0 && lo === 0) continue;
+      let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+      while (table[2 * i] !== 0 || table[2 * i + 1] !== 0) i = (i + 1) & mask;
+      table[2 * i] = hi;
+      table[2 * i + 1] = lo;
+    }
+  }
+}
+
+/**
+ * The probability that hashing `states` distinct states into 64-bit
+ * fingerprints confused at least two of them (birthday bound), or 0 when the
+ * fingerprints are a bijection.
+ */
+export function collisionProbability(states: number, exact: boolean): number {
+  if (exact) return 0;
+  return Math.min(1, (states * (states - 1)) / 2 / 2 ** 64);
+}

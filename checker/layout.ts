@@ -1,0 +1,397 @@
+/**
+ * State layouts: a model declares each state field with its range, and the
+ * engine derives from that declaration
+ *  - a flat `Int32Array` vector holding one slot per scalar (the "unpacked" state),
+ *  - a view object over such a vector that model code reads and writes as
+ *    `s.latest` or `s.alias[k]`,
+ *  - a bit-packed encoding into a few 32-bit words (the canonical encoding that
+ *    is fingerprinted and stored in the frontier),
+ *  - a JSON form for people and trace files, and a validating parser back.
+ *
+ * The same model code runs on the typed-array view in the search loop and on a
+ * plain object (or an immer draft of one) when traces are rebuilt, because both
+ * answer `s.field` and `s.field[i]` with numbers.
+ */
+
+/** Thrown for a layout or value that does not fit the declared ranges. */
+export class LayoutError extends Error {
+  override name = 'LayoutError';
+}
+
+/** An integer in `min..max`. Rendered as a number. */
+export interface IntField {
+  readonly kind: 'int';
+  readonly min: number;
+  readonly max: number;
+}
+/** One of a list of names, stored as its index. Rendered as the name. */
+export interface EnumField {
+  readonly kind: 'enum';
+  readonly names: readonly string[];
+  readonly min: 0;
+  readonly max: number;
+}
+/** An integer in `min..max` or none, stored as `min - 1`. Rendered as a number or null. */
+export interface MaybeField {
+  readonly kind: 'maybe';
+  readonly min: number;
+  readonly max: number;
+}
+/** A set of integers in `lo..hi`, stored as a bitmask (bit `g - lo` for member `g`). Rendered as a sorted array. */
+export interface SetField {
+  readonly kind: 'set';
+  readonly lo: number;
+  readonly hi: number;
+  readonly min: 0;
+  readonly max: number;
+}
+export type ScalarField = IntField | EnumField | MaybeField | SetField;
+/** A fixed-length array of one scalar kind. */
+export interface ArrayField {
+  readonly kind: 'array';
+  readonly length: number;
+  readonly of: ScalarField;
+}
+export type Field = ScalarField | ArrayField;
+export type FieldSpec = Readonly<Record<string, Field>>;
+
+/** Widest field that packs into one 32-bit word as an unsigned offset. */
+export const MAX_FIELD_BITS = 31;
+
+function checkInt(what: string, v: number): void {
+  if (!Number.isSafeInteger(v)) throw new LayoutError(`${what} must be an integer, got ${v}`);
+}
+
+/** An integer field in `min..max`. */
+export function int(min: number, max: number): IntField {
+  checkInt('int(min)', min);
+  checkInt('int(max)', max);
+  if (max < min) throw new LayoutError(`int(${min}, ${max}): max is below min`);
+  return { kind: 'int', min, max };
+}
+/** An enumeration of names; the model uses the index as the value. */
+export function enumOf(names: readonly string[]): EnumField {
+  if (names.length === 0) throw new LayoutError('enumOf([]): at least one name is needed');
+  return { kind: 'enum', names: [...names], min: 0, max: names.length - 1 };
+}
+/** An integer in `min..max`, or none (`NONE`, that is `min - 1`). */
+export function maybe(min: number, max: number): MaybeField {
+  checkInt('maybe(min)', min);
+  checkInt('maybe(max)', max);
+  if (max < min) throw new LayoutError(`maybe(${min}, ${max}): max is below min`);
+  return { kind: 'maybe', min, max };
+}
+/** A set of integers drawn from `lo..hi`, held as a bitmask of `hi - lo + 1` bits. */
+export function setOf(lo: number, hi: number): SetField {
+  checkInt('setOf(lo)', lo);
+  checkInt('setOf(hi)', hi);
+  const n = hi - lo + 1;
+  if (n < 0) throw new LayoutError(`setOf(${lo}, ${hi}): hi is below lo`);
+  if (n > MAX_FIELD_BITS) throw new LayoutError(`setOf(${lo}, ${hi}): at most ${MAX_FIELD_BITS} members fit a set field, got ${n}`);
+  return { kind: 'set', lo, hi, min: 0, max: n === 0 ? 0 : n === 31 ? 0x7fffffff : (1 << n) - 1 };
+}
+/** A fixed-length array of `length` scalars. */
+export function array(length: number, of: ScalarField): ArrayField {
+  checkInt('array(length)', length);
+  if (length < 0) throw new LayoutError(`array(${length}): length must be at least 0`);
+  return { kind: 'array', length, of };
+}
+
+/** Integers a model reads and writes: an `Int32Array` view in the search, a `number[]` in traces. */
+export interface Ints {
+  [index: number]: number;
+  readonly length: number;
+}
+/** The state type a field spec describes, as model code sees it. */
+export type StateOf<F extends FieldSpec> = {
+  -readonly [K in keyof F]: F[K] extends ArrayField ? Ints : number;
+};
+/** JSON values a rendered state is made of. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A state rendered for people and trace files: fields by name, sets as sorted arrays, enums as names. */
+export type JsonState = Record<string, Json>;
+
+interface Slot {
+  field: string;
+  index: number; // -1 for a scalar field
+  spec: ScalarField;
+  lo: number; // value stored as (v - lo), lo = min or min-1 for maybe
+  span: number; // largest stored offset
+  bits: number;
+  word: number;
+  shift: number;
+}
+
+function bitsFor(span: number): number {
+  let b = 0;
+  while (b < 32 && span >= 2 ** b) b++;
+  return b;
+}
+
+/**
+ * A compiled layout. Create one per model instance with {@link defineLayout}.
+ */
+export class Layout<F extends FieldSpec> {
+  /** Number of scalar slots in the unpacked vector. */
+  readonly size: number;
+  /** Number of 32-bit words in the packed encoding. */
+  readonly words: number;
+  /** Total bits the packed encoding uses. */
+  readonly bits: number;
+  readonly fields: F;
+  private readonly slots: Slot[];
+  private readonly offsets: Record<string, number>;
+  /** Parallel arrays for the hot pack/unpack loops. */
+  private readonly sWord: Int32Array;
+  private readonly sShift: Int32Array;
+  private readonly sLo: Int32Array;
+  private readonly sSpan: Int32Array;
+  private readonly sMask: Int32Array;
+
+  constructor(fields: F) {
+    this.fields = fields;
+    const slots: Slot[] = [];
+    const offsets: Record<string, number> = {};
+    let word = 0;
+    let used = 0;
+    let total = 0;
+    const place = (field: string, index: number, spec: ScalarField): void => {
+      const lo = spec.kind === 'maybe' ? spec.min - 1 : spec.min;
+      const span = spec.max - lo;
+      const bits = bitsFor(span);
+      const name = index < 0 ? field : `${field}[${index}]`;
+      if (bits > MAX_FIELD_BITS) {
+        throw new LayoutError(`field ${name} needs ${bits} bits; at most ${MAX_FIELD_BITS} fit one field`);
+      }
+      if (used + bits > 32) {
+        word++;
+        used = 0;
+      }
+      slots.push({ field, index, spec, lo, span, bits, word, shift: used });
+      used += bits;
+      total += bits;
+    };
+    for (const [name, f] of Object.entries(fields)) {
+      offsets[name] = slots.length;
+      if (f.kind === 'array') for (let i = 0; i < f.length; i++) place(name, i, f.of);
+      else place(name, -1, f);
+    }
+    this.slots = slots;
+    this.offsets = offsets;
+    this.size = slots.length;
+    this.words = word + 1;
+    this.bits = total;
+    this.sWord = Int32Array.from(slots, (s) => s.word);
+    this.sShift = Int32Array.from(slots, (s) => s.shift);
+    this.sLo = Int32Array.from(slots, (s) => s.lo);
+    this.sSpan = Int32Array.from(slots, (s) => s.span);
+    this.sMask = Int32Array.from(slots, (s) => (s.bits >= 32 ? -1 : (1 << s.bits) - 1));
+  }
+
+  /** A fresh zeroed unpacked vector. */
+  vector(): Int32Array {
+    return new Int32Array(this.size);
+  }
+
+  /**
+   * A view object over `vec`: scalar fields are accessor properties, array
+   * fields are `Int32Array` subarrays of `vec`. Made once per buffer, reused
+   * for every state the buffer holds.
+   */
+  view(vec: Int32Array): StateOf<F> {
+    const v: Record<string, unknown> = {};
+    for (const [name, f] of Object.entries(this.fields)) {
+      const off = this.offsets[name];
+      if (f.kind === 'array') {
+        v[name] = vec.subarray(off, off + f.length);
+      } else {
+        Object.defineProperty(v, name, {
+          get: () => vec[off],
+          set: (x: number) => {
+            vec[off] = x;
+          },
+          enumerable: true,
+        });
+      }
+    }
+    return Object.seal(v) as StateOf<F>;
+  }
+
+  /**
+   * Packs `vec` into `out[at .. at + words)`. Throws a LayoutError naming the
+   * field when a value lies outside its declared range: a model bug that would
+   * otherwise corrupt the encoding silently.
+   */
+  pack(vec: Int32Array, out: Uint32Array, at: number): void {
+    const n = this.size;
+    const sWord = this.sWord;
+    const sShift = this.sShift;
+    const sLo = this.sLo;
+    const sSpan = this.sSpan;
+    for (let w = 0; w < this.words; w++) out[at + w] = 0;
+    for (let i = 0; i < n; i++) {
+      const off = vec[i] - sLo[i];
+      if (off < 0 || off > sSpan[i]) this.outOfRange(i, vec[i]);
+      out[at + sWord[i]] |= off << sShift[i];
+    }
+  }
+
+  /** Unpacks `words[at .. at + words)` into `vec`. */
+  unpack(words: Uint32Array, at: number, vec: Int32Array): void {
+    const n = this.size;
+    const sWord = this.sWord;
+    const sShift = this.sShift;
+    const sLo = this.sLo;
+    const sMask = this.sMask;
+    for (let i = 0; i < n; i++) {
+      vec[i] = ((words[at + sWord[i]] >>> sShift[i]) & sMask[i]) + sLo[i];
+    }
+  }
+
+  private outOfRange(i: number, value: number): never {
+    const s = this.slots[i];
+    const name = s.index < 0 ? s.field : `${s.field}[${s.index}]`;
+    const lo = s.spec.kind === 'maybe' ? `${s.spec.min} (or none)` : `${s.lo}`;
+    throw new LayoutError(`field ${name} = ${value} is outside its declared range ${lo}..${s.lo + s.span}`);
+  }
+
+  /** Copies a plain state object (numbers, number arrays) into `vec`. */
+  fromPlain(plain: StateOf<F>, vec: Int32Array): void {
+    const p = plain as Record<string, unknown>;
+    for (const s of this.slots) {
+      const off = this.offsets[s.field] + (s.index < 0 ? 0 : s.index);
+      const v = s.index < 0 ? p[s.field] : (p[s.field] as Ints)[s.index];
+      if (typeof v !== 'number') throw new LayoutError(`field ${s.field} is missing from the state`);
+      vec[off] = v;
+    }
+  }
+
+  /** The state in `vec` as a plain object of numbers and number arrays. */
+  toPlain(vec: Int32Array): StateOf<F> {
+    const out: Record<string, unknown> = {};
+    for (const [name, f] of Object.entries(this.fields)) {
+      const off = this.offsets[name];
+      out[name] = f.kind === 'array' ? Array.from(vec.subarray(off, off + f.length)) : vec[off];
+    }
+    return out as StateOf<F>;
+  }
+
+  /** The state in `vec` rendered as JSON: enums by name, sets as sorted arrays, none as null. */
+  toJson(vec: Int32Array): JsonState {
+    const out: JsonState = {};
+    for (const [name, f] of Object.entries(this.fields)) {
+      const off = this.offsets[name];
+      if (f.kind === 'array') {
+        const arr: Json[] = [];
+        for (let i = 0; i < f.length; i++) arr.push(scalarToJson(f.of, vec[off + i]));
+        out[name] = arr;
+      } else {
+        out[name] = scalarToJson(f, vec[off]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Parses a JSON-rendered state into `vec`, validating every field. Throws a
+   * LayoutError naming the first field that does not fit.
+   */
+  fromJson(json: unknown, vec: Int32Array): void {
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+      throw new LayoutError('a state must be a JSON object');
+    }
+    const obj = json as Record<string, unknown>;
+    for (const key of Object.keys(obj)) {
+      if (!(key in this.fields)) throw new LayoutError(`state field ${key} is not part of the model (fields: ${Object.keys(this.fields).join(', ')})`);
+    }
+    for (const [name, f] of Object.entries(this.fields)) {
+      const off = this.offsets[name];
+      if (!(name in obj)) throw new LayoutError(`state field ${name} is missing`);
+      const v = obj[name];
+      if (f.kind === 'array') {
+        if (!Array.isArray(v) || v.length !== f.length) {
+          throw new LayoutError(`state field ${name} must be an array of ${f.length} values, each ${describeScalar(f.of)}`);
+        }
+        for (let i = 0; i < f.length; i++) vec[off + i] = scalarFromJson(`${name}[${i}]`, f.of, v[i]);
+      } else {
+        vec[off] = scalarFromJson(name, f, v);
+      }
+    }
+  }
+
+  /** Renders the value of one field slot (for diffs), by field name and optional index. */
+  describeValue(field: string, value: number): Json {
+    const f = this.fields[field];
+    return scalarToJson(f.kind === 'array' ? f.of : f, value);
+  }
+}
+
+function scalarToJson(f: ScalarField, v: number): Json {
+  switch (f.kind) {
+    case 'int':
+      return v;
+    case 'enum':
+      return f.names[v] ?? v;
+    case 'maybe':
+      return v < f.min ? null : v;
+    case 'set': {
+      const out: number[] = [];
+      for (let b = 0; b <= f.hi - f.lo; b++) if (v & (1 << b)) out.push(f.lo + b);
+      return out;
+    }
+  }
+}
+
+function describeScalar(f: ScalarField): string {
+  switch (f.kind) {
+    case 'int':
+      return `an integer in ${f.min}..${f.max}`;
+    case 'enum':
+      return `one of ${f.names.join('|')}`;
+    case 'maybe':
+      return `null or an integer in ${f.min}..${f.max}`;
+    case 'set':
+      return `a set (array of distinct integers) in ${f.lo}..${f.hi}`;
+  }
+}
+
+function scalarFromJson(name: string, f: ScalarField, v: unknown): number {
+  const bad = (): never => {
+    throw new LayoutError(`state field ${name} must be ${describeScalar(f)}, got ${String(JSON.stringify(v)).slice(0, 60)}`);
+  };
+  switch (f.kind) {
+    case 'int':
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < f.min || v > f.max) bad();
+      return v as number;
+    case 'enum': {
+      const i = typeof v === 'string' ? f.names.indexOf(v) : -1;
+      if (i < 0) bad();
+      return i;
+    }
+    case 'maybe':
+      if (v === null) return f.min - 1;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < f.min || v > f.max) bad();
+      return v as number;
+    case 'set': {
+      if (!Array.isArray(v)) bad();
+      let mask = 0;
+      for (const g of v as unknown[]) {
+        if (typeof g !== 'number' || !Number.isInteger(g) || g < f.lo || g > f.hi) bad();
+        const bit = 1 << ((g as number) - f.lo);
+        if (mask & bit) bad();
+        mask |= bit;
+      }
+      return mask;
+    }
+  }
+}
+
+/** Compiles a field spec into a {@link Layout}. */
+export function defineLayout<F extends FieldSpec>(fields: F): Layout<F> {
+  return new Layout(fields);
+}
+
+/** The bit for member `g` of a set field whose lowest member is `lo`. */
+export function bit(g: number, lo = 1): number {
+  return 1 << (g - lo);
+}

@@ -1,0 +1,81 @@
+/**
+ * Search options (all optional for users) and their resolution into one
+ * fully-specified object, done once before a search.
+ */
+import type { Model } from './model.js';
+import { propertyNames } from './model.js';
+
+/** Progress the engine reports about once per `progressIntervalMs`. */
+export interface Progress {
+  readonly distinctStates: number;
+  readonly generatedStates: number;
+  /** States discovered but not yet expanded. */
+  readonly queue: number;
+  readonly depth: number;
+  readonly elapsedMs: number;
+}
+
+export interface CheckOptions {
+  /** Properties to check, by name. Default: every property of the model. */
+  properties?: readonly string[];
+  /** Report states with no enabled action that the model does not accept as terminal. Default: true. */
+  checkDeadlock?: boolean;
+  /** Keep exploring after a violation and report the first (shortest) violation of each property. Default: false. */
+  continueAfterViolation?: boolean;
+  /** Stop (status `incomplete`) once this many distinct states are stored. Default: no limit. */
+  maxStates?: number;
+  /** Do not expand states at this depth (status `incomplete` if any exist). Default: no limit. */
+  maxDepth?: number;
+  /** Stop (status `incomplete`) after this many milliseconds. Default: no limit. */
+  timeLimitMs?: number;
+  /** Called about once per `progressIntervalMs` while the search runs. */
+  onProgress?: (p: Progress) => void;
+  /** Default: 1000. */
+  progressIntervalMs?: number;
+}
+
+/** Options after resolution: every field present. */
+export interface ResolvedOptions {
+  readonly properties: readonly string[];
+  readonly checkDeadlock: boolean;
+  readonly continueAfterViolation: boolean;
+  readonly maxStates: number;
+  readonly maxDepth: number;
+  readonly timeLimitMs: number;
+  readonly onProgress: ((p: Progress) => void) | undefined;
+  readonly progressIntervalMs: number;
+}
+
+/** Thrown for an option that is out of range; the message names the option. */
+export class OptionError extends Error {
+  override name = 'OptionError';
+}
+
+function positive(name: string, v: number | undefined, allowZero = false): number {
+  if (v === undefined) return Infinity;
+  if (typeof v !== 'number' || Number.isNaN(v) || v < (allowZero ? 0 : 1) || (Number.isFinite(v) && !Number.isInteger(v) && name !== 'timeLimitMs')) {
+    throw new OptionError(`check: option ${name} must be ${allowZero ? 'a number of at least 0' : 'a whole number of at least 1'}, got ${v}`);
+  }
+  return v;
+}
+
+/** Resolves user options against a model once. Throws OptionError naming the field. */
+export function resolveOptions(model: Model, o: CheckOptions = {}): ResolvedOptions {
+  const all = propertyNames(model);
+  const properties = o.properties === undefined || o.properties.length === 0 ? all : [...new Set(o.properties)];
+  for (const p of properties) {
+    if (!all.includes(p)) {
+      throw new OptionError(`check: property ${p} is not a property of model ${model.name} (${all.join(', ') || 'none'})`);
+    }
+  }
+  return {
+    properties,
+    checkDeadlock: o.checkDeadlock ?? true,
+    continueAfterViolation: o.continueAfterViolation ?? false,
+    maxStates: positive('maxStates', o.maxStates),
+    maxDepth: positive('maxDepth', o.maxDepth, true),
+    timeLimitMs: positive('timeLimitMs', o.timeLimitMs, true),
+    onProgress: o.onProgress,
+    progressIntervalMs: o.progressIntervalMs ?? 1000,
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * The trace format: a versioned JSON document holding the model, variant,
+ * parameters and violated property, the initial state (step 0) and, for each
+ * step, the action, the actor, what the step wrote and the full state after
+ * it. A 12-step trace therefore holds 13 states.
+ *
+ * `patches` are immer patches over the JSON form of the state: applying a
+ * step's patches to the previous state gives the step's state.
+ */
+import type { Patch } from 'immer';
+import type { Violation } from '../checker/bfs.js';
+import type { FieldSpec, Json, JsonState, StateOf } from '../checker/layout.js';
+import { LayoutError } from '../checker/layout.js';
+import type { Model } from '../checker/model.js';
+import { actorName } from '../checker/model.js';
+import { firstBreaks, replay, type ReplayResult, type ScheduleStep } from '../checker/path.js';
+
+export const TRACE_FORMAT = 'dnsmc-trace';
+export const TRACE_VERSION = 1;
+
+/** A change one step made, as an immer patch over the JSON state. */
+export interface TracePatch {
+  readonly op: 'replace';
+  readonly path: readonly (string | number)[];
+  readonly value: Json;
+}
+
+export interface TraceStep {
+  /** 1-based step number. */
+  readonly step: number;
+  readonly action: string;
+  readonly role: string;
+  readonly actor: number;
+  /** The step in the domain's words. */
+  readonly narration: string;
+  readonly patches: readonly TracePatch[];
+  readonly state: JsonState;
+}
+
+/** A property broken along the trace: the first step where it fails. */
+export interface TraceBreak {
+  readonly property: string;
+  readonly step: number;
+  readonly kind: 'invariant' | 'step' | 'deadlock';
+  readonly explanation: string;
+}
+
+export interface Trace {
+  readonly format: typeof TRACE_FORMAT;
+  readonly version: typeof TRACE_VERSION;
+  readonly model: string;
+  readonly variant: string | null;
+  readonly params: Readonly<Record<string, Json>>;
+  /** The property this trace is a counterexample to (`deadlock` for a deadlock). */
+  readonly property: string;
+  readonly kind: 'invariant' | 'step' | 'deadlock';
+  /** Every property that breaks along the trace, at its first failing step (the violated one included). */
+  readonly breaks: readonly TraceBreak[];
+  readonly initial: JsonState;
+  readonly steps: readonly TraceStep[];
+}
+
+/** Thrown when a trace does not fit the format or the model. */
+export class TraceError extends Error {
+  override name = 'TraceError';
+}
+
+function toJsonState<F extends FieldSpec>(model: Model<F>, s: StateOf<F>): JsonState {
+  const v = model.layout.vector();
+  model.layout.fromPlain(s, v);
+  return model.layout.toJson(v);
+}
+
+function jsonPatches(patches: readonly Patch[], after: JsonState): TracePatch[] {
+  const seen = new Set<string>();
+  const out: TracePatch[] = [];
+  for (const p of patches) {
+    // A set field is one number in the plain state but an array in JSON; a
+    // patch names the field (and element), and takes its JSON value after the step.
+    const path = p.path.slice(0, 2) as (string | number)[];
+    const key = path.join('/');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let value: Json = after[path[0] as string];
+    if (path.length > 1) value = (value as Json[])[path[1] as number];
+    out.push({ op: 'replace', path, value });
+  }
+  return out;
+}
+
+/** Narrates one step with the model's narrator, or generically. */
+function narrateStep<F extends FieldSpec>(model: Model<F>, action: string, role: string, actor: number, before: JsonState, after: JsonState): string {
+  return model.narrate?.({ action, role, actor, before, after }) ?? `${actorName(model as unknown as Model, role, actor)} takes ${action}`;
+}
+
+/** Builds a trace from a replay of a schedule. */
+export function traceFromReplay<F extends FieldSpec>(
+  model: Model<F>,
+  run: ReplayResult<StateOf<F>>,
+  property: string,
+  kind: Trace['kind'],
+): Trace {
+  const initial = toJsonState(model, run.initial);
+  const steps: TraceStep[] = [];
+  let before = initial;
+  run.steps.forEach((s, i) => {
+    const after = toJsonState(model, s.state);
+    steps.push({
+      step: i + 1,
+      action: s.action,
+      role: s.role,
+      actor: s.actor,
+      narration: narrateStep(model, s.action, s.role, s.actor, before, after),
+      patches: jsonPatches(s.patches, after),
+      state: after,
+    });
+    before = after;
+  });
+  const breaks: TraceBreak[] = firstBreaks(model, run).map((b) => ({ ...b }));
+  if (kind === 'deadlock') {
+    breaks.push({
+      property: 'deadlock',
+      step: steps.length,
+      kind: 'deadlock',
+      explanation: 'no action is enabled, and the model does not accept this state as an end',
+    });
+  }
+  return {
+    format: TRACE_FORMAT,
+    version: TRACE_VERSION,
+    model: model.name,
+    variant: model.variant ?? null,
+    params: model.params,
+    property,
+    kind,
+    breaks,
+    initial,
+    steps,
+  };
+}
+
+/** Rebuilds the trace of a violation the checker found, by replaying its schedule. */
+export function traceOf<F extends FieldSpec>(model: Model<F>, v: Violation): Trace {
+  const schedule: ScheduleStep[] = v.schedule.map((t) => ({ action: t.name, actor: t.actor }));
+  const run = replay(model, model.init[v.initial], schedule);
+  if (run.failure) {
+    // The engine found this schedule by running the same actions; a failure here
+    // means the model is not deterministic (e.g. it reads outside its state).
+    throw new TraceError(
+      `replaying the counterexample failed at step ${run.failure.step}: ${run.failure.reason}; is the model deterministic (does an action read anything but its state and actor)?`,
+    );
+  }
+  return traceFromReplay(model, run, v.property, v.kind);
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Validates untrusted JSON as a trace (structure only; see {@link checkTraceAgainst}
+ * for the states). Throws a TraceError naming the first field that is wrong.
+ */
+export function parseTrace(json: unknown): Trace {
+  if (!isObj(json)) throw new TraceError('trace: the file must hold a JSON object');
+  if (json.format !== TRACE_FORMAT) throw new TraceError(`trace: field format must be "${TRACE_FORMAT}", got ${JSON.stringify(json.format) ?? 'nothing'}`);
+  if (json.version !== TRACE_VERSION) throw new TraceError(`trace: field version must be ${TRACE_VERSION}, got ${JSON.stringify(json.version) ?? 'nothing'}`);
+  const str = (k: string): void => {
+    if (typeof json[k] !== 'string') throw new TraceError(`trace: field ${k} must be a string`);
+  };
+  str('model');
+  str('property');
+  if (json.variant !== null && typeof json.variant !== 'string') throw new TraceError('trace: field variant must be a string or null');
+  if (!isObj(json.params)) throw new TraceError('trace: field params must be an object');
+  if (!['invariant', 'step', 'deadlock'].includes(json.kind as string)) throw new TraceError('trace: field kind must be invariant, step or deadlock');
+  if (!isObj(json.initial)) throw new TraceError('trace: field initial must be a state object');
+  if (!Array.isArray(json.breaks)) throw new TraceError('trace: field breaks must be an array');
+  json.breaks.forEach((b, i) => {
+    if (!isObj(b) || typeof b.property !== 'string' || !Number.isInteger(b.step) || typeof b.explanation !== 'string') {
+      throw new TraceError(`trace: breaks[${i}] must have a property, a step number and an explanation`);
+    }
+  });
+  if (!Array.isArray(json.steps)) throw new TraceError('trace: field steps must be an array');
+  json.steps.forEach((s, i) => {
+    const at = `trace: steps[${i}]`;
+    if (!isObj(s)) throw new TraceError(`${at} must be an object`);
+    if (s.step !== i + 1) throw new TraceError(`${at}.step must be ${i + 1}`);
+    if (typeof s.action !== 'string') throw new TraceError(`${at}.action must be a string`);
+    if (typeof s.role !== 'string') throw new TraceError(`${at}.role must be a string`);
+    if (!Number.isInteger(s.actor) || (s.actor as number) < 0) throw new TraceError(`${at}.actor must be a whole number of at least 0`);
+    if (typeof s.narration !== 'string') throw new TraceError(`${at}.narration must be a string`);
+    if (!Array.isArray(s.patches)) throw new TraceError(`${at}.patches must be an array`);
+    if (!isObj(s.state)) throw new TraceError(`${at}.state must be a state object`);
+  });
+  return json as unknown as Trace;
+}
+
+/** A step where a trace's recorded state differs from what the model computes. */
+export interface TraceMismatch {
+  readonly step: number;
+  readonly reason: string;
+}
+
+/**
+ * Checks a parsed trace against a model: every state must fit the model's
+ * layout, and the schedule must replay from the initial state to exactly the
+ * recorded states. Throws TraceError for a state that does not fit; returns
+ * the steps that do not replay (empty when the trace is faithful).
+ */
+export function checkTraceAgainst<F extends FieldSpec>(model: Model<F>, trace: Trace): TraceMismatch[] {
+  const vec = model.layout.vector();
+  const fit = (s: JsonState, where: string): StateOf<F> => {
+    try {
+      model.layout.fromJson(s, vec);
+    } catch (e) {
+      if (e instanceof LayoutError) throw new TraceError(`trace: ${where}: ${e.message}`);
+      throw e;
+    }
+    return model.layout.toPlain(vec);
+  };
+  const initial = fit(trace.initial, 'initial');
+  trace.steps.forEach((s) => fit(s.state, `steps[${s.step - 1}].state`));
+  const run = replay(model, initial, trace.steps);
+  const out: TraceMismatch[] = [];
+  if (run.failure) out.push({ step: run.failure.step, reason: run.failure.reason });
+  run.steps.forEach((s, i) => {
+    const expected = JSON.stringify(toJsonState(model, s.state));
+    const recorded = JSON.stringify(toJsonState(model, fit(trace.steps[i].state, `steps[${i}].state`)));
+    if (expected !== recorded) {
+      out.push({ step: i + 1, reason: `the recorded state differs from the one ${s.action} by ${s.role} ${s.actor} leads to` });
+    }
+  });
+  return out;
+}
