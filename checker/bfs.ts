@@ -186,7 +186,9 @@ export function check<F extends FieldSpec>(model: Model<F>, options: CheckOption
     violations.push({ property, kind, ...schedule(index, extra) });
     if (!opts.continueAfterViolation) stop = true;
   };
-  const checkState = (index: number): void => {
+  const visit = opts.visit;
+  const checkState = (index: number, d: number): void => {
+    if (visit) visit(nextView, d);
     for (let p = 0; p < invariants.length; p++) {
       const inv = invariants[p];
       if (!violated.has(inv.name) && !inv.holds(nextView)) record(inv.name, 'invariant', index, -1);
@@ -205,7 +207,7 @@ export function check<F extends FieldSpec>(model: Model<F>, options: CheckOption
     layer.reserve(W);
     layer.data.set(scratch, layer.length);
     layer.length += W;
-    checkState(index);
+    checkState(index, 0);
     if (seen.size >= opts.maxStates) {
       stoppedBy = 'max-states';
       stop = true;
@@ -245,7 +247,7 @@ export function check<F extends FieldSpec>(model: Model<F>, options: CheckOption
         nextLayer.reserve(W);
         nextLayer.data.set(scratch, nextLayer.length);
         nextLayer.length += W;
-        checkState(child);
+        checkState(child, depth + 1);
         if (stop) break;
         if (seen.size >= opts.maxStates) {
           stoppedBy = 'max-states';

@@ -16,7 +16,7 @@ export interface Progress {
 }
 
 export interface CheckOptions {
-  /** Properties to check, by name. Default: every property of the model. */
+  /** Properties to check, by name (an empty list checks none). Default: every property of the model. */
   properties?: readonly string[];
   /** Report states with no enabled action that the model does not accept as terminal. Default: true. */
   checkDeadlock?: boolean;
@@ -32,6 +32,12 @@ export interface CheckOptions {
   onProgress?: (p: Progress) => void;
   /** Default: 1000. */
   progressIntervalMs?: number;
+  /**
+   * Called once for every distinct state, when it is discovered, with its
+   * depth. The state is the engine's scratch view: read it, or copy it with
+   * `layout.toPlain`, but do not keep it. Default: none.
+   */
+  visit?: (state: unknown, depth: number) => void;
 }
 
 /** Options after resolution: every field present. */
@@ -44,6 +50,7 @@ export interface ResolvedOptions {
   readonly timeLimitMs: number;
   readonly onProgress: ((p: Progress) => void) | undefined;
   readonly progressIntervalMs: number;
+  readonly visit: ((state: unknown, depth: number) => void) | undefined;
 }
 
 /** Thrown for an option that is out of range; the message names the option. */
@@ -62,7 +69,7 @@ function positive(name: string, v: number | undefined, allowZero = false): numbe
 /** Resolves user options against a model once. Throws OptionError naming the field. */
 export function resolveOptions(model: Model, o: CheckOptions = {}): ResolvedOptions {
   const all = propertyNames(model);
-  const properties = o.properties === undefined || o.properties.length === 0 ? all : [...new Set(o.properties)];
+  const properties = o.properties === undefined ? all : [...new Set(o.properties)];
   for (const p of properties) {
     if (!all.includes(p)) {
       throw new OptionError(`check: property ${p} is not a property of model ${model.name} (${all.join(', ') || 'none'})`);
@@ -77,5 +84,6 @@ export function resolveOptions(model: Model, o: CheckOptions = {}): ResolvedOpti
     timeLimitMs: positive('timeLimitMs', o.timeLimitMs, true),
     onProgress: o.onProgress,
     progressIntervalMs: o.progressIntervalMs ?? 1000,
+    visit: o.visit,
   };
 }

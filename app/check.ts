@@ -1,0 +1,206 @@
+/**
+ * `dnsmc check`: resolve flags into model parameters and search options, run
+ * the search, and report as text or as one JSON object.
+ */
+import { check, type CheckResult, type Violation } from '../checker/bfs.js';
+import type { CheckOptions } from '../checker/options.js';
+import { propertyNames } from '../checker/model.js';
+import { dnsModel, type DnsModel } from '../models/dns/model.js';
+import { VARIANT_NAMES, type DnsParams, type Variant } from '../models/dns/params.js';
+import { formatTrace } from '../traces/text.js';
+import { traceOf, type Trace } from '../traces/trace.js';
+import { writeFileAtomic } from '../traces/io.js';
+import { EXIT, UsageError } from './errors.js';
+import { int, mb, secs } from './format.js';
+import type { Io } from './io.js';
+import { progressReporter } from './progress.js';
+
+/** The flags of `dnsmc check`, as yargs hands them over (unvalidated). */
+export interface CheckArgs {
+  variant?: unknown;
+  enactors?: unknown;
+  plans?: unknown;
+  endpoints?: unknown;
+  maxBackoff?: unknown;
+  keep?: unknown;
+  property?: unknown;
+  continue?: unknown;
+  deadlock?: unknown;
+  maxStates?: unknown;
+  maxDepth?: unknown;
+  timeLimit?: unknown;
+  json?: unknown;
+  traceOut?: unknown;
+}
+
+const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+
+/** A flag that takes a whole number; yargs hands it over as a string, tests may pass a number. */
+export function wholeFlag(flag: string, v: unknown, min = -Infinity): number | undefined {
+  if (v === undefined) return undefined;
+  const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : typeof v === 'number' ? v : NaN;
+  if (!Number.isSafeInteger(n) || n < min) {
+    const range = min === -Infinity ? 'a whole number' : `a whole number of at least ${min}`;
+    throw new UsageError(`--${flag} must be ${range}, got ${shown(v)}`);
+  }
+  return n;
+}
+
+function seconds(flag: string, v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : typeof v === 'number' ? v : NaN;
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} must be a number of seconds above 0, got ${shown(v)}`);
+  return n;
+}
+
+/** Model parameters from flags. Ranges are the model's to check (ParamError names the parameter). */
+export function dnsParamsFromArgs(a: CheckArgs): Partial<DnsParams> {
+  if (a.variant !== undefined && !VARIANT_NAMES.includes(a.variant as Variant)) {
+    throw new UsageError(`--variant must be one of ${VARIANT_NAMES.join('|')}, got ${shown(a.variant)}`);
+  }
+  return {
+    variant: a.variant as Variant | undefined,
+    enactors: wholeFlag('enactors', a.enactors),
+    plans: wholeFlag('plans', a.plans),
+    endpoints: wholeFlag('endpoints', a.endpoints),
+    maxBackoff: wholeFlag('max-backoff', a.maxBackoff),
+    keep: wholeFlag('keep', a.keep),
+  };
+}
+
+/** Search options from flags, validated against the model's properties. */
+export function checkOptionsFromArgs(model: DnsModel, a: CheckArgs): CheckOptions {
+  const props = a.property === undefined ? [] : (Array.isArray(a.property) ? a.property : [a.property]).map(String);
+  const all = propertyNames(model);
+  for (const p of props) {
+    if (!all.includes(p)) throw new UsageError(`--property must be one of ${all.join('|')}, got ${JSON.stringify(p)}`);
+  }
+  const t = seconds('time-limit', a.timeLimit);
+  return {
+    properties: props.length > 0 ? props : undefined,
+    continueAfterViolation: a.continue === true,
+    checkDeadlock: a.deadlock !== false,
+    maxStates: wholeFlag('max-states', a.maxStates, 1),
+    maxDepth: wholeFlag('max-depth', a.maxDepth, 0),
+    timeLimitMs: t === undefined ? undefined : t * 1000,
+  };
+}
+
+/** The JSON report of `check --json`: exactly one object. */
+export interface CheckReport {
+  status: CheckResult['status'];
+  model: string;
+  variant: string | null;
+  params: Record<string, unknown>;
+  properties: readonly string[];
+  /** The violated property (the first found), or null. */
+  property: string | null;
+  distinctStates: number;
+  generatedStates: number;
+  diameter: number;
+  durationMs: number;
+  statesPerSecond: number;
+  peakMemoryBytes: number;
+  complete: boolean;
+  stoppedBy: CheckResult['stoppedBy'];
+  queue: number;
+  collisionProbability: number;
+  actions: Record<string, number>;
+  unfired: readonly string[];
+  /** First violation of each property, in the order found (more than one only with --continue). */
+  violations: { property: string; kind: Violation['kind']; length: number }[];
+  /** The trace of the first violation. */
+  trace?: Trace;
+}
+
+export function checkReport(model: DnsModel, r: CheckResult, traces: Trace[]): CheckReport {
+  return {
+    status: r.status,
+    model: model.name,
+    variant: model.variant ?? null,
+    params: { ...model.params },
+    properties: r.properties,
+    property: r.violations[0]?.property ?? null,
+    distinctStates: r.distinctStates,
+    generatedStates: r.generatedStates,
+    diameter: r.diameter,
+    durationMs: Math.round(r.durationMs * 10) / 10,
+    statesPerSecond: r.statesPerSecond,
+    peakMemoryBytes: r.peakMemoryBytes,
+    complete: r.complete,
+    stoppedBy: r.stoppedBy,
+    queue: r.queue,
+    collisionProbability: r.collisionProbability,
+    actions: { ...r.actions },
+    unfired: r.unfired,
+    violations: r.violations.map((v) => ({ property: v.property, kind: v.kind, length: v.schedule.length })),
+    ...(traces.length > 0 ? { trace: traces[0] } : {}),
+  };
+}
+
+export function exitCode(status: CheckResult['status']): number {
+  return status === 'ok' ? EXIT.ok : status === 'incomplete' ? EXIT.incomplete : EXIT.violation;
+}
+
+function describeParams(model: DnsModel): string {
+  return Object.entries(model.config)
+    .filter(([k]) => k !== 'variant')
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ');
+}
+
+/** The statistics block of the text report. */
+export function statsLines(r: CheckResult): string[] {
+  const lines = [
+    `${int(r.distinctStates)} distinct states, ${int(r.generatedStates)} generated, diameter ${r.diameter}, ` +
+      `${secs(r.durationMs)} (${int(r.statesPerSecond)} states/s), peak memory ${mb(r.peakMemoryBytes)}`,
+  ];
+  if (r.collisionProbability > 0) lines.push(`fingerprint collision probability: ${r.collisionProbability.toExponential(1)}`);
+  const cov = Object.entries(r.actions).map(([a, n]) => `${a} ${int(n)}${n === 0 ? ' (NEVER FIRED)' : ''}`);
+  lines.push(`actions fired: ${cov.join(', ')}`);
+  if (r.unfired.length > 0 && r.complete) lines.push(`warning: ${r.unfired.join(', ')} never fired in the whole state space`);
+  return lines;
+}
+
+/** The verdict line. */
+export function verdict(r: CheckResult): string {
+  switch (r.status) {
+    case 'ok':
+      return `No violation: ${r.properties.join(', ')} hold${r.properties.length === 1 ? 's' : ''} in all ${int(r.distinctStates)} reachable states.`;
+    case 'incomplete':
+      return `Incomplete: stopped by ${r.stoppedBy} after ${int(r.distinctStates)} states with ${int(r.queue)} unexplored; no violation so far.`;
+    default: {
+      const vs = r.violations.map((v) => (v.kind === 'deadlock' ? `deadlock after ${v.schedule.length} steps` : `${v.property} violated after ${v.schedule.length} steps`));
+      const tail = r.complete ? '' : r.stoppedBy ? ` (search stopped by ${r.stoppedBy})` : ' (search stopped at the first violation)';
+      return `${r.status === 'deadlock' ? 'Deadlock' : 'Violation'}: ${vs.join('; ')}${tail}.`;
+    }
+  }
+}
+
+/** Runs `dnsmc check` and returns its exit code. Throws UsageError (or ParamError) for bad input. */
+export function runCheck(a: CheckArgs, io: Io): number {
+  const model = dnsModel(dnsParamsFromArgs(a));
+  const options = checkOptionsFromArgs(model, a);
+  const traceOut = a.traceOut === undefined ? undefined : String(a.traceOut);
+  if (traceOut === '') throw new UsageError('--trace-out must name a file');
+  const progress = progressReporter(io);
+  let r: CheckResult;
+  try {
+    r = check(model, { ...options, onProgress: progress.onProgress, progressIntervalMs: progress.intervalMs });
+  } finally {
+    progress.done();
+  }
+  const traces = r.violations.map((v) => traceOf(model, v));
+  if (traceOut && traces.length > 0) writeFileAtomic(traceOut, `${JSON.stringify(traces[0], null, 1)}\n`);
+  if (a.json === true) {
+    io.out(`${JSON.stringify(checkReport(model, r, traces))}\n`);
+    return exitCode(r.status);
+  }
+  io.out(`dnsmc check: model ${model.name}, variant ${model.variant} (${describeParams(model)})\n`);
+  io.out(`properties: ${r.properties.join(', ')}; deadlock ${options.checkDeadlock ? 'checked' : 'not checked'}\n\n`);
+  for (const t of traces) io.out(`${formatTrace(t, { render: model.render })}\n\n`);
+  io.out(`${verdict(r)}\n`);
+  for (const l of statsLines(r)) io.out(`${l}\n`);
+  if (traceOut && traces.length > 0) io.out(`trace written to ${traceOut}\n`);
+  return exitCode(r.status);
+}

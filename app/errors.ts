@@ -1,0 +1,30 @@
+/**
+ * Errors a user can fix: bad flags, config or trace files. The CLI prints the
+ * message as one line and exits with code 2, never with a stack trace.
+ */
+import { LayoutError } from '../checker/layout.js';
+import { ModelError } from '../checker/model.js';
+import { OptionError } from '../checker/options.js';
+import { ParamError } from '../models/dns/params.js';
+import { TraceError } from '../traces/trace.js';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Exit codes of every command. */
+export const EXIT = { ok: 0, violation: 1, usage: 2, incomplete: 3 } as const;
+
+/** The one-line message for an error a user can fix, or undefined for a bug. */
+export function usageMessage(e: unknown): string | undefined {
+  if (e instanceof UsageError || e instanceof TraceError || e instanceof OptionError || e instanceof LayoutError || e instanceof ModelError) {
+    return e.message;
+  }
+  if (e instanceof ParamError) return `--${kebab(e.param)} ${e.message.replace(new RegExp(`^${e.param} `), '')}`;
+  return undefined;
+}
+
+/** `maxBackoff` -> `max-backoff`. */
+export function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

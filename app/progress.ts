@@ -1,0 +1,38 @@
+/**
+ * Progress on stderr, as TLC reports it: distinct states, queue, rate. A live
+ * line on a terminal (rewritten in place), periodic lines otherwise. The
+ * engine calls back no sooner than a second into the run.
+ */
+import type { Progress } from '../checker/options.js';
+import { int } from './format.js';
+import type { Io } from './io.js';
+
+export interface ProgressReporter {
+  readonly onProgress: (p: Progress) => void;
+  readonly intervalMs: number;
+  /** Clears the live line, if one is showing. */
+  done(): void;
+}
+
+export function progressReporter(io: Io): ProgressReporter {
+  let live = false;
+  const line = (p: Progress): string =>
+    `progress: ${int(p.distinctStates)} distinct states, ${int(p.generatedStates)} generated, queue ${int(p.queue)}, depth ${p.depth}, ` +
+    `${int((p.distinctStates / p.elapsedMs) * 1000)} states/s, ${(p.elapsedMs / 1000).toFixed(0)} s`;
+  return {
+    intervalMs: io.errIsTTY ? 250 : 2000,
+    onProgress: (p) => {
+      if (p.elapsedMs < 1000) return;
+      if (io.errIsTTY) {
+        io.err(`\r\x1b[2K${line(p)}`);
+        live = true;
+      } else {
+        io.err(`${line(p)}\n`);
+      }
+    },
+    done: () => {
+      if (live) io.err('\r\x1b[2K');
+      live = false;
+    },
+  };
+}
