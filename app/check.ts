@@ -177,6 +177,16 @@ export function verdict(r: CheckResult): string {
   }
 }
 
+/** Writes a trace file atomically; a path that cannot be written is the flag's fault. */
+export function writeTrace(file: string, trace: Trace, flag = 'trace-out'): void {
+  try {
+    writeFileAtomic(file, `${JSON.stringify(trace, null, 1)}\n`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new UsageError(`--${flag}: cannot write ${file}: ${code}`);
+  }
+}
+
 /** Runs `dnsmc check` and returns its exit code. Throws UsageError (or ParamError) for bad input. */
 export function runCheck(a: CheckArgs, io: Io): number {
   const model = dnsModel(dnsParamsFromArgs(a));
@@ -191,7 +201,7 @@ export function runCheck(a: CheckArgs, io: Io): number {
     progress.done();
   }
   const traces = r.violations.map((v) => traceOf(model, v));
-  if (traceOut && traces.length > 0) writeFileAtomic(traceOut, `${JSON.stringify(traces[0], null, 1)}\n`);
+  if (traceOut && traces.length > 0) writeTrace(traceOut, traces[0]);
   if (a.json === true) {
     io.out(`${JSON.stringify(checkReport(model, r, traces))}\n`);
     return exitCode(r.status);

@@ -1,0 +1,139 @@
+/**
+ * The command line, run as users run it: the compiled bin in a child process
+ * (`npm test` compiles first).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseTrace } from '../../traces/trace.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'dnsmc.js');
+
+function dnsmc(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('dnsmc check --json', () => {
+  it('fixed: status ok, 127,647 states, diameter 28, exit 0, exactly one JSON object on stdout', () => {
+    const r = dnsmc('check', '--variant', 'fixed', '--json');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const j = JSON.parse(lines[0]);
+    expect(j).toMatchObject({ status: 'ok', property: null, distinctStates: 127_647, diameter: 28, generatedStates: 408_243 });
+    expect(Object.keys(j.actions)).toEqual(['publishPlan', 'pickPlan', 'acquireLock', 'retryLock', 'buildTree', 'flipAlias', 'cleanupPlans']);
+    expect(j.durationMs).toBeGreaterThan(0);
+    expect(j.statesPerSecond).toBeGreaterThan(0);
+    expect(j.trace).toBeUndefined();
+  });
+
+  it('as-was under aliasResolves: a violation with a 12-step trace, exit 1', () => {
+    const r = dnsmc('check', '--variant', 'as-was', '--property', 'aliasResolves', '--json');
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.status).toBe('violation');
+    expect(j.property).toBe('aliasResolves');
+    expect(j.trace.steps).toHaveLength(12);
+    expect(j.trace.steps[10]).toMatchObject({ action: 'flipAlias', actor: 0 });
+    expect(parseTrace(j.trace).steps[11].state.alias).toEqual([1]);
+  });
+
+  it('--continue reports the first violation of each property', () => {
+    const j = JSON.parse(dnsmc('check', '--continue', '--json').stdout);
+    expect(j.violations).toEqual([
+      { property: 'noRollback', kind: 'step', length: 10 },
+      { property: 'aliasResolves', kind: 'invariant', length: 12 },
+    ]);
+    expect(j.distinctStates).toBe(278_301);
+    expect(j.complete).toBe(true);
+  });
+
+  it('limits stop cleanly with status incomplete and exit 3', () => {
+    const r = dnsmc('check', '--variant', 'fixed', '--max-states', '1000', '--json');
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-states', distinctStates: 1000 });
+    const d = dnsmc('check', '--variant', 'fixed', '--max-depth', '5', '--json');
+    expect(d.code).toBe(3);
+    expect(JSON.parse(d.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-depth', diameter: 5 });
+    const t = dnsmc('check', '--variant', 'fixed', '--plans', '6', '--endpoints', '2', '--time-limit', '0.5', '--json');
+    expect(t.code).toBe(3);
+    expect(JSON.parse(t.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'time-limit' });
+  });
+});
+
+describe('dnsmc check (text)', () => {
+  it('prints the narrated race, the verdict and coverage', () => {
+    const r = dnsmc('check', '--property', 'aliasResolves');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('step 12  enactor 1 cleans up after plan 3: deletes tree 1');
+    expect(r.stdout).toContain('Violation: aliasResolves violated after 12 steps');
+    expect(r.stdout).toMatch(/actions fired: publishPlan [\d,]+, pickPlan/);
+  });
+
+  it('writes the trace atomically with --trace-out, leaving no temporary file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dnsmc-'));
+    const file = join(dir, 'race.json');
+    const r = dnsmc('check', '--property', 'aliasResolves', '--trace-out', file);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`trace written to ${file}`);
+    const t = parseTrace(JSON.parse(readFileSync(file, 'utf8')));
+    expect(t.steps).toHaveLength(12);
+    expect(t).toMatchObject({ model: 'dns', variant: 'as-was', property: 'aliasResolves', params: { plans: 4 } });
+    expect(readdirSync(dir)).toEqual(['race.json']);
+  });
+
+  it('reports progress on stderr for runs longer than a second', () => {
+    const r = dnsmc('check', '--variant', 'fixed', '--plans', '5', '--endpoints', '2', '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^progress: [\d,]+ distinct states, [\d,]+ generated, queue [\d,]+, depth \d+, [\d,]+ states\/s/m);
+    expect(JSON.parse(r.stdout).distinctStates).toBe(1_507_896);
+  });
+});
+
+describe('bad input: one line naming the flag, exit 2, no stack trace', () => {
+  const cases: [string[], string][] = [
+    [['check', '--variant', 'nope'], 'dnsmc: --variant must be one of as-was|fixed|recheck-only|spare-active-only, got "nope"'],
+    [['check', '--property', 'nope'], 'dnsmc: --property must be one of aliasResolves|lockExclusive|noRollback, got "nope"'],
+    [['check', '--enactors', '0'], 'dnsmc: --enactors must be a whole number from 1 to 250 (enactor ids and the transition table stay small), got 0'],
+    [['check', '--plans', 'abc'], 'dnsmc: --plans must be a whole number, got "abc"'],
+    [['check', '--plans', '40'], 'dnsmc: --plans must be a whole number from 1 to 31 (the set of plan trees is one 31-bit field of the state layout), got 40'],
+    [['check', '--max-backoff', '-1'], 'dnsmc: --max-backoff must be a whole number from 0 to 1000000 (the counter is a bounded field), got -1'],
+    [['check', '--max-states', '0'], 'dnsmc: --max-states must be a whole number of at least 1, got "0"'],
+    [['check', '--time-limit', 'soon'], 'dnsmc: --time-limit must be a number of seconds above 0, got "soon"'],
+    [['check', '--bogus'], 'dnsmc: Unknown argument: bogus'],
+    [['frobnicate'], 'dnsmc: Unknown argument: frobnicate'],
+    [['check', '--trace-out', ''], 'dnsmc: --trace-out must name a file'],
+  ];
+  for (const [args, line] of cases) {
+    it(args.join(' '), () => {
+      const r = dnsmc(...args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`${line}\n`);
+    });
+  }
+
+  it('an unwritable --trace-out is reported on one line', () => {
+    const r = dnsmc('check', '--property', 'aliasResolves', '--trace-out', '/nonexistent-dir/t.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^dnsmc: --trace-out: cannot write \/nonexistent-dir\/t\.json: ENOENT/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync('/nonexistent-dir')).toBe(false);
+  });
+});
+
+describe('dnsmc (the postmortem demo)', () => {
+  it('finds the race, verifies the fix over 127,647 states, and ends with one line per variant', () => {
+    const r = dnsmc();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('dns (as-was): aliasResolves violated after 12 steps');
+    expect(r.stdout).toContain('No violation: aliasResolves, lockExclusive, noRollback hold in all 127,647 reachable states.');
+    const tail = r.stdout.trim().split('\n').slice(-4);
+    expect(tail.map((l) => l.trim().split(/\s+/)[0])).toEqual(['as-was', 'fixed', 'recheck-only', 'spare-active-only']);
+    expect(tail[1]).toContain('aliasResolves holds, lockExclusive holds, noRollback holds; 127,647 states');
+    expect(tail[0]).toContain('aliasResolves VIOLATED (12 steps)');
+  });
+});
