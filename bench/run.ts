@@ -1,0 +1,169 @@
+/**
+ * `npm run bench`: dnsmc and Spin on the same configurations of the `dns`
+ * model, in one run, alternating, several runs each. Prints per tool the
+ * median wall time with min-max, distinct states/s, peak RSS, and the time
+ * ratio dnsmc/Spin. Fails when the two disagree on the number of states.
+ *
+ * Spin comes from Debian (`apt-get install -y spin`, with gcc); without it the
+ * benchmark runs dnsmc alone and says how to install Spin.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { resolveParams, VARIANT_NAMES, type DnsParams, type Variant } from '../models/dns/params.js';
+import { promelaOf } from './promela.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'dnsmc.js');
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+interface Sample {
+  wallMs: number;
+  /** Peak RSS in bytes, from /usr/bin/time (or the tool's own report). */
+  rss: number;
+  states: number;
+  /** The tool's own account of its search time. */
+  searchMs: number;
+}
+
+/** Runs a command, timing it from spawn to exit, with peak RSS from /usr/bin/time when present. */
+function timed(cmd: string, args: string[], cwd: string): { wallMs: number; rss: number | undefined; stdout: string; stderr: string; code: number | null } {
+  const argv = TIME ? [TIME, '-f', 'BENCH_RSS_KB %M', cmd, ...args] : [cmd, ...args];
+  const t0 = performance.now();
+  const r = spawnSync(argv[0], argv.slice(1), { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const wallMs = performance.now() - t0;
+  const m = /BENCH_RSS_KB (\d+)/.exec(r.stderr);
+  return { wallMs, rss: m ? Number(m[1]) * 1024 : undefined, stdout: r.stdout, stderr: r.stderr, code: r.status };
+}
+
+function dnsmcArgs(p: DnsParams): string[] {
+  return ['check', '--variant', p.variant, '--enactors', `${p.enactors}`, '--plans', `${p.plans}`, '--endpoints', `${p.endpoints}`,
+    '--max-backoff', `${p.maxBackoff}`, '--keep', `${p.keep}`, '--continue', '--json'];
+}
+
+function runDnsmc(p: DnsParams): Sample {
+  const r = timed(process.execPath, [BIN, ...dnsmcArgs(p)], ROOT);
+  if (r.code !== 0 && r.code !== 1) throw new Error(`dnsmc exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
+  const j = JSON.parse(r.stdout) as { distinctStates: number; durationMs: number; peakMemoryBytes: number; complete: boolean };
+  if (!j.complete) throw new Error('dnsmc did not explore the whole state space');
+  return { wallMs: r.wallMs, rss: r.rss ?? j.peakMemoryBytes, states: j.distinctStates, searchMs: j.durationMs };
+}
+
+function which(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+/** Writes the Promela twin and compiles Spin's verifier: safety, partial-order reduction off. */
+function buildSpin(p: DnsParams): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dnsmc-spin-'));
+  writeFileSync(join(dir, 'dns.pml'), promelaOf(p));
+  const a = spawnSync('spin', ['-a', 'dns.pml'], { cwd: dir, encoding: 'utf8' });
+  if (a.status !== 0) throw new Error(`spin -a failed: ${a.stdout}${a.stderr}`);
+  const c = spawnSync('gcc', ['-O2', '-DNOREDUCE', '-DSAFETY', '-DMEMLIM=16384', '-w', '-o', 'pan', 'pan.c'], { cwd: dir, encoding: 'utf8' });
+  if (c.status !== 0) throw new Error(`gcc pan.c failed: ${c.stderr}`);
+  return dir;
+}
+
+function runSpin(dir: string, hashBits: number): Sample {
+  // -c0: count assertion violations and go on, so the whole space is explored (as dnsmc --continue).
+  const r = timed('./pan', ['-m1000000', `-w${hashBits}`, '-c0'], dir);
+  const stored = /(\d+) states, stored/.exec(r.stdout);
+  const elapsed = /pan: elapsed time ([\d.e+-]+) seconds/.exec(r.stdout);
+  const mem = /([\d.]+)\s+total actual memory usage/.exec(r.stdout);
+  if (!stored) throw new Error(`pan printed no state count (exit ${r.code}): ${r.stdout.slice(-400)}`);
+  if (/max search depth too small/.test(r.stdout)) throw new Error('pan: max search depth too small; the count would be wrong');
+  return {
+    wallMs: r.wallMs,
+    rss: r.rss ?? (mem ? Number(mem[1]) * 2 ** 20 : 0),
+    states: Number(stored[1]),
+    searchMs: elapsed ? Number(elapsed[1]) * 1000 : r.wallMs,
+  };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmtS = (ms: number): string => (ms / 1000).toFixed(2);
+const fmtMiB = (b: number): string => (b / 2 ** 20).toFixed(0);
+
+function summary(name: string, xs: Sample[]): { line: string; wall: number } {
+  const walls = xs.map((x) => x.wallMs);
+  const wall = median(walls);
+  const states = xs[0].states;
+  const line =
+    `  ${name.padEnd(6)} median ${fmtS(wall)} s (min-max ${fmtS(Math.min(...walls))}-${fmtS(Math.max(...walls))}), ` +
+    `search ${fmtS(median(xs.map((x) => x.searchMs)))} s, ${Math.round(states / (wall / 1000)).toLocaleString('en-US')} states/s, ` +
+    `peak RSS ${fmtMiB(median(xs.map((x) => x.rss)))} MiB (${(median(xs.map((x) => x.rss)) / states).toFixed(1)} B/state)`;
+  return { line, wall };
+}
+
+async function main(): Promise<number> {
+  const a = await yargs(hideBin(process.argv))
+    .scriptName('npm run bench --')
+    .option('runs', { type: 'number', default: 3, describe: 'runs per tool and configuration' })
+    .option('variant', { type: 'string', array: true, default: ['fixed', 'as-was'], describe: 'variants to measure' })
+    .option('plans', { type: 'number', default: 5 })
+    .option('endpoints', { type: 'number', default: 2 })
+    .option('spin', { type: 'boolean', default: true, describe: 'also run Spin (--no-spin: dnsmc alone)' })
+    .strict()
+    .parseAsync();
+  if (!Number.isInteger(a.runs) || a.runs < 1) {
+    console.error('bench: --runs must be a whole number of at least 1');
+    return 2;
+  }
+  for (const v of a.variant) {
+    if (!VARIANT_NAMES.includes(v as Variant)) {
+      console.error(`bench: --variant must be one of ${VARIANT_NAMES.join('|')}, got ${v}`);
+      return 2;
+    }
+  }
+  const haveSpin = a.spin && which('spin') && which('gcc');
+  console.log(`dnsmc benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  console.log(`${a.runs} runs per tool, alternating; wall time from spawn to exit; peak RSS ${TIME ? 'from /usr/bin/time' : "as each tool reports it (install GNU time for RSS: apt-get install -y time)"}`);
+  if (a.spin && !haveSpin) console.log('Spin not found: install it with `apt-get update && apt-get install -y spin gcc`; measuring dnsmc alone.');
+  let failed = false;
+  for (const variant of a.variant) {
+    const p = resolveParams({ variant: variant as Variant, plans: a.plans, endpoints: a.endpoints });
+    console.log(`\n${variant}, enactors ${p.enactors}, plans ${p.plans}, endpoints ${p.endpoints} (every property, whole state space):`);
+    const spinDir = haveSpin ? buildSpin(p) : undefined;
+    const ours: Sample[] = [];
+    const theirs: Sample[] = [];
+    for (let i = 0; i < a.runs; i++) {
+      ours.push(runDnsmc(p));
+      if (spinDir) {
+        const bits = Math.max(20, Math.ceil(Math.log2(ours[0].states)) + 1);
+        theirs.push(runSpin(spinDir, bits));
+      }
+    }
+    const d = summary('dnsmc', ours);
+    console.log(`  distinct states: dnsmc ${ours[0].states.toLocaleString('en-US')}${spinDir ? `, Spin ${theirs[0].states.toLocaleString('en-US')} stored` : ''}`);
+    console.log(d.line);
+    if (spinDir) {
+      const s = summary('Spin', theirs);
+      console.log(s.line);
+      console.log(`  ratio dnsmc/Spin (median wall time): ${(d.wall / s.wall).toFixed(2)}`);
+      // The twin has no initialisation step, so Spin stores exactly the model's states.
+      if (theirs.some((t) => t.states !== ours[0].states) || ours.some((o) => o.states !== ours[0].states)) {
+        console.log('  FAIL: the state counts differ');
+        failed = true;
+      }
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  },
+);
