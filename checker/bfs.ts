@@ -67,31 +67,19 @@ export interface CheckResult {
   readonly collisionProbability: number;
 }
 
-class Growable32 {
-  data: Int32Array;
+/** An append-only typed array that doubles when full. */
+class Growable<A extends Int32Array | Uint16Array> {
+  data: A;
   length = 0;
-  constructor(cap: number) {
-    this.data = new Int32Array(cap);
+  constructor(
+    private readonly make: (n: number) => A,
+    cap: number,
+  ) {
+    this.data = make(cap);
   }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
-class Growable16 {
-  data: Uint16Array;
-  length = 0;
-  constructor(cap: number) {
-    this.data = new Uint16Array(cap);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Uint16Array(this.data.length * 2);
+      const d = this.make(this.data.length * 2);
       d.set(this.data);
       this.data = d;
     }
@@ -156,8 +144,8 @@ export function check<F extends FieldSpec>(model: Model<F>, options: CheckOption
   const scratch = new Uint32Array(W);
 
   const seen = new FingerprintSet(W);
-  const parent = new Growable32(1 << 16);
-  const via = new Growable16(1 << 16);
+  const parent = new Growable((n) => new Int32Array(n), 1 << 16);
+  const via = new Growable((n) => new Uint16Array(n), 1 << 16);
   const initialOf: number[] = []; // for initial states: index into model.init
   let layer = new WordQueue(1 << 12);
   let nextLayer = new WordQueue(1 << 12);

@@ -111,6 +111,19 @@ export class FingerprintSet {
     return this.addFingerprint(this.hi, this.lo);
   }
 
+  /** The slot holding this fingerprint, or the empty slot where it belongs (linear probing). */
+  private slotOf(hi: number, lo: number): number {
+    const table = this.table;
+    const mask = this.mask;
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    for (;;) {
+      const h = table[2 * i];
+      const l = table[2 * i + 1];
+      if ((h === 0 && l === 0) || (h === hi && l === lo)) return i;
+      i = (i + 1) & mask;
+    }
+  }
+
   /** Adds a fingerprint; true when it was new. */
   addFingerprint(hi: number, lo: number): boolean {
     if (hi === 0 && lo === 0) {
@@ -119,18 +132,10 @@ export class FingerprintSet {
       this.count++;
       return true;
     }
-    const table = this.table;
-    const mask = this.mask;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
-    for (;;) {
-      const h = table[2 * i];
-      const l = table[2 * i + 1];
-      if (h === 0 && l === 0) break;
-      if (h === hi && l === lo) return false;
-      i = (i + 1) & mask;
-    }
-    table[2 * i] = hi;
-    table[2 * i + 1] = lo;
+    const i = this.slotOf(hi, lo);
+    if (this.table[2 * i] !== 0 || this.table[2 * i + 1] !== 0) return false;
+    this.table[2 * i] = hi;
+    this.table[2 * i + 1] = lo;
     if (++this.count > this.limit) this.grow();
     return true;
   }
@@ -138,16 +143,8 @@ export class FingerprintSet {
   /** Whether a fingerprint is present. */
   hasFingerprint(hi: number, lo: number): boolean {
     if (hi === 0 && lo === 0) return this.zeroPresent;
-    const table = this.table;
-    const mask = this.mask;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
-    for (;;) {
-      const h = table[2 * i];
-      const l = table[2 * i + 1];
-      if (h === 0 && l === 0) return false;
-      if (h === hi && l === lo) return true;
-      i = (i + 1) & mask;
-    }
+    const i = this.slotOf(hi, lo);
+    return this.table[2 * i] !== 0 || this.table[2 * i + 1] !== 0;
   }
 
   private grow(): void {
@@ -156,16 +153,13 @@ export class FingerprintSet {
     this.table = new Uint32Array(cap * 2);
     this.mask = cap - 1;
     this.limit = Math.floor(cap * MAX_LOAD);
-    const table = this.table;
-    const mask = this.mask;
     for (let j = 0; j < old.length; j += 2) {
       const hi = old[j];
       const lo = old[j + 1];
       if (hi === 0 && lo === 0) continue;
-      let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
-      while (table[2 * i] !== 0 || table[2 * i + 1] !== 0) i = (i + 1) & mask;
-      table[2 * i] = hi;
-      table[2 * i + 1] = lo;
+      const i = this.slotOf(hi, lo);
+      this.table[2 * i] = hi;
+      this.table[2 * i + 1] = lo;
     }
   }
 }
