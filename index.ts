@@ -52,3 +52,5 @@ export { writeFileAtomic } from './traces/io.js';
 export { runCheck, checkReport, type CheckArgs, type CheckReport } from './app/check.js';
 export { runDemo } from './app/demo.js';
 export { bufferIo, processIo, type Io } from './app/io.js';
+export { modelFromArgs, modelFromTrace, dnsParamsFromArgs, type ModelArgs } from './app/models.js';
+export { UsageError, EXIT, usageMessage } from './app/errors.js';

@@ -4,25 +4,19 @@
  */
 import { check, type CheckResult, type Violation } from '../checker/bfs.js';
 import type { CheckOptions } from '../checker/options.js';
-import { propertyNames } from '../checker/model.js';
-import { dnsModel, type DnsModel } from '../models/dns/model.js';
-import { VARIANT_NAMES, type DnsParams, type Variant } from '../models/dns/params.js';
+import { propertyNames, type Model } from '../checker/model.js';
 import { formatTrace } from '../traces/text.js';
 import { traceOf, type Trace } from '../traces/trace.js';
 import { writeFileAtomic } from '../traces/io.js';
 import { EXIT, UsageError } from './errors.js';
 import { int, mb, secs } from './format.js';
+import { listFlag, secondsFlag, wholeFlag } from './flags.js';
 import type { Io } from './io.js';
+import { modelFromArgs, type ModelArgs } from './models.js';
 import { progressReporter } from './progress.js';
 
 /** The flags of `dnsmc check`, as yargs hands them over (unvalidated). */
-export interface CheckArgs {
-  variant?: unknown;
-  enactors?: unknown;
-  plans?: unknown;
-  endpoints?: unknown;
-  maxBackoff?: unknown;
-  keep?: unknown;
+export interface CheckArgs extends ModelArgs {
   property?: unknown;
   continue?: unknown;
   deadlock?: unknown;
@@ -33,49 +27,14 @@ export interface CheckArgs {
   traceOut?: unknown;
 }
 
-const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
-
-/** A flag that takes a whole number; yargs hands it over as a string, tests may pass a number. */
-export function wholeFlag(flag: string, v: unknown, min = -Infinity): number | undefined {
-  if (v === undefined) return undefined;
-  const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : typeof v === 'number' ? v : NaN;
-  if (!Number.isSafeInteger(n) || n < min) {
-    const range = min === -Infinity ? 'a whole number' : `a whole number of at least ${min}`;
-    throw new UsageError(`--${flag} must be ${range}, got ${shown(v)}`);
-  }
-  return n;
-}
-
-function seconds(flag: string, v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : typeof v === 'number' ? v : NaN;
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} must be a number of seconds above 0, got ${shown(v)}`);
-  return n;
-}
-
-/** Model parameters from flags. Ranges are the model's to check (ParamError names the parameter). */
-export function dnsParamsFromArgs(a: CheckArgs): Partial<DnsParams> {
-  if (a.variant !== undefined && !VARIANT_NAMES.includes(a.variant as Variant)) {
-    throw new UsageError(`--variant must be one of ${VARIANT_NAMES.join('|')}, got ${shown(a.variant)}`);
-  }
-  return {
-    variant: a.variant as Variant | undefined,
-    enactors: wholeFlag('enactors', a.enactors),
-    plans: wholeFlag('plans', a.plans),
-    endpoints: wholeFlag('endpoints', a.endpoints),
-    maxBackoff: wholeFlag('max-backoff', a.maxBackoff),
-    keep: wholeFlag('keep', a.keep),
-  };
-}
-
 /** Search options from flags, validated against the model's properties. */
-export function checkOptionsFromArgs(model: DnsModel, a: CheckArgs): CheckOptions {
-  const props = a.property === undefined ? [] : (Array.isArray(a.property) ? a.property : [a.property]).map(String);
+export function checkOptionsFromArgs(model: Model, a: CheckArgs): CheckOptions {
+  const props = listFlag(a.property);
   const all = propertyNames(model);
   for (const p of props) {
     if (!all.includes(p)) throw new UsageError(`--property must be one of ${all.join('|')}, got ${JSON.stringify(p)}`);
   }
-  const t = seconds('time-limit', a.timeLimit);
+  const t = secondsFlag('time-limit', a.timeLimit);
   return {
     properties: props.length > 0 ? props : undefined,
     continueAfterViolation: a.continue === true,
@@ -113,7 +72,7 @@ export interface CheckReport {
   trace?: Trace;
 }
 
-export function checkReport(model: DnsModel, r: CheckResult, traces: Trace[]): CheckReport {
+export function checkReport(model: Model, r: CheckResult, traces: Trace[]): CheckReport {
   return {
     status: r.status,
     model: model.name,
@@ -142,8 +101,9 @@ export function exitCode(status: CheckResult['status']): number {
   return status === 'ok' ? EXIT.ok : status === 'incomplete' ? EXIT.incomplete : EXIT.violation;
 }
 
-function describeParams(model: DnsModel): string {
-  return Object.entries(model.config)
+/** `enactors 3, plans 4, ...`: the parameters other than the variant. */
+export function describeParams(model: Model): string {
+  return Object.entries(model.params)
     .filter(([k]) => k !== 'variant')
     .map(([k, v]) => `${k} ${String(v)}`)
     .join(', ');
@@ -187,9 +147,9 @@ export function writeTrace(file: string, trace: Trace, flag = 'trace-out'): void
   }
 }
 
-/** Runs `dnsmc check` and returns its exit code. Throws UsageError (or ParamError) for bad input. */
-export function runCheck(a: CheckArgs, io: Io): number {
-  const model = dnsModel(dnsParamsFromArgs(a));
+/** Runs `dnsmc check` and resolves to its exit code. Throws UsageError (or ParamError) for bad input. */
+export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
+  const model = await modelFromArgs(a);
   const options = checkOptionsFromArgs(model, a);
   const traceOut = a.traceOut === undefined ? undefined : String(a.traceOut);
   if (traceOut === '') throw new UsageError('--trace-out must name a file');
@@ -206,7 +166,7 @@ export function runCheck(a: CheckArgs, io: Io): number {
     io.out(`${JSON.stringify(checkReport(model, r, traces))}\n`);
     return exitCode(r.status);
   }
-  io.out(`dnsmc check: model ${model.name}, variant ${model.variant} (${describeParams(model)})\n`);
+  io.out(`dnsmc check: model ${model.name}${model.variant ? `, variant ${model.variant}` : ''} (${describeParams(model)})\n`);
   io.out(`properties: ${r.properties.join(', ')}; deadlock ${options.checkDeadlock ? 'checked' : 'not checked'}\n\n`);
   for (const t of traces) io.out(`${formatTrace(t, { render: model.render })}\n\n`);
   io.out(`${verdict(r)}\n`);

@@ -14,7 +14,7 @@ import type { Io } from './io.js';
 import { statsLines, verdict } from './check.js';
 
 /** Runs the demo; exit code 0 when every figure came out as the postmortem says. */
-export function runDemo(io: Io): number {
+export async function runDemo(io: Io): Promise<number> {
   const say = (t = ''): void => io.out(`${t}\n`);
   say('dnsmc: the DNS race behind the October 2025 DynamoDB outage (us-east-1)');
   say('');

@@ -1,0 +1,20 @@
+import { runCheck, type CheckArgs } from '../../app/check.js';
+import { modelOptions } from './model-options.js';
+import type { Command } from './types.js';
+
+export const checkCommand: Command = (io, run) => ({
+  command: 'check',
+  describe: 'explore every interleaving of the dns model and check its properties',
+  builder: (y) =>
+    modelOptions(y)
+      .option('property', { type: 'string', array: true, describe: 'check only this property (repeatable) [all]' })
+      .option('continue', { type: 'boolean', describe: 'keep exploring; report the shortest violation of each property' })
+      .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to skip)' })
+      .option('max-states', { type: 'string', describe: 'stop (incomplete) after this many distinct states' })
+      .option('max-depth', { type: 'string', describe: 'do not expand states at this depth' })
+      .option('time-limit', { type: 'string', describe: 'stop (incomplete) after this many seconds' })
+      .option('json', { type: 'boolean', describe: 'print exactly one JSON object on stdout' })
+      .option('trace-out', { type: 'string', describe: 'write the counterexample trace (JSON) to this file' })
+      .epilog('Exit codes: 0 no violation, 1 violation or deadlock, 2 bad usage or input, 3 incomplete.'),
+  handler: (a) => run(() => runCheck(a as CheckArgs, io)),
+});
