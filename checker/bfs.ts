@@ -23,6 +23,7 @@ import type { CheckOptions, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import type { Transition } from './transitions.js';
 import { transitionsOf } from './transitions.js';
+import { compileExpand } from './expand.js';
 
 export type Status = 'ok' | 'violation' | 'deadlock' | 'incomplete';
 
@@ -124,15 +125,20 @@ export function check<F extends FieldSpec>(model: Model<F>, options: CheckOption
   const W = layout.words;
   const transitions = transitionsOf(model as unknown as Model);
   const T = transitions.length;
-  const guards = transitions.map((t) => model.actions[t.action].guard);
-  const effects = transitions.map((t) => model.actions[t.action].effect);
-  const actors = Int32Array.from(transitions, (t) => t.actor);
+  const expand = compileExpand(
+    transitions.map((t) => model.actions[t.action].guard),
+    transitions.map((t) => model.actions[t.action].effect),
+    transitions.map((t) => t.actor),
+  );
   const actionOf = Int32Array.from(transitions, (t) => t.action);
   const fired = new Float64Array(model.actions.length);
 
   const chosen = new Set(opts.properties);
   const invariants = model.invariants.filter((p) => chosen.has(p.name));
   const stepInvariants = model.stepInvariants.filter((p) => chosen.has(p.name));
+  // Which properties have been found violated, by position: no string keys in the loop.
+  const invBroken = new Uint8Array(invariants.length);
+  const stepBroken = new Uint8Array(stepInvariants.length);
   const violated = new Set<string>();
   const violations: Violation[] = [];
   let deadlockFound = false;
@@ -178,8 +184,10 @@ export function check<F extends FieldSpec>(model: Model<F>, options: CheckOption
   const checkState = (index: number, d: number): void => {
     if (visit) visit(nextView, d);
     for (let p = 0; p < invariants.length; p++) {
-      const inv = invariants[p];
-      if (!violated.has(inv.name) && !inv.holds(nextView)) record(inv.name, 'invariant', index, -1);
+      if (invBroken[p] === 0 && !invariants[p].holds(nextView)) {
+        invBroken[p] = 1;
+        record(invariants[p].name, 'invariant', index, -1);
+      }
     }
   };
 
@@ -202,6 +210,35 @@ export function check<F extends FieldSpec>(model: Model<F>, options: CheckOption
     }
   }
 
+  // The state being expanded, and what to do with each of its successors.
+  let source = 0;
+  const onSuccessor = (t: number): boolean => {
+    generated++;
+    fired[actionOf[t]]++;
+    for (let p = 0; p < stepInvariants.length; p++) {
+      if (stepBroken[p] === 0 && !stepInvariants[p].holds(curView, nextView)) {
+        stepBroken[p] = 1;
+        record(stepInvariants[p].name, 'step', source, t);
+      }
+    }
+    if (stop) return true;
+    layout.pack(next, scratch, 0);
+    if (!seen.add(scratch, 0)) return false;
+    const child = parent.length;
+    parent.push(source);
+    via.push(t);
+    nextLayer.reserve(W);
+    nextLayer.data.set(scratch, nextLayer.length);
+    nextLayer.length += W;
+    checkState(child, depth + 1);
+    if (stop) return true;
+    if (seen.size >= opts.maxStates) {
+      stoppedBy = 'max-states';
+      stop = true;
+    }
+    return stop;
+  };
+
   let layerStart = 0; // state number of the first state in `layer`
   while (!stop && layer.length > 0) {
     if (depth >= opts.maxDepth) {
@@ -213,37 +250,10 @@ export function check<F extends FieldSpec>(model: Model<F>, options: CheckOption
     for (let j = 0; j < count && !stop; j++) {
       const index = layerStart + j;
       layout.unpack(words, j * W, cur);
-      let enabled = false;
-      for (let t = 0; t < T; t++) {
-        const actor = actors[t];
-        if (!guards[t](curView, actor)) continue;
-        enabled = true;
-        next.set(cur);
-        effects[t](nextView, actor);
-        generated++;
-        fired[actionOf[t]]++;
-        for (let p = 0; p < stepInvariants.length; p++) {
-          const inv = stepInvariants[p];
-          if (!violated.has(inv.name) && !inv.holds(curView, nextView)) record(inv.name, 'step', index, t);
-        }
-        if (stop) break;
-        layout.pack(next, scratch, 0);
-        if (!seen.add(scratch, 0)) continue;
-        const child = parent.length;
-        parent.push(index);
-        via.push(t);
-        nextLayer.reserve(W);
-        nextLayer.data.set(scratch, nextLayer.length);
-        nextLayer.length += W;
-        checkState(child, depth + 1);
-        if (stop) break;
-        if (seen.size >= opts.maxStates) {
-          stoppedBy = 'max-states';
-          stop = true;
-          break;
-        }
-      }
-      if (!enabled && opts.checkDeadlock && !deadlockFound && !(model.terminalOk?.(curView) ?? false)) {
+      source = index;
+      const enabled = expand(curView, nextView, cur, next, onSuccessor);
+      if (enabled < 0) break;
+      if (enabled === 0 && opts.checkDeadlock && !deadlockFound && !(model.terminalOk?.(curView) ?? false)) {
         deadlockFound = true;
         const s = schedule(index, -1);
         violations.push({ property: 'deadlock', kind: 'deadlock', ...s });

@@ -141,12 +141,6 @@ export class Layout<F extends FieldSpec> {
   readonly fields: F;
   private readonly slots: Slot[];
   private readonly offsets: Record<string, number>;
-  /** Parallel arrays for the hot pack/unpack loops. */
-  private readonly sWord: Int32Array;
-  private readonly sShift: Int32Array;
-  private readonly sLo: Int32Array;
-  private readonly sSpan: Int32Array;
-  private readonly sMask: Int32Array;
 
   constructor(fields: F) {
     this.fields = fields;
@@ -172,6 +166,7 @@ export class Layout<F extends FieldSpec> {
       total += bits;
     };
     for (const [name, f] of Object.entries(fields)) {
+      if (name.startsWith('__dnsmc')) throw new LayoutError(`field ${name}: names starting with __dnsmc are reserved`);
       offsets[name] = slots.length;
       if (f.kind === 'array') for (let i = 0; i < f.length; i++) place(name, i, f.of);
       else place(name, -1, f);
@@ -181,11 +176,9 @@ export class Layout<F extends FieldSpec> {
     this.size = slots.length;
     this.words = word + 1;
     this.bits = total;
-    this.sWord = Int32Array.from(slots, (s) => s.word);
-    this.sShift = Int32Array.from(slots, (s) => s.shift);
-    this.sLo = Int32Array.from(slots, (s) => s.lo);
-    this.sSpan = Int32Array.from(slots, (s) => s.span);
-    this.sMask = Int32Array.from(slots, (s) => (s.bits >= 32 ? -1 : (1 << s.bits) - 1));
+    this.pack = compilePack(slots, this.words, (i, v) => this.outOfRange(i, v));
+    this.unpack = compileUnpack(slots, this.words);
+    this.View = compileView(fields, offsets);
   }
 
   /** A fresh zeroed unpacked vector. */
@@ -196,25 +189,11 @@ export class Layout<F extends FieldSpec> {
   /**
    * A view object over `vec`: scalar fields are accessor properties, array
    * fields are `Int32Array` subarrays of `vec`. Made once per buffer, reused
-   * for every state the buffer holds.
+   * for every state the buffer holds. All views of a layout share one class,
+   * so the accessors are monomorphic in model code.
    */
   view(vec: Int32Array): StateOf<F> {
-    const v: Record<string, unknown> = {};
-    for (const [name, f] of Object.entries(this.fields)) {
-      const off = this.offsets[name];
-      if (f.kind === 'array') {
-        v[name] = vec.subarray(off, off + f.length);
-      } else {
-        Object.defineProperty(v, name, {
-          get: () => vec[off],
-          set: (x: number) => {
-            vec[off] = x;
-          },
-          enumerable: true,
-        });
-      }
-    }
-    return Object.seal(v) as StateOf<F>;
+    return Object.seal(new this.View(vec)) as StateOf<F>;
   }
 
   /**
@@ -222,31 +201,12 @@ export class Layout<F extends FieldSpec> {
    * field when a value lies outside its declared range: a model bug that would
    * otherwise corrupt the encoding silently.
    */
-  pack(vec: Int32Array, out: Uint32Array, at: number): void {
-    const n = this.size;
-    const sWord = this.sWord;
-    const sShift = this.sShift;
-    const sLo = this.sLo;
-    const sSpan = this.sSpan;
-    for (let w = 0; w < this.words; w++) out[at + w] = 0;
-    for (let i = 0; i < n; i++) {
-      const off = vec[i] - sLo[i];
-      if (off < 0 || off > sSpan[i]) this.outOfRange(i, vec[i]);
-      out[at + sWord[i]] |= off << sShift[i];
-    }
-  }
+  readonly pack: (vec: Int32Array, out: Uint32Array, at: number) => void;
 
   /** Unpacks `words[at .. at + words)` into `vec`. */
-  unpack(words: Uint32Array, at: number, vec: Int32Array): void {
-    const n = this.size;
-    const sWord = this.sWord;
-    const sShift = this.sShift;
-    const sLo = this.sLo;
-    const sMask = this.sMask;
-    for (let i = 0; i < n; i++) {
-      vec[i] = ((words[at + sWord[i]] >>> sShift[i]) & sMask[i]) + sLo[i];
-    }
-  }
+  readonly unpack: (words: Uint32Array, at: number, vec: Int32Array) => void;
+
+  private readonly View: new (vec: Int32Array) => object;
 
   private outOfRange(i: number, value: number): never {
     const s = this.slots[i];
@@ -324,6 +284,53 @@ export class Layout<F extends FieldSpec> {
     const f = this.fields[field];
     return scalarToJson(f.kind === 'array' ? f.of : f, value);
   }
+}
+
+/*
+ * Code generation. The pack and unpack loops and the view class are compiled
+ * once per layout into straight-line JavaScript with every offset, shift and
+ * range as a literal: V8 then runs them without loops or table lookups, and
+ * inlines them into the search loop. The generated source is built only from
+ * numbers the layout computed and from field names quoted with
+ * JSON.stringify; nothing else reaches `new Function`.
+ */
+
+function compilePack(slots: Slot[], words: number, bad: (slot: number, value: number) => never): Layout<FieldSpec>['pack'] {
+  const body: string[] = [];
+  for (let w = 0; w < words; w++) body.push(`let w${w} = 0;`);
+  body.push('let o = 0;');
+  slots.forEach((sl, i) => {
+    if (sl.bits === 0) {
+      body.push(`if (vec[${i}] !== ${sl.lo}) bad(${i}, vec[${i}]);`);
+      return;
+    }
+    // One unsigned compare catches values below and above the range.
+    body.push(`o = (vec[${i}] - ${sl.lo}) | 0; if ((o >>> 0) > ${sl.span}) bad(${i}, vec[${i}]); w${sl.word} |= o << ${sl.shift};`);
+  });
+  for (let w = 0; w < words; w++) body.push(`out[at + ${w}] = w${w};`);
+  return new Function('bad', `return function pack(vec, out, at) {\n${body.join('\n')}\n};`)(bad);
+}
+
+function compileUnpack(slots: Slot[], words: number): Layout<FieldSpec>['unpack'] {
+  const body: string[] = [];
+  for (let w = 0; w < words; w++) body.push(`const w${w} = words[at + ${w}];`);
+  slots.forEach((sl, i) => {
+    const mask = sl.bits >= 32 ? -1 : (1 << sl.bits) - 1;
+    body.push(sl.bits === 0 ? `vec[${i}] = ${sl.lo};` : `vec[${i}] = ((w${sl.word} >>> ${sl.shift}) & ${mask}) + ${sl.lo};`);
+  });
+  return new Function(`return function unpack(words, at, vec) {\n${body.join('\n')}\n};`)();
+}
+
+function compileView(fields: FieldSpec, offsets: Record<string, number>): new (vec: Int32Array) => object {
+  const ctor: string[] = ['this.__dnsmc_vec = v;'];
+  const members: string[] = [];
+  for (const [name, f] of Object.entries(fields)) {
+    const key = JSON.stringify(name);
+    const off = offsets[name];
+    if (f.kind === 'array') ctor.push(`this[${key}] = v.subarray(${off}, ${off + f.length});`);
+    else members.push(`get ${key}() { return this.__dnsmc_vec[${off}]; }`, `set ${key}(x) { this.__dnsmc_vec[${off}] = x; }`);
+  }
+  return new Function(`return class View {\nconstructor(v) {\n${ctor.join('\n')}\n}\n${members.join('\n')}\n};`)();
 }
 
 function scalarToJson(f: ScalarField, v: number): Json {
