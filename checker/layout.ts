@@ -140,7 +140,8 @@ export class Layout<F extends FieldSpec> {
   readonly bits: number;
   readonly fields: F;
   private readonly slots: Slot[];
-  private readonly offsets: Record<string, number>;
+  /** Slot of each field in the unpacked vector (the first element, for arrays). */
+  readonly offsets: Readonly<Record<string, number>>;
 
   constructor(fields: F) {
     this.fields = fields;

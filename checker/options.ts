@@ -38,6 +38,10 @@ export interface CheckOptions {
    * `layout.toPlain`, but do not keep it. Default: none.
    */
   visit?: (state: unknown, depth: number) => void;
+  /** Store one state per class of states equal up to renaming the model's symmetric actors. Default: false. */
+  symmetry?: boolean;
+  /** Threads to search with (`checkParallel` only; `check` uses one). Default: 1. */
+  workers?: number;
 }
 
 /** Options after resolution: every field present. */
@@ -51,6 +55,8 @@ export interface ResolvedOptions {
   readonly onProgress: ((p: Progress) => void) | undefined;
   readonly progressIntervalMs: number;
   readonly visit: ((state: unknown, depth: number) => void) | undefined;
+  readonly symmetry: boolean;
+  readonly workers: number;
 }
 
 /** Thrown for an option that is out of range; the message names the option. */
@@ -75,6 +81,7 @@ export function resolveOptions(model: Model, o: CheckOptions = {}): ResolvedOpti
       throw new OptionError(`check: property ${p} is not a property of model ${model.name} (${all.join(', ') || 'none'})`);
     }
   }
+  if (o.symmetry && !model.symmetry) throw new OptionError(`check: option symmetry: model ${model.name} declares no symmetric actors`);
   return {
     properties,
     checkDeadlock: o.checkDeadlock ?? true,
@@ -85,5 +92,7 @@ export function resolveOptions(model: Model, o: CheckOptions = {}): ResolvedOpti
     onProgress: o.onProgress,
     progressIntervalMs: o.progressIntervalMs ?? 1000,
     visit: o.visit,
+    symmetry: o.symmetry ?? false,
+    workers: o.workers === undefined ? 1 : positive('workers', o.workers),
   };
 }
