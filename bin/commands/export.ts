@@ -1,0 +1,15 @@
+import { EXPORT_FORMATS, runExport, type ExportArgs } from '../../app/export.js';
+import type { Command } from './types.js';
+
+export const exportCommand: Command = (io, run) => ({
+  command: 'export <trace>',
+  describe: 'export a trace as a markdown table, a mermaid sequence diagram or ITF (Apalache/Quint)',
+  builder: (y) =>
+    y
+      .positional('trace', { type: 'string', describe: 'a trace file (from check --trace-out)' })
+      .option('format', { type: 'string', describe: `${EXPORT_FORMATS.join('|')}` })
+      .option('out', { type: 'string', describe: 'write to this file (atomically) instead of stdout' })
+      .option('model', { type: 'string', describe: 'the user model module the trace was made with (dnsmc never loads code a trace names)' })
+      .epilog('Exit codes: 0 exported, 2 bad usage or input.'),
+  handler: (a) => run(() => runExport(a as ExportArgs, io)),
+});

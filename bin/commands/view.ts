@@ -1,0 +1,15 @@
+import { runView, type ViewArgs } from '../../app/view.js';
+import type { Command } from './types.js';
+
+export const viewCommand: Command = (io, run) => ({
+  command: 'view <trace>',
+  describe: 'write a self-contained HTML page that walks through a trace',
+  builder: (y) =>
+    y
+      .positional('trace', { type: 'string', describe: 'a trace file (from check --trace-out or replay --trace-out)' })
+      .option('compare', { type: 'string', describe: 'a second trace, shown side by side, aligned by step' })
+      .option('out', { type: 'string', describe: 'the HTML file to write [TRACE with .html]' })
+      .option('model', { type: 'string', describe: 'the user model module the trace was made with (dnsmc never loads code a trace names)' })
+      .epilog('Exit codes: 0 page written, 2 bad usage or input.'),
+  handler: (a) => run(() => runView(a as ViewArgs, io)),
+});

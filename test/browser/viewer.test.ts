@@ -1,0 +1,253 @@
+/**
+ * The trace viewer in a real browser: Debian's Chromium (/usr/bin/chromium,
+ * which .ci/run installs), driven with playwright-core. The pages are made by
+ * the real CLI (`npm test` compiles bin/ first). Without Chromium this test
+ * fails, it does not skip.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { viewerPage } from '../../app/view.js';
+import type { Model } from '../../checker/model.js';
+import { replay } from '../../checker/path.js';
+import { lockMutexModel } from '../../models/toys/index.js';
+import { parseTrace, traceFromReplay } from '../../traces/trace.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'dnsmc.js');
+const CHROMIUM = '/usr/bin/chromium';
+const OUT = join(ROOT, 'test-output');
+const dir = mkdtempSync(join(tmpdir(), 'dnsmc-browser-'));
+const HOSTILE = '</script><script>window.__pwned=1</script>';
+const HOSTILE_IMG = '<img src=x onerror="window.__pwned=2">';
+
+function dnsmc(...args: string[]): string {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`dnsmc ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+const MISSING = `Chromium is not installed at ${CHROMIUM}: the viewer's browser tests need it (apt-get install -y chromium; .ci/run installs it)`;
+let browser: Browser | undefined;
+
+/** The browser, or a failure (not a skip) of the test that needs it. */
+function need(): Browser {
+  if (!browser) throw new Error(MISSING);
+  return browser;
+}
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  dnsmc('check', '--variant', 'as-was', '--property', 'aliasResolves', '--view', join(dir, 'race.html'), '--trace-out', join(dir, 'race.json'));
+  if (!existsSync(CHROMIUM)) return; // every test then fails with MISSING
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A page with everything it tries recorded: requests, console errors, uncaught errors. */
+async function open(file: string, hash = ''): Promise<{ page: Page; requests: string[]; errors: string[]; url: string }> {
+  const page = await need().newPage({ viewport: { width: 1440, height: 1000 } });
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  const url = pathToFileURL(file).href;
+  await page.goto(url + hash);
+  return { page, requests, errors, url };
+}
+
+const text = (page: Page, sel: string): Promise<string> => page.locator(sel).first().innerText();
+const attr = (page: Page, sel: string, name: string): Promise<string | null> => page.locator(sel).first().getAttribute(name);
+const hashOf = (page: Page): Promise<string> => page.evaluate(() => location.hash);
+
+describe('the as-was race in the viewer', () => {
+  it('steps through with the keyboard; at step 12 the alias points at plan 1, tree 1 is deleted and aliasResolves is marked violated', async () => {
+    const { page, requests, errors, url } = await open(join(dir, 'race.html'));
+    expect(await page.title()).toBe('dns (as-was): aliasResolves violated after 12 steps - dnsmc');
+
+    await page.keyboard.press('Home');
+    expect(await text(page, '[data-test=position]')).toBe('initial state');
+    expect(await hashOf(page)).toBe('#step=0');
+    expect(await text(page, '[data-test=alias-0]')).toBe('unset');
+
+    for (let i = 1; i <= 11; i++) await page.keyboard.press('ArrowRight');
+    expect(await text(page, '[data-test=position]')).toBe('step 11 of 12');
+    expect(await text(page, '[data-test=narration]')).toBe('enactor 0 points the top alias at plan 1, older than the active plan 3, and releases the lock');
+    expect(await attr(page, '[data-test=tree-0-1]', 'data-status')).toBe('present');
+    expect(await attr(page, '[data-test=break][data-property=noRollback]', 'data-status')).toBe('violated-here');
+    expect(await page.locator('[data-test=break][data-property=aliasResolves]').count()).toBe(0);
+    // The alias record changed at this step: highlighted.
+    expect(await page.locator('[data-test=alias-0].changed').count()).toBe(1);
+
+    await page.keyboard.press('ArrowRight');
+    expect(await hashOf(page)).toBe('#step=12');
+    expect(await text(page, '[data-test=position]')).toBe('step 12 of 12');
+    expect(await text(page, '[data-test=narration]')).toBe('enactor 1 cleans up after plan 3: deletes tree 1');
+    // The top alias points at plan 1 ...
+    expect(await text(page, '[data-test=alias-0]')).toBe('→ plan 1');
+    expect(await attr(page, '[data-test=alias-0]', 'data-plan')).toBe('1');
+    expect(await text(page, '[data-test=resolves-0]')).toBe('resolves to NOTHING: the tree of plan 1 was deleted');
+    // ... whose tree is shown deleted (at this step), while plan 3's stands ...
+    expect(await attr(page, '[data-test=tree-0-1]', 'data-status')).toBe('deleted');
+    expect(await text(page, '[data-test=tree-0-1]')).toBe('plan-1(deleted at step 12)');
+    expect(await page.locator('[data-test=tree-0-1].changed').count()).toBe(1);
+    expect(await attr(page, '[data-test=tree-0-3]', 'data-status')).toBe('present');
+    expect(await text(page, '[data-test=lock-0]')).toBe('free');
+    // ... and aliasResolves is marked violated here, with its explanation; noRollback as broken earlier.
+    const violated = page.locator('[data-test=break][data-property=aliasResolves]');
+    expect(await violated.getAttribute('data-status')).toBe('violated-here');
+    expect(await violated.innerText()).toBe(
+      "aliasResolves VIOLATED at this step: endpoint 0's top alias points at plan 1, whose tree has been deleted: the name resolves to nothing",
+    );
+    expect(await attr(page, '[data-test=break][data-property=noRollback]', 'data-status')).toBe('violated-earlier');
+    expect(await page.locator('svg text.brk', { hasText: 'aliasResolves violated' }).count()).toBe(1);
+    expect(await text(page, '[data-test=enactor-1]')).toBe('enactor 1\tidle\t0\t0');
+
+    await page.screenshot({ path: join(OUT, 'viewer-race.png'), fullPage: true });
+
+    // End stays at the last step; Home goes back; End again.
+    await page.keyboard.press('ArrowRight');
+    expect(await hashOf(page)).toBe('#step=12');
+    await page.keyboard.press('Home');
+    expect(await hashOf(page)).toBe('#step=0');
+    await page.keyboard.press('End');
+    expect(await hashOf(page)).toBe('#step=12');
+    expect(await attr(page, '[data-test=tree-0-1]', 'data-status')).toBe('deleted');
+
+    // The slider moves one step per key, as the page's own keys do.
+    await page.locator('[data-test=slider]').focus();
+    await page.keyboard.press('ArrowLeft');
+    expect(await hashOf(page)).toBe('#step=11');
+
+    // The fragment is read on load: a shared link opens at its step.
+    await page.reload();
+    expect(await text(page, '[data-test=position]')).toBe('step 11 of 12');
+    await page.goto(`${url}#step=12`);
+    await page.reload();
+    expect(await text(page, '[data-test=position]')).toBe('step 12 of 12');
+    expect(await attr(page, '[data-test=tree-0-1]', 'data-status')).toBe('deleted');
+
+    expect(errors).toEqual([]);
+    expect(new Set(requests.map((r) => r.replace(/#.*$/, '')))).toEqual(new Set([url]));
+    await page.close();
+  });
+
+  it('a link to a step that does not exist opens at the last one', async () => {
+    const { page, errors } = await open(join(dir, 'race.html'), '#step=99');
+    expect(await text(page, '[data-test=position]')).toBe('step 12 of 12');
+    expect(await hashOf(page)).toBe('#step=12');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('a hostile trace', () => {
+  it('renders its strings as visible text; no script from it runs, nothing is fetched, no errors', async () => {
+    const t = JSON.parse(readFileSync(join(dir, 'race.json'), 'utf8'));
+    t.variant = HOSTILE;
+    t.params[HOSTILE_IMG] = HOSTILE;
+    t.steps[2].narration = `${HOSTILE} ${HOSTILE_IMG}`;
+    t.property = HOSTILE;
+    t.breaks[1].property = HOSTILE;
+    t.breaks[1].explanation = `${HOSTILE_IMG} ${HOSTILE}`;
+    t.steps[4].patches[0].path = [HOSTILE_IMG, 0];
+    const file = join(dir, 'hostile.json');
+    writeFileSync(file, JSON.stringify(t));
+    dnsmc('view', file, '--out', join(dir, 'hostile.html'));
+
+    const { page, requests, errors, url } = await open(join(dir, 'hostile.html'));
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.locator('script').count()).toBe(2); // the data block and the page's own script
+    expect(await text(page, 'header')).toContain(`variant ${HOSTILE}`);
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    expect(await text(page, '[data-test=narration]')).toBe(`${HOSTILE} ${HOSTILE_IMG}`);
+    await page.keyboard.press('End');
+    const box = page.locator('[data-test=break][data-property="</script><script>window.__pwned=1</script>"]');
+    expect(await box.innerText()).toBe(`${HOSTILE} VIOLATED at this step: ${HOSTILE_IMG} ${HOSTILE}`);
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+    expect(await text(page, '[data-test=changes]')).toContain(`${HOSTILE_IMG}[0]:`);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([url]);
+    await page.close();
+  });
+});
+
+describe('any model, and a lasso', () => {
+  it('the generic page: a lane per process, the fields table with what changed, the loop marked', async () => {
+    // Process 1 requests; process 0 requests, enters, exits and requests again: back in the state after step 2.
+    const model = lockMutexModel(2) as unknown as Model;
+    const schedule = [['request', 1], ['request', 0], ['enter', 0], ['exit', 0], ['request', 0]].map(([action, actor]) => ({ action: action as string, actor: actor as number }));
+    const t = traceFromReplay(model, replay(model, model.init[0], schedule), 'mutualExclusion', 'invariant');
+    const lasso = parseTrace(JSON.parse(JSON.stringify({ ...t, loop: 2 })));
+    writeFileSync(join(dir, 'lasso.html'), viewerPage({ trace: lasso, model }));
+    const { page, errors } = await open(join(dir, 'lasso.html'), '#step=4');
+    expect(await page.locator('svg text.lanehead').allTextContents()).toEqual(['process 0', 'process 1', 'properties']);
+    expect(await page.locator('[data-test=loop]').count()).toBe(1);
+    expect(await text(page, '[data-test=loop-note]')).toBe('↻ This step is in the loop: after step 5 the run is back in the state of step 2, and steps 3 to 5 repeat forever.');
+    expect(await page.locator('[data-test=fields] [data-field=proc][data-index="0"]').innerText()).toBe('[0]idle');
+    expect(await page.locator('[data-test=fields] [data-field=proc][data-index="0"].changed').count()).toBe(1);
+    expect(await page.locator('[data-test=fields] [data-field=lock].changed').innerText()).toBe('none');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    expect(await text(page, '[data-test=loop-note]')).toBe('↻ The loop starts here: after step 5 the run is back in this state, and steps 3 to 5 repeat forever.');
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.locator('[data-test=loop-note]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the race beside its replay under the fixed protocol', () => {
+  it('marks the divergence at step 10, where the fix makes enactor 0 give up, and shows step 11 not taken', async () => {
+    dnsmc('replay', join(dir, 'race.json'), '--variant', 'fixed', '--trace-out', join(dir, 'fixed.json'));
+    dnsmc('view', join(dir, 'race.json'), '--compare', join(dir, 'fixed.json'), '--out', join(dir, 'cmp.html'));
+    const { page, errors, requests, url } = await open(join(dir, 'cmp.html'));
+    const banner = await text(page, '[data-test=divergence]');
+    expect(banner).toContain('The runs diverge at step 10.');
+    expect(banner).toContain('race.json (as-was): enactor 0 builds the tree of plan 1');
+    expect(banner).toContain('fixed.json (fixed): enactor 0 gives up: plan 1 is not newer than the active plan 3; it releases the lock');
+    expect(await page.locator('[data-test=pane-a] g.row.diverges').getAttribute('data-row')).toBe('10');
+    expect(await page.locator('[data-test=pane-b] g.row.diverges').getAttribute('data-row')).toBe('10');
+
+    await page.getByRole('button', { name: 'show step 10' }).click();
+    expect(await hashOf(page)).toBe('#step=10');
+    expect(await text(page, '[data-test=pane-b] [data-test=narration]')).toBe('enactor 0 gives up: plan 1 is not newer than the active plan 3; it releases the lock');
+    expect(await text(page, '[data-test=pane-a] [data-test=narration]')).toBe('enactor 0 builds the tree of plan 1');
+
+    await page.keyboard.press('ArrowRight');
+    expect(await text(page, '[data-test=pane-b] [data-test=gap]')).toBe("enactor 0's flipAlias could not be taken here; the state is as after step 10 of this run.");
+    expect(await text(page, '[data-test=pane-a] [data-test=alias-0]')).toBe('→ plan 1');
+    expect(await text(page, '[data-test=pane-b] [data-test=alias-0]')).toBe('→ plan 3');
+    // The alias differs between the runs: outlined on both sides.
+    expect(await page.locator('[data-test=alias-0].differs').count()).toBe(2);
+
+    await page.keyboard.press('End');
+    expect(await attr(page, '[data-test=pane-a] [data-test=break][data-property=aliasResolves]', 'data-status')).toBe('violated-here');
+    expect(await page.locator('[data-test=pane-b] [data-test=break]').count()).toBe(0);
+    expect(await attr(page, '[data-test=pane-a] [data-test=tree-0-1]', 'data-status')).toBe('deleted');
+    expect(await text(page, '[data-test=pane-b] [data-test=resolves-0]')).toBe('resolves (tree of plan 3 exists)');
+    await page.goto(`${url}#step=11`);
+    await page.reload();
+    await page.screenshot({ path: join(OUT, 'viewer-compare.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(new Set(requests.map((r) => r.replace(/#.*$/, '')))).toEqual(new Set([url]));
+    await page.close();
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * The viewer page as bytes: embedding, the security policy, alignment of two
+ * traces. What the page shows in a browser is tested in test/browser/.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { replayTrace } from '../../app/replay.js';
+import { viewerPage } from '../../app/view.js';
+import { check } from '../../checker/bfs.js';
+import type { Model } from '../../checker/model.js';
+import { dnsModel } from '../../models/dns/model.js';
+import { naiveMutexModel } from '../../models/toys/index.js';
+import { traceOf, type Trace } from '../../traces/trace.js';
+import { alignTraces, firstDivergence, scriptSafeJson, viewerHtml } from '../../traces/viewer.js';
+
+const asWas = dnsModel({ variant: 'as-was' }) as unknown as Model;
+const fixed = dnsModel({ variant: 'fixed' }) as unknown as Model;
+const race = traceOf(asWas, check(asWas, { properties: ['aliasResolves'] }).violations[0]);
+const replayed = replayTrace(race, fixed).trace;
+const HOSTILE = '</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"><!-- \u2028\u2029 & </SCRIPT >';
+
+/** The page's JSON data block and inline script. */
+function parts(html: string): { data: unknown; script: string; scripts: number } {
+  const data = /<script type="application\/json" id="dnsmc-data">([^<]*)<\/script>/.exec(html);
+  const script = /<script>([\s\S]*?)<\/script>/.exec(html);
+  return { data: JSON.parse(data![1]), script: script![1], scripts: html.split('<script').length - 1 };
+}
+
+describe('embedding an untrusted trace', () => {
+  it('scriptSafeJson escapes < > & U+2028 U+2029 and still parses to the same value', () => {
+    const v = { s: HOSTILE, n: [1, null, 'a'] };
+    const j = scriptSafeJson(v);
+    expect(j).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(j).toContain('\\u003c/script\\u003e');
+    expect(j).toContain('\\u2028\\u2029');
+    expect(JSON.parse(j)).toEqual(v);
+  });
+
+  it('hostile strings anywhere in a trace stay inside the data block: the page has exactly its two script elements', () => {
+    const hostile: Trace = {
+      ...race,
+      variant: HOSTILE,
+      property: HOSTILE,
+      params: { ...race.params, [HOSTILE]: HOSTILE },
+      breaks: race.breaks.map((b) => ({ ...b, property: HOSTILE, explanation: HOSTILE })),
+      steps: race.steps.map((s) => ({ ...s, narration: HOSTILE, role: HOSTILE, action: HOSTILE })),
+    };
+    const html = viewerHtml([{ trace: hostile, label: HOSTILE }, { trace: hostile }]);
+    const { data, scripts } = parts(html);
+    expect(scripts).toBe(2);
+    expect(html).not.toContain('</script><script>window');
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<!--');
+    expect((data as { panes: { trace: Trace }[] }).panes[0].trace).toEqual(hostile);
+    // The only place trace text could reach outside the data block is nowhere: the rest of the page is fixed.
+    const outside = html.replace(/<script type="application\/json" id="dnsmc-data">[^<]*<\/script>/, '');
+    expect(outside).not.toContain('pwned');
+    expect(outside).toBe(viewerHtml([{ trace: race }]).replace(/<script type="application\/json" id="dnsmc-data">[^<]*<\/script>/, ''));
+  });
+
+  it('a Content-Security-Policy allows no network and only the page’s own script, by its hash', () => {
+    const html = viewerPage({ trace: race, model: asWas });
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)![1];
+    const { script } = parts(html);
+    const hash = createHash('sha256').update(script, 'utf8').digest('base64');
+    expect(csp.split('; ')).toEqual(
+      expect.arrayContaining(["default-src 'none'", `script-src 'sha256-${hash}'`, "connect-src 'none'", "img-src 'none'", "form-action 'none'", "base-uri 'none'"]),
+    );
+    expect(csp).not.toContain('unsafe');
+    expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<script'));
+    // Nothing to fetch: no URL but the SVG namespace, no src or href attributes.
+    expect(html.match(/https?:\/\/[^'"\s)]*/g)).toEqual(['http://www.w3.org/2000/svg']);
+    expect(html).not.toMatch(/\s(src|href)=/);
+    // The script never parses markup.
+    expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
+  });
+
+  it('is deterministic: the same trace gives the same bytes', () => {
+    expect(viewerPage({ trace: race, model: asWas })).toBe(viewerPage({ trace: race, model: asWas }));
+  });
+});
+
+describe('what the page is given', () => {
+  it('dns: lanes for the planner, the three enactors and endpoint 0’s records; the array fields from the model', () => {
+    const { data } = parts(viewerPage({ trace: race, model: asWas }));
+    const d = data as { title: string; rows: unknown[]; panes: { lanes: { label: string }[]; marks: { targets: string[] }[]; arrays: string[] }[] };
+    expect(d.title).toBe('dns (as-was): aliasResolves violated after 12 steps');
+    expect(d.rows).toHaveLength(13);
+    expect(d.panes[0].lanes.map((l) => l.label)).toEqual(['the planner', 'enactor 0', 'enactor 1', 'enactor 2', 'endpoint 0 (Route 53)']);
+    expect(d.panes[0].marks.filter((m) => m.targets.length > 0)).toHaveLength(7);
+    expect(d.panes[0].arrays).toEqual(['alias', 'trees', 'lockHolder', 'phase', 'plan', 'endpoint', 'failures']);
+  });
+
+  it('any model: the generic page, lanes from its roles', () => {
+    const m = naiveMutexModel(3) as unknown as Model;
+    const t = traceOf(m, check(m).violations[0]);
+    const { data } = parts(viewerPage({ trace: t, model: m }));
+    const d = data as { panes: { lanes: { label: string }[]; trace: Trace }[] };
+    expect(d.panes[0].lanes.map((l) => l.label)).toEqual(['process 0', 'process 1', 'process 2']);
+    expect(d.panes[0].trace.model).toBe('naive-mutex');
+  });
+});
+
+describe('aligning two traces by step', () => {
+  it('the race and its replay under fixed: the same until step 10, which differs; step 11 only in the race; step 12 differs', () => {
+    const rows = alignTraces(race, replayed);
+    expect(rows.map((r) => [r.a, r.b, r.status])).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => [i, i, 'same']),
+      [10, 10, 'differs'],
+      [11, null, 'only-a'],
+      [12, 11, 'differs'],
+    ]);
+    expect(firstDivergence(rows)).toBe(10);
+  });
+
+  it('a trace against itself agrees throughout; against a prefix of itself, the missing steps are gaps', () => {
+    expect(firstDivergence(alignTraces(race, race))).toBeNull();
+    const prefix = { ...race, steps: race.steps.slice(0, 5) };
+    const rows = alignTraces(prefix, race);
+    expect(rows.slice(6).map((r) => r.status)).toEqual(Array(7).fill('only-b'));
+    expect(firstDivergence(rows)).toBe(6);
+  });
+});
