@@ -1,0 +1,14 @@
+import { runMerge, type MergeArgs } from '../../app/merge.js';
+import type { Command } from './types.js';
+
+export const mergeCommand: Command = (io, run) => ({
+  command: 'merge <files..>',
+  describe: 'combine the JSON reports of simulate --swarm shards into the whole job’s result',
+  builder: (y) =>
+    y
+      .positional('files', { type: 'string', array: true, describe: 'shard reports (dnsmc simulate --swarm i/N --json > FILE)' })
+      .option('json', { type: 'boolean', describe: 'print exactly one JSON object on stdout' })
+      .option('trace-out', { type: 'string', describe: 'write the shortest violation’s trace (JSON) to this file' })
+      .epilog('Exit codes: 0 no violation, 1 violation or deadlock, 2 bad usage or input, 3 shards missing or incomplete.'),
+  handler: (a) => run(() => runMerge(a as MergeArgs, io)),
+});
