@@ -2,7 +2,8 @@
  * `dnsmc check`: resolve flags into model parameters and search options, run
  * the search, and report as text or as one JSON object.
  */
-import { check, type CheckResult, type Violation } from '../checker/bfs.js';
+import type { CheckResult, Violation } from '../checker/bfs.js';
+import { checkParallel, defaultWorkers } from '../checker/parallel.js';
 import type { CheckOptions } from '../checker/options.js';
 import { propertyNames, type Model } from '../checker/model.js';
 import { formatTrace } from '../traces/text.js';
@@ -14,6 +15,9 @@ import { listFlag, secondsFlag, wholeFlag } from './flags.js';
 import type { Io } from './io.js';
 import { modelFromArgs, type ModelArgs } from './models.js';
 import { progressReporter } from './progress.js';
+import { fileFlag, viewerPage, writePage } from './view.js';
+import { propertyChoices, runLivenessCheck, wantsLiveness } from './liveness.js';
+import { livenessNames } from '../checker/temporal.js';
 
 /** The flags of `dnsmc check`, as yargs hands them over (unvalidated). */
 export interface CheckArgs extends ModelArgs {
@@ -25,6 +29,16 @@ export interface CheckArgs extends ModelArgs {
   timeLimit?: unknown;
   json?: unknown;
   traceOut?: unknown;
+  /** Write the trace viewer (HTML) for the counterexample found to this file. */
+  view?: unknown;
+  /** `weak`, `strong` or `none`: the fairness liveness properties are checked under (default: the model's). */
+  fairness?: unknown;
+  /** Worker threads (default: the number of cores). */
+  workers?: unknown;
+  /** Reduce states by renaming interchangeable actors. */
+  symmetry?: unknown;
+  /** Stop before resident memory passes this many MiB. */
+  maxMemory?: unknown;
 }
 
 /** Search options from flags, validated against the model's properties. */
@@ -32,7 +46,7 @@ export function checkOptionsFromArgs(model: Model, a: CheckArgs): CheckOptions {
   const props = listFlag(a.property);
   const all = propertyNames(model);
   for (const p of props) {
-    if (!all.includes(p)) throw new UsageError(`--property must be one of ${all.join('|')}, got ${JSON.stringify(p)}`);
+    if (!all.includes(p)) throw new UsageError(`--property must be one of ${propertyChoices(model).join('|')}, got ${JSON.stringify(p)}`);
   }
   const t = secondsFlag('time-limit', a.timeLimit);
   return {
@@ -42,7 +56,23 @@ export function checkOptionsFromArgs(model: Model, a: CheckArgs): CheckOptions {
     maxStates: wholeFlag('max-states', a.maxStates, 1),
     maxDepth: wholeFlag('max-depth', a.maxDepth, 0),
     timeLimitMs: t === undefined ? undefined : t * 1000,
+    workers: wholeFlag('workers', a.workers, 1) ?? defaultWorkers(),
+    symmetry: symmetryFlag(model, a.symmetry),
+    maxMemoryBytes: maxMemoryFlag(a.maxMemory),
   };
+}
+
+/** `--symmetry`: only for a model that declares interchangeable actors. */
+function symmetryFlag(model: Model, v: unknown): boolean {
+  if (v !== true) return false;
+  if (!model.symmetry) throw new UsageError(`--symmetry: model ${model.name} declares no interchangeable actors`);
+  return true;
+}
+
+/** `--max-memory MiB`. */
+function maxMemoryFlag(v: unknown): number | undefined {
+  const mib = wholeFlag('max-memory', v, 64);
+  return mib === undefined ? undefined : mib * 2 ** 20;
 }
 
 /** The JSON report of `check --json`: exactly one object. */
@@ -60,6 +90,11 @@ export interface CheckReport {
   durationMs: number;
   statesPerSecond: number;
   peakMemoryBytes: number;
+  /** Bytes of the search's own per-state structures (visited set, frontier) at the end. */
+  engineBytes: number;
+  bytesPerState: number;
+  workers: number;
+  symmetry: boolean;
   complete: boolean;
   stoppedBy: CheckResult['stoppedBy'];
   queue: number;
@@ -86,6 +121,10 @@ export function checkReport(model: Model, r: CheckResult, traces: Trace[]): Chec
     durationMs: Math.round(r.durationMs * 10) / 10,
     statesPerSecond: r.statesPerSecond,
     peakMemoryBytes: r.peakMemoryBytes,
+    engineBytes: r.engineBytes,
+    bytesPerState: Math.round(r.bytesPerState * 10) / 10,
+    workers: r.workers,
+    symmetry: r.symmetry,
     complete: r.complete,
     stoppedBy: r.stoppedBy,
     queue: r.queue,
@@ -114,6 +153,8 @@ export function statsLines(r: CheckResult): string[] {
   const lines = [
     `${int(r.distinctStates)} distinct states, ${int(r.generatedStates)} generated, diameter ${r.diameter}, ` +
       `${secs(r.durationMs)} (${int(r.statesPerSecond)} states/s), peak memory ${mb(r.peakMemoryBytes)}`,
+    `${r.workers} worker${r.workers === 1 ? '' : 's'}${r.symmetry ? ', symmetry reduction (states up to renaming of interchangeable actors)' : ''}; ` +
+      `visited set and frontier ${mb(r.engineBytes)} (${r.bytesPerState.toFixed(1)} bytes per state)`,
   ];
   if (r.collisionProbability > 0) lines.push(`fingerprint collision probability: ${r.collisionProbability.toExponential(1)}`);
   const cov = Object.entries(r.actions).map(([a, n]) => `${a} ${int(n)}${n === 0 ? ' (NEVER FIRED)' : ''}`);
@@ -150,18 +191,22 @@ export function writeTrace(file: string, trace: Trace, flag = 'trace-out'): void
 /** Runs `dnsmc check` and resolves to its exit code. Throws UsageError (or ParamError) for bad input. */
 export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
   const model = await modelFromArgs(a);
+  if (wantsLiveness(model, a.property)) return runLivenessCheck(model, a, io);
+  if (a.fairness !== undefined) throw new UsageError(`--fairness applies to liveness properties only: add --property ${[...livenessNames(model), 'all'].join('|')}`);
   const options = checkOptionsFromArgs(model, a);
   const traceOut = a.traceOut === undefined ? undefined : String(a.traceOut);
   if (traceOut === '') throw new UsageError('--trace-out must name a file');
+  const view = fileFlag('view', a.view);
   const progress = progressReporter(io);
   let r: CheckResult;
   try {
-    r = check(model, { ...options, onProgress: progress.onProgress, progressIntervalMs: progress.intervalMs });
+    r = await checkParallel(model, { ...options, onProgress: progress.onProgress, progressIntervalMs: progress.intervalMs });
   } finally {
     progress.done();
   }
   const traces = r.violations.map((v) => traceOf(model, v));
   if (traceOut && traces.length > 0) writeTrace(traceOut, traces[0]);
+  if (view && traces.length > 0) writePage(view, viewerPage({ trace: traces[0], model }), 'view');
   if (a.json === true) {
     io.out(`${JSON.stringify(checkReport(model, r, traces))}\n`);
     return exitCode(r.status);
@@ -172,5 +217,6 @@ export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
   io.out(`${verdict(r)}\n`);
   for (const l of statsLines(r)) io.out(`${l}\n`);
   if (traceOut && traces.length > 0) io.out(`trace written to ${traceOut}\n`);
+  if (view) io.out(traces.length > 0 ? `viewer written to ${view}\n` : `no counterexample, so no viewer written to ${view}\n`);
   return exitCode(r.status);
 }

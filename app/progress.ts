@@ -20,7 +20,7 @@ export function progressReporter(io: Io): ProgressReporter {
     `progress: ${int(p.distinctStates)} distinct states, ${int(p.generatedStates)} generated, queue ${int(p.queue)}, depth ${p.depth}, ` +
     `${int((p.distinctStates / p.elapsedMs) * 1000)} states/s, ${(p.elapsedMs / 1000).toFixed(0)} s`;
   return {
-    intervalMs: io.errIsTTY ? 250 : 2000,
+    intervalMs: io.errIsTTY ? 250 : 1000,
     onProgress: (p) => {
       if (p.elapsedMs < 1000) return;
       if (io.errIsTTY) {

@@ -40,13 +40,13 @@ function timed(cmd: string, args: string[], cwd: string): { wallMs: number; rss:
   return { wallMs, rss: m ? Number(m[1]) * 1024 : undefined, stdout: r.stdout, stderr: r.stderr, code: r.status };
 }
 
-function dnsmcArgs(p: DnsParams): string[] {
+function dnsmcArgs(p: DnsParams, workers: number, symmetry: boolean): string[] {
   return ['check', '--variant', p.variant, '--enactors', `${p.enactors}`, '--plans', `${p.plans}`, '--endpoints', `${p.endpoints}`,
-    '--max-backoff', `${p.maxBackoff}`, '--keep', `${p.keep}`, '--continue', '--json'];
+    '--max-backoff', `${p.maxBackoff}`, '--keep', `${p.keep}`, '--continue', '--json', '--workers', `${workers}`, ...(symmetry ? ['--symmetry'] : [])];
 }
 
-function runDnsmc(p: DnsParams): Sample {
-  const r = timed(process.execPath, [BIN, ...dnsmcArgs(p)], ROOT);
+function runDnsmc(p: DnsParams, workers: number, symmetry = false): Sample {
+  const r = timed(process.execPath, [BIN, ...dnsmcArgs(p, workers, symmetry)], ROOT);
   if (r.code !== 0 && r.code !== 1) throw new Error(`dnsmc exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
   const j = JSON.parse(r.stdout) as { distinctStates: number; durationMs: number; peakMemoryBytes: number; complete: boolean };
   if (!j.complete) throw new Error('dnsmc did not explore the whole state space');
@@ -97,7 +97,7 @@ function summary(name: string, xs: Sample[]): { line: string; wall: number } {
   const wall = median(walls);
   const states = xs[0].states;
   const line =
-    `  ${name.padEnd(6)} median ${fmtS(wall)} s (min-max ${fmtS(Math.min(...walls))}-${fmtS(Math.max(...walls))}), ` +
+    `  ${name.padEnd(20)} median ${fmtS(wall)} s (min-max ${fmtS(Math.min(...walls))}-${fmtS(Math.max(...walls))}), ` +
     `search ${fmtS(median(xs.map((x) => x.searchMs)))} s, ${Math.round(states / (wall / 1000)).toLocaleString('en-US')} states/s, ` +
     `peak RSS ${fmtMiB(median(xs.map((x) => x.rss)))} MiB (${(median(xs.map((x) => x.rss)) / states).toFixed(1)} B/state)`;
   return { line, wall };
@@ -111,6 +111,8 @@ async function main(): Promise<number> {
     .option('plans', { type: 'number', default: 5 })
     .option('endpoints', { type: 'number', default: 2 })
     .option('spin', { type: 'boolean', default: true, describe: 'also run Spin (--no-spin: dnsmc alone)' })
+    .option('workers', { type: 'number', array: true, default: [1, 2], describe: 'dnsmc worker counts to measure' })
+    .option('symmetry', { type: 'boolean', default: true, describe: 'also measure dnsmc --symmetry (with the most workers)' })
     .strict()
     .parseAsync();
   if (!Number.isInteger(a.runs) || a.runs < 1) {
@@ -132,27 +134,40 @@ async function main(): Promise<number> {
     const p = resolveParams({ variant: variant as Variant, plans: a.plans, endpoints: a.endpoints });
     console.log(`\n${variant}, enactors ${p.enactors}, plans ${p.plans}, endpoints ${p.endpoints} (every property, whole state space):`);
     const spinDir = haveSpin ? buildSpin(p) : undefined;
-    const ours: Sample[] = [];
+    const ours = new Map<number, Sample[]>(a.workers.map((w) => [w, []]));
     const theirs: Sample[] = [];
+    const reduced: Sample[] = [];
+    const most = Math.max(...a.workers);
     for (let i = 0; i < a.runs; i++) {
-      ours.push(runDnsmc(p));
+      for (const w of a.workers) ours.get(w)!.push(runDnsmc(p, w));
       if (spinDir) {
-        const bits = Math.max(20, Math.ceil(Math.log2(ours[0].states)) + 1);
+        const bits = Math.max(20, Math.ceil(Math.log2(ours.get(a.workers[0])![0].states)) + 1);
         theirs.push(runSpin(spinDir, bits));
       }
+      if (a.symmetry) reduced.push(runDnsmc(p, most, true));
     }
-    const d = summary('dnsmc', ours);
-    console.log(`  distinct states: dnsmc ${ours[0].states.toLocaleString('en-US')}${spinDir ? `, Spin ${theirs[0].states.toLocaleString('en-US')} stored` : ''}`);
-    console.log(d.line);
-    if (spinDir) {
-      const s = summary('Spin', theirs);
-      console.log(s.line);
-      console.log(`  ratio dnsmc/Spin (median wall time): ${(d.wall / s.wall).toFixed(2)}`);
-      // The twin has no initialisation step, so Spin stores exactly the model's states.
-      if (theirs.some((t) => t.states !== ours[0].states) || ours.some((o) => o.states !== ours[0].states)) {
-        console.log('  FAIL: the state counts differ');
+    const first = ours.get(a.workers[0])![0].states;
+    console.log(`  distinct states: dnsmc ${first.toLocaleString('en-US')}${spinDir ? `, Spin ${theirs[0].states.toLocaleString('en-US')} stored` : ''}`);
+    const spin = spinDir ? summary('Spin', theirs) : undefined;
+    for (const [w, xs] of ours) {
+      const d = summary(`dnsmc ${w}w`, xs);
+      console.log(`${d.line}${spin ? `; ratio dnsmc/Spin ${(d.wall / spin.wall).toFixed(2)}` : ''}`);
+      if (xs.some((x) => x.states !== first)) {
+        console.log(`  FAIL: dnsmc with ${w} workers counted different states`);
         failed = true;
       }
+    }
+    if (spin) console.log(spin.line);
+    if (ours.size > 1) {
+      const walls = [...ours.entries()].map(([w, xs]) => [w, median(xs.map((x) => x.wallMs))] as const);
+      const base = walls.find(([w]) => w === 1) ?? walls[0];
+      for (const [w, t] of walls) if (w !== base[0]) console.log(`  speed-up with ${w} workers over ${base[0]}: ${(base[1] / t).toFixed(2)}x`);
+    }
+    if (reduced.length > 0) console.log(`${summary(`dnsmc ${most}w --symmetry`, reduced).line.replace('states/s', 'classes/s')} (${reduced[0].states.toLocaleString('en-US')} classes)`);
+    // The twin has no initialisation step, so Spin stores exactly the model's states.
+    if (spinDir && theirs.some((t) => t.states !== first)) {
+      console.log('  FAIL: the state counts differ');
+      failed = true;
     }
   }
   return failed ? 1 : 0;

@@ -8,10 +8,15 @@ import { EXIT, UsageError, usageMessage } from '../app/errors.js';
 import { processIo, type Io } from '../app/io.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
+import { exportCommand } from './commands/export.js';
+import { replayCommand } from './commands/replay.js';
+import { viewCommand } from './commands/view.js';
+import { simulateCommand } from './commands/simulate.js';
+import { mergeCommand } from './commands/merge.js';
 import type { Command, Run } from './commands/types.js';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: Command[] = [demoCommand, checkCommand];
+const COMMANDS: Command[] = [demoCommand, checkCommand, replayCommand, viewCommand, exportCommand, simulateCommand, mergeCommand];
 
 /** Runs the CLI on `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

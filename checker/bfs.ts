@@ -21,7 +21,8 @@ import type { Model } from './model.js';
 import { validateModel } from './model.js';
 import type { CheckOptions, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
-import { CTL_STOP, ctlSize, LayerSearch, scheduleTo, STOP_MAX_STATES, STOP_TIME, type RawViolation } from './search.js';
+import { CTL_STOP, ctlSize, LayerSearch, scheduleTo, STOP_MAX_STATES, STOP_MEMORY, STOP_TIME, type RawViolation } from './search.js';
+import { unsymmetrize } from './symmetry.js';
 import type { Transition } from './transitions.js';
 import { transitionsOf } from './transitions.js';
 
@@ -41,7 +42,7 @@ export interface Violation {
 export interface CheckResult {
   readonly status: Status;
   /** Why the search stopped early, when it did. */
-  readonly stoppedBy: 'max-states' | 'max-depth' | 'time-limit' | null;
+  readonly stoppedBy: 'max-states' | 'max-depth' | 'time-limit' | 'max-memory' | null;
   /** False when states were left unexplored (a limit, or stopping at the first violation). */
   readonly complete: boolean;
   readonly properties: readonly string[];
@@ -126,35 +127,13 @@ export function assemble(model: Model, opts: ResolvedOptions, start: number, tot
   };
 }
 
-/** Turns a searcher's raw violation into a schedule of transitions. */
-export function resolveViolation(
-  transitions: readonly Transition[],
-  parents: readonly Int32Array[],
-  vias: readonly Uint16Array[],
-  v: RawViolation,
-): Violation {
-  const { initial, transitions: ts } = scheduleTo(parents, vias, v.state, v.transition);
-  return { property: v.property, kind: v.kind, initial, schedule: ts.map((t) => transitions[t]) };
-}
-
-/** Maps a stop reason in the shared counters to the result's `stoppedBy`. */
-export function stopReason(code: number): CheckResult['stoppedBy'] {
-  return code === STOP_MAX_STATES ? 'max-states' : code === STOP_TIME ? 'time-limit' : null;
-}
-
 /**
- * Explores every state reachable from the model's initial states, breadth
- * first, on this thread, checking the chosen properties. Deterministic: the
- * same model and options give the same counts and the same counterexamples.
- * See `checkParallel` for several threads.
+ * Runs a sequential search layer by layer. The main search keeps no parent
+ * links; the search that rebuilds counterexamples does.
  */
-export function check<F extends FieldSpec>(model: Model<F>, options: CheckOptions = {}): CheckResult {
-  const m = model as unknown as Model;
-  validateModel(m);
-  const opts: ResolvedOptions = resolveOptions(m, options);
-  const start = performance.now();
+function runLayers(m: Model, opts: ResolvedOptions, start: number, keepParents: boolean): { s: LayerSearch; stoppedBy: CheckResult['stoppedBy'] } {
   const ctl = new Int32Array(ctlSize(1));
-  const s = new LayerSearch(m, opts, 1, 0, ctl, start);
+  const s = new LayerSearch(m, opts, 1, 0, ctl, start, keepParents);
   const tick = opts.onProgress
     ? (): void =>
         opts.onProgress?.({
@@ -176,10 +155,52 @@ export function check<F extends FieldSpec>(model: Model<F>, options: CheckOption
     }
     s.expandLayer(tick);
   }
-  stoppedBy ??= stopReason(ctl[CTL_STOP]);
+  return { s, stoppedBy: stoppedBy ?? stopReason(ctl[CTL_STOP]) };
+}
+
+/**
+ * Rebuilds the counterexamples of a search. The search itself stores only
+ * fingerprints; here a sequential search with parent links re-explores the
+ * layers up to the deepest violation and stops there, so it costs no more
+ * than the part of the state space the counterexamples live in. Its violations
+ * are the ones a sequential search reports, whatever found them first, so a
+ * parallel search gives the same counterexamples as a sequential one.
+ * Under symmetry the schedules are mapped back so that they replay without it.
+ */
+export function rebuildViolations(m: Model, opts: ResolvedOptions, raws: readonly RawViolation[]): { violations: Violation[]; search?: LayerSearch } {
+  if (raws.length === 0) return { violations: [] };
+  const deadlock = raws.some((r) => r.kind === 'deadlock');
+  const deepest = Math.max(...raws.map((r) => r.length));
+  const violated = new Set(raws.map((r) => r.property));
+  const ropts: ResolvedOptions = {
+    ...opts,
+    properties: opts.continueAfterViolation ? opts.properties.filter((p) => violated.has(p)) : opts.properties,
+    checkDeadlock: opts.continueAfterViolation ? deadlock : opts.checkDeadlock,
+    // A deadlock at depth d shows when layer d is expanded.
+    maxDepth: deepest + (deadlock ? 1 : 0),
+    maxStates: Infinity,
+    timeLimitMs: Infinity,
+    maxMemoryBytes: Infinity,
+    onProgress: undefined,
+    visit: undefined,
+  };
+  const { s } = runLayers(m, ropts, performance.now(), true);
   const transitions = transitionsOf(m);
-  const violations = s.violations.map((v) => resolveViolation(transitions, [s.parent.data], [s.via.data], v));
-  return assemble(m, opts, start, {
+  const violations = s.violations.map((v) => {
+    const { initial, transitions: ts } = scheduleTo([s.parent.data], [s.via.data], v.state, v.transition);
+    let schedule = ts.map((t) => transitions[t]);
+    if (opts.symmetry) {
+      const plain = unsymmetrize(m, m.init[initial], schedule.map((t) => ({ action: t.name, actor: t.actor })));
+      schedule = plain.map((st, i) => ({ ...schedule[i], actor: st.actor }));
+    }
+    return { property: v.property, kind: v.kind, initial, schedule };
+  });
+  return { violations, search: s };
+}
+
+/** A searcher's counts, as the totals of a search. */
+export function totalsOf(s: LayerSearch, stoppedBy: CheckResult['stoppedBy'], workers: number): SearchTotals {
+  return {
     distinctStates: s.seen.size,
     generated: s.generated,
     expanded: s.expanded,
@@ -188,6 +209,26 @@ export function check<F extends FieldSpec>(model: Model<F>, options: CheckOption
     stoppedBy,
     engineBytes: s.bytes,
     exact: s.seen.exact,
-    workers: 1,
-  }, violations);
+    workers,
+  };
+}
+
+/** Maps a stop reason in the shared counters to the result's `stoppedBy`. */
+export function stopReason(code: number): CheckResult['stoppedBy'] {
+  return code === STOP_MAX_STATES ? 'max-states' : code === STOP_TIME ? 'time-limit' : code === STOP_MEMORY ? 'max-memory' : null;
+}
+
+/**
+ * Explores every state reachable from the model's initial states, breadth
+ * first, on this thread, checking the chosen properties. Deterministic: the
+ * same model and options give the same counts and the same counterexamples.
+ * See `checkParallel` for several threads.
+ */
+export function check<F extends FieldSpec>(model: Model<F>, options: CheckOptions = {}): CheckResult {
+  const m = model as unknown as Model;
+  validateModel(m);
+  const opts: ResolvedOptions = resolveOptions(m, options);
+  const start = performance.now();
+  const { s, stoppedBy } = runLayers(m, opts, start, false);
+  return assemble(m, opts, start, totalsOf(s, stoppedBy, 1), rebuildViolations(m, opts, s.violations).violations);
 }

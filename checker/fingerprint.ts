@@ -28,12 +28,21 @@ const K1 = 0x7f4a7c15 | 0;
 const K2 = 0x3c6ef372 | 0;
 const K3 = 0xdaa66d2b | 0;
 
+/**
+ * The table grows by half when it is three quarters full, so it is always
+ * between half and three quarters full: 8 bytes a slot make 10.7 to 16 bytes
+ * per stored state. Capacities are not powers of two; a slot is chosen by
+ * scaling the hash into the capacity ("fastrange").
+ */
 const MAX_LOAD = 0.75;
+const GROWTH = 1.5;
 
 /** A set of 64-bit fingerprints of packed states. */
 export class FingerprintSet {
   private table: Uint32Array;
-  private mask: number;
+  private cap: number;
+  /** cap / 2^32: maps a 32-bit hash onto a slot. */
+  private scale: number;
   private count = 0;
   private limit: number;
   private zeroPresent = false;
@@ -48,10 +57,10 @@ export class FingerprintSet {
   constructor(words: number, initialCapacity = 1 << 16) {
     this.words = words;
     this.exact = words <= 2;
-    let cap = 1 << 4;
-    while (cap < initialCapacity) cap <<= 1;
+    const cap = Math.max(16, Math.ceil(initialCapacity));
     this.table = new Uint32Array(cap * 2);
-    this.mask = cap - 1;
+    this.cap = cap;
+    this.scale = cap / 2 ** 32;
     this.limit = Math.floor(cap * MAX_LOAD);
   }
 
@@ -63,6 +72,16 @@ export class FingerprintSet {
   /** Bytes the table occupies now. */
   get bytes(): number {
     return this.table.byteLength;
+  }
+
+  /** Bytes the table will take after its next growth. */
+  get nextBytes(): number {
+    return Math.ceil(this.cap * GROWTH) * 8;
+  }
+
+  /** Whether the next add of a new fingerprint makes the table grow. */
+  get full(): boolean {
+    return this.count + 1 > this.limit;
   }
 
   /** Computes the fingerprint of `words[at .. at + this.words)` into `hi`/`lo`. */
@@ -114,13 +133,13 @@ export class FingerprintSet {
   /** The slot holding this fingerprint, or the empty slot where it belongs (linear probing). */
   private slotOf(hi: number, lo: number): number {
     const table = this.table;
-    const mask = this.mask;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    const cap = this.cap;
+    let i = Math.min(cap - 1, Math.floor(((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0) * this.scale));
     for (;;) {
       const h = table[2 * i];
       const l = table[2 * i + 1];
       if ((h === 0 && l === 0) || (h === hi && l === lo)) return i;
-      i = (i + 1) & mask;
+      if (++i === cap) i = 0;
     }
   }
 
@@ -149,9 +168,10 @@ export class FingerprintSet {
 
   private grow(): void {
     const old = this.table;
-    const cap = (this.mask + 1) * 2;
+    const cap = Math.ceil(this.cap * GROWTH);
     this.table = new Uint32Array(cap * 2);
-    this.mask = cap - 1;
+    this.cap = cap;
+    this.scale = cap / 2 ** 32;
     this.limit = Math.floor(cap * MAX_LOAD);
     for (let j = 0; j < old.length; j += 2) {
       const hi = old[j];

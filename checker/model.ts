@@ -5,6 +5,8 @@
  * knows nothing of any particular protocol.
  */
 import type { FieldSpec, Json, JsonState, Layout, StateOf } from './layout.js';
+import type { Symmetry } from './symmetry.js';
+import type { FairnessDecl, LivenessProperty } from './temporal.js';
 
 /**
  * One named action, taken by each actor of a role in turn. `guard` reads the
@@ -68,6 +70,10 @@ export interface Model<F extends FieldSpec = FieldSpec> {
   readonly actions: readonly Action<StateOf<F>>[];
   readonly invariants: readonly Invariant<StateOf<F>>[];
   readonly stepInvariants: readonly StepInvariant<StateOf<F>>[];
+  /** Liveness properties (see temporal.ts), checked on the stored state graph. Absent: none. */
+  readonly liveness?: readonly LivenessProperty<StateOf<F>>[];
+  /** Fairness the liveness properties assume, per actor or per group of actions. Absent: none. */
+  readonly fairness?: readonly FairnessDecl[];
   /**
    * Whether a state with no enabled action is an acceptable end. Any other
    * terminal state is a deadlock. Absent: every terminal state is a deadlock.
@@ -79,6 +85,21 @@ export interface Model<F extends FieldSpec = FieldSpec> {
   narrate?(step: StepInfo): string;
   /** Renders a state for people, one line per part. */
   render?(s: JsonState): string[];
+  /** Actors that are interchangeable, for symmetry reduction (`check` option `symmetry`). */
+  readonly symmetry?: Symmetry;
+  /**
+   * Where the model comes from, so that worker threads can build the same
+   * model: `module` (a file URL) exports `export`, called with `args`.
+   * Without it, a search runs on one thread.
+   */
+  readonly origin?: ModelOrigin;
+}
+
+/** How to rebuild a model in another thread: `(await import(module))[exportName](...args)`. */
+export interface ModelOrigin {
+  readonly module: string;
+  readonly export: string;
+  readonly args: readonly Json[];
 }
 
 /** A thrown error for a model that does not fit the interface. */

@@ -42,6 +42,8 @@ export interface CheckOptions {
   symmetry?: boolean;
   /** Threads to search with (`checkParallel` only; `check` uses one). Default: 1. */
   workers?: number;
+  /** Stop (status `incomplete`) before the process's resident memory would pass this many bytes. Default: no limit. */
+  maxMemoryBytes?: number;
 }
 
 /** Options after resolution: every field present. */
@@ -57,6 +59,7 @@ export interface ResolvedOptions {
   readonly visit: ((state: unknown, depth: number) => void) | undefined;
   readonly symmetry: boolean;
   readonly workers: number;
+  readonly maxMemoryBytes: number;
 }
 
 /** Thrown for an option that is out of range; the message names the option. */
@@ -94,5 +97,6 @@ export function resolveOptions(model: Model, o: CheckOptions = {}): ResolvedOpti
     visit: o.visit,
     symmetry: o.symmetry ?? false,
     workers: o.workers === undefined ? 1 : positive('workers', o.workers),
+    maxMemoryBytes: positive('maxMemoryBytes', o.maxMemoryBytes),
   };
 }

@@ -63,6 +63,8 @@ export interface RawViolation {
   readonly state: number;
   /** The violating transition, for `step`; -1 otherwise. */
   readonly transition: number;
+  /** Length of the shortest schedule to the violation (the depth of the state, plus one for a step). */
+  readonly length: number;
 }
 
 /**
@@ -79,6 +81,7 @@ export const STOP_NONE = 0;
 export const STOP_MAX_STATES = 1;
 export const STOP_TIME = 2;
 export const STOP_VIOLATION = 3;
+export const STOP_MEMORY = 4;
 
 export class LayerSearch {
   readonly model: Model;
@@ -86,8 +89,11 @@ export class LayerSearch {
   readonly workers: number;
   readonly self: number;
   readonly seen: FingerprintSet;
-  readonly parent = new Growable((n) => new Int32Array(n), 1 << 14);
-  readonly via = new Growable((n) => new Uint16Array(n), 1 << 14);
+  /** Parent links, when kept (for rebuilding counterexamples): per local state, the parent's global number and the transition. */
+  readonly parent = new Growable((n) => new Int32Array(n), 16);
+  readonly via = new Growable((n) => new Uint16Array(n), 16);
+  /** Number of states stored by this searcher. */
+  stored = 0;
   /** Packed words of the layer being expanded, and of the next one. */
   frontier = new Growable((n) => new Uint32Array(n), 1 << 12);
   nextFrontier = new Growable((n) => new Uint32Array(n), 1 << 12);
@@ -131,7 +137,15 @@ export class LayerSearch {
    * @param ctl shared counters (a SharedArrayBuffer view in parallel runs).
    * @param start `performance.now()` when the whole search began.
    */
-  constructor(model: Model, opts: ResolvedOptions, workers: number, self: number, ctl: Int32Array, start: number) {
+  constructor(
+    model: Model,
+    opts: ResolvedOptions,
+    workers: number,
+    self: number,
+    ctl: Int32Array,
+    start: number,
+    private readonly keepParents = false,
+  ) {
     this.model = model;
     this.opts = opts;
     this.workers = workers;
@@ -217,9 +231,11 @@ export class LayerSearch {
       if (!this.seen.addFingerprint(this.seen.hi, this.seen.lo)) return;
       this.ctl[CTL_DISTINCT]++;
     }
-    const local = this.parent.length;
-    this.parent.push(parent);
-    this.via.push(via);
+    const local = this.stored++;
+    if (this.keepParents) {
+      this.parent.push(parent);
+      this.via.push(via);
+    }
     const nf = this.nextFrontier;
     const W = this.W;
     nf.reserve(W);
@@ -233,7 +249,7 @@ export class LayerSearch {
     for (let p = 0; p < invs.length; p++) {
       if (this.invBroken[p] === 0 && !invs[p].holds(view as never)) {
         this.invBroken[p] = 1;
-        this.record(invs[p].name, 'invariant', global, -1);
+        this.record(invs[p].name, 'invariant', global, -1, depth);
       }
     }
     if (!this.shared && this.ctl[CTL_DISTINCT] >= this.opts.maxStates) this.stop(STOP_MAX_STATES);
@@ -245,8 +261,8 @@ export class LayerSearch {
     return this.curView;
   }
 
-  private record(property: string, kind: RawViolation['kind'], state: number, transition: number): void {
-    this.violations.push({ property, kind, state, transition });
+  private record(property: string, kind: RawViolation['kind'], state: number, transition: number, length: number): void {
+    this.violations.push({ property, kind, state, transition, length });
     // In a parallel run the layer is finished so that the choice among its violations is fixed.
     if (!this.opts.continueAfterViolation && !this.shared) this.stop(STOP_VIOLATION);
   }
@@ -258,7 +274,7 @@ export class LayerSearch {
     for (let p = 0; p < steps.length; p++) {
       if (this.stepBroken[p] === 0 && !steps[p].holds(this.curView as never, this.nextView as never)) {
         this.stepBroken[p] = 1;
-        this.record(steps[p].name, 'step', this.source, t);
+        this.record(steps[p].name, 'step', this.source, t, this.depth + 1);
       }
     }
     if (this.stopped) return true;
@@ -297,13 +313,18 @@ export class LayerSearch {
       if (enabled < 0) return false;
       if (enabled === 0 && this.opts.checkDeadlock && !this.deadlockFound && !(terminalOk?.(this.curView as never) ?? false)) {
         this.deadlockFound = true;
-        this.record('deadlock', 'deadlock', this.source, -1);
+        this.record('deadlock', 'deadlock', this.source, -1, this.depth);
       }
       this.expanded++;
       if ((this.expanded & 1023) === 0) {
         const now = performance.now();
         if (now - this.start >= this.opts.timeLimitMs) {
           this.stop(STOP_TIME);
+          return false;
+        }
+        // Stop before the visited set's next growth would take the process past the memory limit.
+        if (this.opts.maxMemoryBytes !== Infinity && process.memoryUsage.rss() + (this.seen.size > 0.6 * (this.seen.bytes / 8) ? this.seen.nextBytes : 0) > this.opts.maxMemoryBytes) {
+          this.stop(STOP_MEMORY);
           return false;
         }
         if (this.shared) {
@@ -340,7 +361,7 @@ export class LayerSearch {
     this.depth++;
   }
 
-  /** Bytes of this searcher's per-state structures now. */
+  /** Bytes of this searcher's per-state structures now: visited set, frontiers, parent links if kept. */
   get bytes(): number {
     return this.seen.bytes + this.parent.data.byteLength + this.via.data.byteLength + this.frontier.data.byteLength + this.nextFrontier.data.byteLength;
   }

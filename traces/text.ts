@@ -45,7 +45,12 @@ function renderState(s: JsonState, render?: (s: JsonState) => string[]): string[
 export function headline(t: Trace): string {
   const what = t.kind === 'deadlock' ? 'deadlock' : `${t.property} violated`;
   const variant = t.variant ? ` (${t.variant})` : '';
-  return `${t.model}${variant}: ${what} after ${t.steps.length} step${t.steps.length === 1 ? '' : 's'}`;
+  const n = t.steps.length;
+  if (t.loop !== undefined) {
+    const then = t.loop === n ? 'the last state repeats forever' : `steps ${t.loop + 1}-${n} repeat forever`;
+    return `${t.model}${variant}: ${what}: a lasso of ${n} step${n === 1 ? '' : 's'}; ${then}`;
+  }
+  return `${t.model}${variant}: ${what} after ${n} step${n === 1 ? '' : 's'}`;
 }
 
 /** Renders a trace as narrated text. */
@@ -63,12 +68,26 @@ export function formatTrace(t: Trace, o: FormatOptions = {}): string {
       lines.push(`${pad}${main ? '>> ' : '!  '}${b.property} ${main ? 'VIOLATED' : 'also breaks'} here: ${b.explanation}`);
     }
   };
+  const n = t.steps.length;
+  const loopMark = (i: number): void => {
+    if (t.loop === undefined) return;
+    if (i === t.loop && t.loop < n) lines.push(`${pad}~~ the loop starts here: steps ${t.loop + 1}-${n} repeat forever`);
+    if (i === n) {
+      lines.push(
+        t.loop === n
+          ? `${pad}~~ no action is enabled here: this state repeats forever`
+          : `${pad}~~ back to the state of step ${t.loop}: the loop repeats forever`,
+      );
+    }
+  };
   marks(0);
+  loopMark(0);
   let before = t.initial;
   for (const s of t.steps) {
     lines.push(`${num(s.step)}  ${s.narration}`);
     for (const c of changes(before, s)) lines.push(`${pad}  ${c}`);
     marks(s.step);
+    loopMark(s.step);
     before = s.state;
   }
   if ((o.finalState ?? true) && t.steps.length > 0) {

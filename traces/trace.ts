@@ -14,6 +14,7 @@ import { LayoutError } from '../checker/layout.js';
 import type { Model } from '../checker/model.js';
 import { actorName } from '../checker/model.js';
 import { firstBreaks, replay, type ReplayResult, type ScheduleStep } from '../checker/path.js';
+import type { LivenessVerdict } from '../checker/liveness.js';
 
 export const TRACE_FORMAT = 'dnsmc-trace';
 export const TRACE_VERSION = 1;
@@ -41,7 +42,7 @@ export interface TraceStep {
 export interface TraceBreak {
   readonly property: string;
   readonly step: number;
-  readonly kind: 'invariant' | 'step' | 'deadlock';
+  readonly kind: 'invariant' | 'step' | 'deadlock' | 'liveness';
   readonly explanation: string;
 }
 
@@ -51,13 +52,28 @@ export interface Trace {
   readonly model: string;
   readonly variant: string | null;
   readonly params: Readonly<Record<string, Json>>;
+  /**
+   * For a user model loaded with `--model FILE`: that path (relative to the
+   * working directory then). Only quoted in messages: dnsmc never loads a
+   * module a trace names; replaying needs `--model` again. Absent for built-in models.
+   */
+  readonly module?: string;
   /** The property this trace is a counterexample to (`deadlock` for a deadlock). */
   readonly property: string;
-  readonly kind: 'invariant' | 'step' | 'deadlock';
+  /** `liveness`: the trace is a lasso (see `loop`) breaking a liveness property. */
+  readonly kind: 'invariant' | 'step' | 'deadlock' | 'liveness';
   /** Every property that breaks along the trace, at its first failing step (the violated one included). */
   readonly breaks: readonly TraceBreak[];
   readonly initial: JsonState;
   readonly steps: readonly TraceStep[];
+  /**
+   * For a lasso (an infinite run): the step index where the loop begins. The
+   * last state equals the state at this index (step 0 is the initial state),
+   * and steps `loop + 1 ..` repeat forever; `loop` equal to the number of
+   * steps means the last state is terminal and repeats forever (stutters).
+   * As ITF's `loop` field. Absent for a finite trace.
+   */
+  readonly loop?: number;
 }
 
 /** Thrown when a trace does not fit the format or the model. */
@@ -131,6 +147,7 @@ export function traceFromReplay<F extends FieldSpec>(
     model: model.name,
     variant: model.variant ?? null,
     params: model.params,
+    ...(typeof (model as { module?: unknown }).module === 'string' ? { module: (model as { module?: string }).module } : {}),
     property,
     kind,
     breaks,
@@ -170,7 +187,8 @@ export function parseTrace(json: unknown): Trace {
   str('property');
   if (json.variant !== null && typeof json.variant !== 'string') throw new TraceError('trace: field variant must be a string or null');
   if (!isObj(json.params)) throw new TraceError('trace: field params must be an object');
-  if (!['invariant', 'step', 'deadlock'].includes(json.kind as string)) throw new TraceError('trace: field kind must be invariant, step or deadlock');
+  if (json.module !== undefined && typeof json.module !== 'string') throw new TraceError('trace: field module must be a string when present');
+  if (!['invariant', 'step', 'deadlock', 'liveness'].includes(json.kind as string)) throw new TraceError('trace: field kind must be invariant, step, deadlock or liveness');
   if (!isObj(json.initial)) throw new TraceError('trace: field initial must be a state object');
   if (!Array.isArray(json.breaks)) throw new TraceError('trace: field breaks must be an array');
   json.breaks.forEach((b, i) => {
@@ -190,6 +208,19 @@ export function parseTrace(json: unknown): Trace {
     if (!Array.isArray(s.patches)) throw new TraceError(`${at}.patches must be an array`);
     if (!isObj(s.state)) throw new TraceError(`${at}.state must be a state object`);
   });
+  if (json.loop !== undefined) {
+    const n = json.steps.length;
+    if (!Number.isInteger(json.loop) || (json.loop as number) < 0 || (json.loop as number) > n) {
+      throw new TraceError(`trace: field loop must be a step index from 0 to ${n}, got ${String(JSON.stringify(json.loop)).slice(0, 40)}`);
+    }
+    const steps = json.steps as Record<string, unknown>[];
+    const stateAt = (i: number): unknown => (i === 0 ? json.initial : steps[i - 1].state);
+    if (!sameJson(stateAt(json.loop as number), stateAt(n))) {
+      throw new TraceError(`trace: field loop is ${json.loop as number}, but the last state (step ${n}) differs from the state at step ${json.loop as number}: the loop does not close`);
+    }
+  } else if (json.kind === 'liveness') {
+    throw new TraceError('trace: field loop is required when kind is liveness');
+  }
   return json as unknown as Trace;
 }
 
@@ -229,4 +260,58 @@ export function checkTraceAgainst<F extends FieldSpec>(model: Model<F>, trace: T
     }
   });
   return out;
+}
+
+/** Deep equality of JSON values (object keys in any order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  if (isObj(a)) {
+    if (!isObj(b)) return false;
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameJson(a[k], b[k]));
+  }
+  return false;
+}
+
+/**
+ * Builds the trace of a violated liveness property: the lasso replayed
+ * through the model, `loop` set to the step where the loop begins, and a
+ * break for the property (at the stuck state for `alwaysReachable`, at the
+ * loop's start otherwise). Throws TraceError if the replay fails or the loop
+ * does not return to its first state (a model that is not deterministic).
+ */
+export function traceOfLasso<F extends FieldSpec>(model: Model<F>, v: LivenessVerdict): Trace {
+  const lasso = v.lasso;
+  if (!lasso) throw new TraceError(`liveness property ${v.property}: no lasso to trace (status ${v.status})`);
+  const schedule: ScheduleStep[] = [...lasso.prefix, ...lasso.loop].map((t) => ({ action: t.name, actor: t.actor }));
+  const run = replay(model, model.init[lasso.initial], schedule);
+  if (run.failure) {
+    throw new TraceError(
+      `replaying the lasso failed at step ${run.failure.step}: ${run.failure.reason}; is the model deterministic (does an action read anything but its state and actor)?`,
+    );
+  }
+  const base = traceFromReplay(model, run, v.property, 'liveness');
+  const loop = lasso.prefix.length;
+  const stateAt = (i: number): JsonState => (i === 0 ? base.initial : base.steps[i - 1].state);
+  if (!sameJson(stateAt(loop), stateAt(base.steps.length))) {
+    throw new TraceError(`the lasso for ${v.property} does not close: the state after its loop differs from the state at step ${loop}`);
+  }
+  const prop = (model.liveness ?? []).find((p) => p.name === v.property);
+  const goal = prop === undefined ? v.property : prop.kind === 'leadsTo' ? prop.to.description : prop.goal.description;
+  const repeat = lasso.loop.length === 0 ? `the run ends in step ${loop}'s state, which has no way on, and stays there forever` : `steps ${loop + 1}-${base.steps.length} repeat forever`;
+  const breaks: TraceBreak[] = [...base.breaks];
+  if (v.stuck) {
+    breaks.push({
+      property: v.property,
+      step: v.stuck.steps,
+      kind: 'liveness',
+      explanation: `stuck: no state where ${goal} can be reached from here; ${v.stuck.reachable} state${v.stuck.reachable === 1 ? ' is' : 's are'} reachable from it, none of them such a state`,
+    });
+  } else {
+    const why = prop?.kind === 'leadsTo' ? `${prop.from.description} held, and from here ` : 'from here ';
+    breaks.push({ property: v.property, step: loop, kind: 'liveness', explanation: `${why}${repeat}, and ${goal} never holds` });
+  }
+  breaks.sort((a, b) => a.step - b.step);
+  return { ...base, breaks, loop };
 }

@@ -7,14 +7,19 @@ export const checkCommand: Command = (io, run) => ({
   describe: 'explore every interleaving of the dns model and check its properties',
   builder: (y) =>
     modelOptions(y)
-      .option('property', { type: 'string', array: true, describe: 'check only this property (repeatable) [all]' })
+      .option('property', { type: 'string', array: true, describe: 'check only this property (repeatable); all: every property incl. liveness, as a table [safety properties]' })
+      .option('fairness', { type: 'string', describe: 'fairness for liveness properties: weak|strong|none [the model\'s: weak per enactor]' })
       .option('continue', { type: 'boolean', describe: 'keep exploring; report the shortest violation of each property' })
       .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to skip)' })
       .option('max-states', { type: 'string', describe: 'stop (incomplete) after this many distinct states' })
       .option('max-depth', { type: 'string', describe: 'do not expand states at this depth' })
       .option('time-limit', { type: 'string', describe: 'stop (incomplete) after this many seconds' })
+      .option('max-memory', { type: 'string', describe: 'stop (incomplete) before resident memory passes this many MiB' })
+      .option('workers', { type: 'string', describe: 'worker threads [the number of cores]' })
+      .option('symmetry', { type: 'boolean', describe: 'store one state per renaming of interchangeable enactors' })
       .option('json', { type: 'boolean', describe: 'print exactly one JSON object on stdout' })
       .option('trace-out', { type: 'string', describe: 'write the counterexample trace (JSON) to this file' })
+      .option('view', { type: 'string', describe: 'write the trace viewer (one HTML file) for the counterexample to this file' })
       .epilog('Exit codes: 0 no violation, 1 violation or deadlock, 2 bad usage or input, 3 incomplete.'),
   handler: (a) => run(() => runCheck(a as CheckArgs, io)),
 });

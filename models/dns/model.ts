@@ -5,6 +5,7 @@
  */
 import { array, bit, defineLayout, enumOf, int, maybe, setOf, type StateOf } from '../../checker/layout.js';
 import type { Action, Invariant, Model, StepInfo, StepInvariant } from '../../checker/model.js';
+import type { AlwaysReachable, LeadsTo } from '../../checker/temporal.js';
 import type { JsonState } from '../../checker/layout.js';
 import { VARIANTS, resolveParams, type DnsParams } from './params.js';
 
@@ -249,17 +250,50 @@ export function dnsModel(params: Partial<DnsParams> = {}): DnsModel {
     },
   };
 
+  // Healthy: every endpoint's alias equals latest and resolves (alias[k] in trees[k]).
+  const healthy = {
+    description: 'every endpoint’s alias equals latest and resolves',
+    holds: (s: Readonly<DnsState>): boolean => {
+      for (let k = 0; k < p.endpoints; k++) if (s.alias[k] !== s.latest || !has(s.trees[k], s.alias[k])) return false;
+      return true;
+    },
+  };
+
+  // The automation can still repair the endpoint, whatever has happened (AG EF healthy).
+  const recoverable: AlwaysReachable<DnsState> = {
+    kind: 'alwaysReachable',
+    name: 'recoverable',
+    description: 'from every reachable state, a state where every alias equals latest and resolves can still be reached',
+    goal: healthy,
+  };
+
+  // Once the planner has published its last plan, every endpoint ends up on it (P ~> Q, under the enactors' weak fairness).
+  const converges: LeadsTo<DnsState> = {
+    kind: 'leadsTo',
+    name: 'converges',
+    description: 'once the planner has published its last plan, every endpoint eventually points at the newest plan and resolves',
+    from: { description: 'latest = plans', holds: (s) => s.latest === p.plans },
+    to: healthy,
+  };
+
   return {
     name: 'dns',
     variant: p.variant,
     params: { ...p },
     config: p,
+    // Worker threads rebuild the model from this (parallel search).
+    origin: { module: import.meta.url, export: 'dnsModel', args: [{ ...p }] },
+    // Enactors are interchangeable: renaming them maps runs to runs (symmetry reduction).
+    symmetry: { role: 'enactor', indexed: ['phase', 'plan', 'endpoint', 'failures'], holds: ['lockHolder'] },
     layout,
     roles: { planner: 1, enactor: p.enactors },
     init: [init],
     actions: [publishPlan, pickPlan, acquireLock, retryLock, buildTree, flipAlias, cleanupPlans],
     invariants: [aliasResolves, lockExclusive],
     stepInvariants: [noRollback],
+    liveness: [recoverable, converges],
+    // Each enactor, when it can keep taking steps, eventually does (WF per enactor); the planner may stop.
+    fairness: [{ kind: 'weak', role: 'enactor' }],
     // Every terminal state has all enactors idle and alias = latest = plans everywhere.
     terminalOk: (s) => {
       if (s.latest !== p.plans) return false;

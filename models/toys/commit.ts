@@ -33,6 +33,7 @@ export function tcommitModel(n: number) {
   };
   const model: Model<typeof layout.fields> = {
     name: 'tcommit',
+    origin: { module: import.meta.url, export: 'tcommitModel', args: [n] },
     params: { rm: n },
     layout,
     roles: { rm: n },
@@ -75,6 +76,7 @@ export function twoPhaseModel(n: number) {
   const everyone = (1 << n) - 1;
   const model: Model<typeof layout.fields> = {
     name: 'two-phase',
+    origin: { module: import.meta.url, export: 'twoPhaseModel', args: [n] },
     params: { rm: n },
     layout,
     roles: { tm: 1, rm: n },

@@ -6,12 +6,13 @@
 import { defineLayout, int, type StateOf } from '../../checker/layout.js';
 import type { Model } from '../../checker/model.js';
 
-export function counterModel(max: number, forbidden = Infinity) {
+export function counterModel(max: number, forbidden: number | null = null) {
   const layout = defineLayout({ n: int(0, max) });
   type S = StateOf<typeof layout.fields>;
   const model: Model<typeof layout.fields> = {
     name: 'counter',
-    params: { max, forbidden: Number.isFinite(forbidden) ? forbidden : null },
+    origin: { module: import.meta.url, export: 'counterModel', args: [max, forbidden] },
+    params: { max, forbidden },
     layout,
     roles: { counter: 1 },
     init: [{ n: 0 }],
@@ -20,7 +21,7 @@ export function counterModel(max: number, forbidden = Infinity) {
       { name: 'reset', role: 'counter', guard: (s: S) => s.n > 0, effect: (s: S) => void (s.n = 0) },
     ],
     invariants: [
-      { name: 'belowForbidden', description: `the counter never reaches ${forbidden}`, holds: (s: S) => s.n < forbidden },
+      { name: 'belowForbidden', description: `the counter never reaches ${forbidden ?? 'a forbidden value'}`, holds: (s: S) => forbidden === null || s.n < forbidden },
     ],
     stepInvariants: [],
     terminalOk: () => true,

@@ -32,6 +32,7 @@ export function lockMutexModel(n: number) {
   type S = StateOf<typeof layout.fields>;
   const model: Model<typeof layout.fields> = {
     name: 'lock-mutex',
+    origin: { module: import.meta.url, export: 'lockMutexModel', args: [n] },
     params: { n },
     layout,
     roles: { process: n },
@@ -72,6 +73,7 @@ export function naiveMutexModel(n: number) {
   type S = StateOf<typeof layout.fields>;
   const model: Model<typeof layout.fields> = {
     name: 'naive-mutex',
+    origin: { module: import.meta.url, export: 'naiveMutexModel', args: [n] },
     params: { n },
     layout,
     roles: { process: n },

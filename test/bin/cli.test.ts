@@ -86,17 +86,34 @@ describe('dnsmc check (text)', () => {
   });
 
   it('reports progress on stderr for runs longer than a second', () => {
-    const r = dnsmc('check', '--variant', 'fixed', '--plans', '5', '--endpoints', '2', '--json');
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^progress: [\d,]+ distinct states, [\d,]+ generated, queue [\d,]+, depth \d+, [\d,]+ states\/s/m);
-    expect(JSON.parse(r.stdout).distinctStates).toBe(1_507_896);
+    for (const workers of ['1', '2']) {
+      const r = dnsmc('check', '--variant', 'fixed', '--plans', '6', '--endpoints', '2', '--time-limit', '2.5', '--workers', workers, '--json');
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/^progress: [\d,]+ distinct states, [\d,]+ generated, queue [\d,]+, depth \d+, [\d,]+ states\/s/m);
+      expect(JSON.parse(r.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'time-limit', workers: Number(workers) });
+    }
+  });
+
+  it('--symmetry and --workers: the reduced count, with the trace mapped back', () => {
+    const j = JSON.parse(dnsmc('check', '--variant', 'fixed', '--symmetry', '--workers', '2', '--json').stdout);
+    expect(j).toMatchObject({ status: 'ok', distinctStates: 22_512, symmetry: true, workers: 2 });
+    const r = dnsmc('check', '--symmetry', '--property', 'aliasResolves', '--json');
+    expect(JSON.parse(r.stdout).trace.steps).toHaveLength(12);
+  });
+
+  it('--max-memory stops cleanly as incomplete', () => {
+    const r = dnsmc('check', '--variant', 'fixed', '--plans', '7', '--endpoints', '2', '--max-memory', '128', '--workers', '1', '--json');
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-memory' });
   });
 });
 
 describe('bad input: one line naming the flag, exit 2, no stack trace', () => {
   const cases: [string[], string][] = [
     [['check', '--variant', 'nope'], 'dnsmc: --variant must be one of as-was|fixed|recheck-only|spare-active-only, got "nope"'],
-    [['check', '--property', 'nope'], 'dnsmc: --property must be one of aliasResolves|lockExclusive|noRollback, got "nope"'],
+    [['check', '--property', 'nope'], 'dnsmc: --property must be one of aliasResolves|lockExclusive|noRollback|recoverable|converges|all, got "nope"'],
+    [['check', '--workers', '0'], 'dnsmc: --workers must be a whole number of at least 1, got "0"'],
+    [['check', '--max-memory', '10'], 'dnsmc: --max-memory must be a whole number of at least 64, got "10"'],
     [['check', '--enactors', '0'], 'dnsmc: --enactors must be a whole number from 1 to 250 (enactor ids and the transition table stay small), got 0'],
     [['check', '--plans', 'abc'], 'dnsmc: --plans must be a whole number, got "abc"'],
     [['check', '--plans', '40'], 'dnsmc: --plans must be a whole number from 1 to 31 (the set of plan trees is one 31-bit field of the state layout), got 40'],

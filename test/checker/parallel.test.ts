@@ -1,0 +1,73 @@
+/**
+ * The parallel search must give exactly the single-threaded results. Workers
+ * load the compiled model from dist/ (`npm test` compiles first).
+ */
+import { describe, expect, it } from 'vitest';
+import { check, type CheckResult } from '../../checker/bfs.js';
+import { checkParallel } from '../../checker/parallel.js';
+import { dnsModel } from '../../models/dns/model.js';
+import { naiveMutexModel, twoPhaseModel } from '../../models/toys/index.js';
+import { graphModel } from './graph.js';
+
+/** Everything but timing and memory. */
+const figures = (r: CheckResult) => ({
+  status: r.status,
+  complete: r.complete,
+  distinct: r.distinctStates,
+  generated: r.generatedStates,
+  diameter: r.diameter,
+  actions: r.actions,
+  violations: r.violations,
+  stoppedBy: r.stoppedBy,
+});
+
+describe('parallel search (--workers)', () => {
+  it('fixed dns: the single-worker counts, with 2 and 3 workers', async () => {
+    const m = dnsModel({ variant: 'fixed' });
+    const one = check(m);
+    for (const workers of [2, 3]) {
+      const r = await checkParallel(m, { workers });
+      expect(r.workers).toBe(workers);
+      expect(figures(r)).toEqual(figures(one));
+    }
+    expect(one.distinctStates).toBe(127_647);
+  });
+
+  it('as-was dns, stopping at the first violation: the same 12-step race and the same counts', async () => {
+    const m = dnsModel({ variant: 'as-was' });
+    const one = check(m, { properties: ['aliasResolves'] });
+    const two = await checkParallel(m, { properties: ['aliasResolves'], workers: 2 });
+    expect(figures(two)).toEqual(figures(one));
+    expect(two.violations[0].schedule).toHaveLength(12);
+  });
+
+  it('as-was dns explored in full: the shortest violation of each property, identical', async () => {
+    const m = dnsModel({ variant: 'as-was' });
+    const one = check(m, { continueAfterViolation: true });
+    const two = await checkParallel(m, { continueAfterViolation: true, workers: 2 });
+    expect(figures(two)).toEqual(figures(one));
+    expect(two.distinctStates).toBe(278_301);
+  });
+
+  it('toy models: identical figures', async () => {
+    for (const m of [naiveMutexModel(3), twoPhaseModel(3)]) {
+      expect(figures(await checkParallel(m, { workers: 2, continueAfterViolation: true }))).toEqual(figures(check(m, { continueAfterViolation: true })));
+    }
+  });
+
+  it('fixed dns with 5 plans and 2 endpoints: 1,507,896 states with 2 workers', async () => {
+    const r = await checkParallel(dnsModel({ variant: 'fixed', plans: 5, endpoints: 2 }), { workers: 2 });
+    expect([r.status, r.distinctStates, r.diameter, r.generatedStates]).toEqual(['ok', 1_507_896, 46, 4_945_987]);
+    expect(r.bytesPerState).toBeLessThanOrEqual(16);
+  });
+
+  it('maxStates stops with exactly that many states', async () => {
+    const r = await checkParallel(dnsModel({ variant: 'fixed' }), { workers: 2, maxStates: 5000 });
+    expect([r.status, r.stoppedBy, r.distinctStates]).toEqual(['incomplete', 'max-states', 5000]);
+  });
+
+  it('a model without an origin is checked on one thread', async () => {
+    const r = await checkParallel(graphModel({ nodes: 3, out: [[1], [2], []], initial: [0], bad: [], ends: [2] }), { workers: 2 });
+    expect([r.workers, r.distinctStates]).toEqual([1, 3]);
+  });
+});
