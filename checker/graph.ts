@@ -18,6 +18,7 @@
  * Exploration allocates nothing per edge: one unpacked scratch state, one
  * successor scratch, one packed scratch buffer, as in bfs.ts.
  */
+import { Growable } from './growable.js';
 import type { FieldSpec, StateOf } from './layout.js';
 import type { Model } from './model.js';
 import { validateModel } from './model.js';
@@ -80,33 +81,6 @@ export interface StateGraph {
   unpackState(i: number, vec: Int32Array): void;
 }
 
-/** An append-only typed array that doubles when full. */
-class Grow<A extends Int32Array | Uint16Array | Uint32Array> {
-  data: A;
-  length = 0;
-  constructor(
-    private readonly make: (n: number) => A,
-    cap: number,
-  ) {
-    this.data = make(cap);
-  }
-  reserve(n: number): void {
-    if (this.length + n <= this.data.length) return;
-    let cap = this.data.length * 2;
-    while (cap < this.length + n) cap *= 2;
-    const d = this.make(cap);
-    d.set(this.data.subarray(0, this.length));
-    this.data = d;
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) this.reserve(1);
-    this.data[this.length++] = v;
-  }
-  view(): A {
-    return this.data.subarray(0, this.length) as A;
-  }
-}
-
 function hashWords(words: Uint32Array, at: number, n: number): number {
   let h = 0x811c9dc5 ^ n;
   for (let i = 0; i < n; i++) {
@@ -127,7 +101,7 @@ class StateIndex {
   private mask: number;
   private count = 0;
   constructor(
-    private readonly states: Grow<Uint32Array>,
+    private readonly states: Growable<Uint32Array>,
     private readonly W: number,
   ) {
     this.table = new Int32Array(1 << 16);
@@ -206,13 +180,13 @@ export function exploreGraph<F extends FieldSpec>(model: Model<F>, options: Grap
   const nextView = layout.view(next) as StateOf<F>;
   const scratch = new Uint32Array(W);
 
-  const states = new Grow((n) => new Uint32Array(n), W << 12);
+  const states = new Growable((n) => new Uint32Array(n), W << 12);
   const index = new StateIndex(states, W);
-  const offsets = new Grow((n) => new Int32Array(n), 1 << 12);
-  const targets = new Grow((n) => new Int32Array(n), 1 << 14);
-  const labels = new Grow((n) => new Uint16Array(n), 1 << 14);
-  const parent = new Grow((n) => new Int32Array(n), 1 << 12);
-  const via = new Grow((n) => new Uint16Array(n), 1 << 12);
+  const offsets = new Growable((n) => new Int32Array(n), 1 << 12);
+  const targets = new Growable((n) => new Int32Array(n), 1 << 14);
+  const labels = new Growable((n) => new Uint16Array(n), 1 << 14);
+  const parent = new Growable((n) => new Int32Array(n), 1 << 12);
+  const via = new Growable((n) => new Uint16Array(n), 1 << 12);
   const inits: number[] = [];
 
   let stoppedBy: StateGraph['stoppedBy'] = null;

@@ -25,7 +25,7 @@ import type { Model, ModelOrigin } from './model.js';
 import { ModelError, validateModel } from './model.js';
 import type { CheckOptions } from './options.js';
 import { resolveOptions } from './options.js';
-import { CTL_DISTINCT, CTL_PER, CTL_STOP, ctlSize, type RawViolation } from './search.js';
+import { CTL_DISTINCT, CTL_PER, CTL_STOP, ctlDistinctSlot, ctlSize, type RawViolation } from './search.js';
 
 /** The default number of workers: the machine's cores. */
 export function defaultWorkers(): number {
@@ -159,7 +159,11 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
           generated += Atomics.load(ctl, CTL_PER + 2 * w);
           expanded += Atomics.load(ctl, CTL_PER + 2 * w + 1);
         }
-        const distinct = Atomics.load(ctl, CTL_DISTINCT);
+        let distinct = Atomics.load(ctl, CTL_DISTINCT);
+        if (opts.maxStates === Infinity) {
+          distinct = 0;
+          for (let w = 0; w < workers; w++) distinct += Atomics.load(ctl, ctlDistinctSlot(workers, w));
+        }
         opts.onProgress?.({ distinctStates: distinct, generatedStates: generated, queue: distinct - expanded, depth, elapsedMs: performance.now() - start });
       }, opts.progressIntervalMs)
     : undefined;

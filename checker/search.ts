@@ -18,42 +18,12 @@
  *   scratch, one packed scratch.
  */
 import { FingerprintSet } from './fingerprint.js';
+import { Growable } from './growable.js';
 import type { Model } from './model.js';
 import { compileExpand, type Expand } from './expand.js';
 import type { ResolvedOptions } from './options.js';
 import { Canonicalizer } from './symmetry.js';
 import { transitionsOf } from './transitions.js';
-
-/** An append-only typed array that doubles when full. */
-export class Growable<A extends Int32Array | Uint16Array | Uint32Array> {
-  data: A;
-  length = 0;
-  constructor(
-    private readonly make: (n: number) => A,
-    cap: number,
-  ) {
-    this.data = make(cap);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) this.grow(this.length + 1);
-    this.data[this.length++] = v;
-  }
-  /** Makes room for `n` more elements. */
-  reserve(n: number): void {
-    if (this.length + n > this.data.length) this.grow(this.length + n);
-  }
-  private grow(min: number): void {
-    let cap = Math.max(16, this.data.length * 2);
-    while (cap < min) cap *= 2;
-    const d = this.make(cap);
-    d.set(this.data.subarray(0, this.length) as never);
-    this.data = d;
-  }
-  /** The used part, as a copy that can be transferred. */
-  take(): A {
-    return this.data.slice(0, this.length) as A;
-  }
-}
 
 /** A violation as one searcher saw it: the state (global number) and, for a step, the transition. */
 export interface RawViolation {
@@ -68,14 +38,18 @@ export interface RawViolation {
 }
 
 /**
- * Counters shared with the coordinator: [stop, distinct, then per searcher
- * w: generated at CTL_PER + 2w, expanded at CTL_PER + 2w + 1]. The per-searcher
- * counts are refreshed about every thousand states, for progress reports.
+ * Counters shared with the coordinator: [stop, distinct (kept exactly only
+ * under a state limit), then per searcher w: generated at CTL_PER + 2w,
+ * expanded at CTL_PER + 2w + 1, and stored states at ctlDistinctSlot]. The
+ * per-searcher counts are refreshed about every thousand states, for progress
+ * reports.
  */
 export const CTL_STOP = 0;
 export const CTL_DISTINCT = 1;
 export const CTL_PER = 2;
-export const ctlSize = (workers: number): number => CTL_PER + 2 * workers;
+export const ctlSize = (workers: number): number => CTL_PER + 3 * workers;
+/** Per searcher: its stored states, for progress reports when no global limit keeps a shared count. */
+export const ctlDistinctSlot = (workers: number, self: number): number => CTL_PER + 2 * workers + self;
 /** Values of CTL_STOP. */
 export const STOP_NONE = 0;
 export const STOP_MAX_STATES = 1;
@@ -218,7 +192,7 @@ export class LayerSearch {
    * `seen.hi/lo`) if new, unpacked in `vec` for the invariants.
    */
   private insert(words: Uint32Array, at: number, parent: number, via: number, vec: Int32Array | undefined, depth: number): void {
-    if (this.shared) {
+    if (this.shared && this.opts.maxStates !== Infinity) {
       if (this.seen.hasFingerprint(this.seen.hi, this.seen.lo)) return;
       // Claim a place under the global limit before storing, so exactly maxStates are stored.
       if (Atomics.add(this.ctl, CTL_DISTINCT, 1) >= this.opts.maxStates) {
@@ -229,7 +203,7 @@ export class LayerSearch {
       this.seen.addFingerprint(this.seen.hi, this.seen.lo);
     } else {
       if (!this.seen.addFingerprint(this.seen.hi, this.seen.lo)) return;
-      this.ctl[CTL_DISTINCT]++;
+      if (!this.shared) this.ctl[CTL_DISTINCT]++;
     }
     const local = this.stored++;
     if (this.keepParents) {
@@ -330,6 +304,7 @@ export class LayerSearch {
         if (this.shared) {
           Atomics.store(this.ctl, CTL_PER + 2 * this.self, this.generated);
           Atomics.store(this.ctl, CTL_PER + 2 * this.self + 1, this.expanded);
+          if (this.opts.maxStates === Infinity) Atomics.store(this.ctl, ctlDistinctSlot(this.workers, this.self), this.seen.size);
         }
         if (onTick && now - this.lastProgress >= this.opts.progressIntervalMs) {
           this.lastProgress = now;
