@@ -56,6 +56,8 @@ export const STOP_MAX_STATES = 1;
 export const STOP_TIME = 2;
 export const STOP_VIOLATION = 3;
 export const STOP_MEMORY = 4;
+/** Slots of the sent-fingerprint cache, less one (2^16 slots, 512 KiB). */
+const SENT_MASK = (1 << 16) - 1;
 
 export class LayerSearch {
   readonly model: Model;
@@ -106,6 +108,8 @@ export class LayerSearch {
   private lastProgress: number;
   private source = 0;
   private readonly onSuccessor: (t: number) => boolean;
+  /** Fingerprints lately sent to other searchers (direct-mapped, lossy). */
+  private readonly sent: Uint32Array;
 
   /**
    * @param ctl shared counters (a SharedArrayBuffer view in parallel runs).
@@ -152,6 +156,7 @@ export class LayerSearch {
     this.scratch = new Uint32Array(this.W);
     this.canon = opts.symmetry ? new Canonicalizer(model) : undefined;
     this.onSuccessor = (t) => this.successor(t);
+    this.sent = new Uint32Array(workers > 1 ? 2 * (SENT_MASK + 1) : 0);
   }
 
   /** Whether the search should stop (a limit, or a violation when not continuing). */
@@ -258,6 +263,16 @@ export class LayerSearch {
       this.insert(this.scratch, 0, this.source, t, this.next, this.depth + 1);
       return this.stopped;
     }
+    // Most successors another searcher owns are states it already has. A small
+    // direct-mapped cache of what was sent lately filters the repeats out
+    // before they are copied; a miss only costs a redundant record.
+    const hi = this.seen.hi;
+    const lo = this.seen.lo;
+    const slot = 2 * ((lo ^ (hi >>> 7)) & SENT_MASK);
+    const sent = this.sent;
+    if (sent[slot] === hi && sent[slot + 1] === lo) return false;
+    sent[slot] = hi;
+    sent[slot + 1] = lo;
     const box = this.outbox[owner];
     const W = this.W;
     box.reserve(W + 2);
