@@ -189,3 +189,7 @@ export {
   type LivenessReport,
   type VerdictRow,
 } from './app/liveness.js';
+// Parallel search and symmetry reduction
+export { checkParallel, defaultWorkers } from './checker/parallel.js';
+export { Canonicalizer, unsymmetrize, MAX_SYMMETRIC_ACTORS, type Symmetry } from './checker/symmetry.js';
+export type { ModelOrigin } from './checker/model.js';

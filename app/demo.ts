@@ -4,6 +4,7 @@
  * ends with one line per variant.
  */
 import { check } from '../checker/bfs.js';
+import { checkModelLiveness } from '../checker/liveness.js';
 import { dnsModel } from '../models/dns/model.js';
 import { VARIANT_NAMES } from '../models/dns/params.js';
 import { formatTrace } from '../traces/text.js';
@@ -38,13 +39,20 @@ export async function runDemo(io: Io): Promise<number> {
   say(verdict(fixed));
   for (const l of statsLines(fixed)) say(l);
   say('');
-  say('3. Every variant, every property (first violation of each, shortest):');
+  say('3. Every variant, every property (first violation of each, shortest; liveness under weak fairness per enactor):');
   for (const variant of VARIANT_NAMES) {
-    const r = check(dnsModel({ variant }), { continueAfterViolation: true });
+    const model = dnsModel({ variant });
+    const r = check(model, { continueAfterViolation: true });
     const cells = r.properties.map((p) => {
       const v = r.violations.find((x) => x.property === p);
       return v ? `${p} VIOLATED (${v.schedule.length} steps)` : `${p} holds`;
     });
+    const live = checkModelLiveness(model);
+    for (const v of live.verdicts) {
+      if (v.status !== 'violated') cells.push(`${v.property} ${v.status}`);
+      else if (v.stuck) cells.push(`${v.property} VIOLATED (stuck after ${v.stuck.steps} steps)`);
+      else cells.push(`${v.property} VIOLATED (lasso ${v.lasso?.prefix.length} + loop ${v.lasso?.loop.length})`);
+    }
     say(`   ${variant.padEnd(18)} ${cells.join(', ')}; ${int(r.distinctStates)} states, ${secs(r.durationMs)}`);
   }
   return fixed.status === 'ok' ? EXIT.ok : EXIT.violation;

@@ -150,7 +150,7 @@ describe('dnsmc (the postmortem demo)', () => {
     expect(r.stdout).toContain('No violation: aliasResolves, lockExclusive, noRollback hold in all 127,647 reachable states.');
     const tail = r.stdout.trim().split('\n').slice(-4);
     expect(tail.map((l) => l.trim().split(/\s+/)[0])).toEqual(['as-was', 'fixed', 'recheck-only', 'spare-active-only']);
-    expect(tail[1]).toContain('aliasResolves holds, lockExclusive holds, noRollback holds; 127,647 states');
-    expect(tail[0]).toContain('aliasResolves VIOLATED (12 steps)');
+    expect(tail[1]).toContain('aliasResolves holds, lockExclusive holds, noRollback holds, recoverable holds, converges holds; 127,647 states');
+    expect(tail[0]).toContain('aliasResolves VIOLATED (12 steps), lockExclusive holds, noRollback VIOLATED (10 steps), recoverable VIOLATED (stuck after 12 steps), converges VIOLATED (lasso 14 + loop 9); 278,301 states');
   });
 });
