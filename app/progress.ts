@@ -14,11 +14,17 @@ export interface ProgressReporter {
   done(): void;
 }
 
-export function progressReporter(io: Io): ProgressReporter {
-  let live = false;
-  const line = (p: Progress): string =>
+/** A search's progress line: distinct states, generated, queue, depth, rate. */
+export function searchLine(p: Progress): string {
+  return (
     `progress: ${int(p.distinctStates)} distinct states, ${int(p.generatedStates)} generated, queue ${int(p.queue)}, depth ${p.depth}, ` +
-    `${int((p.distinctStates / p.elapsedMs) * 1000)} states/s, ${(p.elapsedMs / 1000).toFixed(0)} s`;
+    `${int((p.distinctStates / p.elapsedMs) * 1000)} states/s, ${(p.elapsedMs / 1000).toFixed(0)} s`
+  );
+}
+
+/** Reports progress on `io`'s stderr, each report rendered by `line`. */
+export function progressReporter(io: Io, line: (p: Progress) => string = searchLine): ProgressReporter {
+  let live = false;
   return {
     intervalMs: io.errIsTTY ? 250 : 1000,
     onProgress: (p) => {

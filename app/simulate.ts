@@ -17,6 +17,7 @@ import { EXIT, UsageError } from './errors.js';
 import { listFlag, secondsFlag, shown, wholeFlag } from './flags.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
+import { progressReporter } from './progress.js';
 import { modelFromArgs, type ModelArgs } from './models.js';
 import { moduleOf } from './user-model.js';
 
@@ -232,24 +233,9 @@ export function simulateStats(r: SimulateResult): string[] {
   return lines;
 }
 
-function progressLine(io: Io): { onProgress: (p: Progress) => void; intervalMs: number; done: () => void } {
-  let live = false;
-  const line = (p: Progress): string =>
-    `progress: ${int(p.depth)} runs, ${int(p.generatedStates)} steps, ${int(p.distinctStates)} distinct states, ${(p.elapsedMs / 1000).toFixed(0)} s`;
-  return {
-    intervalMs: io.errIsTTY ? 250 : 2000,
-    onProgress: (p) => {
-      if (p.elapsedMs < 1000) return;
-      if (io.errIsTTY) {
-        io.err(`\r\x1b[2K${line(p)}`);
-        live = true;
-      } else io.err(`${line(p)}\n`);
-    },
-    done: () => {
-      if (live) io.err('\r\x1b[2K');
-      live = false;
-    },
-  };
+/** A simulation's progress line (the engine reports walks run as `depth` and steps as `generatedStates`). */
+function simulationLine(p: Progress): string {
+  return `progress: ${int(p.depth)} runs, ${int(p.generatedStates)} steps, ${int(p.distinctStates)} distinct states, ${(p.elapsedMs / 1000).toFixed(0)} s`;
 }
 
 /** Runs `dnsmc simulate` and resolves to its exit code. Throws UsageError for bad input. */
@@ -258,7 +244,7 @@ export async function runSimulate(a: SimulateArgs, io: Io): Promise<number> {
   const plan = simulatePlanFromArgs(model, a);
   const traceOut = a.traceOut === undefined ? undefined : String(a.traceOut);
   if (traceOut === '') throw new UsageError('--trace-out must name a file');
-  const progress = progressLine(io);
+  const progress = progressReporter(io, simulationLine);
   let r: SimulateResult;
   try {
     r = simulate(model, { ...plan.options, onProgress: progress.onProgress, progressIntervalMs: progress.intervalMs });
