@@ -56,8 +56,8 @@ export const STOP_MAX_STATES = 1;
 export const STOP_TIME = 2;
 export const STOP_VIOLATION = 3;
 export const STOP_MEMORY = 4;
-/** Slots of the sent-fingerprint cache, less one (2^16 slots, 512 KiB). */
-const SENT_MASK = (1 << 16) - 1;
+/** Slots of the recent-fingerprint cache, less one (2^16 slots, 512 KiB). */
+const RECENT_MASK = (1 << 16) - 1;
 
 export class LayerSearch {
   readonly model: Model;
@@ -108,8 +108,8 @@ export class LayerSearch {
   private lastProgress: number;
   private source = 0;
   private readonly onSuccessor: (t: number) => boolean;
-  /** Fingerprints lately sent to other searchers (direct-mapped, lossy). */
-  private readonly sent: Uint32Array;
+  /** Fingerprints lately stored or sent to other searchers (direct-mapped, lossy). */
+  private readonly recent = new Uint32Array(2 * (RECENT_MASK + 1));
 
   /**
    * @param ctl shared counters (a SharedArrayBuffer view in parallel runs).
@@ -156,7 +156,6 @@ export class LayerSearch {
     this.scratch = new Uint32Array(this.W);
     this.canon = opts.symmetry ? new Canonicalizer(model) : undefined;
     this.onSuccessor = (t) => this.successor(t);
-    this.sent = new Uint32Array(workers > 1 ? 2 * (SENT_MASK + 1) : 0);
   }
 
   /** Whether the search should stop (a limit, or a violation when not continuing). */
@@ -258,21 +257,22 @@ export class LayerSearch {
     }
     if (this.stopped) return true;
     this.encode(this.next);
-    const owner = this.owner(this.seen.hi);
+    // Most successors are states seen before, and many were seen lately. A
+    // small direct-mapped cache of fingerprints lately stored or sent answers
+    // those from the CPU cache, before a probe of the visited set (a cache miss
+    // in memory) or a record for another searcher. A miss only costs the probe.
+    const hi = this.seen.hi;
+    const lo = this.seen.lo;
+    const slot = 2 * ((lo ^ (hi >>> 7)) & RECENT_MASK);
+    const recent = this.recent;
+    if (recent[slot] === hi && recent[slot + 1] === lo && (hi | lo) !== 0) return false;
+    recent[slot] = hi;
+    recent[slot + 1] = lo;
+    const owner = this.owner(hi);
     if (owner === this.self) {
       this.insert(this.scratch, 0, this.source, t, this.next, this.depth + 1);
       return this.stopped;
     }
-    // Most successors another searcher owns are states it already has. A small
-    // direct-mapped cache of what was sent lately filters the repeats out
-    // before they are copied; a miss only costs a redundant record.
-    const hi = this.seen.hi;
-    const lo = this.seen.lo;
-    const slot = 2 * ((lo ^ (hi >>> 7)) & SENT_MASK);
-    const sent = this.sent;
-    if (sent[slot] === hi && sent[slot + 1] === lo) return false;
-    sent[slot] = hi;
-    sent[slot + 1] = lo;
     const box = this.outbox[owner];
     const W = this.W;
     box.reserve(W + 2);
