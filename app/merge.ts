@@ -43,14 +43,10 @@ export interface MergedViolation {
 }
 
 /** The JSON report of `merge --json`. */
-export interface MergeReport {
+export interface MergeReport
+  extends Pick<SimulateReport, 'model' | 'variant' | 'params' | 'module' | 'properties' | 'runs' | 'steps' | 'terminalRuns' | 'longestRun' | 'actions'> {
   command: 'merge';
   status: 'ok' | 'violation' | 'deadlock' | 'incomplete';
-  model: string;
-  variant: string | null;
-  params: Record<string, unknown>;
-  module: string | null;
-  properties: readonly string[];
   /** The violated property with the shortest violation, or null. */
   property: string | null;
   /** The job: its seed, runs and depth before sharding, and the number of shards. */
@@ -59,10 +55,6 @@ export interface MergeReport {
   /** Shards merged, and the ones missing from 1..of. */
   shards: number[];
   missing: number[];
-  runs: number;
-  steps: number;
-  terminalRuns: number;
-  longestRun: number;
   /** Distinct states: the shards' counts cannot be unioned exactly (no fingerprints in the reports); these are the bounds. */
   distinctStatesAtLeast: number;
   distinctStatesAtMost: number;
@@ -70,7 +62,6 @@ export interface MergeReport {
   /** Summed over shards (machine time), and the longest shard (wall time when shards ran in parallel). */
   durationMsTotal: number;
   durationMsMax: number;
-  actions: Record<string, number>;
   unfired: string[];
   /** Shards stopped by a time limit. */
   incompleteShards: number[];

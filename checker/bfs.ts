@@ -187,7 +187,7 @@ export function rebuildViolations(m: Model, opts: ResolvedOptions, raws: readonl
   const { s } = runLayers(m, ropts, performance.now(), true);
   const transitions = transitionsOf(m);
   const violations = s.violations.map((v) => {
-    const { initial, transitions: ts } = scheduleTo([s.parent.data], [s.via.data], v.state, v.transition);
+    const { initial, transitions: ts } = scheduleTo(s.parent.data, s.via.data, v.state, v.transition);
     let schedule = ts.map((t) => transitions[t]);
     if (opts.symmetry) {
       const plain = unsymmetrize(m, m.init[initial], schedule.map((t) => ({ action: t.name, actor: t.actor })));

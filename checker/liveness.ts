@@ -321,23 +321,12 @@ class Analysis {
   walk(fair: Int32Array, comp: number, start: number, goal: (v: number) => boolean, nonEmpty: boolean): number[] | null {
     const { g, seen, from } = this;
     const s = ++this.seenStamp;
-    const queue: number[] = [];
+    const queue: number[] = [start];
     if (!nonEmpty) {
       if (goal(start)) return [];
       seen[start] = s;
-      from[start] = -1;
-      queue.push(start);
-    } else {
-      // Seed with the start's successors inside the component.
-      for (let e = g.offsets[start]; e < g.offsets[start + 1]; e++) {
-        const w = g.targets[e];
-        if (fair[w] !== comp || seen[w] === s) continue;
-        seen[w] = s;
-        from[w] = e;
-        if (goal(w)) return this.edgesTo(w, start);
-        queue.push(w);
-      }
     }
+    // With nonEmpty the start stays unseen, so a walk may end back at it.
     for (let h = 0; h < queue.length; h++) {
       const v = queue[h];
       for (let e = g.offsets[v]; e < g.offsets[v + 1]; e++) {

@@ -2,16 +2,14 @@
  * One breadth-first searcher: the hot loop, shared by the single-threaded
  * search (bfs.ts) and by each worker of the parallel one (parallel.ts).
  *
- * - States are numbered per searcher in discovery order. A state's global
- *   number is `local * workers + self`, so any searcher's parent link can name
- *   a state another searcher owns; initial states have parent `-1 - k` for
- *   `model.init[k]`.
+ * - States are numbered per searcher in discovery order; a state's global
+ *   number is `local * workers + self`. Only the searcher that rebuilds
+ *   counterexamples (one, sequential) keeps parent links: per state the
+ *   parent's number (`-1 - k` for `model.init[k]`) and the transition.
  * - Each searcher owns the states whose fingerprint falls in its share and
- *   keeps their fingerprints, parent links and the transition that reached
- *   them in typed arrays. A successor owned by another searcher goes to an
- *   outbox (packed words, parent, transition) and is absorbed by its owner
- *   after the layer: in a fixed order, so the parallel search is as
- *   deterministic as the sequential one.
+ *   keeps their fingerprints. A successor owned by another searcher goes to
+ *   an outbox (packed words, parent, transition) and is absorbed by its owner
+ *   after the layer, in a fixed order: the counts never depend on timing.
  * - The frontier is the packed words of the current layer; the next layer is
  *   appended as it is found.
  * - Nothing is allocated per edge: one unpacked scratch state, one successor
@@ -187,15 +185,16 @@ export class LayerSearch {
       layout.fromPlain(this.model.init[k], this.next);
       this.encode(this.next);
       if (this.owner(this.seen.hi) !== this.self) continue;
-      this.insert(this.scratch, 0, -1 - k, 0, this.next, 0);
+      this.insert(this.scratch, 0, -1 - k, 0, true, 0);
     }
   }
 
   /**
    * Inserts a state given by its packed words (whose fingerprint is in
-   * `seen.hi/lo`) if new, unpacked in `vec` for the invariants.
+   * `seen.hi/lo`) if new. `inNext`: the state is also unpacked in the
+   * successor scratch; otherwise it is unpacked here for the invariants.
    */
-  private insert(words: Uint32Array, at: number, parent: number, via: number, vec: Int32Array | undefined, depth: number): void {
+  private insert(words: Uint32Array, at: number, parent: number, via: number, inNext: boolean, depth: number): void {
     if (this.shared && this.opts.maxStates !== Infinity) {
       if (this.seen.hasFingerprint(this.seen.hi, this.seen.lo)) return;
       // Claim a place under the global limit before storing, so exactly maxStates are stored.
@@ -207,7 +206,6 @@ export class LayerSearch {
       this.seen.addFingerprint(this.seen.hi, this.seen.lo);
     } else {
       if (!this.seen.addFingerprint(this.seen.hi, this.seen.lo)) return;
-      if (!this.shared) this.ctl[CTL_DISTINCT]++;
     }
     const local = this.stored++;
     if (this.keepParents) {
@@ -221,7 +219,8 @@ export class LayerSearch {
     nf.length += W;
     const global = local * this.workers + this.self;
     if (depth > this.deepest) this.deepest = depth;
-    const view = vec === this.next ? this.nextView : this.loadInto(vec, words, at);
+    if (!inNext) this.model.layout.unpack(words, at, this.cur); // the current scratch is free while absorbing
+    const view = inNext ? this.nextView : this.curView;
     this.opts.visit?.(view, depth);
     const invs = this.invariants;
     for (let p = 0; p < invs.length; p++) {
@@ -230,13 +229,7 @@ export class LayerSearch {
         this.record(invs[p].name, 'invariant', global, -1, depth);
       }
     }
-    if (!this.shared && this.ctl[CTL_DISTINCT] >= this.opts.maxStates) this.stop(STOP_MAX_STATES);
-  }
-
-  /** Unpacks `words` into the current-state scratch (free while absorbing) and returns its view. */
-  private loadInto(_vec: Int32Array | undefined, words: Uint32Array, at: number): unknown {
-    this.model.layout.unpack(words, at, this.cur);
-    return this.curView;
+    if (!this.shared && this.seen.size >= this.opts.maxStates) this.stop(STOP_MAX_STATES);
   }
 
   private record(property: string, kind: RawViolation['kind'], state: number, transition: number, length: number): void {
@@ -270,7 +263,7 @@ export class LayerSearch {
     recent[slot + 1] = lo;
     const owner = this.owner(hi);
     if (owner === this.self) {
-      this.insert(this.scratch, 0, this.source, t, this.next, this.depth + 1);
+      this.insert(this.scratch, 0, this.source, t, true, this.depth + 1);
       return this.stopped;
     }
     const box = this.outbox[owner];
@@ -336,7 +329,7 @@ export class LayerSearch {
     for (let at = 0; at + W + 2 <= records.length; at += W + 2) {
       if (this.stopped) return;
       this.seen.fingerprint(records, at);
-      this.insert(records, at, records[at + W] | 0, records[at + W + 1], undefined, this.depth + 1);
+      this.insert(records, at, records[at + W] | 0, records[at + W + 1], false, this.depth + 1);
     }
   }
 
@@ -358,28 +351,20 @@ export class LayerSearch {
 }
 
 /**
- * The schedule leading to a state, from parent links spread over searchers:
- * `parents[w]`/`vias[w]` are searcher w's arrays.
+ * The schedule leading to a state of a searcher that kept parent links
+ * (counterexamples are rebuilt by one sequential searcher, whose global
+ * numbers are its local ones).
  */
-export function scheduleTo(
-  parents: readonly Int32Array[],
-  vias: readonly Uint16Array[],
-  state: number,
-  extra: number,
-): { initial: number; transitions: number[] } {
-  const N = parents.length;
+export function scheduleTo(parent: Int32Array, via: Uint16Array, state: number, extra: number): { initial: number; transitions: number[] } {
   const steps: number[] = [];
   if (extra >= 0) steps.push(extra);
-  let g = state;
-  for (;;) {
-    const w = g % N;
-    const local = (g - w) / N;
-    const p = parents[w][local];
+  for (let i = state; ; ) {
+    const p = parent[i];
     if (p < 0) {
       steps.reverse();
       return { initial: -1 - p, transitions: steps };
     }
-    steps.push(vias[w][local]);
-    g = p;
+    steps.push(via[i]);
+    i = p;
   }
 }
