@@ -39,6 +39,8 @@ export interface CheckArgs extends ModelArgs {
   symmetry?: unknown;
   /** Stop before resident memory passes this many MiB. */
   maxMemory?: unknown;
+  /** Size the visited set for this many states from the start. */
+  expectStates?: unknown;
 }
 
 /** Search options from flags, validated against the model's properties. */
@@ -59,6 +61,7 @@ export function checkOptionsFromArgs(model: Model, a: CheckArgs): CheckOptions {
     workers: wholeFlag('workers', a.workers, 1) ?? defaultWorkers(),
     symmetry: symmetryFlag(model, a.symmetry),
     maxMemoryBytes: maxMemoryFlag(a.maxMemory),
+    expectedStates: wholeFlag('expect-states', a.expectStates, 1),
   };
 }
 

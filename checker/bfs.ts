@@ -133,13 +133,13 @@ export function assemble(model: Model, opts: ResolvedOptions, start: number, tot
  */
 function runLayers(m: Model, opts: ResolvedOptions, start: number, keepParents: boolean): { s: LayerSearch; stoppedBy: CheckResult['stoppedBy'] } {
   const ctl = new Int32Array(ctlSize(1));
-  const s = new LayerSearch(m, opts, 1, 0, ctl, start, keepParents);
+  const s = new LayerSearch(m, opts, ctl, start, { searchers: 1, self: 0, keepParents });
   const tick = opts.onProgress
     ? (): void =>
         opts.onProgress?.({
-          distinctStates: s.seen.size,
+          distinctStates: s.stored,
           generatedStates: s.generated,
-          queue: s.seen.size - s.expanded,
+          queue: s.stored - s.expanded,
           depth: s.depth,
           elapsedMs: performance.now() - start,
         })
@@ -147,8 +147,8 @@ function runLayers(m: Model, opts: ResolvedOptions, start: number, keepParents: 
   s.seedInitial();
   let stoppedBy: CheckResult['stoppedBy'] = null;
   while (!s.stopped) {
-    s.endLayer();
-    if (s.frontier.length === 0) break;
+    s.nextLayer();
+    if (s.layerStates === 0) break;
     if (s.depth >= opts.maxDepth) {
       stoppedBy = 'max-depth';
       break;
@@ -181,6 +181,7 @@ export function rebuildViolations(m: Model, opts: ResolvedOptions, raws: readonl
     maxStates: Infinity,
     timeLimitMs: Infinity,
     maxMemoryBytes: Infinity,
+    expectedStates: 0,
     onProgress: undefined,
     visit: undefined,
   };
@@ -201,7 +202,7 @@ export function rebuildViolations(m: Model, opts: ResolvedOptions, raws: readonl
 /** A searcher's counts, as the totals of a search. */
 export function totalsOf(s: LayerSearch, stoppedBy: CheckResult['stoppedBy'], workers: number): SearchTotals {
   return {
-    distinctStates: s.seen.size,
+    distinctStates: s.stored,
     generated: s.generated,
     expanded: s.expanded,
     fired: s.fired,

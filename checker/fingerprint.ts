@@ -9,7 +9,7 @@
  * confuse two states, with the probability {@link collisionProbability} gives,
  * as TLC reports for its fingerprints.
  *
- * The set is open addressing with linear probing over one `Uint32Array`
+ * The set is open addressing with linear probing over one `Int32Array`
  * (two words per slot, `0,0` marking an empty slot): no JS `Map`, no strings,
  * no BigInt, and no allocation except when it grows.
  */
@@ -37,9 +37,28 @@ const K3 = 0xdaa66d2b | 0;
 const MAX_LOAD = 0.75;
 const GROWTH = 1.5;
 
-/** A set of 64-bit fingerprints of packed states. */
+/** Slots for `states` fingerprints without growing. */
+export function slotsFor(states: number): number {
+  return Math.ceil(states / MAX_LOAD) + 1;
+}
+
+/**
+ * A visited set as memory another thread can take over: its table (in
+ * shared memory), the number stored and whether the zero fingerprint is.
+ */
+export interface FingerprintImage {
+  readonly table: SharedArrayBuffer;
+  readonly count: number;
+  readonly zeroPresent: boolean;
+}
+
+/**
+ * A set of 64-bit fingerprints of packed states. It belongs to one thread at
+ * a time; one made with `movable` keeps its table in shared memory, so that
+ * it can be handed to another thread ({@link FingerprintSet.image}).
+ */
 export class FingerprintSet {
-  private table: Uint32Array;
+  private table: Int32Array;
   private cap: number;
   /** cap / 2^32: maps a 32-bit hash onto a slot. */
   private scale: number;
@@ -50,18 +69,42 @@ export class FingerprintSet {
   readonly words: number;
   /** True when fingerprints are a bijection of the encoding (no collisions possible). */
   readonly exact: boolean;
-  /** The fingerprint computed by the last `add`, high and low word. */
+  /** The fingerprint computed by the last `add`, high and low word (as signed 32-bit integers, which V8 keeps unboxed). */
   hi = 0;
   lo = 0;
 
-  constructor(words: number, initialCapacity = 1 << 16) {
+  private readonly movable: boolean;
+
+  /** @param from a capacity in slots, or the image of a set another thread handed over. */
+  constructor(words: number, from: number | FingerprintImage = 1 << 16, movable = false) {
     this.words = words;
     this.exact = words <= 2;
-    const cap = Math.max(16, Math.ceil(initialCapacity));
-    this.table = new Uint32Array(cap * 2);
-    this.cap = cap;
-    this.scale = cap / 2 ** 32;
-    this.limit = Math.floor(cap * MAX_LOAD);
+    this.movable = movable || typeof from !== 'number';
+    if (typeof from === 'number') {
+      this.table = this.alloc(Math.max(16, Math.ceil(from)));
+    } else {
+      this.table = new Int32Array(from.table);
+      this.count = from.count;
+      this.zeroPresent = from.zeroPresent;
+    }
+    this.cap = this.table.length / 2;
+    this.scale = this.cap / 2 ** 32;
+    this.limit = Math.floor(this.cap * MAX_LOAD);
+  }
+
+  private alloc(slots: number): Int32Array {
+    return this.movable ? new Int32Array(new SharedArrayBuffer(8 * slots)) : new Int32Array(2 * slots);
+  }
+
+  /** The set as memory another thread can take over (a `movable` set); this thread must not use it after. */
+  image(): FingerprintImage {
+    if (!(this.table.buffer instanceof SharedArrayBuffer)) throw new Error('FingerprintSet.image: the set was not made movable');
+    return { table: this.table.buffer, count: this.count, zeroPresent: this.zeroPresent };
+  }
+
+  /** Fraction of the slots in use. */
+  get load(): number {
+    return this.count / this.cap;
   }
 
   /** Number of fingerprints stored. */
@@ -99,8 +142,8 @@ export class FingerprintSet {
       l = r;
       r = t;
       t = l ^ fmix((r + K3) | 0);
-      this.hi = r >>> 0;
-      this.lo = t >>> 0;
+      this.hi = r;
+      this.lo = t;
       return;
     }
     let h1 = 0x1b873593 ^ this.words;
@@ -117,8 +160,8 @@ export class FingerprintSet {
       h2 = Math.imul(h2 ^ j, 0x9e3779b1);
       h2 = (h2 << 11) | (h2 >>> 21);
     }
-    this.hi = fmix(h1 ^ fmix(h2)) >>> 0;
-    this.lo = fmix(h2 + Math.imul(h1, 0x85ebca6b)) >>> 0;
+    this.hi = fmix(h1 ^ fmix(h2));
+    this.lo = fmix(h2 + Math.imul(h1, 0x85ebca6b));
   }
 
   /**
@@ -169,7 +212,7 @@ export class FingerprintSet {
   private grow(): void {
     const old = this.table;
     const cap = Math.ceil(this.cap * GROWTH);
-    this.table = new Uint32Array(cap * 2);
+    this.table = this.alloc(cap);
     this.cap = cap;
     this.scale = cap / 2 ** 32;
     this.limit = Math.floor(cap * MAX_LOAD);

@@ -44,6 +44,13 @@ export interface CheckOptions {
   workers?: number;
   /** Stop (status `incomplete`) before the process's resident memory would pass this many bytes. Default: no limit. */
   maxMemoryBytes?: number;
+  /**
+   * Size the visited set for this many states from the start, as Spin's
+   * `-w` and TLC's `-fpmem` do: the search then never stops to grow it
+   * while it finds no more. Default: start small and grow by half when three
+   * quarters full.
+   */
+  expectedStates?: number;
 }
 
 /** Options after resolution: every field present. */
@@ -60,6 +67,8 @@ export interface ResolvedOptions {
   readonly symmetry: boolean;
   readonly workers: number;
   readonly maxMemoryBytes: number;
+  /** 0 when not given. */
+  readonly expectedStates: number;
 }
 
 /** Thrown for an option that is out of range; the message names the option. */
@@ -98,5 +107,6 @@ export function resolveOptions(model: Model, o: CheckOptions = {}): ResolvedOpti
     symmetry: o.symmetry ?? false,
     workers: o.workers === undefined ? 1 : positive('workers', o.workers),
     maxMemoryBytes: positive('maxMemoryBytes', o.maxMemoryBytes),
+    expectedStates: o.expectedStates === undefined ? 0 : positive('expectedStates', o.expectedStates),
   };
 }

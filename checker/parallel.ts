@@ -1,16 +1,21 @@
 /**
  * Parallel breadth-first search over worker threads.
  *
- * The state space is sharded by fingerprint: each worker owns the states
- * whose fingerprint falls in its share, with its own visited set, parent
- * links and frontier (see search.ts). Layer by layer, every worker expands
- * its frontier, keeps the successors it owns and sends the others to their
- * owners through this coordinator; each owner then absorbs them in worker
- * order. Nothing depends on timing, so the counts equal the single-threaded
- * ones and the counterexamples are the same on every run. Within a layer the
- * workers finish the layer in which a violation shows, and the
- * counterexamples are rebuilt by the same bounded sequential search as
- * `check`'s (see `rebuildViolations`), so they are the sequential ones.
+ * This thread and `workers - 1` worker threads search together, layer by
+ * layer. The visited set is split among them by fingerprint: each thread owns
+ * a share, kept in a table only it touches, and sends successors that
+ * another owns to that owner through a queue in shared memory (see
+ * search.ts). Within a layer the threads claim chunks of its states from a
+ * shared cursor, so none waits long for the others at the layer's end. The
+ * layers are sets, whichever thread finds a state, so the counts equal the
+ * single-threaded ones. A violation is reported at the end of its layer, and
+ * the counterexamples are rebuilt by the same bounded sequential search as
+ * `check`'s (see `rebuildViolations`), so they are the sequential ones on
+ * every run.
+ *
+ * While the workers start (loading modules, building the model), this thread
+ * explores the first layers alone, holding every share of the visited set;
+ * at the first layer's end after they are ready, it hands each its share.
  *
  * Workers rebuild the model from `model.origin`; a model without one is
  * checked on this thread by `check`.
@@ -20,12 +25,14 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { assemble, check, rebuildViolations, stopReason, totalsOf, type CheckResult } from './bfs.js';
+import type { FingerprintImage } from './fingerprint.js';
 import type { FieldSpec } from './layout.js';
 import type { Model, ModelOrigin } from './model.js';
 import { ModelError, validateModel } from './model.js';
 import type { CheckOptions } from './options.js';
 import { resolveOptions } from './options.js';
-import { CTL_DISTINCT, CTL_PER, CTL_STOP, ctlDistinctSlot, ctlSize, type RawViolation } from './search.js';
+import { Ring } from './ring.js';
+import { CTL_CURSOR, CTL_EXPANDING, CTL_READY, CTL_STOP, ctlSearcher, ctlSize, LAYER_DONE, LayerSearch, RING_RECORDS, type RawViolation } from './search.js';
 
 /** The default number of workers: the machine's cores. */
 export function defaultWorkers(): number {
@@ -34,28 +41,30 @@ export function defaultWorkers(): number {
 
 /** What the coordinator sends a worker. */
 export type ToWorker =
-  | { cmd: 'seed' }
-  | { cmd: 'expand' }
-  | { cmd: 'absorb'; boxes: Uint32Array[] }
+  /** What to search: sent first. */
+  | { cmd: 'init'; data: WorkerData }
+  /** Expand a layer; the first time, with the worker's share of the visited set. */
+  | { cmd: 'layer'; segments: Uint32Array[]; chunk: number; depth: number; share?: FingerprintImage }
   | { cmd: 'finish' };
+
+/** A searcher's counts at the end. */
+export interface SearcherTotals {
+  violations: RawViolation[];
+  stored: number;
+  generated: number;
+  expanded: number;
+  fired: Float64Array;
+  deepest: number;
+  /** Bytes of its per-state structures (its share of the visited set, frontier segments, queues to it). */
+  bytes: number;
+}
 
 /** What a worker answers. */
 export type FromWorker =
   | { kind: 'ready' }
-  | { kind: 'seeded'; frontier: number; violations: number }
-  | { kind: 'expanded'; outbox: Uint32Array[]; violations: number }
-  | { kind: 'absorbed'; frontier: number; violations: number }
-  | {
-      kind: 'finished';
-      violations: RawViolation[];
-      distinct: number;
-      generated: number;
-      expanded: number;
-      fired: Float64Array;
-      deepest: number;
-      bytes: number;
-      exact: boolean;
-    }
+  /** How `expandLayer` ended; when the layer is done, this worker's segment of the next layer. */
+  | { kind: 'layer'; result: number; segment: Uint32Array; violations: number }
+  | ({ kind: 'finished' } & SearcherTotals)
   | { kind: 'error'; message: string; name: string };
 
 /** Options that cross to workers (no functions). */
@@ -64,11 +73,20 @@ export type WorkerOptions = Omit<CheckOptions, 'onProgress' | 'visit'>;
 export interface WorkerData {
   origin: ModelOrigin;
   options: WorkerOptions;
-  workers: number;
+  /** Searchers in the search: this thread and the workers. */
+  searchers: number;
   self: number;
   ctl: SharedArrayBuffer;
+  /** Queues to each other searcher and from each (`null` at its own place). */
+  outbox: (SharedArrayBuffer | null)[];
+  inbox: (SharedArrayBuffer | null)[];
   /** `Date.now()` when the search began: each thread has its own performance clock. */
   startEpochMs: number;
+}
+
+/** A searcher's totals. */
+export function searcherTotals(s: LayerSearch): SearcherTotals {
+  return { violations: s.violations, stored: s.stored, generated: s.generated, expanded: s.expanded, fired: s.fired, deepest: s.deepest, bytes: s.bytes };
 }
 
 /**
@@ -88,6 +106,25 @@ export function runnableUrl(url: string): string {
 
 function workerUrl(): URL {
   return new URL(runnableUrl(new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url).href));
+}
+
+/** Workers started ahead of a search by {@link startWorkers}, waiting for one. */
+const spare: Worker[] = [];
+
+/**
+ * Starts `count` worker threads ahead of a parallel search, so that their
+ * start (a Node.js thread, the engine's modules) overlaps with the caller's
+ * own work, such as reading the command line. The next `checkParallel`
+ * takes them; until then they do not keep the process alive.
+ */
+export function startWorkers(count: number): void {
+  for (let i = 0; i < count; i++) {
+    const w = new Worker(workerUrl());
+    w.unref();
+    w.on('error', () => undefined);
+    w.once('exit', () => spare.splice(spare.indexOf(w) >>> 0, 1));
+    spare.push(w);
+  }
 }
 
 class WorkerHandle {
@@ -130,6 +167,11 @@ function unwrap<K extends FromWorker['kind']>(m: FromWorker, kind: K): Extract<F
   return m as Extract<FromWorker, { kind: K }>;
 }
 
+/** Chunk of states a thread claims at a time: small enough to balance the threads, large enough that claims are rare. */
+function chunkOf(states: number, searchers: number): number {
+  return Math.max(1, Math.min(512, Math.ceil(states / (8 * searchers))));
+}
+
 /**
  * Like {@link check}, with `options.workers` threads (default: the number of
  * cores). Falls back to `check` on this thread for one worker, for a model
@@ -142,66 +184,85 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
   validateModel(m);
   const opts = resolveOptions(m, { ...options, workers });
   const start = performance.now();
-  const ctlBuffer = new SharedArrayBuffer(4 * ctlSize(workers));
-  const ctl = new Int32Array(ctlBuffer);
+  // This thread is searcher 0; the worker threads are searchers 1, 2, ...
+  const helpers = workers - 1;
+  const ctl = new Int32Array(new SharedArrayBuffer(4 * ctlSize(workers)));
+  const W = m.layout.words;
+  const rings = Array.from({ length: workers }, (_, from) => Array.from({ length: workers }, (_, to) => (from === to ? null : Ring.memory(RING_RECORDS, W))));
+  const role = (self: number) => ({ searchers: workers, self, outbox: rings[self], inbox: rings.map((r) => r[self]) });
   const { onProgress: _p, visit: _v, ...crossing } = options;
   const origin: ModelOrigin = { ...m.origin, module: runnableUrl(m.origin.module) };
   const url = workerUrl();
-  const handles = Array.from({ length: workers }, (_, self) => {
-    const data: WorkerData = { origin, options: { ...crossing, workers }, workers, self, ctl: ctlBuffer, startEpochMs: Date.now() };
-    return new WorkerHandle(new Worker(url, { workerData: data }));
+  const handles = Array.from({ length: helpers }, (_, w) => {
+    const data: WorkerData = { origin, options: { ...crossing, workers }, ...role(w + 1), ctl: ctl.buffer as SharedArrayBuffer, startEpochMs: Date.now() };
+    const worker = spare.shift() ?? new Worker(url);
+    worker.ref();
+    const handle = new WorkerHandle(worker);
+    worker.postMessage({ cmd: 'init', data } satisfies ToWorker);
+    return handle;
   });
-  const timer = opts.onProgress
-    ? setInterval(() => {
+  const nulls = (xs: (SharedArrayBuffer | null)[]) => xs.map((x) => x ?? undefined);
+  const r0 = role(0);
+  const here = new LayerSearch(m, opts, ctl, start, { ...r0, outbox: nulls(r0.outbox), inbox: nulls(r0.inbox), holdAll: true });
+  let depth = 0;
+  const progress = opts.onProgress
+    ? (): void => {
         let generated = 0;
         let expanded = 0;
-        for (let w = 0; w < workers; w++) {
-          generated += Atomics.load(ctl, CTL_PER + 2 * w);
-          expanded += Atomics.load(ctl, CTL_PER + 2 * w + 1);
-        }
-        let distinct = Atomics.load(ctl, CTL_DISTINCT);
-        if (opts.maxStates === Infinity) {
-          distinct = 0;
-          for (let w = 0; w < workers; w++) distinct += Atomics.load(ctl, ctlDistinctSlot(workers, w));
+        let distinct = 0;
+        for (let s = 0; s < workers; s++) {
+          generated += Atomics.load(ctl, ctlSearcher(s));
+          expanded += Atomics.load(ctl, ctlSearcher(s) + 1);
+          distinct += Atomics.load(ctl, ctlSearcher(s) + 2);
         }
         opts.onProgress?.({ distinctStates: distinct, generatedStates: generated, queue: distinct - expanded, depth, elapsedMs: performance.now() - start });
-      }, opts.progressIntervalMs)
+      }
     : undefined;
-  let depth = 0;
+  /** Whether the workers have joined the search; until then this thread searches alone. */
+  let joined = false;
   try {
-    for (const h of handles) unwrap(await h.next(), 'ready');
     const all = <K extends FromWorker['kind']>(kind: K, msgs: Promise<FromWorker>[]): Promise<Extract<FromWorker, { kind: K }>[]> =>
       Promise.all(msgs).then((ms) => ms.map((x) => unwrap(x, kind)));
+    here.seedInitial();
+    here.endLayer();
+    let segments = [here.frontier.view()];
+    let workerFound = 0;
     let stoppedBy: CheckResult['stoppedBy'] = null;
-    const seeded = await all('seeded', handles.map((h) => h.ask({ cmd: 'seed' })));
-    let frontier = seeded.reduce((n, s) => n + s.frontier, 0);
-    let found = seeded.reduce((n, s) => n + s.violations, 0);
     for (;;) {
-      if (Atomics.load(ctl, CTL_STOP) !== 0 || (found > 0 && !opts.continueAfterViolation) || frontier === 0) break;
+      const states = segments.reduce((n, s) => n + s.length, 0) / W;
+      if (Atomics.load(ctl, CTL_STOP) !== 0 || (here.violations.length + workerFound > 0 && !opts.continueAfterViolation) || states === 0) break;
       if (depth >= opts.maxDepth) {
         stoppedBy = 'max-depth';
         break;
       }
-      const expanded = await all('expanded', handles.map((h) => h.ask({ cmd: 'expand' })));
-      // Route: worker v receives, in worker order, what each other worker found for it.
-      const absorbed = await all(
-        'absorbed',
-        handles.map((h, v) => {
-          const boxes = expanded.filter((_, w) => w !== v).map((e) => e.outbox[v]);
-          return h.ask({ cmd: 'absorb', boxes }, boxes.map((b) => b.buffer as ArrayBuffer));
-        }),
-      );
-      frontier = absorbed.reduce((n, a) => n + a.frontier, 0);
-      found = absorbed.reduce((n, a) => n + a.violations, 0);
-      if (frontier > 0) depth++;
+      // Between two layers, the workers join once they are all ready.
+      let shares: FingerprintImage[] | undefined;
+      if (!joined && Atomics.load(ctl, CTL_READY) === helpers) {
+        for (const h of handles) unwrap(await h.next(), 'ready');
+        joined = true;
+        shares = handles.map((_, w) => here.release(w + 1));
+      }
+      Atomics.store(ctl, CTL_CURSOR, 0);
+      Atomics.store(ctl, CTL_EXPANDING, joined ? workers : 1);
+      const chunk = chunkOf(states, joined ? workers : 1);
+      here.beginLayer(segments, chunk, depth);
+      const answers = joined ? handles.map((h, w) => h.ask({ cmd: 'layer', segments, chunk, depth, share: shares?.[w] })) : [];
+      here.expandLayer(progress);
+      const got = await all('layer', answers);
+      here.endLayer();
+      workerFound = got.reduce((n, a) => n + a.violations, 0);
+      segments = [here.frontier.view(), ...got.map((a) => a.segment)].filter((s) => s.length > 0);
+      if (segments.length > 0) depth++;
     }
     stoppedBy ??= stopReason(Atomics.load(ctl, CTL_STOP));
-    const finished = await all('finished', handles.map((h) => h.ask({ cmd: 'finish' })));
+    const finished: SearcherTotals[] = [searcherTotals(here)];
+    if (joined) finished.push(...(await all('finished', handles.map((h) => h.ask({ cmd: 'finish' })))));
+    const engineBytes = finished.reduce((n, f) => n + f.bytes, 0);
     const { violations, search } = rebuildViolations(m, opts, finished.flatMap((f) => f.violations));
     if (search && !opts.continueAfterViolation) {
       // Stopped at the first violation: the rebuilding search stopped exactly where a
-      // sequential one does (the workers finished their layer), so its counts are reported.
-      return assemble(m, opts, start, { ...totalsOf(search, null, workers), engineBytes: finished.reduce((n, f) => n + f.bytes, 0) }, violations);
+      // sequential one does (the threads finished their layer), so its counts are reported.
+      return assemble(m, opts, start, { ...totalsOf(search, null, workers), engineBytes }, violations);
     }
     const fired = new Float64Array(m.actions.length);
     for (const f of finished) f.fired.forEach((n, i) => (fired[i] += n));
@@ -210,20 +271,19 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
       opts,
       start,
       {
-        distinctStates: finished.reduce((n, f) => n + f.distinct, 0),
+        distinctStates: finished.reduce((n, f) => n + f.stored, 0),
         generated: finished.reduce((n, f) => n + f.generated, 0),
         expanded: finished.reduce((n, f) => n + f.expanded, 0),
         fired,
         depth: Math.max(...finished.map((f) => f.deepest)),
         stoppedBy,
-        engineBytes: finished.reduce((n, f) => n + f.bytes, 0),
-        exact: finished.every((f) => f.exact),
+        engineBytes,
+        exact: here.seen.exact,
         workers,
       },
       violations,
     );
   } finally {
-    if (timer) clearInterval(timer);
     await Promise.all(handles.map((h) => h.worker.terminate()));
   }
 }

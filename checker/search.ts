@@ -1,33 +1,39 @@
 /**
  * One breadth-first searcher: the hot loop, shared by the single-threaded
- * search (bfs.ts) and by each worker of the parallel one (parallel.ts).
+ * search (bfs.ts) and by each thread of the parallel one (parallel.ts).
  *
- * - States are numbered per searcher in discovery order; a state's global
- *   number is `local * workers + self`. Only the searcher that rebuilds
- *   counterexamples (one, sequential) keeps parent links: per state the
- *   parent's number (`-1 - k` for `model.init[k]`) and the transition.
- * - Each searcher owns the states whose fingerprint falls in its share and
- *   keeps their fingerprints. A successor owned by another searcher goes to
- *   an outbox (packed words, parent, transition) and is absorbed by its owner
- *   after the layer, in a fixed order: the counts never depend on timing.
- * - The frontier is the packed words of the current layer; the next layer is
- *   appended as it is found.
+ * - A layer is a list of segments of packed words. On one thread it is the
+ *   one segment the searcher appended while expanding the layer before. In a
+ *   parallel search each thread appends the states it stores to a segment of
+ *   its own (shared memory), the next layer is all those segments, and the
+ *   threads claim the layer's states in chunks from a shared cursor.
+ * - The visited set is split by fingerprint among the threads: each owns the
+ *   states whose fingerprint falls in its share, keeps their fingerprints in
+ *   a table no other thread touches, checks their invariants and appends
+ *   them. A successor another thread owns goes to it through a queue in
+ *   shared memory ({@link Ring}); owners take in their queues between chunks
+ *   and while they wait for the layer to end. The layers are sets, whoever
+ *   finds a state first, so no count depends on timing.
+ * - Only the searcher that rebuilds counterexamples (one thread) keeps
+ *   parent links: per state, numbered in discovery order, the parent's
+ *   number (`-1 - k` for `model.init[k]`) and the transition.
  * - Nothing is allocated per edge: one unpacked scratch state, one successor
  *   scratch, one packed scratch.
  */
-import { FingerprintSet } from './fingerprint.js';
+import { FingerprintSet, slotsFor, type FingerprintImage } from './fingerprint.js';
 import { Growable } from './growable.js';
 import type { Model } from './model.js';
 import { compileExpand, type Expand } from './expand.js';
 import type { ResolvedOptions } from './options.js';
+import { Ring } from './ring.js';
 import { Canonicalizer } from './symmetry.js';
 import { transitionsOf } from './transitions.js';
 
-/** A violation as one searcher saw it: the state (global number) and, for a step, the transition. */
+/** A violation as one searcher saw it: the state and, for a step, the transition. */
 export interface RawViolation {
   readonly property: string;
   readonly kind: 'invariant' | 'step' | 'deadlock';
-  /** Global number of the violating state, or of the source state of the violating step. */
+  /** Number of the violating state, or of the source state of the violating step (meaningful where parent links are kept). */
   readonly state: number;
   /** The violating transition, for `step`; -1 otherwise. */
   readonly transition: number;
@@ -36,44 +42,74 @@ export interface RawViolation {
 }
 
 /**
- * Counters shared with the coordinator: [stop, distinct (kept exactly only
- * under a state limit), then per searcher w: generated at CTL_PER + 2w,
- * expanded at CTL_PER + 2w + 1, and stored states at ctlDistinctSlot]. The
- * per-searcher counts are refreshed about every thousand states, for progress
- * reports.
+ * Counters shared by the threads of a search, each on a cache line of its
+ * own (16 words) so that a thread writing one does not slow the others
+ * reading another: the stop reason, the states claimed under a state limit,
+ * the layer's cursor, the threads still expanding the layer, the threads
+ * ready, then per searcher s at {@link ctlSearcher}(s): generated, expanded,
+ * stored. The per-searcher counts are refreshed about every thousand states,
+ * for progress reports.
  */
+const LINE = 16;
 export const CTL_STOP = 0;
-export const CTL_DISTINCT = 1;
-export const CTL_PER = 2;
-export const ctlSize = (workers: number): number => CTL_PER + 3 * workers;
-/** Per searcher: its stored states, for progress reports when no global limit keeps a shared count. */
-export const ctlDistinctSlot = (workers: number, self: number): number => CTL_PER + 2 * workers + self;
+export const CTL_DISTINCT = LINE;
+export const CTL_CURSOR = 2 * LINE;
+export const CTL_EXPANDING = 3 * LINE;
+export const CTL_READY = 4 * LINE;
+export const ctlSearcher = (s: number): number => (5 + s) * LINE;
+export const ctlSize = (searchers: number): number => ctlSearcher(searchers);
 /** Values of CTL_STOP. */
 export const STOP_NONE = 0;
 export const STOP_MAX_STATES = 1;
 export const STOP_TIME = 2;
 export const STOP_VIOLATION = 3;
 export const STOP_MEMORY = 4;
+/** How a call of {@link LayerSearch.expandLayer} ended. */
+export const LAYER_DONE = 0;
+export const LAYER_STOPPED = 1;
 /** Slots of the recent-fingerprint cache, less one (2^16 slots, 512 KiB). */
 const RECENT_MASK = (1 << 16) - 1;
+/** Records in each queue between two threads. */
+export const RING_RECORDS = 1 << 14;
+
+/** How a searcher takes part in a search. */
+export interface SearcherRole {
+  /** Searchers in the search (1: on one thread). */
+  readonly searchers: number;
+  /** This searcher's number. */
+  readonly self: number;
+  /** Queues to each other searcher (`undefined` at its own place), and from each. */
+  readonly outbox?: readonly (SharedArrayBuffer | undefined)[];
+  readonly inbox?: readonly (SharedArrayBuffer | undefined)[];
+  /**
+   * Hold every searcher's share of the visited set (movable, to hand over
+   * later), not only this one's: a parallel search starts on one thread.
+   */
+  readonly holdAll?: boolean;
+  /** Keep parent links (for rebuilding counterexamples; one thread only). */
+  readonly keepParents?: boolean;
+}
+
+const sharedWords = (n: number): Uint32Array => new Uint32Array(new SharedArrayBuffer(4 * n));
+const ownWords = (n: number): Uint32Array => new Uint32Array(n);
 
 export class LayerSearch {
   readonly model: Model;
   readonly W: number;
-  readonly workers: number;
   readonly self: number;
-  readonly seen: FingerprintSet;
-  /** Parent links, when kept (for rebuilding counterexamples): per local state, the parent's global number and the transition. */
+  /** The shares of the visited set this searcher holds, by owner: its own, or all of them. */
+  readonly sets: (FingerprintSet | undefined)[];
+  /** This searcher's own share (it also computes fingerprints). */
+  seen: FingerprintSet;
+  /** Parent links, when kept (for rebuilding counterexamples): per state, the parent's number and the transition. */
   readonly parent = new Growable((n) => new Int32Array(n), 16);
   readonly via = new Growable((n) => new Uint16Array(n), 16);
-  /** Number of states stored by this searcher. */
+  /** Number of states this searcher stored. */
   stored = 0;
-  /** Packed words of the layer being expanded, and of the next one. */
-  frontier = new Growable((n) => new Uint32Array(n), 1 << 12);
-  nextFrontier = new Growable((n) => new Uint32Array(n), 1 << 12);
-  /** Successors for other searchers: per owner, records of W words, parent, transition. */
-  readonly outbox: Growable<Uint32Array>[];
-  /** Local number of the first state of the current frontier. */
+  /** This searcher's segment of the layer being expanded, and of the next one (shared memory in a parallel search). */
+  frontier: Growable<Uint32Array>;
+  nextFrontier: Growable<Uint32Array>;
+  /** Number of the first state of the current layer (one thread). */
   frontierStart = 0;
   /** How often each action fired. */
   readonly fired: Float64Array;
@@ -88,7 +124,11 @@ export class LayerSearch {
 
   private readonly opts: ResolvedOptions;
   private readonly ctl: Int32Array;
-  private readonly shared: boolean;
+  private readonly searchers: number;
+  private readonly parallel: boolean;
+  private readonly keepParents: boolean;
+  private readonly outbox: (Ring | undefined)[];
+  private readonly inbox: Ring[];
   private readonly expand: Expand;
   private readonly actionOf: Int32Array;
   private readonly invariants: Model['invariants'];
@@ -106,34 +146,46 @@ export class LayerSearch {
   private lastProgress: number;
   private source = 0;
   private readonly onSuccessor: (t: number) => boolean;
-  /** Fingerprints lately stored or sent to other searchers (direct-mapped, lossy). */
-  private readonly recent = new Uint32Array(2 * (RECENT_MASK + 1));
+  private readonly onRecord: (data: Uint32Array, at: number) => void;
+  /** Fingerprints lately stored or sent (direct-mapped, lossy). */
+  private readonly recent = new Int32Array(2 * (RECENT_MASK + 1));
+  /** The layer being expanded: its segments, the state count up to the end of each, and the chunk size threads claim. */
+  private segments: Uint32Array[] = [];
+  private segmentEnd: number[] = [];
+  private chunk = 0;
+  /** The claimed states not yet expanded: [at, end) of the layer. */
+  private at = 0;
+  private end = 0;
+  /** The layer's cursor, on one thread. */
+  private cursor = 0;
 
   /**
-   * @param ctl shared counters (a SharedArrayBuffer view in parallel runs).
+   * @param ctl counters shared by the search's threads ({@link ctlSize}).
    * @param start `performance.now()` when the whole search began.
    */
-  constructor(
-    model: Model,
-    opts: ResolvedOptions,
-    workers: number,
-    self: number,
-    ctl: Int32Array,
-    start: number,
-    private readonly keepParents = false,
-  ) {
+  constructor(model: Model, opts: ResolvedOptions, ctl: Int32Array, start: number, role: SearcherRole = { searchers: 1, self: 0 }) {
     this.model = model;
     this.opts = opts;
-    this.workers = workers;
-    this.self = self;
+    this.self = role.self;
     this.ctl = ctl;
-    this.shared = workers > 1;
+    this.searchers = role.searchers;
+    this.parallel = role.searchers > 1;
+    this.keepParents = role.keepParents ?? false;
     this.start = start;
     this.lastProgress = start;
     const layout = model.layout;
     this.W = layout.words;
-    this.seen = new FingerprintSet(this.W);
-    this.outbox = Array.from({ length: workers }, () => new Growable((n) => new Uint32Array(n), 1 << 10));
+    // Sized for the expected states (each share for its part, with 5% to spare), or small to grow.
+    const slots = opts.expectedStates > 0 ? slotsFor((1.05 * opts.expectedStates) / role.searchers) : 1 << 16;
+    this.sets = Array.from({ length: role.searchers }, (_, s) =>
+      s === role.self || role.holdAll ? new FingerprintSet(this.W, slots, this.parallel) : undefined,
+    );
+    this.seen = this.sets[role.self]!;
+    this.outbox = (role.outbox ?? []).map((m) => (m ? new Ring(m, this.W) : undefined));
+    this.inbox = (role.inbox ?? []).flatMap((m) => (m ? [new Ring(m, this.W)] : []));
+    const words = this.parallel ? sharedWords : ownWords;
+    this.frontier = new Growable(words, 1 << 12);
+    this.nextFrontier = new Growable(words, 1 << 12);
     const transitions = transitionsOf(model);
     this.expand = compileExpand(
       transitions.map((t) => model.actions[t.action].guard),
@@ -154,6 +206,10 @@ export class LayerSearch {
     this.scratch = new Uint32Array(this.W);
     this.canon = opts.symmetry ? new Canonicalizer(model) : undefined;
     this.onSuccessor = (t) => this.successor(t);
+    this.onRecord = (data, at) => {
+      this.seen.fingerprint(data, at);
+      this.insert(this.seen, data, at, -1, 0, false, this.depth + 1);
+    };
   }
 
   /** Whether the search should stop (a limit, or a violation when not continuing). */
@@ -162,13 +218,24 @@ export class LayerSearch {
   }
 
   private stop(reason: number): void {
-    if (this.shared) Atomics.compareExchange(this.ctl, CTL_STOP, STOP_NONE, reason);
-    else if (this.ctl[CTL_STOP] === STOP_NONE) this.ctl[CTL_STOP] = reason;
+    Atomics.compareExchange(this.ctl, CTL_STOP, STOP_NONE, reason);
   }
 
-  /** Which searcher owns a fingerprint. */
+  /** Which searcher owns a fingerprint (by its high word). */
   private owner(hi: number): number {
-    return this.workers === 1 ? 0 : (hi >>> 0) % this.workers;
+    return ((hi >>> 16) * this.searchers) >>> 16;
+  }
+
+  /** Hands over searcher `s`'s share of the visited set, held since the start (see `holdAll`). */
+  release(s: number): FingerprintImage {
+    const image = this.sets[s]!.image();
+    this.sets[s] = undefined;
+    return image;
+  }
+
+  /** Takes over this searcher's share of the visited set from the thread that held it. */
+  adopt(image: FingerprintImage): void {
+    this.seen = this.sets[this.self] = new FingerprintSet(this.W, image);
   }
 
   /** Packs (and canonicalises) the state in `vec` into the scratch words and fingerprints them. */
@@ -178,34 +245,28 @@ export class LayerSearch {
     this.seen.fingerprint(this.scratch, 0);
   }
 
-  /** Adds the initial states this searcher owns, in `model.init` order. */
+  /** Adds the initial states, in `model.init` order (a searcher holding every share). */
   seedInitial(): void {
     const layout = this.model.layout;
     for (let k = 0; k < this.model.init.length && !this.stopped; k++) {
       layout.fromPlain(this.model.init[k], this.next);
       this.encode(this.next);
-      if (this.owner(this.seen.hi) !== this.self) continue;
-      this.insert(this.scratch, 0, -1 - k, 0, true, 0);
+      this.insert(this.sets[this.owner(this.seen.hi)]!, this.scratch, 0, -1 - k, 0, true, 0);
     }
   }
 
   /**
-   * Inserts a state given by its packed words (whose fingerprint is in
-   * `seen.hi/lo`) if new. `inNext`: the state is also unpacked in the
-   * successor scratch; otherwise it is unpacked here for the invariants.
+   * Stores a state given by its packed words (whose fingerprint is in
+   * `seen.hi/lo`) in share `set` if new. `inNext`: the state is also
+   * unpacked in the successor scratch; otherwise it is unpacked here for the
+   * invariants.
    */
-  private insert(words: Uint32Array, at: number, parent: number, via: number, inNext: boolean, depth: number): void {
-    if (this.shared && this.opts.maxStates !== Infinity) {
-      if (this.seen.hasFingerprint(this.seen.hi, this.seen.lo)) return;
-      // Claim a place under the global limit before storing, so exactly maxStates are stored.
-      if (Atomics.add(this.ctl, CTL_DISTINCT, 1) >= this.opts.maxStates) {
-        Atomics.sub(this.ctl, CTL_DISTINCT, 1);
-        this.stop(STOP_MAX_STATES);
-        return;
-      }
-      this.seen.addFingerprint(this.seen.hi, this.seen.lo);
-    } else {
-      if (!this.seen.addFingerprint(this.seen.hi, this.seen.lo)) return;
+  private insert(set: FingerprintSet, words: Uint32Array, at: number, parent: number, via: number, inNext: boolean, depth: number): void {
+    if (!set.addFingerprint(this.seen.hi, this.seen.lo)) return;
+    // Under a state limit in a parallel search a state counts only once a place is claimed for it.
+    if (this.parallel && this.opts.maxStates !== Infinity && Atomics.add(this.ctl, CTL_DISTINCT, 1) >= this.opts.maxStates) {
+      this.stop(STOP_MAX_STATES);
+      return;
     }
     const local = this.stored++;
     if (this.keepParents) {
@@ -217,25 +278,24 @@ export class LayerSearch {
     nf.reserve(W);
     for (let w = 0; w < W; w++) nf.data[nf.length + w] = words[at + w];
     nf.length += W;
-    const global = local * this.workers + this.self;
     if (depth > this.deepest) this.deepest = depth;
-    if (!inNext) this.model.layout.unpack(words, at, this.cur); // the current scratch is free while absorbing
-    const view = inNext ? this.nextView : this.curView;
+    if (!inNext) this.model.layout.unpack(words, at, this.next);
+    const view = this.nextView;
     this.opts.visit?.(view, depth);
     const invs = this.invariants;
     for (let p = 0; p < invs.length; p++) {
       if (this.invBroken[p] === 0 && !invs[p].holds(view as never)) {
         this.invBroken[p] = 1;
-        this.record(invs[p].name, 'invariant', global, -1, depth);
+        this.record(invs[p].name, 'invariant', local, -1, depth);
       }
     }
-    if (!this.shared && this.seen.size >= this.opts.maxStates) this.stop(STOP_MAX_STATES);
+    if (!this.parallel && this.stored >= this.opts.maxStates) this.stop(STOP_MAX_STATES);
   }
 
   private record(property: string, kind: RawViolation['kind'], state: number, transition: number, length: number): void {
     this.violations.push({ property, kind, state, transition, length });
-    // In a parallel run the layer is finished so that the choice among its violations is fixed.
-    if (!this.opts.continueAfterViolation && !this.shared) this.stop(STOP_VIOLATION);
+    // In a parallel search the layer is finished so that the choice among its violations is fixed.
+    if (!this.opts.continueAfterViolation && !this.parallel) this.stop(STOP_VIOLATION);
   }
 
   private successor(t: number): boolean {
@@ -251,9 +311,10 @@ export class LayerSearch {
     if (this.stopped) return true;
     this.encode(this.next);
     // Most successors are states seen before, and many were seen lately. A
-    // small direct-mapped cache of fingerprints lately stored or sent answers
-    // those from the CPU cache, before a probe of the visited set (a cache miss
-    // in memory) or a record for another searcher. A miss only costs the probe.
+    // small direct-mapped cache of fingerprints lately stored or sent
+    // answers those from the CPU cache, before a probe of the visited set (a
+    // cache miss in memory) or a record for another thread. A miss only
+    // costs the probe.
     const hi = this.seen.hi;
     const lo = this.seen.lo;
     const slot = 2 * ((lo ^ (hi >>> 7)) & RECENT_MASK);
@@ -261,92 +322,152 @@ export class LayerSearch {
     if (recent[slot] === hi && recent[slot + 1] === lo && (hi | lo) !== 0) return false;
     recent[slot] = hi;
     recent[slot + 1] = lo;
-    const owner = this.owner(hi);
-    if (owner === this.self) {
-      this.insert(this.scratch, 0, this.source, t, true, this.depth + 1);
+    const owner = this.parallel ? this.owner(hi) : 0;
+    const set = this.sets[owner];
+    if (set !== undefined) {
+      this.insert(set, this.scratch, 0, this.source, t, true, this.depth + 1);
       return this.stopped;
     }
-    const box = this.outbox[owner];
-    const W = this.W;
-    box.reserve(W + 2);
-    for (let w = 0; w < W; w++) box.data[box.length + w] = this.scratch[w];
-    box.data[box.length + W] = this.source;
-    box.data[box.length + W + 1] = t;
-    box.length += W + 2;
+    const box = this.outbox[owner]!;
+    while (!box.push(this.scratch, 0)) {
+      // The owner's queue is full: take in this thread's own queues while it catches up.
+      if (this.stopped) return true;
+      this.drain();
+    }
     return false;
   }
 
+  /** Takes in the states other threads sent this one. */
+  private drain(): number {
+    let n = 0;
+    for (const box of this.inbox) n += box.drain(this.onRecord);
+    return n;
+  }
+
   /**
-   * Expands every state of the current frontier. Returns false if it stopped
-   * early. `onProgress` is called about once per progress interval.
+   * Starts expanding a layer given as segments of packed words; threads
+   * claim `chunk` states at a time (the caller resets the shared cursor).
    */
-  expandLayer(onTick?: () => void): boolean {
-    const layout = this.model.layout;
-    const W = this.W;
-    const words = this.frontier.data;
-    const count = this.frontier.length / W;
-    const terminalOk = this.model.terminalOk;
-    for (let j = 0; j < count; j++) {
-      if (this.stopped) return false;
-      const local = this.frontierStart + j;
-      this.source = local * this.workers + this.self;
-      layout.unpack(words, j * W, this.cur);
-      const enabled = this.expand(this.curView, this.nextView, this.cur, this.next, this.onSuccessor);
-      if (enabled < 0) return false;
-      if (enabled === 0 && this.opts.checkDeadlock && !this.deadlockFound && !(terminalOk?.(this.curView as never) ?? false)) {
-        this.deadlockFound = true;
-        this.record('deadlock', 'deadlock', this.source, -1, this.depth);
-      }
-      this.expanded++;
-      if ((this.expanded & 1023) === 0) {
-        const now = performance.now();
-        if (now - this.start >= this.opts.timeLimitMs) {
-          this.stop(STOP_TIME);
-          return false;
-        }
-        // Stop before the visited set's next growth would take the process past the memory limit.
-        if (this.opts.maxMemoryBytes !== Infinity && process.memoryUsage.rss() + (this.seen.size > 0.6 * (this.seen.bytes / 8) ? this.seen.nextBytes : 0) > this.opts.maxMemoryBytes) {
-          this.stop(STOP_MEMORY);
-          return false;
-        }
-        if (this.shared) {
-          Atomics.store(this.ctl, CTL_PER + 2 * this.self, this.generated);
-          Atomics.store(this.ctl, CTL_PER + 2 * this.self + 1, this.expanded);
-          if (this.opts.maxStates === Infinity) Atomics.store(this.ctl, ctlDistinctSlot(this.workers, this.self), this.seen.size);
-        }
-        if (onTick && now - this.lastProgress >= this.opts.progressIntervalMs) {
-          this.lastProgress = now;
-          onTick();
-        }
-      }
-    }
+  beginLayer(segments: readonly Uint32Array[], chunk: number, depth: number): void {
+    this.segments = segments.slice();
+    this.segmentEnd = [];
+    let n = 0;
+    for (const s of segments) this.segmentEnd.push((n += s.length / this.W));
+    this.chunk = chunk;
+    this.at = this.end = this.cursor = 0;
+    this.depth = depth;
+  }
+
+  /** States in the layer being expanded. */
+  get layerStates(): number {
+    return this.segmentEnd.length === 0 ? 0 : this.segmentEnd[this.segmentEnd.length - 1];
+  }
+
+  /** Claims the next states of the layer into [at, end); false when none are left. */
+  private claim(): boolean {
+    const total = this.layerStates;
+    const from = this.parallel ? Atomics.add(this.ctl, CTL_CURSOR, this.chunk) : this.cursor;
+    if (from >= total) return false;
+    this.at = from;
+    this.end = Math.min(total, from + this.chunk);
+    this.cursor = this.end;
     return true;
   }
 
-  /** Absorbs successors other searchers found for this one (records of W words, parent, transition). */
-  absorb(records: Uint32Array): void {
+  /**
+   * Expands states of the current layer until none are left to claim, then,
+   * in a parallel search, takes in what the other threads send until every
+   * thread has finished expanding (LAYER_DONE: this searcher's part of the
+   * next layer is complete). Returns LAYER_STOPPED when the search stops.
+   * `onTick` is called about once per progress interval.
+   */
+  expandLayer(onTick?: () => void): number {
     const W = this.W;
-    for (let at = 0; at + W + 2 <= records.length; at += W + 2) {
-      if (this.stopped) return;
-      this.seen.fingerprint(records, at);
-      this.insert(records, at, records[at + W] | 0, records[at + W + 1], false, this.depth + 1);
+    const layout = this.model.layout;
+    const terminalOk = this.model.terminalOk;
+    for (;;) {
+      while (this.at < this.end) {
+        let s = 0;
+        while (this.segmentEnd[s] <= this.at) s++;
+        const words = this.segments[s];
+        const first = s === 0 ? 0 : this.segmentEnd[s - 1];
+        const stop = Math.min(this.end, this.segmentEnd[s]);
+        for (; this.at < stop; ) {
+          if (this.stopped) return LAYER_STOPPED;
+          const j = this.at++;
+          this.source = this.frontierStart + j;
+          layout.unpack(words, (j - first) * W, this.cur);
+          const enabled = this.expand(this.curView, this.nextView, this.cur, this.next, this.onSuccessor);
+          if (enabled < 0) return LAYER_STOPPED;
+          if (enabled === 0 && this.opts.checkDeadlock && !this.deadlockFound && !(terminalOk?.(this.curView as never) ?? false)) {
+            this.deadlockFound = true;
+            this.record('deadlock', 'deadlock', this.source, -1, this.depth);
+          }
+          if ((++this.expanded & 1023) === 0 && this.tick(onTick)) return LAYER_STOPPED;
+        }
+      }
+      if (this.parallel) this.drain();
+      if (!this.claim()) break;
+    }
+    if (!this.parallel) return LAYER_DONE;
+    // Done expanding: publish what is queued for others, and take in theirs until all are done.
+    for (const box of this.outbox) box?.publish();
+    Atomics.sub(this.ctl, CTL_EXPANDING, 1);
+    for (;;) {
+      const last = Atomics.load(this.ctl, CTL_EXPANDING) === 0;
+      // Once every thread has finished expanding (and published), one more drain takes in the rest.
+      this.drain();
+      if (last) return this.stopped ? LAYER_STOPPED : LAYER_DONE;
+      if (this.stopped) return LAYER_STOPPED;
     }
   }
 
-  /** Ends a layer: the next frontier becomes the current one. */
+  /** Every thousand states: the time and memory limits, counters for progress. True when the search must stop. */
+  private tick(onTick: (() => void) | undefined): boolean {
+    const now = performance.now();
+    if (now - this.start >= this.opts.timeLimitMs) {
+      this.stop(STOP_TIME);
+      return true;
+    }
+    // Stop before the visited set's next growth would take the process past the memory limit.
+    if (this.opts.maxMemoryBytes !== Infinity && process.memoryUsage.rss() + (this.seen.load > 0.6 ? this.seen.nextBytes : 0) > this.opts.maxMemoryBytes) {
+      this.stop(STOP_MEMORY);
+      return true;
+    }
+    if (this.parallel) {
+      const c = ctlSearcher(this.self);
+      Atomics.store(this.ctl, c, this.generated);
+      Atomics.store(this.ctl, c + 1, this.expanded);
+      Atomics.store(this.ctl, c + 2, this.stored);
+    }
+    if (onTick && now - this.lastProgress >= this.opts.progressIntervalMs) {
+      this.lastProgress = now;
+      onTick();
+    }
+    return false;
+  }
+
+  /** Ends a layer: this searcher's part of the next layer becomes its part of the current one. */
   endLayer(): void {
     this.frontierStart += this.frontier.length / this.W;
     const t = this.frontier;
     this.frontier = this.nextFrontier;
     this.nextFrontier = t;
     this.nextFrontier.length = 0;
-    for (const box of this.outbox) box.length = 0;
-    this.depth++;
   }
 
-  /** Bytes of this searcher's per-state structures now: visited set, frontiers, parent links if kept. */
+  /** Ends a layer on one thread: the next layer is the one segment this searcher appended. */
+  nextLayer(): void {
+    this.endLayer();
+    this.beginLayer([this.frontier.view()], Infinity, this.depth + 1);
+  }
+
+  /** Bytes of this searcher's per-state structures now: the shares of the visited set it holds, frontiers, queues to it, parent links if kept. */
   get bytes(): number {
-    return this.seen.bytes + this.parent.data.byteLength + this.via.data.byteLength + this.frontier.data.byteLength + this.nextFrontier.data.byteLength;
+    let n = this.parent.data.byteLength + this.via.data.byteLength + this.frontier.data.byteLength + this.nextFrontier.data.byteLength;
+    for (const set of this.sets) n += set?.bytes ?? 0;
+    for (const box of this.inbox) n += box.bytes;
+    return n;
   }
 }
 

@@ -2,18 +2,18 @@
  * A worker thread of the parallel search: it rebuilds the model from its
  * origin and runs one searcher (search.ts) on the coordinator's commands.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { Model } from './model.js';
 import { validateModel } from './model.js';
 import { resolveOptions } from './options.js';
-import type { FromWorker, ToWorker, WorkerData } from './parallel.js';
-import { LayerSearch } from './search.js';
+import { searcherTotals, type FromWorker, type ToWorker, type WorkerData } from './parallel.js';
+import { CTL_READY, LAYER_DONE, LayerSearch } from './search.js';
 
-const data = workerData as WorkerData;
 const port = parentPort!;
-const send = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+const send = (m: FromWorker): void => port.postMessage(m);
+const fail = (e: unknown): void => send({ kind: 'error', message: e instanceof Error ? e.message : String(e), name: e instanceof Error ? e.name : 'Error' });
 
-async function main(): Promise<void> {
+async function main(data: WorkerData): Promise<void> {
   const mod = (await import(data.origin.module)) as Record<string, unknown>;
   const make = mod[data.origin.export];
   if (typeof make !== 'function') throw new Error(`${data.origin.module} exports no function ${data.origin.export}`);
@@ -22,48 +22,37 @@ async function main(): Promise<void> {
   const opts = resolveOptions(model, data.options);
   // This thread's clock, aligned with the coordinator's start.
   const start = performance.now() - (Date.now() - data.startEpochMs);
-  const s = new LayerSearch(model, opts, data.workers, data.self, new Int32Array(data.ctl), start);
+  const ctl = new Int32Array(data.ctl);
+  const nulls = (xs: (SharedArrayBuffer | null)[]) => xs.map((x) => x ?? undefined);
+  const s = new LayerSearch(model, opts, ctl, start, { searchers: data.searchers, self: data.self, outbox: nulls(data.outbox), inbox: nulls(data.inbox) });
   port.on('message', (msg: ToWorker) => {
     try {
       switch (msg.cmd) {
-        case 'seed':
-          s.seedInitial();
-          s.endLayer();
-          send({ kind: 'seeded', frontier: s.frontier.length / s.W, violations: s.violations.length });
+        case 'init':
           break;
-        case 'expand': {
-          s.expandLayer();
-          const outbox = s.outbox.map((b) => b.take());
-          send({ kind: 'expanded', outbox, violations: s.violations.length }, outbox.map((b) => b.buffer as ArrayBuffer));
-          break;
-        }
-        case 'absorb':
-          for (const box of msg.boxes) s.absorb(box);
-          s.endLayer();
-          send({ kind: 'absorbed', frontier: s.frontier.length / s.W, violations: s.violations.length });
-          break;
-        case 'finish': {
-          send(
-            {
-              kind: 'finished',
-              violations: s.violations,
-              distinct: s.seen.size,
-              generated: s.generated,
-              expanded: s.expanded,
-              fired: s.fired,
-              deepest: s.deepest,
-              bytes: s.bytes,
-              exact: s.seen.exact,
-            },
-          );
+        case 'layer': {
+          if (msg.share) s.adopt(msg.share);
+          s.beginLayer(msg.segments, msg.chunk, msg.depth);
+          const result = s.expandLayer();
+          if (result === LAYER_DONE) s.endLayer();
+          // A finished layer hands over this worker's segment of the next.
+          send({ kind: 'layer', result, segment: result === LAYER_DONE ? s.frontier.view() : new Uint32Array(0), violations: s.violations.length });
           break;
         }
+        case 'finish':
+          send({ kind: 'finished', ...searcherTotals(s) });
+          break;
       }
     } catch (e) {
-      send({ kind: 'error', message: e instanceof Error ? e.message : String(e), name: e instanceof Error ? e.name : 'Error' });
+      fail(e);
     }
   });
+  Atomics.add(ctl, CTL_READY, 1);
   send({ kind: 'ready' });
 }
 
-main().catch((e: unknown) => send({ kind: 'error', message: e instanceof Error ? e.message : String(e), name: e instanceof Error ? e.name : 'Error' }));
+// The coordinator says what to search first; a worker may be started before it knows (see startWorkers).
+port.once('message', (msg: ToWorker) => {
+  if (msg.cmd === 'init') main(msg.data).catch(fail);
+  else fail(new Error(`worker: expected init, got ${msg.cmd}`));
+});

@@ -15,6 +15,7 @@ export const checkCommand: Command = (io, run) => ({
       .option('max-depth', { type: 'string', describe: 'do not expand states at this depth' })
       .option('time-limit', { type: 'string', describe: 'stop (incomplete) after this many seconds' })
       .option('max-memory', { type: 'string', describe: 'stop (incomplete) before resident memory passes this many MiB' })
+      .option('expect-states', { type: 'string', describe: 'size the visited set for this many states up front (as Spin\'s -w): no pauses to grow it' })
       .option('workers', { type: 'string', describe: 'worker threads [the number of cores]' })
       .option('symmetry', { type: 'boolean', describe: 'store one state per renaming of interchangeable enactors' })
       .option('json', { type: 'boolean', describe: 'print exactly one JSON object on stdout' })
