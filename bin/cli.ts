@@ -37,6 +37,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       // Throwing stops yargs before any command handler runs.
       throw err ?? new UsageError(msg);
     });
+  skipHelpCache(parser);
   try {
     await parser.parseAsync();
   } catch (e) {
@@ -46,4 +47,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     code = EXIT.usage;
   }
   return code;
+}
+
+/**
+ * Before it runs a command, yargs renders that command's whole help text and
+ * keeps it, to show should the command fail later: some 30 ms of measuring
+ * strings before `check` can start. dnsmc reports failures in one line and
+ * never shows that text, so the rendering is skipped. (`--help` renders its
+ * text when asked.) An internal of yargs: where it is missing, nothing
+ * changes.
+ */
+function skipHelpCache(parser: unknown): void {
+  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = (parser as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
