@@ -3,6 +3,9 @@
  * model, in one run, alternating, several runs each. Prints per tool the
  * median wall time with min-max, distinct states/s, peak RSS, and the time
  * ratio dnsmc/Spin. Fails when the two disagree on the number of states.
+ * Spin's hash table is sized for the state count (`-w`); dnsmc runs both as
+ * users run it (its visited set grows as it fills) and with the same
+ * knowledge (`--expect-states`, the visited set sized up front).
  *
  * Spin comes from Debian (`apt-get install -y spin`, with gcc); without it the
  * benchmark runs dnsmc alone and says how to install Spin.
@@ -40,13 +43,15 @@ function timed(cmd: string, args: string[], cwd: string): { wallMs: number; rss:
   return { wallMs, rss: m ? Number(m[1]) * 1024 : undefined, stdout: r.stdout, stderr: r.stderr, code: r.status };
 }
 
-function dnsmcArgs(p: DnsParams, workers: number, symmetry: boolean): string[] {
+function dnsmcArgs(p: DnsParams, workers: number, symmetry: boolean, expect: number | undefined): string[] {
   return ['check', '--variant', p.variant, '--enactors', `${p.enactors}`, '--plans', `${p.plans}`, '--endpoints', `${p.endpoints}`,
-    '--max-backoff', `${p.maxBackoff}`, '--keep', `${p.keep}`, '--continue', '--json', '--workers', `${workers}`, ...(symmetry ? ['--symmetry'] : [])];
+    '--max-backoff', `${p.maxBackoff}`, '--keep', `${p.keep}`, '--continue', '--json', '--workers', `${workers}`, ...(symmetry ? ['--symmetry'] : []),
+    ...(expect ? ['--expect-states', `${expect}`] : [])];
 }
 
-function runDnsmc(p: DnsParams, workers: number, symmetry = false): Sample {
-  const r = timed(process.execPath, [BIN, ...dnsmcArgs(p, workers, symmetry)], ROOT);
+/** One dnsmc run; `expect`: size the visited set for that many states up front, as Spin's -w sizes its table. */
+function runDnsmc(p: DnsParams, workers: number, symmetry = false, expect?: number): Sample {
+  const r = timed(process.execPath, [BIN, ...dnsmcArgs(p, workers, symmetry, expect)], ROOT);
   if (r.code !== 0 && r.code !== 1) throw new Error(`dnsmc exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
   const j = JSON.parse(r.stdout) as { distinctStates: number; durationMs: number; peakMemoryBytes: number; complete: boolean };
   if (!j.complete) throw new Error('dnsmc did not explore the whole state space');
@@ -113,6 +118,7 @@ async function main(): Promise<number> {
     .option('spin', { type: 'boolean', default: true, describe: 'also run Spin (--no-spin: dnsmc alone)' })
     .option('workers', { type: 'number', array: true, default: [1, 2], describe: 'dnsmc worker counts to measure' })
     .option('symmetry', { type: 'boolean', default: true, describe: 'also measure dnsmc --symmetry (with the most workers)' })
+    .option('expect', { type: 'boolean', default: true, describe: 'also measure dnsmc --expect-states (with the most workers), its visited set sized up front for the count as Spin\'s -w sizes its table' })
     .strict()
     .parseAsync();
   if (!Number.isInteger(a.runs) || a.runs < 1) {
@@ -137,6 +143,7 @@ async function main(): Promise<number> {
     const ours = new Map<number, Sample[]>(a.workers.map((w) => [w, []]));
     const theirs: Sample[] = [];
     const reduced: Sample[] = [];
+    const sized: Sample[] = [];
     const most = Math.max(...a.workers);
     for (let i = 0; i < a.runs; i++) {
       for (const w of a.workers) ours.get(w)!.push(runDnsmc(p, w));
@@ -144,6 +151,7 @@ async function main(): Promise<number> {
         const bits = Math.max(20, Math.ceil(Math.log2(ours.get(a.workers[0])![0].states)) + 1);
         theirs.push(runSpin(spinDir, bits));
       }
+      if (a.expect) sized.push(runDnsmc(p, most, false, ours.get(a.workers[0])![0].states));
       if (a.symmetry) reduced.push(runDnsmc(p, most, true));
     }
     const first = ours.get(a.workers[0])![0].states;
@@ -154,6 +162,14 @@ async function main(): Promise<number> {
       console.log(`${d.line}${spin ? `; ratio dnsmc/Spin ${(d.wall / spin.wall).toFixed(2)}` : ''}`);
       if (xs.some((x) => x.states !== first)) {
         console.log(`  FAIL: dnsmc with ${w} workers counted different states`);
+        failed = true;
+      }
+    }
+    if (sized.length > 0) {
+      const d = summary(`dnsmc ${most}w sized`, sized);
+      console.log(`${d.line}${spin ? `; ratio dnsmc/Spin ${(d.wall / spin.wall).toFixed(2)}` : ''} (--expect-states ${first})`);
+      if (sized.some((x) => x.states !== first)) {
+        console.log('  FAIL: dnsmc --expect-states counted different states');
         failed = true;
       }
     }

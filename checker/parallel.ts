@@ -32,7 +32,7 @@ import { ModelError, validateModel } from './model.js';
 import type { CheckOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { Ring } from './ring.js';
-import { CTL_CURSOR, CTL_EXPANDING, CTL_READY, CTL_STOP, ctlSearcher, ctlSize, LAYER_DONE, LayerSearch, RING_RECORDS, type RawViolation } from './search.js';
+import { CTL_CURSOR, CTL_EXPANDING, CTL_READY, CTL_STOP, ctlSearcher, ctlSize, LAYER_DONE, LayerSearch, type RawViolation } from './search.js';
 
 /** The default number of workers: the machine's cores. */
 export function defaultWorkers(): number {
@@ -172,12 +172,18 @@ function chunkOf(states: number, searchers: number): number {
   return Math.max(1, Math.min(512, Math.ceil(states / (8 * searchers))));
 }
 
+/** Settings of the parallel search that change its speed, never its results (for tests and experiments). */
+export interface ParallelTuning {
+  /** Records each queue between two threads holds (a power of two). Default: 2^14. */
+  readonly queueRecords?: number;
+}
+
 /**
  * Like {@link check}, with `options.workers` threads (default: the number of
  * cores). Falls back to `check` on this thread for one worker, for a model
  * without `origin`, or with a `visit` callback (which cannot cross threads).
  */
-export async function checkParallel<F extends FieldSpec>(model: Model<F>, options: CheckOptions = {}): Promise<CheckResult> {
+export async function checkParallel<F extends FieldSpec>(model: Model<F>, options: CheckOptions = {}, tuning: ParallelTuning = {}): Promise<CheckResult> {
   const m = model as unknown as Model;
   const workers = options.workers ?? defaultWorkers();
   if (workers <= 1 || !m.origin || options.visit) return check(model, { ...options, workers: 1 });
@@ -188,7 +194,7 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
   const helpers = workers - 1;
   const ctl = new Int32Array(new SharedArrayBuffer(4 * ctlSize(workers)));
   const W = m.layout.words;
-  const rings = Array.from({ length: workers }, (_, from) => Array.from({ length: workers }, (_, to) => (from === to ? null : Ring.memory(RING_RECORDS, W))));
+  const rings = Array.from({ length: workers }, (_, from) => Array.from({ length: workers }, (_, to) => (from === to ? null : Ring.memory(tuning.queueRecords ?? 1 << 14, W))));
   const role = (self: number) => ({ searchers: workers, self, outbox: rings[self], inbox: rings.map((r) => r[self]) });
   const { onProgress: _p, visit: _v, ...crossing } = options;
   const origin: ModelOrigin = { ...m.origin, module: runnableUrl(m.origin.module) };

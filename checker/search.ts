@@ -176,7 +176,7 @@ export class LayerSearch {
     const layout = model.layout;
     this.W = layout.words;
     // Sized for the expected states (each share for its part, with 5% to spare), or small to grow.
-    const slots = opts.expectedStates > 0 ? slotsFor((1.05 * opts.expectedStates) / role.searchers) : 1 << 16;
+    const slots = opts.expectedStates > 0 ? slotsFor((1.05 * opts.expectedStates) / role.searchers) : 1 << 10;
     this.sets = Array.from({ length: role.searchers }, (_, s) =>
       s === role.self || role.holdAll ? new FingerprintSet(this.W, slots, this.parallel) : undefined,
     );
@@ -184,8 +184,8 @@ export class LayerSearch {
     this.outbox = (role.outbox ?? []).map((m) => (m ? new Ring(m, this.W) : undefined));
     this.inbox = (role.inbox ?? []).flatMap((m) => (m ? [new Ring(m, this.W)] : []));
     const words = this.parallel ? sharedWords : ownWords;
-    this.frontier = new Growable(words, 1 << 12);
-    this.nextFrontier = new Growable(words, 1 << 12);
+    this.frontier = new Growable(words, 16);
+    this.nextFrontier = new Growable(words, 16);
     const transitions = transitionsOf(model);
     this.expand = compileExpand(
       transitions.map((t) => model.actions[t.action].guard),
@@ -413,12 +413,26 @@ export class LayerSearch {
     // Done expanding: publish what is queued for others, and take in theirs until all are done.
     for (const box of this.outbox) box?.publish();
     Atomics.sub(this.ctl, CTL_EXPANDING, 1);
+    Atomics.notify(this.ctl, CTL_EXPANDING);
+    return this.awaitLayerEnd();
+  }
+
+  /**
+   * Takes in what the other threads send until every one has finished
+   * expanding the layer. Between two looks at its queues the thread sleeps
+   * (50 µs at most, or until a thread finishes) rather than spin: a spinning
+   * loop would take the core from the threads still expanding and from V8's
+   * compiler, and V8 would keep recompiling it.
+   */
+  private awaitLayerEnd(): number {
+    const ctl = this.ctl;
     for (;;) {
-      const last = Atomics.load(this.ctl, CTL_EXPANDING) === 0;
+      const expanding = Atomics.load(ctl, CTL_EXPANDING);
       // Once every thread has finished expanding (and published), one more drain takes in the rest.
-      this.drain();
-      if (last) return this.stopped ? LAYER_STOPPED : LAYER_DONE;
-      if (this.stopped) return LAYER_STOPPED;
+      const taken = this.drain();
+      if (expanding === 0) return ctl[CTL_STOP] === STOP_NONE ? LAYER_DONE : LAYER_STOPPED;
+      if (ctl[CTL_STOP] !== STOP_NONE) return LAYER_STOPPED;
+      if (taken === 0) Atomics.wait(ctl, CTL_EXPANDING, expanding, 0.05);
     }
   }
 

@@ -29,6 +29,18 @@ describe('fingerprint set', () => {
     expect(collisionProbability(1e9, true)).toBe(0);
   });
 
+  it('a movable set handed to another owner keeps its states and goes on growing', () => {
+    const first = new FingerprintSet(2, 16, true);
+    for (let a = 0; a < 100; a++) first.add(Uint32Array.of(a, 0), 0);
+    expect(() => new FingerprintSet(2, 16).image()).toThrow(/not made movable/);
+    const second = new FingerprintSet(2, first.image());
+    expect(second.size).toBe(100);
+    let added = 0;
+    for (let a = 0; a < 300; a++) added += second.add(Uint32Array.of(a, 0), 0) ? 1 : 0;
+    expect([added, second.size]).toEqual([200, 300]);
+    expect(second.add(Uint32Array.of(0, 0), 0)).toBe(false); // the zero state came with the image
+  });
+
   it('reports the birthday-bound collision probability for hashed encodings', () => {
     expect(new FingerprintSet(3).exact).toBe(false);
     expect(collisionProbability(2 ** 20, false)).toBe((2 ** 20 * (2 ** 20 - 1)) / 2 / 2 ** 64);

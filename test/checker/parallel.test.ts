@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { check, type CheckResult } from '../../checker/bfs.js';
-import { checkParallel } from '../../checker/parallel.js';
+import { slotsFor } from '../../checker/fingerprint.js';
+import { checkParallel, startWorkers } from '../../checker/parallel.js';
 import { dnsModel } from '../../models/dns/model.js';
 import { naiveMutexModel, twoPhaseModel } from '../../models/toys/index.js';
 import { graphModel } from './graph.js';
@@ -64,6 +65,28 @@ describe('parallel search (--workers)', () => {
   it('maxStates stops with exactly that many states', async () => {
     const r = await checkParallel(dnsModel({ variant: 'fixed' }), { workers: 2, maxStates: 5000 });
     expect([r.status, r.stoppedBy, r.distinctStates]).toEqual(['incomplete', 'max-states', 5000]);
+  });
+
+  it('full queues between the threads (room for 64 states each) change nothing', async () => {
+    const m = dnsModel({ variant: 'fixed' });
+    expect(figures(await checkParallel(m, { workers: 3 }, { queueRecords: 64 }))).toEqual(figures(check(m)));
+  });
+
+  it('workers started ahead (startWorkers) are taken by the next search', async () => {
+    const m = dnsModel({ variant: 'fixed' });
+    startWorkers(1);
+    const r = await checkParallel(m, { workers: 2 });
+    expect([r.workers, r.distinctStates, r.generatedStates]).toEqual([2, 127_647, 408_243]);
+  });
+
+  it('a visited set sized up front (expectedStates) gives the same figures', async () => {
+    const m = dnsModel({ variant: 'fixed' });
+    expect(figures(await checkParallel(m, { workers: 2, expectedStates: 127_647 }))).toEqual(figures(check(m)));
+    // On one thread: the table is sized for the count with 5% to spare, at most three quarters full.
+    const one = check(m, { expectedStates: 127_647 });
+    expect(figures(one)).toEqual(figures(check(m)));
+    expect(one.engineBytes).toBeGreaterThanOrEqual(8 * slotsFor(1.05 * 127_647));
+    expect(one.bytesPerState).toBeLessThan(16);
   });
 
   it('a model without an origin is checked on one thread', async () => {
