@@ -190,6 +190,6 @@ export {
   type VerdictRow,
 } from './app/liveness.js';
 // Parallel search and symmetry reduction
-export { checkParallel, defaultWorkers, startWorkers } from './checker/parallel.js';
+export { checkParallel, defaultWorkers, startWorkers, type ParallelTuning } from './checker/parallel.js';
 export { Canonicalizer, unsymmetrize, MAX_SYMMETRIC_ACTORS, type Symmetry } from './checker/symmetry.js';
 export type { ModelOrigin } from './checker/model.js';
