@@ -4,7 +4,7 @@
  */
 import type { CheckResult, Violation } from '../checker/bfs.js';
 import { checkParallel, defaultWorkers } from '../checker/parallel.js';
-import type { CheckOptions } from '../checker/options.js';
+import { MAX_EXPECTED_STATES, type CheckOptions } from '../checker/options.js';
 import { propertyNames, type Model } from '../checker/model.js';
 import { formatTrace } from '../traces/text.js';
 import { traceOf, type Trace } from '../traces/trace.js';
@@ -61,7 +61,7 @@ export function checkOptionsFromArgs(model: Model, a: CheckArgs): CheckOptions {
     workers: wholeFlag('workers', a.workers, 1) ?? defaultWorkers(),
     symmetry: symmetryFlag(model, a.symmetry),
     maxMemoryBytes: maxMemoryFlag(a.maxMemory),
-    expectedStates: wholeFlag('expect-states', a.expectStates, 1),
+    expectedStates: wholeFlag('expect-states', a.expectStates, 1, MAX_EXPECTED_STATES),
   };
 }
 

@@ -5,11 +5,11 @@ import { UsageError } from './errors.js';
 export const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
 /** A flag that takes a whole number; yargs hands it over as a string, tests may pass a number. */
-export function wholeFlag(flag: string, v: unknown, min = -Infinity): number | undefined {
+export function wholeFlag(flag: string, v: unknown, min = -Infinity, max = Infinity): number | undefined {
   if (v === undefined) return undefined;
   const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : typeof v === 'number' ? v : NaN;
-  if (!Number.isSafeInteger(n) || n < min) {
-    const range = min === -Infinity ? 'a whole number' : `a whole number of at least ${min}`;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max !== Infinity ? `a whole number from ${min} to ${max}` : min === -Infinity ? 'a whole number' : `a whole number of at least ${min}`;
     throw new UsageError(`--${flag} must be ${range}, got ${shown(v)}`);
   }
   return n;

@@ -71,7 +71,7 @@ export interface CheckResult {
   readonly collisionProbability: number;
   /** Whether states were reduced by symmetry. */
   readonly symmetry: boolean;
-  /** Threads that searched. */
+  /** Threads the search was given (a parallel search over before its worker threads have started runs on the calling thread alone). */
   readonly workers: number;
 }
 

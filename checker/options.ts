@@ -84,6 +84,15 @@ function positive(name: string, v: number | undefined, allowZero = false): numbe
   return v;
 }
 
+/** The most states a visited set can be sized for up front (a table of about 5.3 GiB). */
+export const MAX_EXPECTED_STATES = 500_000_000;
+
+function expected(v: number): number {
+  const n = positive('expectedStates', v);
+  if (n > MAX_EXPECTED_STATES) throw new OptionError(`check: option expectedStates must be at most ${MAX_EXPECTED_STATES}, got ${v}`);
+  return n;
+}
+
 /** Resolves user options against a model once. Throws OptionError naming the field. */
 export function resolveOptions(model: Model, o: CheckOptions = {}): ResolvedOptions {
   const all = propertyNames(model);
@@ -107,6 +116,6 @@ export function resolveOptions(model: Model, o: CheckOptions = {}): ResolvedOpti
     symmetry: o.symmetry ?? false,
     workers: o.workers === undefined ? 1 : positive('workers', o.workers),
     maxMemoryBytes: positive('maxMemoryBytes', o.maxMemoryBytes),
-    expectedStates: o.expectedStates === undefined ? 0 : positive('expectedStates', o.expectedStates),
+    expectedStates: o.expectedStates === undefined ? 0 : expected(o.expectedStates),
   };
 }

@@ -32,7 +32,25 @@ import { ModelError, validateModel } from './model.js';
 import type { CheckOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { Ring } from './ring.js';
-import { CTL_CURSOR, CTL_EXPANDING, CTL_READY, CTL_STOP, ctlSearcher, ctlSize, LAYER_DONE, LayerSearch, type RawViolation } from './search.js';
+import {
+  CTL_CURSOR,
+  CTL_EXPANDING,
+  CTL_READY,
+  CTL_STOP,
+  ctlSearcher,
+  ctlSize,
+  LAYER_DONE,
+  LAYER_WAITING,
+  LayerSearch,
+  STOP_ERROR,
+  STOP_NONE,
+  type RawViolation,
+} from './search.js';
+
+/** `Atomics.waitAsync` (ES2024; in Node.js since 16): waits without blocking this thread's event loop. */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, index: number, value: number, timeoutMs: number): { async: boolean; value: Promise<string> | string };
+}).waitAsync;
 
 /** The default number of workers: the machine's cores. */
 export function defaultWorkers(): number {
@@ -131,8 +149,18 @@ class WorkerHandle {
   /** Answers that arrived before anyone waited for them, in order. */
   private readonly inbox: FromWorker[] = [];
   private pending: ((m: FromWorker) => void) | undefined;
-  constructor(readonly worker: Worker) {
+  /** The first error the worker reported (or its exit). */
+  error: Extract<FromWorker, { kind: 'error' }> | undefined;
+  /** @param onFailure called when the worker reports an error or exits, before the error is delivered. */
+  constructor(
+    readonly worker: Worker,
+    onFailure: () => void,
+  ) {
     const deliver = (m: FromWorker): void => {
+      if (m.kind === 'error' && !this.error) {
+        this.error = m;
+        onFailure();
+      }
       const p = this.pending;
       this.pending = undefined;
       if (p) p(m);
@@ -167,6 +195,11 @@ function unwrap<K extends FromWorker['kind']>(m: FromWorker, kind: K): Extract<F
   return m as Extract<FromWorker, { kind: K }>;
 }
 
+/** Throws the first error a worker reported, if any did. */
+function rethrow(handles: readonly WorkerHandle[]): void {
+  for (const h of handles) if (h.error) unwrap(h.error, 'ready');
+}
+
 /** Chunk of states a thread claims at a time: small enough to balance the threads, large enough that claims are rare. */
 function chunkOf(states: number, searchers: number): number {
   return Math.max(1, Math.min(512, Math.ceil(states / (8 * searchers))));
@@ -194,22 +227,30 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
   const helpers = workers - 1;
   const ctl = new Int32Array(new SharedArrayBuffer(4 * ctlSize(workers)));
   const W = m.layout.words;
-  const rings = Array.from({ length: workers }, (_, from) => Array.from({ length: workers }, (_, to) => (from === to ? null : Ring.memory(tuning.queueRecords ?? 1 << 14, W))));
+  // A queue from each thread to each other: 2^14 records, fewer with many threads (their memory grows with the square).
+  const records = tuning.queueRecords ?? Math.max(1 << 8, Math.min(1 << 14, 2 ** Math.floor(Math.log2((1 << 16) / helpers))));
+  const rings = Array.from({ length: workers }, (_, from) => Array.from({ length: workers }, (_, to) => (from === to ? null : Ring.memory(records, W))));
   const role = (self: number) => ({ searchers: workers, self, outbox: rings[self], inbox: rings.map((r) => r[self]) });
+  const nulls = (xs: (SharedArrayBuffer | null)[]) => xs.map((x) => x ?? undefined);
+  const r0 = role(0);
+  const here = new LayerSearch(m, opts, ctl, start, { ...r0, outbox: nulls(r0.outbox), inbox: nulls(r0.inbox), holdAll: true });
   const { onProgress: _p, visit: _v, ...crossing } = options;
   const origin: ModelOrigin = { ...m.origin, module: runnableUrl(m.origin.module) };
   const url = workerUrl();
+  // A worker that fails stops every thread; the error it sent is reported.
+  const failed = (): void => {
+    Atomics.compareExchange(ctl, CTL_STOP, STOP_NONE, STOP_ERROR);
+    Atomics.notify(ctl, CTL_EXPANDING);
+    Atomics.notify(ctl, CTL_STOP);
+  };
   const handles = Array.from({ length: helpers }, (_, w) => {
     const data: WorkerData = { origin, options: { ...crossing, workers }, ...role(w + 1), ctl: ctl.buffer as SharedArrayBuffer, startEpochMs: Date.now() };
     const worker = spare.shift() ?? new Worker(url);
     worker.ref();
-    const handle = new WorkerHandle(worker);
+    const handle = new WorkerHandle(worker, failed);
     worker.postMessage({ cmd: 'init', data } satisfies ToWorker);
     return handle;
   });
-  const nulls = (xs: (SharedArrayBuffer | null)[]) => xs.map((x) => x ?? undefined);
-  const r0 = role(0);
-  const here = new LayerSearch(m, opts, ctl, start, { ...r0, outbox: nulls(r0.outbox), inbox: nulls(r0.inbox), holdAll: true });
   let depth = 0;
   const progress = opts.onProgress
     ? (): void => {
@@ -241,8 +282,11 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
         stoppedBy = 'max-depth';
         break;
       }
-      // Between two layers, the workers join once they are all ready.
+      // Between two layers, the workers join once they are all ready. Until then this thread
+      // turns its event loop once a layer, to hear of a worker that failed to start.
       let shares: FingerprintImage[] | undefined;
+      if (!joined) await new Promise((resolve) => setImmediate(resolve));
+      rethrow(handles);
       if (!joined && Atomics.load(ctl, CTL_READY) === helpers) {
         for (const h of handles) unwrap(await h.next(), 'ready');
         joined = true;
@@ -253,13 +297,27 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
       const chunk = chunkOf(states, joined ? workers : 1);
       here.beginLayer(segments, chunk, depth);
       const answers = joined ? handles.map((h, w) => h.ask({ cmd: 'layer', segments, chunk, depth, share: shares?.[w] })) : [];
-      here.expandLayer(progress);
+      // This thread waits for the others without blocking its event loop, so that it hears of a worker that fails.
+      let r = here.expandLayer(progress, false);
+      while (r === LAYER_WAITING) {
+        const expanding = Atomics.load(ctl, CTL_EXPANDING);
+        r = here.takeIn();
+        if (r === LAYER_WAITING && here.taken === 0) {
+          const w = waitAsync(ctl, CTL_EXPANDING, expanding, 1);
+          if (w.async) await w.value;
+        }
+      }
       const got = await all('layer', answers);
       here.endLayer();
       workerFound = got.reduce((n, a) => n + a.violations, 0);
       segments = [here.frontier.view(), ...got.map((a) => a.segment)].filter((s) => s.length > 0);
       if (segments.length > 0) depth++;
     }
+    if (Atomics.load(ctl, CTL_STOP) === STOP_ERROR) {
+      // A worker failed: its message is on its way (or its exit, should it have died first).
+      while (!handles.some((h) => h.error)) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    rethrow(handles);
     stoppedBy ??= stopReason(Atomics.load(ctl, CTL_STOP));
     const finished: SearcherTotals[] = [searcherTotals(here)];
     if (joined) finished.push(...(await all('finished', handles.map((h) => h.ask({ cmd: 'finish' })))));

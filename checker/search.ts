@@ -64,9 +64,13 @@ export const STOP_MAX_STATES = 1;
 export const STOP_TIME = 2;
 export const STOP_VIOLATION = 3;
 export const STOP_MEMORY = 4;
+/** A thread failed (an exception in the model or the engine); its coordinator reports why. */
+export const STOP_ERROR = 5;
 /** How a call of {@link LayerSearch.expandLayer} ended. */
 export const LAYER_DONE = 0;
 export const LAYER_STOPPED = 1;
+/** Done expanding; others are not: call {@link LayerSearch.takeIn} until it says the layer is over. */
+export const LAYER_WAITING = 2;
 /** Slots of the recent-fingerprint cache, less one (2^16 slots, 512 KiB). */
 const RECENT_MASK = (1 << 16) - 1;
 /** Records in each queue between two threads. */
@@ -86,6 +90,8 @@ export interface SearcherRole {
    * later), not only this one's: a parallel search starts on one thread.
    */
   readonly holdAll?: boolean;
+  /** This searcher's share comes later ({@link LayerSearch.adopt}): start with a token table. */
+  readonly shareLater?: boolean;
   /** Keep parent links (for rebuilding counterexamples; one thread only). */
   readonly keepParents?: boolean;
 }
@@ -158,6 +164,8 @@ export class LayerSearch {
   private end = 0;
   /** The layer's cursor, on one thread. */
   private cursor = 0;
+  /** States taken in by the last {@link LayerSearch.takeIn}. */
+  taken = 0;
 
   /**
    * @param ctl counters shared by the search's threads ({@link ctlSize}).
@@ -176,7 +184,7 @@ export class LayerSearch {
     const layout = model.layout;
     this.W = layout.words;
     // Sized for the expected states (each share for its part, with 5% to spare), or small to grow.
-    const slots = opts.expectedStates > 0 ? slotsFor((1.05 * opts.expectedStates) / role.searchers) : 1 << 10;
+    const slots = opts.expectedStates > 0 && !role.shareLater ? slotsFor((1.05 * opts.expectedStates) / role.searchers) : 1 << 10;
     this.sets = Array.from({ length: role.searchers }, (_, s) =>
       s === role.self || role.holdAll ? new FingerprintSet(this.W, slots, this.parallel) : undefined,
     );
@@ -330,9 +338,9 @@ export class LayerSearch {
     }
     const box = this.outbox[owner]!;
     while (!box.push(this.scratch, 0)) {
-      // The owner's queue is full: take in this thread's own queues while it catches up.
+      // The owner's queue is full: take in this thread's own queues while it catches up, or sleep (50 µs at most).
       if (this.stopped) return true;
-      this.drain();
+      if (this.drain() === 0) Atomics.wait(this.ctl, CTL_STOP, STOP_NONE, 0.05);
     }
     return false;
   }
@@ -379,9 +387,11 @@ export class LayerSearch {
    * in a parallel search, takes in what the other threads send until every
    * thread has finished expanding (LAYER_DONE: this searcher's part of the
    * next layer is complete). Returns LAYER_STOPPED when the search stops.
-   * `onTick` is called about once per progress interval.
+   * With `wait` false it returns LAYER_WAITING instead of waiting for the
+   * others (see {@link LayerSearch.takeIn}). `onTick` is called about once
+   * per progress interval.
    */
-  expandLayer(onTick?: () => void): number {
+  expandLayer(onTick?: () => void, wait = true): number {
     const W = this.W;
     const layout = this.model.layout;
     const terminalOk = this.model.terminalOk;
@@ -414,26 +424,31 @@ export class LayerSearch {
     for (const box of this.outbox) box?.publish();
     Atomics.sub(this.ctl, CTL_EXPANDING, 1);
     Atomics.notify(this.ctl, CTL_EXPANDING);
-    return this.awaitLayerEnd();
+    if (!wait) return LAYER_WAITING;
+    // Between two looks at its queues the thread sleeps (50 µs at most, or until a thread
+    // finishes) rather than spin: a spinning loop would take the core from the threads still
+    // expanding and from V8's compiler, and V8 would keep recompiling it.
+    for (;;) {
+      const expanding = Atomics.load(this.ctl, CTL_EXPANDING);
+      const r = this.takeIn();
+      if (r !== LAYER_WAITING) return r;
+      if (this.taken === 0) Atomics.wait(this.ctl, CTL_EXPANDING, expanding, 0.05);
+    }
   }
 
   /**
-   * Takes in what the other threads send until every one has finished
-   * expanding the layer. Between two looks at its queues the thread sleeps
-   * (50 µs at most, or until a thread finishes) rather than spin: a spinning
-   * loop would take the core from the threads still expanding and from V8's
-   * compiler, and V8 would keep recompiling it.
+   * Once done expanding: takes in what the other threads sent, and says
+   * whether the layer is over (LAYER_DONE), the search stopped
+   * (LAYER_STOPPED), or others are still expanding (LAYER_WAITING).
    */
-  private awaitLayerEnd(): number {
+  takeIn(): number {
     const ctl = this.ctl;
-    for (;;) {
-      const expanding = Atomics.load(ctl, CTL_EXPANDING);
-      // Once every thread has finished expanding (and published), one more drain takes in the rest.
-      const taken = this.drain();
-      if (expanding === 0) return ctl[CTL_STOP] === STOP_NONE ? LAYER_DONE : LAYER_STOPPED;
-      if (ctl[CTL_STOP] !== STOP_NONE) return LAYER_STOPPED;
-      if (taken === 0) Atomics.wait(ctl, CTL_EXPANDING, expanding, 0.05);
-    }
+    const expanding = Atomics.load(ctl, CTL_EXPANDING);
+    // Once every thread has finished expanding (and published), one more drain takes in the rest.
+    this.taken = this.drain();
+    const stop = Atomics.load(ctl, CTL_STOP);
+    if (expanding === 0) return stop === STOP_NONE ? LAYER_DONE : LAYER_STOPPED;
+    return stop === STOP_NONE ? LAYER_WAITING : LAYER_STOPPED;
   }
 
   /** Every thousand states: the time and memory limits, counters for progress. True when the search must stop. */
@@ -444,7 +459,7 @@ export class LayerSearch {
       return true;
     }
     // Stop before the visited set's next growth would take the process past the memory limit.
-    if (this.opts.maxMemoryBytes !== Infinity && process.memoryUsage.rss() + (this.seen.load > 0.6 ? this.seen.nextBytes : 0) > this.opts.maxMemoryBytes) {
+    if (this.opts.maxMemoryBytes !== Infinity && process.memoryUsage.rss() + this.growthAhead() > this.opts.maxMemoryBytes) {
       this.stop(STOP_MEMORY);
       return true;
     }
@@ -459,6 +474,13 @@ export class LayerSearch {
       onTick();
     }
     return false;
+  }
+
+  /** Bytes the shares this searcher holds will take from memory when they next grow, for those near growing. */
+  private growthAhead(): number {
+    let n = 0;
+    for (const set of this.sets) if (set !== undefined && set.load > 0.6) n += set.nextBytes;
+    return n;
   }
 
   /** Ends a layer: this searcher's part of the next layer becomes its part of the current one. */

@@ -7,11 +7,21 @@ import type { Model } from './model.js';
 import { validateModel } from './model.js';
 import { resolveOptions } from './options.js';
 import { searcherTotals, type FromWorker, type ToWorker, type WorkerData } from './parallel.js';
-import { CTL_READY, LAYER_DONE, LayerSearch } from './search.js';
+import { CTL_EXPANDING, CTL_READY, CTL_STOP, LAYER_DONE, LayerSearch, STOP_ERROR, STOP_NONE } from './search.js';
 
 const port = parentPort!;
 const send = (m: FromWorker): void => port.postMessage(m);
-const fail = (e: unknown): void => send({ kind: 'error', message: e instanceof Error ? e.message : String(e), name: e instanceof Error ? e.name : 'Error' });
+/** The search's shared counters, once known. */
+let ctl: Int32Array | undefined;
+/** Stops every thread of the search, then reports the error to the coordinator. */
+const fail = (e: unknown): void => {
+  if (ctl) {
+    Atomics.compareExchange(ctl, CTL_STOP, STOP_NONE, STOP_ERROR);
+    Atomics.notify(ctl, CTL_EXPANDING);
+    Atomics.notify(ctl, CTL_STOP);
+  }
+  send({ kind: 'error', message: e instanceof Error ? e.message : String(e), name: e instanceof Error ? e.name : 'Error' });
+};
 
 async function main(data: WorkerData): Promise<void> {
   const mod = (await import(data.origin.module)) as Record<string, unknown>;
@@ -22,9 +32,9 @@ async function main(data: WorkerData): Promise<void> {
   const opts = resolveOptions(model, data.options);
   // This thread's clock, aligned with the coordinator's start.
   const start = performance.now() - (Date.now() - data.startEpochMs);
-  const ctl = new Int32Array(data.ctl);
+  ctl = new Int32Array(data.ctl);
   const nulls = (xs: (SharedArrayBuffer | null)[]) => xs.map((x) => x ?? undefined);
-  const s = new LayerSearch(model, opts, ctl, start, { searchers: data.searchers, self: data.self, outbox: nulls(data.outbox), inbox: nulls(data.inbox) });
+  const s = new LayerSearch(model, opts, ctl, start, { searchers: data.searchers, self: data.self, outbox: nulls(data.outbox), inbox: nulls(data.inbox), shareLater: true });
   port.on('message', (msg: ToWorker) => {
     try {
       switch (msg.cmd) {

@@ -87,7 +87,7 @@ describe('dnsmc check (text)', () => {
 
   it('reports progress on stderr for runs longer than a second', () => {
     for (const workers of ['1', '2']) {
-      const r = dnsmc('check', '--variant', 'fixed', '--plans', '6', '--endpoints', '2', '--time-limit', '2.5', '--workers', workers, '--json');
+      const r = dnsmc('check', '--variant', 'fixed', '--plans', '7', '--endpoints', '2', '--time-limit', '2.5', '--workers', workers, '--json');
       expect(r.code).toBe(3);
       expect(r.stderr).toMatch(/^progress: [\d,]+ distinct states, [\d,]+ generated, queue [\d,]+, depth \d+, [\d,]+ states\/s/m);
       expect(JSON.parse(r.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'time-limit', workers: Number(workers) });
@@ -114,7 +114,8 @@ describe('bad input: one line naming the flag, exit 2, no stack trace', () => {
     [['check', '--property', 'nope'], 'dnsmc: --property must be one of aliasResolves|lockExclusive|noRollback|recoverable|converges|all, got "nope"'],
     [['check', '--workers', '0'], 'dnsmc: --workers must be a whole number of at least 1, got "0"'],
     [['check', '--max-memory', '10'], 'dnsmc: --max-memory must be a whole number of at least 64, got "10"'],
-    [['check', '--expect-states', '0'], 'dnsmc: --expect-states must be a whole number of at least 1, got "0"'],
+    [['check', '--expect-states', '0'], 'dnsmc: --expect-states must be a whole number from 1 to 500000000, got "0"'],
+    [['check', '--expect-states', '5000000000'], 'dnsmc: --expect-states must be a whole number from 1 to 500000000, got "5000000000"'],
     [['check', '--enactors', '0'], 'dnsmc: --enactors must be a whole number from 1 to 250 (enactor ids and the transition table stay small), got 0'],
     [['check', '--plans', 'abc'], 'dnsmc: --plans must be a whole number, got "abc"'],
     [['check', '--plans', '40'], 'dnsmc: --plans must be a whole number from 1 to 31 (the set of plan trees is one 31-bit field of the state layout), got 40'],

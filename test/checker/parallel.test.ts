@@ -89,6 +89,13 @@ describe('parallel search (--workers)', () => {
     expect(one.bytesPerState).toBeLessThan(16);
   });
 
+  it('a worker that throws stops the search with its error (no hang)', async () => {
+    // @ts-expect-error a plain JavaScript fixture
+    const { failingModel } = await import('./fixtures/failing-worker-model.mjs');
+    await expect(checkParallel(failingModel('guard', 5), { workers: 2 })).rejects.toThrow(/boom in a worker/);
+    await expect(checkParallel(failingModel('build', 5), { workers: 3 })).rejects.toThrow(/cannot build the model in a worker/);
+  });
+
   it('a model without an origin is checked on one thread', async () => {
     const r = await checkParallel(graphModel({ nodes: 3, out: [[1], [2], []], initial: [0], bad: [], ends: [2] }), { workers: 2 });
     expect([r.workers, r.distinctStates]).toEqual([1, 3]);
