@@ -29,12 +29,13 @@ const K2 = 0x3c6ef372 | 0;
 const K3 = 0xdaa66d2b | 0;
 
 /**
- * The table grows by half when it is three quarters full, so it is always
- * between half and three quarters full: 8 bytes a slot make 10.7 to 16 bytes
- * per stored state. Capacities are not powers of two; a slot is chosen by
- * scaling the hash into the capacity ("fastrange").
+ * The table grows by half when it is four fifths full, so it is always
+ * between 53% and 80% full: 8 bytes a slot make 10 to 15 bytes per stored
+ * state, which leaves room in 16 for the frontier. Capacities are not powers
+ * of two; a slot is chosen by scaling the hash into the capacity
+ * ("fastrange").
  */
-const MAX_LOAD = 0.75;
+const MAX_LOAD = 0.8;
 const GROWTH = 1.5;
 
 /** Slots for `states` fingerprints without growing. */
