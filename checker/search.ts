@@ -127,6 +127,8 @@ export class LayerSearch {
   depth = -1;
   /** Greatest depth of a stored state. */
   deepest = 0;
+  /** States taken in from other threads by the last {@link LayerSearch.takeIn}. */
+  taken = 0;
 
   private readonly opts: ResolvedOptions;
   private readonly ctl: Int32Array;
@@ -164,8 +166,6 @@ export class LayerSearch {
   private end = 0;
   /** The layer's cursor, on one thread. */
   private cursor = 0;
-  /** States taken in by the last {@link LayerSearch.takeIn}. */
-  taken = 0;
 
   /**
    * @param ctl counters shared by the search's threads ({@link ctlSize}).
