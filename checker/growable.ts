@@ -27,8 +27,4 @@ export class Growable<A extends Int32Array | Uint16Array | Uint32Array> {
   view(): A {
     return this.data.subarray(0, this.length) as A;
   }
-  /** The used part, as a copy that can be transferred. */
-  take(): A {
-    return this.data.slice(0, this.length) as A;
-  }
 }

@@ -140,7 +140,10 @@ export function startWorkers(count: number): void {
     const w = new Worker(workerUrl());
     w.unref();
     w.on('error', () => undefined);
-    w.once('exit', () => spare.splice(spare.indexOf(w) >>> 0, 1));
+    w.once('exit', () => {
+      const i = spare.indexOf(w);
+      if (i >= 0) spare.splice(i, 1);
+    });
     spare.push(w);
   }
 }
@@ -179,9 +182,9 @@ class WorkerHandle {
     });
   }
   /** Sends a command and waits for the answer. */
-  ask(msg: ToWorker, transfer: ArrayBuffer[] = []): Promise<FromWorker> {
+  ask(msg: ToWorker): Promise<FromWorker> {
     const answer = this.next();
-    this.worker.postMessage(msg, transfer);
+    this.worker.postMessage(msg);
     return answer;
   }
 }
@@ -231,9 +234,7 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
   const records = tuning.queueRecords ?? Math.max(1 << 8, Math.min(1 << 14, 2 ** Math.floor(Math.log2((1 << 16) / helpers))));
   const rings = Array.from({ length: workers }, (_, from) => Array.from({ length: workers }, (_, to) => (from === to ? null : Ring.memory(records, W))));
   const role = (self: number) => ({ searchers: workers, self, outbox: rings[self], inbox: rings.map((r) => r[self]) });
-  const nulls = (xs: (SharedArrayBuffer | null)[]) => xs.map((x) => x ?? undefined);
-  const r0 = role(0);
-  const here = new LayerSearch(m, opts, ctl, start, { ...r0, outbox: nulls(r0.outbox), inbox: nulls(r0.inbox), holdAll: true });
+  const here = new LayerSearch(m, opts, ctl, start, { ...role(0), holdAll: true });
   const { onProgress: _p, visit: _v, ...crossing } = options;
   const origin: ModelOrigin = { ...m.origin, module: runnableUrl(m.origin.module) };
   const url = workerUrl();

@@ -82,9 +82,9 @@ export interface SearcherRole {
   readonly searchers: number;
   /** This searcher's number. */
   readonly self: number;
-  /** Queues to each other searcher (`undefined` at its own place), and from each. */
-  readonly outbox?: readonly (SharedArrayBuffer | undefined)[];
-  readonly inbox?: readonly (SharedArrayBuffer | undefined)[];
+  /** Queues to each other searcher (`null` at its own place), and from each. */
+  readonly outbox?: readonly (SharedArrayBuffer | null)[];
+  readonly inbox?: readonly (SharedArrayBuffer | null)[];
   /**
    * Hold every searcher's share of the visited set (movable, to hand over
    * later), not only this one's: a parallel search starts on one thread.

@@ -33,13 +33,10 @@ async function main(data: WorkerData): Promise<void> {
   // This thread's clock, aligned with the coordinator's start.
   const start = performance.now() - (Date.now() - data.startEpochMs);
   ctl = new Int32Array(data.ctl);
-  const nulls = (xs: (SharedArrayBuffer | null)[]) => xs.map((x) => x ?? undefined);
-  const s = new LayerSearch(model, opts, ctl, start, { searchers: data.searchers, self: data.self, outbox: nulls(data.outbox), inbox: nulls(data.inbox), shareLater: true });
+  const s = new LayerSearch(model, opts, ctl, start, { searchers: data.searchers, self: data.self, outbox: data.outbox, inbox: data.inbox, shareLater: true });
   port.on('message', (msg: ToWorker) => {
     try {
       switch (msg.cmd) {
-        case 'init':
-          break;
         case 'layer': {
           if (msg.share) s.adopt(msg.share);
           s.beginLayer(msg.segments, msg.chunk, msg.depth);
