@@ -1,0 +1,194 @@
+/**
+ * A model package: the one unit dnsmc is generic over. It declares its
+ * parameters (from which the command line builds its flags, `--help` and
+ * validation, and which traces record), builds a {@link Model} from them,
+ * and may offer schedulers for simulation, a presentation for the viewer
+ * (lanes, a picture of a state) and a system adapter (a real system the
+ * model's traces can be re-enacted against).
+ *
+ * The built-in `dns` package (models/dns/) and a user's `--model` module are
+ * loaded the same way. Nothing here knows any particular model.
+ */
+import type { Json, JsonState } from './layout.js';
+import type { Model } from './model.js';
+
+/** One parameter of a model package. Its flag is the kebab-case name (`maxBackoff` -> `--max-backoff`). */
+export type ParamSpec = IntParam | EnumParam | BoolParam;
+
+interface ParamBase {
+  /** camelCase name, as the model and traces see it (e.g. `maxBackoff`). */
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly help: string;
+}
+
+/** A whole number in `min .. max`. */
+export interface IntParam extends ParamBase {
+  readonly type: 'int';
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+  /** Why the range is what it is, quoted when a value is refused. */
+  readonly why?: string;
+}
+
+/** One of a fixed list of names (e.g. a protocol variant). */
+export interface EnumParam extends ParamBase {
+  readonly type: 'enum';
+  readonly values: readonly string[];
+  readonly default: string;
+}
+
+/** On or off. */
+export interface BoolParam extends ParamBase {
+  readonly type: 'bool';
+  readonly default: boolean;
+}
+
+/** Parameter values, fully resolved (every declared parameter present, in range). */
+export type ParamValues = Readonly<Record<string, Json>>;
+
+/**
+ * A scheduler a package offers to `simulate` by name (e.g. `slow-enactor`):
+ * which actor moves rarely. The engine's own `uniform` is always offered.
+ */
+export interface SchedulerDecl {
+  readonly name: string;
+  readonly help: string;
+  /** The actor scheduled rarely: a role of the model and an actor of it. */
+  readonly slow: { readonly role: string; readonly actor: number };
+}
+
+/** A lane of the viewer and of sequence diagrams: an actor or a resource. */
+export interface Lane {
+  /** A stable id: `role:actor` for actors, the package's own ids for resources. */
+  readonly id: string;
+  readonly label: string;
+}
+
+/** Resource lanes (e.g. each endpoint's DNS records): which lane a changed state path belongs to. */
+export interface ResourceLanes {
+  readonly lanes: readonly Lane[];
+  /** The resource lane a change at `path` (an immer patch path) touches, if any. */
+  of(path: readonly (string | number)[]): string | undefined;
+}
+
+/**
+ * An inert picture of a state: an element tree the viewer builds with
+ * `createElement` and `textContent` only. Tags and attributes outside the
+ * viewer's allow-list are dropped, so a picture can never run code.
+ */
+export interface PictureNode {
+  /** `div`, `span`, `h3`, `h4`, `p`, `ul`, `li`, `table`, `tr`, `td`, `th`, `svg`, `g`, `rect`, `line`, `path`, `text`, `title`, `circle`, `polygon`, `marker`, `defs`. */
+  readonly tag: string;
+  readonly class?: string;
+  readonly text?: string;
+  /** Presentation and `data-*` attributes only (no `on*`, no `href`, no `style` URLs). */
+  readonly attrs?: Readonly<Record<string, string | number>>;
+  /** The state field (and index) this node shows: the viewer marks it when the step changed it. */
+  readonly field?: string;
+  readonly index?: number;
+  readonly children?: readonly PictureNode[];
+}
+
+/** How a package's states look to people: lanes and a picture. Everything runs when a page is written, never in the page. */
+export interface Presentation {
+  /** Resource lanes for a model built by this package (absent: actor lanes only). */
+  lanes?(model: Model): ResourceLanes | undefined;
+  /**
+   * A picture of `states[i]`, where `states` are a trace's states (initial
+   * first), so that the picture may show history (e.g. what was deleted).
+   */
+  picture?(model: Model, states: readonly JsonState[], i: number): PictureNode;
+}
+
+/**
+ * A real system behind the model (e.g. a DNS server driven by a reference
+ * implementation): start it fresh, perform one action by one actor, observe
+ * its state mapped to the model's, stop. See docs/real-dns.md for the dns one.
+ */
+export interface SystemAdapter<Opts = unknown> {
+  /** Starts a fresh system for a model built by this package. */
+  start(model: Model, options: Opts): Promise<RunningSystem>;
+}
+
+/** A started system. `stop` is safe to call more than once. */
+export interface RunningSystem {
+  /** What the system is, for reports (e.g. `BIND 9.18.33`). */
+  readonly description: string;
+  /** Performs one action of the model by one actor on the real system. */
+  perform(action: string, actor: number): Promise<void>;
+  /** The real state, mapped to the model's state fields it can observe (a subset of the model's JSON state). */
+  observe(): Promise<JsonState>;
+  /** What the real system answers for each public name, at the end (e.g. a DNS resolution). */
+  resolve?(): Promise<readonly Json[]>;
+  stop(): Promise<void>;
+}
+
+/** The one unit dnsmc is generic over. */
+export interface ModelPackage {
+  /** The model's name, as traces record it and `--model` selects a built-in one (e.g. `dns`). */
+  readonly name: string;
+  /** One line for `--help` and listings. */
+  readonly description: string;
+  /** Its parameters, in the order `--help` lists them. */
+  readonly params: readonly ParamSpec[];
+  /** Builds the model for resolved parameters (see {@link resolveParamValues}). */
+  createModel(params: ParamValues): Model;
+  readonly schedulers?: readonly SchedulerDecl[];
+  readonly presentation?: Presentation;
+  readonly system?: SystemAdapter;
+}
+
+/** A parameter value out of its declared range; `param` names it (the CLI turns it into `--flag ...`). */
+export class ParamError extends Error {
+  override name = 'ParamError';
+  constructor(
+    readonly param: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a parameter accepts, in words (`a whole number from 1 to 31`, `one of as-was|fixed`). */
+export function describeParam(p: ParamSpec): string {
+  switch (p.type) {
+    case 'int':
+      return `a whole number from ${p.min} to ${p.max}${p.why ? ` (${p.why})` : ''}`;
+    case 'enum':
+      return `one of ${p.values.join('|')}`;
+    case 'bool':
+      return 'true or false';
+  }
+}
+
+const shownValue = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+
+/**
+ * Fills in defaults and validates `given` against the declared parameters.
+ * A name that is not declared, or a value out of range, throws a ParamError
+ * naming the parameter. The result holds every declared parameter, in
+ * declaration order.
+ */
+export function resolveParamValues(specs: readonly ParamSpec[], given: Readonly<Record<string, unknown>> = {}): Record<string, Json> {
+  const names = specs.map((p) => p.name);
+  for (const k of Object.keys(given)) {
+    if (given[k] !== undefined && !names.includes(k)) {
+      throw new ParamError(k, `${k} is not a parameter of this model (it has ${names.length > 0 ? names.join(', ') : 'none'})`);
+    }
+  }
+  const out: Record<string, Json> = {};
+  for (const p of specs) {
+    const v = Object.hasOwn(given, p.name) && given[p.name] !== undefined ? given[p.name] : p.default;
+    const ok =
+      p.type === 'int'
+        ? typeof v === 'number' && Number.isSafeInteger(v) && v >= p.min && v <= p.max
+        : p.type === 'enum'
+          ? typeof v === 'string' && p.values.includes(v)
+          : typeof v === 'boolean';
+    if (!ok) throw new ParamError(p.name, `${p.name} must be ${describeParam(p)}, got ${shownValue(v)}`);
+    out[p.name] = v as Json;
+  }
+  return out;
+}
