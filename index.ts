@@ -1,116 +1,55 @@
 /**
- * dnsmc's library API: the generic checker, the model-authoring API, the
- * `dns` model and the toy models, and trace formats.
+ * dnsmc's library API: what users write models, model packages and tests
+ * with. Every export is listed, with one line on what it is for, in
+ * docs/library.md. The command line's own functions are not part of it
+ * (the `dnsmc/cli` entry point runs the command line in-process).
  */
-// Checking
-export { check, peakRss, type CheckResult, type Status, type Violation } from './checker/bfs.js';
-export { OptionError, resolveOptions, type CheckOptions, type Progress, type ResolvedOptions } from './checker/options.js';
-export { replay, firstBreaks, type ReplayResult, type ReplayedStep, type ScheduleStep, type PropertyBreak } from './checker/path.js';
-export { transitionsOf, findTransition, type Transition } from './checker/transitions.js';
-export { FingerprintSet, collisionProbability } from './checker/fingerprint.js';
-// Authoring models
+
+// ---- Writing a model --------------------------------------------------------
+/** Declaring a state layout: fields with ranges, packed into a few 32-bit words. */
+export { array, bit, defineLayout, enumOf, int, maybe, setOf, LayoutError, type Field, type FieldSpec, type Json, type JsonState, type StateOf } from './checker/layout.js';
+/** The model interface: actions (guard, effect), invariants, step invariants, narration. */
+export { ModelError, type Action, type Invariant, type Model, type ModelOrigin, type StepInfo, type StepInvariant } from './checker/model.js';
+/** Liveness properties and the fairness they assume. */
+export type { AlwaysEventually, AlwaysReachable, Eventually, FairnessDecl, FairnessKind, LeadsTo, LivenessProperty, StatePredicate } from './checker/temporal.js';
+/** Interchangeable actors, for symmetry reduction. */
+export type { Symmetry } from './checker/symmetry.js';
+/** A model package: declared parameters (the CLI's flags), schedulers, presentation, a real system behind the model, a demo. */
 export {
-  array,
-  bit,
-  defineLayout,
-  enumOf,
-  int,
-  maybe,
-  setOf,
-  Layout,
-  LayoutError,
-  type Field,
-  type FieldSpec,
-  type Ints,
-  type Json,
-  type JsonState,
-  type StateOf,
-} from './checker/layout.js';
-export { ModelError, actorName, propertyNames, validateModel, type Action, type Invariant, type Model, type StepInfo, type StepInvariant } from './checker/model.js';
-// Models
-export { dnsModel, PHASES, type DnsModel, type DnsState, type DnsFields } from './models/dns/model.js';
-export { DEFAULT_PARAMS, VARIANTS, VARIANT_NAMES, ParamError, resolveParams, type DnsParams, type Fixes, type Variant } from './models/dns/params.js';
-export { counterModel, lockMutexModel, naiveMutexModel, tcommitModel, twoPhaseModel } from './models/toys/index.js';
-// Traces
-export {
-  TRACE_FORMAT,
-  TRACE_VERSION,
-  TraceError,
-  checkTraceAgainst,
-  parseTrace,
-  traceFromReplay,
-  traceOf,
-  type Trace,
-  type TraceBreak,
-  type TraceMismatch,
-  type TracePatch,
-  type TraceStep,
-} from './traces/trace.js';
-export { formatTrace, headline, type FormatOptions } from './traces/text.js';
-export { writeFileAtomic } from './traces/io.js';
-// Commands, for embedding
-export { runCheck, checkReport, type CheckArgs, type CheckReport } from './app/check.js';
-export { runDemo } from './app/demo.js';
-export { bufferIo, processIo, type Io } from './app/io.js';
-export { modelFromArgs, modelFromTrace, dnsParamsFromArgs, type ModelArgs } from './app/models.js';
-export { UsageError, EXIT, usageMessage } from './app/errors.js';
-// Replay under other rules, the trace viewer, exports (markdown, mermaid, ITF), trace files
-/** Replays a schedule under other rules, skipping steps that are not enabled, and compares each step with a recording. */
-export { replayAgainst, isDeadlock, type ComparedStep, type ReplayComparison, type StepOutcome } from './checker/replay-compare.js';
-/** Trace exports: markdown table, mermaid sequence diagram, ITF (write and read back), and the lanes they share with the viewer. */
-export {
-  toMarkdown,
-  traceTitle,
-  toMermaid,
-  toItf,
-  traceFromItf,
-  sequenceOf,
-  loopOf,
-  markdownText,
-  mermaidText,
-  ITF_FORMAT_DESCRIPTION,
-  type ItfTrace,
-  type ItfState,
-  type ItfValue,
+  ParamError,
+  describeParam,
+  resolveParamValues,
+  type BoolParam,
+  type DemoScript,
+  type DemoSection,
+  type EnumParam,
+  type IntParam,
   type Lane,
-  type LaneOptions,
-  type MarkdownOptions,
+  type ModelPackage,
+  type ParamSpec,
+  type ParamValues,
+  type PictureNode,
+  type Presentation,
   type ResourceLanes,
-  type Sequence,
-  type SequenceStep,
-} from './traces/export.js';
-/** The self-contained HTML trace viewer, and the step alignment of two traces it uses for comparisons. */
-export { viewerHtml, alignTraces, firstDivergence, scriptSafeJson, type AlignedRow, type RowStatus, type ViewerOptions, type ViewerPane } from './traces/viewer.js';
-/** `dnsmc replay` as a library function, and the replay of a trace under another model. */
-export { runReplay, replayTrace, replayText, type ReplayArgs, type ReplayDivergence, type ReplayReport } from './app/replay.js';
-/** `dnsmc view` as a library function, and the viewer page for a trace of a known model. */
-export { runView, viewerPage, laneOptions, dnsRecordLanes, type ViewArgs, type ViewSource } from './app/view.js';
-/** `dnsmc export` as a library function. */
-export { runExport, exportTrace, EXPORT_FORMATS, type ExportArgs, type ExportFormat } from './app/export.js';
-/** Reading and validating untrusted trace files (dnsmc traces and the ITF documents dnsmc writes). */
-export { readTraceFile, loadTraceJson, type LoadedTrace } from './app/trace-file.js';
-// Random simulation, shrinking, fast-check schedules, users' own models, swarm merge
-/** Random simulation: random walks checking every property at every step, schedulers, swarm sharding. */
-export {
-  simulate,
-  resolveSimulateOptions,
-  swarmShard,
-  SLOW_PROBABILITY,
-  type Scheduler,
-  type SimulateOptions,
-  type ResolvedSimulateOptions,
-  type SimulateResult,
-  type SimulationViolation,
-  type SwarmShard,
-} from './checker/simulate.js';
-/** The seeded generator the simulator draws from, and seed derivation. */
-export { Rng, deriveSeed, MAX_SEED } from './checker/random.js';
-/** Shrinking a violating schedule to a minimal one (ddmin, then single-step removal). */
-export { shrinkViolation, shrinkIndices, LenientRunner, type ShrinkResult } from './checker/shrink.js';
-/** fast-check integration: an arbitrary of executable schedules with shrinking, and helpers that run and check one. */
+  type RunningSystem,
+  type SchedulerDecl,
+  type SystemAdapter,
+} from './checker/package.js';
+
+// ---- Checking ---------------------------------------------------------------
+/** Exhaustive breadth-first search: every reachable state, shortest counterexamples. */
+export { check, type CheckResult, type Status, type Violation } from './checker/bfs.js';
+/** The same search on several threads (same counts and traces); the model needs an origin. */
+export { checkParallel } from './checker/parallel.js';
+/** Search options and the progress they report. */
+export { OptionError, type CheckOptions, type Progress } from './checker/options.js';
+/** Liveness on the stored state graph: recoverability, eventually, leads-to under fairness; lassos. */
+export { checkModelLiveness, type Lasso, type LivenessOptions, type LivenessRun, type LivenessVerdict, type StuckState } from './checker/liveness.js';
+/** Random walks that check every property at every step, and shrink what breaks. */
+export { simulate, type Scheduler, type SimulateOptions, type SimulateResult, type SimulationViolation } from './checker/simulate.js';
+/** fast-check: an arbitrary of executable schedules, and the functions that run and check one. */
 export {
   scheduleArb,
-  scheduleOf,
   runSchedule,
   assertSchedule,
   ScheduleViolation,
@@ -119,77 +58,17 @@ export {
   type ScheduleCheckOptions,
   type ScheduleRun,
 } from './checker/arbitrary.js';
-/** `dnsmc simulate` as a library function, with its flag parsing and JSON report. */
-export {
-  runSimulate,
-  simulatePlanFromArgs,
-  simulateReport,
-  schedulerFor,
-  swarmFlag,
-  seedFlag,
-  SCHEDULER_NAMES,
-  SIMULATE_DEFAULTS,
-  type SimulateArgs,
-  type SimulatePlan,
-  type SimulateReport,
-  type SimulateViolationReport,
-  type SchedulerName,
-} from './app/simulate.js';
-/** `dnsmc merge` as a library function: combine swarm shard reports. */
-export { runMerge, mergeReports, readShard, type MergeArgs, type MergeReport, type MergedViolation } from './app/merge.js';
-/** Loading users' own models from module files (`--model FILE`). */
-export { loadModelModule, checkModelShape, moduleOf, type LoadOptions, type UserParams } from './app/user-model.js';
-/** Parameters for a user module's createModel, from the model flags. */
-export { userParamsFromArgs } from './app/models.js';
-// Liveness: the stored state graph, recoverability, temporal properties under fairness, lassos
-/** The reachable state graph stored compactly (states in BFS order, edges in CSR form), and helpers over it. */
-export { exploreGraph, pathTo, markStates, reverseEdges, type GraphOptions, type StateGraph } from './checker/graph.js';
-/** Liveness checking on the stored graph: recoverability by backward reachability, eventually / always eventually / leads to under fairness by SCC analysis, lassos. */
-export {
-  checkLiveness,
-  checkModelLiveness,
-  selectLiveness,
-  loopIsFair,
-  type Lasso,
-  type LivenessOptions,
-  type LivenessRun,
-  type LivenessVerdict,
-  type StuckState,
-} from './checker/liveness.js';
-/** Liveness property forms and fairness declarations of a model. */
-export {
-  fairnessGroups,
-  livenessNames,
-  validateLiveness,
-  LIVENESS_KINDS,
-  type AlwaysEventually,
-  type AlwaysReachable,
-  type Eventually,
-  type FairnessDecl,
-  type FairnessGroup,
-  type FairnessKind,
-  type FairnessMode,
-  type LeadsTo,
-  type LivenessProperty,
-  type StatePredicate,
-} from './checker/temporal.js';
-/** Toy models with known liveness results. */
-export { petersonModel, starvingMutexModel, lossyChannelModel, climbModel } from './models/toys/liveness.js';
-/** Builds the trace of a violated liveness property: a lasso with its `loop` marked. */
-export { traceOfLasso } from './traces/trace.js';
-/** `dnsmc check` with liveness properties, as library functions: verdicts, the verdict table, the report. */
-export {
-  checkWithLiveness,
-  runLivenessCheck,
-  fairnessFromArgs,
-  verdictTable,
-  FAIRNESS_NAMES,
-  type GraphCost,
-  type LivenessCheckOutcome,
-  type LivenessReport,
-  type VerdictRow,
-} from './app/liveness.js';
-// Parallel search and symmetry reduction
-export { checkParallel, defaultWorkers, startWorkers, type ParallelTuning } from './checker/parallel.js';
-export { Canonicalizer, unsymmetrize, MAX_SYMMETRIC_ACTORS, type Symmetry } from './checker/symmetry.js';
-export type { ModelOrigin } from './checker/model.js';
+/** Running a schedule (action, actor) from a state through the model's own actions. */
+export { replay, type ReplayResult, type ReplayedStep, type ScheduleStep } from './checker/path.js';
+
+// ---- Traces -----------------------------------------------------------------
+/** The trace format: counterexamples as versioned JSON with narration and per-step patches. */
+export { traceOf, parseTrace, TraceError, TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceBreak, type TraceStep } from './traces/trace.js';
+/** A trace as text, narrated in the model's words. */
+export { formatTrace, type FormatOptions } from './traces/text.js';
+
+// ---- The dns model ----------------------------------------------------------
+/** The DNS planner/enactor protocol (docs/protocol.md), as a model and as a package. */
+export { dnsModel, type DnsModel, type DnsState } from './models/dns/model.js';
+export { dnsPackage } from './models/dns/package.js';
+export { VARIANTS, VARIANT_NAMES, type DnsParams, type Variant } from './models/dns/params.js';

@@ -1,59 +1,95 @@
 /**
- * `dnsmc` with no arguments: the postmortem demo. It finds the October 2025
- * race in the as-was protocol, shows that the fixed protocol has none, and
- * ends with one line per variant.
+ * `dnsmc` with no command: the default package's demo (for the built-in
+ * `dns` package, the postmortem: the October 2025 race in the as-was
+ * protocol, the fixed protocol without one, and one line per variant). The
+ * story is the package's (see DemoScript in checker/package.ts); the checks
+ * and the reporting are the commands' own.
  */
 import { check } from '../checker/bfs.js';
 import { checkModelLiveness } from '../checker/liveness.js';
-import { dnsModel } from '../models/dns/model.js';
-import { VARIANT_NAMES } from '../models/dns/params.js';
+import type { Model } from '../checker/model.js';
+import type { DemoSection } from '../checker/package.js';
 import { formatTrace } from '../traces/text.js';
 import { traceOf } from '../traces/trace.js';
-import { EXIT } from './errors.js';
+import { EXIT, kebab } from './errors.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
-import { statsLines, verdict } from './check.js';
+import { buildModel, resolvePackage, type PackageSource } from './model.js';
+import { statsLines, verdict } from './report.js';
 
-/** Runs the demo; exit code 0 when every figure came out as the postmortem says. */
-export async function runDemo(io: Io): Promise<number> {
-  const say = (t = ''): void => io.out(`${t}\n`);
-  say('dnsmc: the DNS race behind the October 2025 DynamoDB outage (us-east-1)');
-  say('');
-  say('1. The protocol as it was, checked against "the top alias never resolves to empty":');
-  say('   dnsmc check --variant as-was --property aliasResolves');
-  say('');
-  const asWas = dnsModel({ variant: 'as-was' });
-  const race = check(asWas, { properties: ['aliasResolves'] });
-  if (race.violations.length === 0) {
-    say('   unexpected: no violation found');
-    return EXIT.violation;
-  }
-  say(formatTrace(traceOf(asWas, race.violations[0]), { render: asWas.render }));
-  say('');
-  say(verdict(race));
-  say('');
-  say('2. The fixed protocol (recheck the plan under the lock; cleanup spares the active plan), every property:');
-  say('   dnsmc check --variant fixed');
-  say('');
-  const fixed = check(dnsModel({ variant: 'fixed' }));
-  say(verdict(fixed));
-  for (const l of statsLines(fixed)) say(l);
-  say('');
-  say('3. Every variant, every property (first violation of each, shortest; liveness under weak fairness per enactor):');
-  for (const variant of VARIANT_NAMES) {
-    const model = dnsModel({ variant });
-    const r = check(model, { continueAfterViolation: true });
-    const cells = r.properties.map((p) => {
-      const v = r.violations.find((x) => x.property === p);
-      return v ? `${p} VIOLATED (${v.schedule.length} steps)` : `${p} holds`;
-    });
-    const live = checkModelLiveness(model);
-    for (const v of live.verdicts) {
+/** The command line a section stands for, as the demo prints it. */
+function commandOf(section: DemoSection): string {
+  if (section.kind === 'table') return `dnsmc check --${kebab(section.over)} V --property all`;
+  const flags = Object.entries(section.params).map(([k, v]) => `--${kebab(k)} ${String(v)}`);
+  const props = section.kind === 'counterexample' ? section.properties.map((p) => `--property ${p}`) : [];
+  return ['dnsmc check', ...flags, ...props].join(' ');
+}
+
+/** One line of verdicts for a model: each safety property's first violation, then liveness. */
+function verdictCells(model: Model): { cells: string[]; states: number; ms: number } {
+  const r = check(model, { continueAfterViolation: true });
+  const cells = r.properties.map((p) => {
+    const v = r.violations.find((x) => x.property === p);
+    return v ? `${p} VIOLATED (${v.schedule.length} steps)` : `${p} holds`;
+  });
+  if ((model.liveness ?? []).length > 0) {
+    for (const v of checkModelLiveness(model).verdicts) {
       if (v.status !== 'violated') cells.push(`${v.property} ${v.status}`);
       else if (v.stuck) cells.push(`${v.property} VIOLATED (stuck after ${v.stuck.steps} steps)`);
       else cells.push(`${v.property} VIOLATED (lasso ${v.lasso?.prefix.length} + loop ${v.lasso?.loop.length})`);
     }
-    say(`   ${variant.padEnd(18)} ${cells.join(', ')}; ${int(r.distinctStates)} states, ${secs(r.durationMs)}`);
   }
-  return fixed.status === 'ok' ? EXIT.ok : EXIT.violation;
+  return { cells, states: r.distinctStates, ms: r.durationMs };
+}
+
+/** Tells one section; false when its figures did not come out as the story says. */
+function tell(src: PackageSource, section: DemoSection, say: (t?: string) => void): boolean {
+  if (section.kind === 'counterexample') {
+    const model = buildModel(src, section.params);
+    const r = check(model, { properties: [...section.properties] });
+    if (r.violations.length === 0) {
+      say('   unexpected: no violation found');
+      return false;
+    }
+    say(formatTrace(traceOf(model, r.violations[0]), { render: model.render }));
+    say('');
+    say(verdict(r));
+    return true;
+  }
+  if (section.kind === 'check') {
+    const r = check(buildModel(src, section.params));
+    say(verdict(r));
+    for (const l of statsLines(r)) say(l);
+    return r.status === 'ok';
+  }
+  const param = src.pkg.params.find((p) => p.name === section.over);
+  if (param?.type !== 'enum') throw new Error(`demo of ${src.pkg.name}: table over ${section.over}, which is not an enum parameter`);
+  for (const value of param.values) {
+    const { cells, states, ms } = verdictCells(buildModel(src, { [section.over]: value }));
+    say(`   ${value.padEnd(18)} ${cells.join(', ')}; ${int(states)} states, ${secs(ms)}`);
+  }
+  return true;
+}
+
+/** Runs the default package's demo; exit code 0 when every figure came out as its story says. */
+export async function runDemo(io: Io): Promise<number> {
+  const say = (t = ''): void => io.out(`${t}\n`);
+  const src = await resolvePackage(undefined);
+  const demo = src.pkg.demo;
+  if (!demo) {
+    say(`dnsmc: model ${src.pkg.name} has no demo; try dnsmc check --help`);
+    return EXIT.ok;
+  }
+  say(demo.title);
+  let ok = true;
+  demo.sections.forEach((section, i) => {
+    say('');
+    say(`${i + 1}. ${section.heading}`);
+    if (section.kind !== 'table') {
+      say(`   ${commandOf(section)}`);
+      say('');
+    }
+    ok = tell(src, section, say) && ok;
+  });
+  return ok ? EXIT.ok : EXIT.violation;
 }

@@ -5,7 +5,7 @@
 import { LayoutError } from '../checker/layout.js';
 import { ModelError } from '../checker/model.js';
 import { OptionError } from '../checker/options.js';
-import { ParamError } from '../models/dns/params.js';
+import { ParamError } from '../checker/package.js';
 import { TraceError } from '../traces/trace.js';
 
 export class UsageError extends Error {

@@ -9,10 +9,12 @@ import type { Model } from '../checker/model.js';
 import { toItf, toMarkdown, toMermaid } from '../traces/export.js';
 import type { Trace } from '../traces/trace.js';
 import { EXIT, UsageError } from './errors.js';
-import { shown } from './flags.js';
+import { fileFlag, shown } from './flags.js';
 import type { Io } from './io.js';
 import { readTraceFile } from './trace-file.js';
-import { fileFlag, laneOptions, writePage } from './view.js';
+import type { Presentation } from '../checker/package.js';
+import { writeOutput } from './report.js';
+import { laneOptions } from './view.js';
 
 /** The export formats. */
 export const EXPORT_FORMATS = ['markdown', 'mermaid', 'itf'] as const;
@@ -29,12 +31,12 @@ export interface ExportArgs {
 }
 
 /** A trace of `model` in one of the export formats. */
-export function exportTrace(trace: Trace, model: Model, format: ExportFormat): string {
+export function exportTrace(trace: Trace, model: Model, format: ExportFormat, presentation?: Presentation): string {
   switch (format) {
     case 'markdown':
-      return toMarkdown(trace, { ...laneOptions(model), render: model.render ? (s) => model.render!(s) : undefined });
+      return toMarkdown(trace, { ...laneOptions(model, presentation), render: model.render ? (s) => model.render!(s) : undefined });
     case 'mermaid':
-      return toMermaid(trace, laneOptions(model));
+      return toMermaid(trace, laneOptions(model, presentation));
     case 'itf':
       return `${JSON.stringify(toItf(trace, model.layout.fields as FieldSpec), null, 1)}\n`;
   }
@@ -48,12 +50,12 @@ export async function runExport(a: ExportArgs, io: Io): Promise<number> {
   }
   const out = fileFlag('out', a.out);
   if (out !== undefined && out === a.trace) throw new UsageError(`--out ${out} would overwrite the trace file; name another file`);
-  const { trace, model } = await readTraceFile(a.trace, { model: a.model });
-  const text = exportTrace(trace, model, a.format as ExportFormat);
+  const { trace, model, source } = await readTraceFile(a.trace, { model: a.model });
+  const text = exportTrace(trace, model, a.format as ExportFormat, source.pkg.presentation);
   if (out === undefined) {
     io.out(text.endsWith('\n') ? text : `${text}\n`);
   } else {
-    writePage(out, text.endsWith('\n') ? text : `${text}\n`, 'out');
+    writeOutput(out, text.endsWith('\n') ? text : `${text}\n`, 'out');
     io.out(`${a.format} written to ${out}\n`);
   }
   return EXIT.ok;

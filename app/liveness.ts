@@ -5,41 +5,22 @@
  * liveness analysis (liveness.ts) under the fairness `--fairness` selects;
  * a verdict per property, lassos as traces, and what the graph cost.
  */
-import { check, peakRss, type CheckResult } from '../checker/bfs.js';
+import { peakRss, type CheckResult } from '../checker/bfs.js';
 import { exploreGraph, type StateGraph } from '../checker/graph.js';
 import { checkLiveness, type LivenessVerdict } from '../checker/liveness.js';
 import { propertyNames, type Model } from '../checker/model.js';
-import { fairnessGroups, livenessNames, validateLiveness, type FairnessMode } from '../checker/temporal.js';
+import { checkParallel } from '../checker/parallel.js';
+import { fairnessGroups, livenessNames, validateLiveness } from '../checker/temporal.js';
 import { formatTrace } from '../traces/text.js';
 import { traceOf, traceOfLasso, type Trace } from '../traces/trace.js';
-import { checkOptionsFromArgs, checkReport, describeParams, exitCode, statsLines, writeTrace, type CheckArgs, type CheckReport } from './check.js';
-import { UsageError } from './errors.js';
+import { fileFlag, listFlag } from './flags.js';
 import { int, mb, secs } from './format.js';
-import { listFlag, shown } from './flags.js';
 import type { Io } from './io.js';
+import type { ResolvedModel } from './model.js';
+import { checkOptionsFromArgs, fairnessFromArgs, propertiesFlag, propertyChoices, type CheckFlags } from './options.js';
 import { progressReporter } from './progress.js';
-import { fileFlag, viewerPage, writePage } from './view.js';
-
-/** The values `--fairness` takes. */
-export const FAIRNESS_NAMES = ['weak', 'strong', 'none'] as const;
-
-/** `--fairness` as a fairness mode: absent means the model's own declaration. */
-export function fairnessFromArgs(v: unknown): FairnessMode {
-  if (v === undefined) return 'declared';
-  if (!(FAIRNESS_NAMES as readonly unknown[]).includes(v)) throw new UsageError(`--fairness must be one of ${FAIRNESS_NAMES.join('|')}, got ${shown(v)}`);
-  return v as FairnessMode;
-}
-
-/** Whether the `--property` values ask for liveness: a liveness property's name, or `all`. */
-export function wantsLiveness(model: Model, property: unknown): boolean {
-  const live = livenessNames(model);
-  return listFlag(property).some((p) => p === 'all' || live.includes(p));
-}
-
-/** Every name `--property` accepts for this model. */
-export function propertyChoices(model: Model): string[] {
-  return [...propertyNames(model), ...livenessNames(model), 'all'];
-}
+import { checkReport, exitCode, headerLine, headerOf, printJson, statsLines, writeTrace, type CheckReport } from './report.js';
+import { writeViewer } from './view.js';
 
 /** One row of the verdict table. */
 export interface VerdictRow {
@@ -73,6 +54,8 @@ export interface LivenessReport {
   model: string;
   variant: string | null;
   params: Record<string, unknown>;
+  /** The user model module (`--model FILE`), or null for a built-in model. */
+  module: string | null;
   properties: string[];
   /** The fairness constraints the liveness properties were checked under, e.g. `WF(enactor 0)`. */
   fairness: string[];
@@ -142,16 +125,14 @@ export interface LivenessCheckOutcome {
  * violation. The time limit covers both phases; a limit that stops either
  * leaves the liveness verdicts unknown.
  */
-export function checkWithLiveness(model: Model, a: CheckArgs & { fairness?: unknown }, io?: Io): LivenessCheckOutcome {
+export async function checkWithLiveness(model: Model, a: CheckFlags, io?: Io): Promise<LivenessCheckOutcome> {
   validateLiveness(model);
   const fairness = fairnessFromArgs(a.fairness);
-  const asked = listFlag(a.property);
-  const choices = propertyChoices(model);
-  for (const p of asked) if (!choices.includes(p)) throw new UsageError(`--property must be one of ${choices.join('|')}, got ${shown(p)}`);
+  const asked = propertiesFlag(model, a.property, propertyChoices(model));
   const all = asked.includes('all');
   const safetyNames = propertyNames(model).filter((p) => all || asked.includes(p));
   const liveNames = livenessNames(model).filter((p) => all || asked.includes(p));
-  const options = checkOptionsFromArgs(model, { ...a, property: safetyNames });
+  const options = checkOptionsFromArgs(model, a, safetyNames);
   const start = performance.now();
   const progress = io ? progressReporter(io) : undefined;
   let safety: CheckResult | null = null;
@@ -159,7 +140,7 @@ export function checkWithLiveness(model: Model, a: CheckArgs & { fairness?: unkn
   let verdicts: LivenessVerdict[] = [];
   try {
     if (safetyNames.length > 0) {
-      safety = check(model, {
+      safety = await checkParallel(model, {
         ...options,
         properties: safetyNames,
         checkDeadlock: all && options.checkDeadlock,
@@ -219,24 +200,26 @@ export function checkWithLiveness(model: Model, a: CheckArgs & { fairness?: unkn
 }
 
 /** Runs `dnsmc check` for a property list that includes liveness properties (or `all`); resolves to the exit code. */
-export async function runLivenessCheck(model: Model, a: CheckArgs & { fairness?: unknown }, io: Io): Promise<number> {
-  const traceOut = a.traceOut === undefined ? undefined : String(a.traceOut);
-  if (traceOut === '') throw new UsageError('--trace-out must name a file');
+export async function runLivenessCheck(resolved: ResolvedModel, a: CheckFlags, io: Io): Promise<number> {
+  const { model } = resolved;
+  const traceOut = fileFlag('trace-out', a.traceOut);
   const view = fileFlag('view', a.view);
   const start = performance.now();
-  const o = checkWithLiveness(model, a, io);
+  const o = await checkWithLiveness(model, a, io);
   const durationMs = performance.now() - start;
   if (traceOut && o.traces.length > 0) writeTrace(traceOut, o.traces[0]);
-  if (view && o.traces.length > 0) writePage(view, viewerPage({ trace: o.traces[0], model }), 'view');
+  if (view && o.traces.length > 0) writeViewer(view, { trace: o.traces[0], ...resolved }, 'view');
   const firstViolated = o.rows.find((r) => r.verdict === 'violated');
   const stopped = o.safety?.stoppedBy ?? o.graph?.stoppedBy ?? null;
   if (a.json === true) {
     const safety = o.safety ? (({ trace: _t, ...rest }) => rest)(checkReport(model, o.safety, [])) : undefined;
+    const h = headerOf(model);
     const report: LivenessReport = {
       status: o.status,
-      model: model.name,
-      variant: model.variant ?? null,
-      params: { ...model.params },
+      model: h.model,
+      variant: h.variant ?? null,
+      params: { ...h.params },
+      module: h.module ?? null,
       properties: o.rows.map((r) => r.property),
       fairness: o.fairness,
       property: firstViolated?.property ?? null,
@@ -251,11 +234,11 @@ export async function runLivenessCheck(model: Model, a: CheckArgs & { fairness?:
       ...(safety ? { safety } : {}),
       ...(o.traces.length > 0 ? { trace: o.traces[0] } : {}),
     };
-    io.out(`${JSON.stringify(report)}\n`);
+    printJson(io, report);
     return exitCode(o.status);
   }
   const all = listFlag(a.property).includes('all');
-  io.out(`dnsmc check: model ${model.name}${model.variant ? `, variant ${model.variant}` : ''} (${describeParams(model)})\n`);
+  io.out(`${headerLine('check', headerOf(model))}\n`);
   io.out(`properties: ${o.rows.map((r) => r.property).join(', ')}\n`);
   if (o.verdicts.length > 0) io.out(`fairness: ${o.fairness.length > 0 ? o.fairness.join(', ') : 'none'}\n`);
   io.out('\n');

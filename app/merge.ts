@@ -16,11 +16,12 @@ import { readFileSync } from 'node:fs';
 import type { Model } from '../checker/model.js';
 import { formatTrace } from '../traces/text.js';
 import { parseTrace, TraceError, type Trace } from '../traces/trace.js';
-import { writeTrace } from './check.js';
 import { EXIT, UsageError } from './errors.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
-import { modelFromTrace } from './models.js';
+import { fileFlag } from './flags.js';
+import { modelFromTrace } from './model.js';
+import { actionsLine, exitCode, headerLine, printJson, writeTrace } from './report.js';
 import type { SimulateReport } from './simulate.js';
 
 /** The flags of `dnsmc merge`, as yargs hands them over (unvalidated). */
@@ -194,7 +195,7 @@ export function mergeReports(shards: readonly { file: string; report: SimulateRe
 async function renderFor(t: Trace): Promise<Model['render']> {
   if (t.module !== undefined) return undefined;
   try {
-    return (await modelFromTrace(t)).render;
+    return (await modelFromTrace(t)).model.render;
   } catch {
     return undefined;
   }
@@ -204,17 +205,15 @@ async function renderFor(t: Trace): Promise<Model['render']> {
 export async function runMerge(a: MergeArgs, io: Io): Promise<number> {
   const files = (Array.isArray(a.files) ? a.files : a.files === undefined ? [] : [a.files]).map(String);
   if (files.length === 0) throw new UsageError('merge: give the shard reports to merge (files written by dnsmc simulate --swarm i/N --json)');
-  const traceOut = a.traceOut === undefined ? undefined : String(a.traceOut);
-  if (traceOut === '') throw new UsageError('--trace-out must name a file');
+  const traceOut = fileFlag('trace-out', a.traceOut);
   const m = mergeReports(files.map((file) => ({ file, report: readShard(file) })));
   if (traceOut && m.violations.length > 0) writeTrace(traceOut, m.violations[0].trace);
-  const code = m.status === 'ok' ? EXIT.ok : m.status === 'incomplete' ? EXIT.incomplete : EXIT.violation;
+  const code = exitCode(m.status);
   if (a.json === true) {
-    io.out(`${JSON.stringify(m)}\n`);
+    printJson(io, m);
     return code;
   }
-  const params = Object.entries(m.params).filter(([k]) => k !== 'variant').map(([k, v]) => `${k} ${String(v)}`).join(', ');
-  io.out(`dnsmc merge: model ${m.model}${m.variant ? `, variant ${m.variant}` : ''}${m.module ? ` from ${m.module}` : ''} (${params || 'no parameters'})\n`);
+  io.out(`${headerLine('merge', m)}\n`);
   io.out(`job seed ${m.seed}; shards ${m.shards.join(', ')} of ${m.of}${m.missing.length > 0 ? `; MISSING ${m.missing.join(', ')}` : ''}\n\n`);
   for (const v of m.violations) {
     io.out(`shortest ${v.property === 'deadlock' ? 'deadlock' : `${v.property} violation`}: shard ${v.shard}, run ${v.run}, ${v.foundLength} steps shrunk to ${v.length}\n`);
@@ -232,7 +231,7 @@ export async function runMerge(a: MergeArgs, io: Io): Promise<number> {
       `distinct states between ${int(m.distinctStatesAtLeast)} and ${int(m.distinctStatesAtMost)} (shards: ${m.distinctStatesPerShard.map(int).join(', ')}; ` +
       `states seen by several shards cannot be told apart from counts); ${secs(m.durationMsTotal)} in all, longest shard ${secs(m.durationMsMax)}\n`,
   );
-  io.out(`actions fired: ${Object.entries(m.actions).map(([a, n]) => `${a} ${int(n)}${n === 0 ? ' (NEVER FIRED)' : ''}`).join(', ')}\n`);
+  io.out(`${actionsLine(m.actions)}\n`);
   if (traceOut && m.violations.length > 0) io.out(`trace written to ${traceOut}\n`);
   return code;
 }

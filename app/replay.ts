@@ -17,21 +17,25 @@ import { firstBreaks } from '../checker/path.js';
 import { isDeadlock, replayAgainst, type StepOutcome } from '../checker/replay-compare.js';
 import { showValue } from '../traces/text.js';
 import { traceFromReplay, type Trace, type TraceBreak } from '../traces/trace.js';
-import { writeTrace } from './check.js';
 import { EXIT, UsageError } from './errors.js';
+import { fileFlag } from './flags.js';
 import type { Io } from './io.js';
-import { modelFromTrace } from './models.js';
+import { modelFromTrace, paramsFromFlags } from './model.js';
+import { printJson, writeTrace } from './report.js';
 import { readTraceFile } from './trace-file.js';
-import { fileFlag } from './view.js';
 
-/** The flags of `dnsmc replay`, as yargs hands them over (unvalidated). */
+/**
+ * The flags of `dnsmc replay`, as yargs hands them over (unvalidated): the
+ * trace, and the model's parameter flags (e.g. `--variant`) whose values
+ * replace the trace's.
+ */
 export interface ReplayArgs {
   trace?: unknown;
-  variant?: unknown;
   json?: unknown;
   traceOut?: unknown;
-  /** The user model module the trace was made with (its `createModel` gets the trace's parameters, and `--variant`). */
+  /** The user model module the trace was made with (its `createModel` gets the trace's parameters, overridden by the flags). */
   model?: unknown;
+  [param: string]: unknown;
 }
 
 /** A step of the schedule whose outcome under the other rules differs from the trace. */
@@ -239,12 +243,12 @@ export async function runReplay(a: ReplayArgs, io: Io): Promise<number> {
   const traceOut = fileFlag('trace-out', a.traceOut);
   if (traceOut !== undefined && traceOut === a.trace) throw new UsageError(`--trace-out ${traceOut} would overwrite the trace being replayed; name another file`);
   const loaded = await readTraceFile(a.trace, { model: a.model });
-  if (a.variant !== undefined && typeof a.variant !== 'string') throw new UsageError('--variant must be given once');
-  const model = a.variant === undefined ? loaded.model : await modelFromTrace(loaded.trace, { variant: a.variant as never, model: a.model });
+  const overrides = paramsFromFlags(loaded.source.pkg, a);
+  const model = Object.keys(overrides).length === 0 ? loaded.model : (await modelFromTrace(loaded.trace, a.model, overrides)).model;
   const report = replayTrace(loaded.trace, model);
   if (traceOut) writeTrace(traceOut, report.trace);
   if (a.json === true) {
-    io.out(`${JSON.stringify(report)}\n`);
+    printJson(io, report);
   } else {
     for (const l of replayText(report, model, a.trace)) io.out(`${l}\n`);
     if (traceOut) io.out(`replayed trace written to ${traceOut}\n`);

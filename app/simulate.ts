@@ -8,21 +8,23 @@
 import type { Model } from '../checker/model.js';
 import { propertyNames } from '../checker/model.js';
 import type { Progress } from '../checker/options.js';
-import { MAX_SEED } from '../checker/random.js';
+import type { ModelPackage } from '../checker/package.js';
 import { simulate, swarmShard, type Scheduler, type SimulateOptions, type SimulateResult } from '../checker/simulate.js';
 import { formatTrace } from '../traces/text.js';
 import { traceOf, type Trace } from '../traces/trace.js';
-import { describeParams, writeTrace } from './check.js';
 import { EXIT, UsageError } from './errors.js';
-import { listFlag, secondsFlag, shown, wholeFlag } from './flags.js';
+import { fileFlag, secondsFlag, seedFlag, shown, swarmFlag, wholeFlag } from './flags.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
+import { modelFromFlags, type PackageSource } from './model.js';
+import { propertiesFlag } from './options.js';
 import { progressReporter } from './progress.js';
-import { modelFromArgs, type ModelArgs } from './models.js';
-import { moduleOf } from './user-model.js';
+import { actionsLine, exitCode, headerLine, headerOf, printJson, writeTrace } from './report.js';
 
 /** The flags of `dnsmc simulate`, as yargs hands them over (unvalidated). */
-export interface SimulateArgs extends ModelArgs {
+export interface SimulateArgs {
+  /** `--model`, and the model's parameter flags. */
+  [flag: string]: unknown;
   runs?: unknown;
   depth?: unknown;
   seed?: unknown;
@@ -35,48 +37,32 @@ export interface SimulateArgs extends ModelArgs {
   traceOut?: unknown;
 }
 
-/** The schedulers the CLI offers. */
-export const SCHEDULER_NAMES = ['uniform', 'slow-enactor'] as const;
-export type SchedulerName = (typeof SCHEDULER_NAMES)[number];
+/** The scheduler every model has: uniform among the enabled steps. */
+export const UNIFORM = 'uniform';
 
 /** Defaults of `dnsmc simulate`. */
-export const SIMULATE_DEFAULTS = { runs: 1000, depth: 100, seed: 0, scheduler: 'uniform' as SchedulerName };
+export const SIMULATE_DEFAULTS = { runs: 1000, depth: 100, seed: 0, scheduler: UNIFORM };
 
-/** `--swarm i/N`, checked: 1 <= i <= N. */
-export function swarmFlag(v: unknown): { shard: number; of: number } | undefined {
-  if (v === undefined) return undefined;
-  const m = typeof v === 'string' ? /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v) : null;
-  const shard = m ? Number(m[1]) : NaN;
-  const of = m ? Number(m[2]) : NaN;
-  if (!m || !Number.isSafeInteger(shard) || !Number.isSafeInteger(of) || of < 1 || shard < 1 || shard > of) {
-    throw new UsageError(`--swarm must be i/N: shard i of N, whole numbers with N >= 1 and 1 <= i <= N (e.g. 2/8), got ${shown(v)}`);
-  }
-  return { shard, of };
+/** The scheduler names `--scheduler` takes with this package: `uniform`, then the package's own. */
+export function schedulerNames(pkg?: ModelPackage): string[] {
+  return [UNIFORM, ...(pkg?.schedulers ?? []).map((s) => s.name)];
 }
 
-/** `--seed S`: an unsigned 32-bit integer. */
-export function seedFlag(v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  const n = typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : typeof v === 'number' ? v : NaN;
-  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_SEED) throw new UsageError(`--seed must be a whole number from 0 to ${MAX_SEED}, got ${shown(v)}`);
-  return n;
-}
-
-/** The scheduler a name stands for on this model: `slow-enactor` slows enactor 0. */
-export function schedulerFor(model: Model, name: unknown): { name: SchedulerName; scheduler: Scheduler } {
-  if (name === undefined || name === 'uniform') return { name: 'uniform', scheduler: { kind: 'uniform' } };
-  if (name === 'slow-enactor') {
-    if (model.roles.enactor === undefined) {
-      throw new UsageError(`--scheduler slow-enactor needs a role named enactor; model ${model.name} has roles ${Object.keys(model.roles).join(', ')}`);
-    }
-    return { name: 'slow-enactor', scheduler: { kind: 'slow-actor', role: 'enactor', actor: 0 } };
+/** The scheduler a name stands for: `uniform`, or one the package declares (e.g. the dns package's `slow-enactor`). */
+export function schedulerFor(model: Model, name: unknown, pkg?: ModelPackage): { name: string; scheduler: Scheduler } {
+  if (name === undefined || name === UNIFORM) return { name: UNIFORM, scheduler: { kind: 'uniform' } };
+  const decl = pkg?.schedulers?.find((s) => s.name === name);
+  if (!decl) throw new UsageError(`--scheduler must be one of ${schedulerNames(pkg).join('|')}, got ${shown(name)}`);
+  const n = model.roles[decl.slow.role];
+  if (n === undefined || decl.slow.actor >= n) {
+    throw new UsageError(`--scheduler ${decl.name} slows ${decl.slow.role} ${decl.slow.actor}, which model ${model.name} does not have`);
   }
-  throw new UsageError(`--scheduler must be one of ${SCHEDULER_NAMES.join('|')}, got ${shown(name)}`);
+  return { name: decl.name, scheduler: { kind: 'slow-actor', role: decl.slow.role, actor: decl.slow.actor } };
 }
 
 /** What a simulation was asked to do, resolved from flags. */
 export interface SimulatePlan {
-  readonly schedulerName: SchedulerName;
+  readonly schedulerName: string;
   /** The options of the whole job (before sharding). */
   readonly job: SimulateOptions & { runs: number; depth: number; seed: number; scheduler: Scheduler };
   /** This shard, with the options it runs; null when not sharded. */
@@ -86,15 +72,10 @@ export interface SimulatePlan {
 }
 
 /** Resolves the flags of `dnsmc simulate` against a model. Throws UsageError naming the flag. */
-export function simulatePlanFromArgs(model: Model, a: SimulateArgs): SimulatePlan {
-  const props = listFlag(a.property);
+export function simulatePlanFromArgs(model: Model, a: SimulateArgs, pkg?: ModelPackage): SimulatePlan {
   const all = propertyNames(model);
-  const liveness = (model.liveness ?? []).map((p) => p.name);
-  for (const p of props) {
-    if (liveness.includes(p)) throw new UsageError(`--property ${p} is a liveness property: check it with dnsmc check; simulate checks ${all.join('|')}`);
-    if (!all.includes(p)) throw new UsageError(`--property must be one of ${all.join('|')}, got ${JSON.stringify(p)}`);
-  }
-  const { name, scheduler } = schedulerFor(model, a.scheduler);
+  const props = propertiesFlag(model, a.property, all, `check it with dnsmc check; simulate checks ${all.join('|')}`);
+  const { name, scheduler } = schedulerFor(model, a.scheduler, pkg);
   const t = secondsFlag('time-limit', a.timeLimit);
   const job = {
     runs: wholeFlag('runs', a.runs, 1) ?? SIMULATE_DEFAULTS.runs,
@@ -139,8 +120,8 @@ export interface SimulateReport {
   property: string | null;
   /** The seed this process ran with (a shard's derived seed under --swarm). */
   seed: number;
-  /** `uniform` or `slow-enactor`, as asked. */
-  schedulerName: SchedulerName;
+  /** `uniform` or a scheduler of the package (e.g. `slow-enactor`), as asked. */
+  schedulerName: string;
   /** The scheduler this process ran, in full (a shard's variation under --swarm). */
   scheduler: Scheduler;
   depth: number;
@@ -161,13 +142,14 @@ export interface SimulateReport {
 }
 
 export function simulateReport(model: Model, plan: SimulatePlan, r: SimulateResult, traces: Trace[]): SimulateReport {
+  const h = headerOf(model);
   return {
     command: 'simulate',
     status: r.status,
-    model: model.name,
-    variant: model.variant ?? null,
-    params: { ...model.params },
-    module: moduleOf(model) ?? null,
+    model: h.model,
+    variant: h.variant ?? null,
+    params: { ...h.params },
+    module: h.module ?? null,
     properties: r.properties,
     property: r.violations[0]?.property ?? null,
     seed: r.seed,
@@ -229,7 +211,7 @@ export function simulateStats(r: SimulateResult): string[] {
       `longest run ${r.longestRun} steps, ${secs(r.durationMs)}${r.durationMs > 0 ? ` (${int((r.steps / r.durationMs) * 1000)} steps/s)` : ''}`,
   ];
   if (r.collisionProbability > 0) lines.push(`fingerprint collision probability: ${r.collisionProbability.toExponential(1)}`);
-  lines.push(`actions fired: ${Object.entries(r.actions).map(([a, n]) => `${a} ${int(n)}${n === 0 ? ' (NEVER FIRED)' : ''}`).join(', ')}`);
+  lines.push(actionsLine(r.actions));
   return lines;
 }
 
@@ -239,11 +221,10 @@ function simulationLine(p: Progress): string {
 }
 
 /** Runs `dnsmc simulate` and resolves to its exit code. Throws UsageError for bad input. */
-export async function runSimulate(a: SimulateArgs, io: Io): Promise<number> {
-  const model = await modelFromArgs(a);
-  const plan = simulatePlanFromArgs(model, a);
-  const traceOut = a.traceOut === undefined ? undefined : String(a.traceOut);
-  if (traceOut === '') throw new UsageError('--trace-out must name a file');
+export async function runSimulate(a: SimulateArgs, io: Io, pkgSource?: PackageSource): Promise<number> {
+  const { model, source } = await modelFromFlags(a, pkgSource);
+  const plan = simulatePlanFromArgs(model, a, source.pkg);
+  const traceOut = fileFlag('trace-out', a.traceOut);
   const progress = progressReporter(io, simulationLine);
   let r: SimulateResult;
   try {
@@ -253,13 +234,11 @@ export async function runSimulate(a: SimulateArgs, io: Io): Promise<number> {
   }
   const traces = r.violations.map((v) => traceOf(model, v));
   if (traceOut && traces.length > 0) writeTrace(traceOut, traces[0]);
-  const code = r.status === 'ok' ? EXIT.ok : r.status === 'incomplete' ? EXIT.incomplete : EXIT.violation;
   if (a.json === true) {
-    io.out(`${JSON.stringify(simulateReport(model, plan, r, traces))}\n`);
-    return code;
+    printJson(io, simulateReport(model, plan, r, traces));
+    return exitCode(r.status);
   }
-  const mod = moduleOf(model);
-  io.out(`dnsmc simulate: model ${model.name}${model.variant ? `, variant ${model.variant}` : ''}${mod ? ` from ${mod}` : ''} (${describeParams(model) || 'no parameters'})\n`);
+  io.out(`${headerLine('simulate', headerOf(model))}\n`);
   if (plan.swarm) {
     io.out(`swarm shard ${plan.swarm.shard}/${plan.swarm.of} of a job of ${int(plan.job.runs)} runs with seed ${plan.job.seed}: this shard runs ${int(plan.options.runs ?? 0)}\n`);
   }
@@ -271,5 +250,5 @@ export async function runSimulate(a: SimulateArgs, io: Io): Promise<number> {
   io.out(`${simulateVerdict(r)}\n`);
   for (const l of simulateStats(r)) io.out(`${l}\n`);
   if (traceOut && traces.length > 0) io.out(`trace written to ${traceOut}\n`);
-  return code;
+  return exitCode(r.status);
 }

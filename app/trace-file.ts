@@ -12,9 +12,9 @@ import { readFileSync } from 'node:fs';
 import type { Model } from '../checker/model.js';
 import { traceFromItf } from '../traces/export.js';
 import { checkTraceAgainst, parseTrace, TraceError, TRACE_FORMAT, TRACE_VERSION, type Trace } from '../traces/trace.js';
-import { ParamError } from '../models/dns/params.js';
+import { ParamError } from '../checker/package.js';
 import { UsageError, usageMessage } from './errors.js';
-import { modelFromTrace } from './models.js';
+import { modelFromTrace, type PackageSource } from './model.js';
 
 /** A trace read from a file, with the model it was made with. */
 export interface LoadedTrace {
@@ -22,6 +22,8 @@ export interface LoadedTrace {
   readonly trace: Trace;
   /** The model the trace names, rebuilt from its parameters; every state was checked against it. */
   readonly model: Model;
+  /** The package that built it. */
+  readonly source: PackageSource;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -49,10 +51,10 @@ export interface TraceModelOptions {
 }
 
 /** The model a trace names. Its parameters come from the file, so a bad one is the file's fault. */
-async function modelOf(file: string, t: Pick<Trace, 'model' | 'params' | 'module'>, o: TraceModelOptions): Promise<Model> {
+async function modelOf(file: string, t: Pick<Trace, 'model' | 'params' | 'module'>, o: TraceModelOptions): Promise<{ model: Model; source: PackageSource }> {
   // A module flag that does not load is the flag's fault: its message is left as it is.
-  if (o.model !== undefined) return modelFromTrace(t as Trace, { model: o.model });
-  return about(file, () => modelFromTrace(t as Trace));
+  if (o.model !== undefined) return modelFromTrace(t, o.model);
+  return about(file, () => modelFromTrace(t));
 }
 
 /** Checks the parts of a parsed trace the viewer and exports rely on beyond parseTrace's structure. */
@@ -85,20 +87,20 @@ export async function loadTraceJson(json: unknown, file: string, o: TraceModelOp
       throw new TraceError(`${file}: itf: #meta.dnsmc must name the model and its params (dnsmc reads the ITF documents it writes)`);
     }
     const module = typeof meta.module === 'string' ? meta.module : undefined;
-    const model = await modelOf(file, { model: meta.model, params: meta.params as Trace['params'], module }, o);
+    const { model, source } = await modelOf(file, { model: meta.model, params: meta.params as Trace['params'], module }, o);
     const trace = await about(file, () => {
       const t = traceFromItf(json, model);
       checkDetails(t);
       return t;
     });
-    return { file, trace, model };
+    return { file, trace, model, source };
   }
   const trace = await about(file, () => {
     const t = parseTrace(json);
     checkDetails(t);
     return t;
   });
-  const model = await modelOf(file, trace, o);
+  const { model, source } = await modelOf(file, trace, o);
   const mismatches = await about(file, () => checkTraceAgainst(model, trace));
   if (mismatches.length > 0) {
     const m = mismatches[0];
@@ -109,7 +111,7 @@ export async function loadTraceJson(json: unknown, file: string, o: TraceModelOp
     const role = model.actions.find((a) => a.name === s.action)?.role;
     if (s.role !== role) throw new TraceError(`${file}: trace: steps[${i}].role must be ${role} (the role of ${s.action}), got ${printable(JSON.stringify(s.role))}`);
   });
-  return { file, trace, model };
+  return { file, trace, model, source };
 }
 
 /** Reads and validates a trace file (see {@link loadTraceJson}). */

@@ -6,6 +6,8 @@
 import yargs from 'yargs';
 import { EXIT, UsageError, usageMessage } from '../app/errors.js';
 import { processIo, type Io } from '../app/io.js';
+import { paramFlag, resolvePackage, type PackageSource } from '../app/model.js';
+import { earlyArgs } from '../app/prestart.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
@@ -24,8 +26,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const run: Run = async (f) => {
     code = await f();
   };
-  let parser = yargs(argv).scriptName('dnsmc').usage('$0 [command]\n\nWith no command, runs the postmortem demo.');
-  for (const c of COMMANDS) parser = parser.command(c(io, run));
+  // The package `--model` selects declares the flags the commands take, so it is loaded first.
+  let source: PackageSource;
+  try {
+    source = await resolvePackage(earlyArgs(argv).model);
+  } catch (e) {
+    return fail(e, io);
+  }
+  let parser = yargs(argv).scriptName('dnsmc').usage('$0 [command]\n\nWith no command, runs the demo of the default model.');
+  for (const c of COMMANDS) parser = parser.command(c(io, run, source));
   parser = parser
     .strict()
     .strictOptions()
@@ -35,18 +44,36 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       // Throwing stops yargs before any command handler runs.
-      throw err ?? new UsageError(msg);
+      throw err ?? new UsageError(unknownFlagHint(msg, argv, source));
     });
   skipHelpCache(parser);
   try {
     await parser.parseAsync();
   } catch (e) {
-    const msg = usageMessage(e);
-    if (msg === undefined) throw e;
-    io.err(`dnsmc: ${msg.split('\n').filter(Boolean).join(' ')}\n`);
-    code = EXIT.usage;
+    return fail(e, io);
   }
   return code;
+}
+
+/** yargs' "Unknown argument: plans" with what the model does take, since the model's flags depend on --model. */
+function unknownFlagHint(msg: string, argv: readonly string[], source: PackageSource): string {
+  const m = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (!m) return msg;
+  const names = m[1].split(', ');
+  // A bare word (an unknown command or a stray argument) is left as yargs says it.
+  if (names.some((n) => argv.includes(n))) return msg;
+  const flags = names.map((f) => `--${f.replace(/^-+/, '')}`);
+  const own = source.pkg.params.map((p) => `--${paramFlag(p)}`);
+  const model = source.module ?? source.pkg.name;
+  return `${flags.join(', ')}: no such flag${flags.length > 1 ? 's' : ''} (model ${model} takes ${own.length > 0 ? own.join(', ') : 'no parameters'}; see --help)`;
+}
+
+/** A usage error as one line on stderr and exit code 2; anything else is rethrown (a bug). */
+function fail(e: unknown, io: Io): number {
+  const msg = usageMessage(e);
+  if (msg === undefined) throw e;
+  io.err(`dnsmc: ${msg.split('\n').filter(Boolean).join(' ')}\n`);
+  return EXIT.usage;
 }
 
 /**

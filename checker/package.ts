@@ -138,7 +138,27 @@ export interface ModelPackage {
   readonly schedulers?: readonly SchedulerDecl[];
   readonly presentation?: Presentation;
   readonly system?: SystemAdapter;
+  /** The story `dnsmc` with no command tells with this package (the built-in default package's is the postmortem demo). */
+  readonly demo?: DemoScript;
 }
+
+/** A short story told with checks of the package's model: `dnsmc` with no command. */
+export interface DemoScript {
+  readonly title: string;
+  readonly sections: readonly DemoSection[];
+}
+
+/**
+ * One part of a demo. `counterexample`: the shortest violation of
+ * `properties`, narrated (the demo fails if there is none); `check`: the
+ * safety properties, verdict and statistics (the demo fails unless they
+ * hold); `table`: for each value of the enum parameter `over`, one line with
+ * every property's verdict, liveness included.
+ */
+export type DemoSection =
+  | { readonly kind: 'counterexample'; readonly heading: string; readonly params: ParamValues; readonly properties: readonly string[] }
+  | { readonly kind: 'check'; readonly heading: string; readonly params: ParamValues }
+  | { readonly kind: 'table'; readonly heading: string; readonly over: string };
 
 /** A parameter value out of its declared range; `param` names it (the CLI turns it into `--flag ...`). */
 export class ParamError extends Error {
@@ -163,7 +183,6 @@ export function describeParam(p: ParamSpec): string {
   }
 }
 
-const shownValue = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
 /**
  * Fills in defaults and validates `given` against the declared parameters.
@@ -187,7 +206,7 @@ export function resolveParamValues(specs: readonly ParamSpec[], given: Readonly<
         : p.type === 'enum'
           ? typeof v === 'string' && p.values.includes(v)
           : typeof v === 'boolean';
-    if (!ok) throw new ParamError(p.name, `${p.name} must be ${describeParam(p)}, got ${shownValue(v)}`);
+    if (!ok) throw new ParamError(p.name, `${p.name} must be ${describeParam(p)}, got ${String(v)}`);
     out[p.name] = v as Json;
   }
   return out;

@@ -15,15 +15,16 @@
  *    holds, and the writer gives up.
  *
  * Parameters: `variant` (default `as-was`) and `tokens` (how many lease
- * grants there are, 1 to 15, default 3; bounds the state space).
+ * grants there are, 1 to 15, default 3; bounds the state space), declared
+ * in `modelPackage` below, so that they are flags of every command.
  *
  * Run it:
  *   npx dnsmc check --model examples/two-enactor-lock.ts
- *   npx dnsmc check --model examples/two-enactor-lock.ts --variant fixed
+ *   npx dnsmc check --model examples/two-enactor-lock.ts --variant fixed --tokens 5
  *   npx dnsmc simulate --model examples/two-enactor-lock.ts --scheduler slow-enactor --seed 7
  */
 import { array, defineLayout, enumOf, int, maybe } from 'dnsmc';
-import type { Action, Invariant, Model, StateOf, StepInvariant } from 'dnsmc';
+import type { Action, Invariant, Model, ModelPackage, StateOf, StepInvariant } from 'dnsmc';
 
 const PHASES = ['idle', 'holding', 'done'] as const;
 const IDLE = 0;
@@ -32,7 +33,7 @@ const DONE = 2;
 const NONE = -1;
 const VARIANTS = ['as-was', 'fixed'] as const;
 
-/** The parameters, as `dnsmc` hands them to `createModel` (flags or a trace's `params`). */
+/** The parameters, as `dnsmc` hands them to `createModel` (flags or a trace's `params`, defaults filled in). */
 export interface LockParams {
   variant?: string;
   tokens?: number;
@@ -165,3 +166,19 @@ export function createModel(params: LockParams = {}): Model<Fields> {
     ],
   };
 }
+
+/**
+ * The model package dnsmc loads: the parameters it declares become flags
+ * (`--variant`, `--tokens`), checked against their ranges before
+ * `createModel` runs; `slow-enactor` is offered to `dnsmc simulate`.
+ */
+export const modelPackage: ModelPackage = {
+  name: 'two-enactor-lock',
+  description: 'two enactors sharing a lease lock and one store (fencing tokens fix it)',
+  params: [
+    { name: 'variant', type: 'enum', values: VARIANTS, default: 'as-was', help: 'as-was: the store accepts any write; fixed: fencing tokens' },
+    { name: 'tokens', type: 'int', min: 1, max: 15, default: 3, help: 'lease grants there are (bounds the state space)' },
+  ],
+  createModel: (p) => createModel(p as LockParams) as unknown as Model,
+  schedulers: [{ name: 'slow-enactor', help: 'enactor 0 is rarely scheduled (its lease expires under it)', slow: { role: 'enactor', actor: 0 } }],
+};

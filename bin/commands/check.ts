@@ -2,13 +2,13 @@ import { runCheck, type CheckArgs } from '../../app/check.js';
 import { modelOptions } from './model-options.js';
 import type { Command } from './types.js';
 
-export const checkCommand: Command = (io, run) => ({
+export const checkCommand: Command = (io, run, source) => ({
   command: 'check',
-  describe: 'explore every interleaving of the dns model and check its properties',
+  describe: 'explore every interleaving of the model and check its properties',
   builder: (y) =>
-    modelOptions(y)
+    modelOptions(y, source.pkg)
       .option('property', { type: 'string', array: true, describe: 'check only this property (repeatable); all: every property incl. liveness, as a table [safety properties]' })
-      .option('fairness', { type: 'string', describe: 'fairness for liveness properties: weak|strong|none [the model\'s: weak per enactor]' })
+      .option('fairness', { type: 'string', describe: 'fairness for liveness properties: weak|strong|none [the model\'s own]' })
       .option('continue', { type: 'boolean', describe: 'keep exploring; report the shortest violation of each property' })
       .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to skip)' })
       .option('max-states', { type: 'string', describe: 'stop (incomplete) after this many distinct states' })
@@ -16,11 +16,11 @@ export const checkCommand: Command = (io, run) => ({
       .option('time-limit', { type: 'string', describe: 'stop (incomplete) after this many seconds' })
       .option('max-memory', { type: 'string', describe: 'stop (incomplete) before resident memory passes this many MiB' })
       .option('expect-states', { type: 'string', describe: 'size the visited set for this many states up front (as Spin\'s -w): no pauses to grow it' })
-      .option('workers', { type: 'string', describe: 'worker threads [the number of cores]' })
-      .option('symmetry', { type: 'boolean', describe: 'store one state per renaming of interchangeable enactors' })
+      .option('workers', { type: 'string', describe: 'threads to search with, 1 to 64 [the number of cores]' })
+      .option('symmetry', { type: 'boolean', describe: 'store one state per renaming of interchangeable actors' })
       .option('json', { type: 'boolean', describe: 'print exactly one JSON object on stdout' })
       .option('trace-out', { type: 'string', describe: 'write the counterexample trace (JSON) to this file' })
       .option('view', { type: 'string', describe: 'write the trace viewer (one HTML file) for the counterexample to this file' })
       .epilog('Exit codes: 0 no violation, 1 violation or deadlock, 2 bad usage or input, 3 incomplete.'),
-  handler: (a) => run(() => runCheck(a as CheckArgs, io)),
+  handler: (a) => run(() => runCheck(a as CheckArgs, io, source)),
 });

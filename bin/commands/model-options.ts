@@ -1,17 +1,19 @@
-/** The flags that select and parameterise the model, shared by every command that builds one. */
+/** The flags that select and parameterise the model: `--model`, and the parameters its package declares. */
 import type { Argv } from 'yargs';
-import { VARIANT_NAMES } from '../../models/dns/params.js';
+import { describeParam, type ModelPackage } from '../../checker/package.js';
+import { BUILTIN_NAMES, paramFlag } from '../../app/model.js';
 
-export function modelOptions<T>(y: Argv<T>) {
-  return y
-    .option('variant', { type: 'string', describe: `protocol variant: ${VARIANT_NAMES.join('|')} [as-was]` })
-    .option('enactors', { type: 'string', describe: 'number of enactors [3]' })
-    .option('plans', { type: 'string', describe: 'generations the planner publishes [4]' })
-    .option('endpoints', { type: 'string', describe: 'number of endpoints [1]' })
-    .option('max-backoff', { type: 'string', describe: 'failed-lock counter saturates here [2]' })
-    .option('keep', { type: 'string', describe: 'cleanup deletes g when g + keep < plan [1]' })
-    .option('model', {
-      type: 'string',
-      describe: 'a user model module (.js/.mjs/.cjs/.ts/.mts/.cts) exporting createModel(params) or model; the flags above go to createModel [the built-in dns model]',
+/** `--model` and one flag per parameter of `pkg` (values are checked by the command, which names the flag). */
+export function modelOptions<T>(y: Argv<T>, pkg: ModelPackage, defaults?: string) {
+  let out = y.option('model', {
+    type: 'string',
+    describe: `a built-in model (${BUILTIN_NAMES.join('|')}) or a module file (.js/.mjs/.cjs/.ts/.mts/.cts) exporting modelPackage, createModel or model [${BUILTIN_NAMES[0]}]`,
+  });
+  for (const p of pkg.params) {
+    out = out.option(paramFlag(p), {
+      type: p.type === 'bool' ? 'boolean' : 'string',
+      describe: `${pkg.name}: ${p.help}: ${describeParam(p)} ${defaults ?? `[${String(p.default)}]`}`,
     });
+  }
+  return out;
 }

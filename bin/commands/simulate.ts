@@ -1,16 +1,16 @@
-import { runSimulate, SCHEDULER_NAMES, SIMULATE_DEFAULTS, type SimulateArgs } from '../../app/simulate.js';
+import { runSimulate, schedulerNames, SIMULATE_DEFAULTS, type SimulateArgs } from '../../app/simulate.js';
 import { modelOptions } from './model-options.js';
 import type { Command } from './types.js';
 
-export const simulateCommand: Command = (io, run) => ({
+export const simulateCommand: Command = (io, run, source) => ({
   command: 'simulate',
   describe: 'run random walks over the model, checking every property at every step; shrink what breaks',
   builder: (y) =>
-    modelOptions(y)
+    modelOptions(y, source.pkg)
       .option('runs', { type: 'string', describe: `random walks to run [${SIMULATE_DEFAULTS.runs}]` })
       .option('depth', { type: 'string', describe: `most steps per walk [${SIMULATE_DEFAULTS.depth}]` })
       .option('seed', { type: 'string', describe: `seed, 0 to 4294967295; the same seed gives the same walks [${SIMULATE_DEFAULTS.seed}]` })
-      .option('scheduler', { type: 'string', describe: `${SCHEDULER_NAMES.join('|')}: uniform among enabled steps, or enactor 0 rarely scheduled [uniform]` })
+      .option('scheduler', { type: 'string', describe: `${schedulerNames(source.pkg).join('|')}: uniform among enabled steps${(source.pkg.schedulers ?? []).map((s) => `; ${s.name}: ${s.help}`).join('')} [uniform]` })
       .option('property', { type: 'string', array: true, describe: 'check only this property (repeatable) [all]' })
       .option('deadlock', { type: 'boolean', default: true, describe: 'report walks that end in a deadlock (--no-deadlock to skip)' })
       .option('swarm', { type: 'string', describe: 'run shard i of N (i/N, 1 <= i <= N) with its own seed and search variation; combine with dnsmc merge' })
@@ -18,5 +18,5 @@ export const simulateCommand: Command = (io, run) => ({
       .option('json', { type: 'boolean', describe: 'print exactly one JSON object on stdout' })
       .option('trace-out', { type: 'string', describe: 'write the (shrunk) counterexample trace (JSON) to this file' })
       .epilog('Exit codes: 0 no violation, 1 violation or deadlock, 2 bad usage or input, 3 incomplete.'),
-  handler: (a) => run(() => runSimulate(a as SimulateArgs, io)),
+  handler: (a) => run(() => runSimulate(a as SimulateArgs, io, source)),
 });

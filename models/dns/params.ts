@@ -1,7 +1,8 @@
 /**
- * Parameters of the `dns` model, their defaults (those of
- * ../shared/PROTOCOL.md) and the four variants.
+ * Parameters of the `dns` model, their defaults (those of docs/protocol.md)
+ * and the four variants.
  */
+import { resolveParamValues, type ParamSpec } from '../../checker/package.js';
 
 /** The two fixes, both off in the `as-was` protocol. */
 export interface Fixes {
@@ -45,38 +46,18 @@ export const DEFAULT_PARAMS: DnsParams = {
   keep: 1,
 };
 
-/** The largest value each numeric parameter may take, and why. */
-export const PARAM_LIMITS = {
-  enactors: { min: 1, max: 250, why: 'enactor ids and the transition table stay small' },
+/** The parameters as a model package declares them: flags, `--help`, validation and traces come from this list. */
+export const DNS_PARAMS: readonly ParamSpec[] = [
+  { name: 'variant', type: 'enum', values: VARIANT_NAMES, default: DEFAULT_PARAMS.variant, help: 'protocol variant' },
+  { name: 'enactors', type: 'int', min: 1, max: 250, default: DEFAULT_PARAMS.enactors, help: 'number of enactors', why: 'enactor ids and the transition table stay small' },
   // Each endpoint's plan trees are a set field of `plans` bits, and one field holds at most 31 bits.
-  plans: { min: 1, max: 31, why: 'the set of plan trees is one 31-bit field of the state layout' },
-  endpoints: { min: 1, max: 250, why: 'endpoint ids stay small' },
-  maxBackoff: { min: 0, max: 1_000_000, why: 'the counter is a bounded field' },
-  keep: { min: 0, max: 1_000_000, why: 'a larger keep deletes nothing' },
-} as const satisfies Record<Exclude<keyof DnsParams, 'variant'>, { min: number; max: number; why: string }>;
-
-/** Thrown for a parameter out of range; `param` names it. */
-export class ParamError extends Error {
-  override name = 'ParamError';
-  constructor(
-    readonly param: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+  { name: 'plans', type: 'int', min: 1, max: 31, default: DEFAULT_PARAMS.plans, help: 'generations the planner publishes', why: 'the set of plan trees is one 31-bit field of the state layout' },
+  { name: 'endpoints', type: 'int', min: 1, max: 250, default: DEFAULT_PARAMS.endpoints, help: 'number of endpoints', why: 'endpoint ids stay small' },
+  { name: 'maxBackoff', type: 'int', min: 0, max: 1_000_000, default: DEFAULT_PARAMS.maxBackoff, help: 'the failed-lock counter saturates here', why: 'the counter is a bounded field' },
+  { name: 'keep', type: 'int', min: 0, max: 1_000_000, default: DEFAULT_PARAMS.keep, help: 'cleanup deletes generation g when g + keep < plan', why: 'a larger keep deletes nothing' },
+];
 
 /** Fills in defaults and validates. Throws ParamError naming the parameter. */
 export function resolveParams(p: Partial<DnsParams> = {}): DnsParams {
-  const out = { ...DEFAULT_PARAMS, ...Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) } as DnsParams;
-  if (!(out.variant in VARIANTS)) {
-    throw new ParamError('variant', `variant must be one of ${VARIANT_NAMES.join('|')}, got ${String(out.variant)}`);
-  }
-  for (const [name, lim] of Object.entries(PARAM_LIMITS)) {
-    const v = (out as unknown as Record<string, unknown>)[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < lim.min || v > lim.max) {
-      throw new ParamError(name, `${name} must be a whole number from ${lim.min} to ${lim.max} (${lim.why}), got ${String(v)}`);
-    }
-  }
-  return out;
+  return resolveParamValues(DNS_PARAMS, p) as unknown as DnsParams;
 }

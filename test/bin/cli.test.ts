@@ -112,7 +112,7 @@ describe('bad input: one line naming the flag, exit 2, no stack trace', () => {
   const cases: [string[], string][] = [
     [['check', '--variant', 'nope'], 'dnsmc: --variant must be one of as-was|fixed|recheck-only|spare-active-only, got "nope"'],
     [['check', '--property', 'nope'], 'dnsmc: --property must be one of aliasResolves|lockExclusive|noRollback|recoverable|converges|all, got "nope"'],
-    [['check', '--workers', '0'], 'dnsmc: --workers must be a whole number of at least 1, got "0"'],
+    [['check', '--workers', '0'], 'dnsmc: --workers must be a whole number from 1 to 64, got "0"'],
     [['check', '--max-memory', '10'], 'dnsmc: --max-memory must be a whole number of at least 64, got "10"'],
     [['check', '--expect-states', '0'], 'dnsmc: --expect-states must be a whole number from 1 to 500000000, got "0"'],
     [['check', '--expect-states', '5000000000'], 'dnsmc: --expect-states must be a whole number from 1 to 500000000, got "5000000000"'],
@@ -122,7 +122,7 @@ describe('bad input: one line naming the flag, exit 2, no stack trace', () => {
     [['check', '--max-backoff', '-1'], 'dnsmc: --max-backoff must be a whole number from 0 to 1000000 (the counter is a bounded field), got -1'],
     [['check', '--max-states', '0'], 'dnsmc: --max-states must be a whole number of at least 1, got "0"'],
     [['check', '--time-limit', 'soon'], 'dnsmc: --time-limit must be a number of seconds above 0, got "soon"'],
-    [['check', '--bogus'], 'dnsmc: Unknown argument: bogus'],
+    [['check', '--bogus'], 'dnsmc: --bogus: no such flag (model dns takes --variant, --enactors, --plans, --endpoints, --max-backoff, --keep; see --help)'],
     [['frobnicate'], 'dnsmc: Unknown argument: frobnicate'],
     [['check', '--trace-out', ''], 'dnsmc: --trace-out must name a file'],
   ];

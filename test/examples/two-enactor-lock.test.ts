@@ -273,8 +273,8 @@ describe('--model: modules that are not valid models get one line and exit 2', (
       'field n = 5 is outside its declared range 0..1',
     ));
   it('createModel refusing a parameter', () => oneLine(dnsmc('check', '--model', MODEL, '--variant', 'nope'), 'createModel({"variant":"nope"}) failed: variant must be one of as-was|fixed'));
-  it('slow-enactor on a model without enactors', () => {
+  it('a scheduler the package does not offer', () => {
     const f = write('noenactor.mjs', `import { defineLayout, int } from '${DIST}';\nexport const model = { name: 'm', params: {}, layout: defineLayout({ n: int(0, 1) }), roles: { r: 1 }, init: [{ n: 0 }], actions: [], invariants: [], stepInvariants: [], terminalOk: () => true };\n`);
-    oneLine(dnsmc('simulate', '--model', f, '--scheduler', 'slow-enactor'), '--scheduler slow-enactor needs a role named enactor; model m has roles r');
+    oneLine(dnsmc('simulate', '--model', f, '--scheduler', 'slow-enactor'), '--scheduler must be one of uniform, got "slow-enactor"');
   });
 });

@@ -66,9 +66,9 @@ const EXPECTED: Record<string, Record<string, Partial<VerdictRow>>> = {
 
 describe('dns liveness: every variant, every property (--property all)', () => {
   for (const variant of VARIANT_NAMES) {
-    it(`${variant}`, () => {
+    it(`${variant}`, async () => {
       const model = dnsModel({ variant }) as unknown as Model;
-      const o = checkWithLiveness(model, { property: ['all'] });
+      const o = await checkWithLiveness(model, { property: ['all'] });
       expect(o.rows.map((r) => r.property)).toEqual(Object.keys(EXPECTED[variant]));
       for (const r of o.rows) expect({ property: r.property, ...r }).toEqual({ property: r.property, kind: r.kind, ...EXPECTED[variant][r.property] });
       expect(o.status).toBe(variant === 'fixed' || variant === 'recheck-only' ? 'ok' : 'violation');

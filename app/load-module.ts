@@ -1,16 +1,19 @@
 /**
- * Users' own models, loaded from a module file: `--model ./path/to/model.js`
- * (or `.mjs`, `.cjs`, and `.ts`, `.mts`, `.cts`, compiled on the fly).
+ * Users' own model packages, loaded from a module file: `--model
+ * ./path/to/model.js` (or `.mjs`, `.cjs`, and `.ts`, `.mts`, `.cts`, compiled
+ * on the fly).
  *
  * The module contract. The module exports one of, looked up in this order:
- *  - `createModel(params)`: a function (may be async) that returns a model.
- *    It is called with the model flags given on the command line
- *    (`--variant` as a string; `--enactors`, `--plans`, `--endpoints`,
- *    `--max-backoff`, `--keep` as numbers; absent ones left out), or, when a
- *    trace is replayed, with the parameters the trace records. It validates
- *    them and throws an Error whose message names the bad one;
+ *  - `modelPackage`: a model package (checker/package.ts): its declared
+ *    parameters become flags (`--tokens 5`), are validated against their
+ *    ranges, and reach its `createModel` resolved, defaults filled in;
+ *  - `createModel(params)`: a function that returns a model (not a promise),
+ *    with, optionally, `params`: the parameters it declares (ParamSpec[]),
+ *    which then work as for a package. Without `params` it takes no flags,
+ *    and is called with `{}` (or, when a trace is read, with the
+ *    parameters the trace records, as they are);
  *  - `model`: a model object (it then takes no parameters);
- *  - a default export that is either of the above.
+ *  - a default export that is any of the above.
  * A model is the same `Model` the built-in `dns` model is, written with the
  * public authoring API (`defineLayout`, `int`, `enumOf`, `maybe`, `setOf`,
  * `array`, and the `Action`, `Invariant`, `StepInvariant`, `Model` types).
@@ -21,10 +24,11 @@
  * interface) is a UsageError: one line, exit code 2.
  */
 import { existsSync, statSync } from 'node:fs';
-import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Json } from '../checker/layout.js';
 import type { Model } from '../checker/model.js';
+import type { ModelPackage, ParamSpec } from '../checker/package.js';
 import { ModelError, validateModel } from '../checker/model.js';
 import { transitionsOf } from '../checker/transitions.js';
 import { UsageError } from './errors.js';
@@ -36,7 +40,7 @@ const TS = ['.ts', '.mts', '.cts'];
 export type UserParams = Record<string, Json>;
 
 /** The message of anything thrown, on one line and not too long. */
-function oneLine(e: unknown): string {
+export function oneLine(e: unknown): string {
   const msg = e instanceof Error ? `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}` : String(e);
   const flat = msg.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
   return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
@@ -118,71 +122,76 @@ async function importModule(file: string, flag: string): Promise<Record<string, 
   }
 }
 
-/** What the module exports as its model: a factory or a model object. */
-function pickExport(ns: Record<string, unknown>, file: string, flag: string): { factory?: (p: UserParams) => unknown; model?: unknown } {
-  const from = (o: Record<string, unknown>): { factory?: (p: UserParams) => unknown; model?: unknown } | undefined => {
-    if (isFn(o.createModel)) return { factory: o.createModel as (p: UserParams) => unknown };
-    if (o.model !== undefined) return { model: o.model };
-    return undefined;
-  };
-  const direct = from(ns);
+/** A module's package, and the export worker threads rebuild it from. */
+export interface ModulePackage {
+  readonly pkg: ModelPackage;
+  /** The export's name: a package object (`modelPackage`) or a function called with the parameters (`createModel`). */
+  readonly export: string;
+  /** False for a `createModel` without declared `params`: parameters are then passed through as given (from a trace only). */
+  readonly declared: boolean;
+}
+
+const fixed = (name: string, m: unknown): ModelPackage => ({
+  name,
+  description: `the model exported by ${name}`,
+  params: [],
+  createModel: () => m as Model,
+});
+
+function asPackage(o: Record<string, unknown>, file: string, flag: string, exportName: (k: string) => string): ModulePackage | undefined {
+  const name = basename(file).replace(/\.[^.]*$/, '');
+  if (o.modelPackage !== undefined) {
+    const p = o.modelPackage as Record<string, unknown>;
+    if (!isObj(p) || !isFn(p.createModel) || !Array.isArray(p.params)) {
+      throw new UsageError(`--${flag} ${file}: modelPackage must be an object with params (an array of parameters) and createModel(params)`);
+    }
+    return { pkg: { ...(p as unknown as ModelPackage), name: typeof p.name === 'string' ? p.name : name }, export: exportName('modelPackage'), declared: true };
+  }
+  if (isFn(o.createModel)) {
+    const declared = o.params !== undefined;
+    if (declared && !Array.isArray(o.params)) throw new UsageError(`--${flag} ${file}: params must be an array of parameters ({ name, type, default, help, ... })`);
+    const create = o.createModel as (p: unknown) => unknown;
+    return {
+      pkg: { name, description: `the model built by ${name}'s createModel`, params: (o.params as ParamSpec[] | undefined) ?? [], createModel: (p) => create(p) as Model },
+      export: exportName('createModel'),
+      declared,
+    };
+  }
+  if (o.model !== undefined) return { pkg: fixed(name, o.model), export: '', declared: true };
+  return undefined;
+}
+
+/** What the module exports as its model package. */
+function pickExport(ns: Record<string, unknown>, file: string, flag: string): ModulePackage {
+  const direct = asPackage(ns, file, flag, (k) => k);
   if (direct) return direct;
   const d = ns.default;
-  if (isFn(d)) return { factory: d as (p: UserParams) => unknown };
+  if (isFn(d)) return asPackage({ createModel: d }, file, flag, () => 'default')!;
   if (isObj(d)) {
-    // A CommonJS module (or a .ts file compiled as one) puts its exports under default.
-    const inner = from(d);
+    // A CommonJS module (or a .ts file compiled as one) puts its exports under default: worker threads cannot name those.
+    const inner = asPackage(d, file, flag, () => '');
     if (inner) return inner;
-    if (isObj(d.default) || isFn(d.default)) return isFn(d.default) ? { factory: d.default as (p: UserParams) => unknown } : { model: d.default };
-    if ('layout' in d || 'actions' in d) return { model: d };
+    if (isFn(d.default)) return asPackage({ createModel: d.default }, file, flag, () => '')!;
+    if (isObj(d.default)) return { pkg: fixed(basename(file), d.default), export: '', declared: true };
+    if ('layout' in d || 'actions' in d) return { pkg: fixed(basename(file), d), export: '', declared: true };
   }
   const names = Object.keys(ns).filter((k) => k !== 'default' || ns.default !== undefined);
   throw new UsageError(
-    `--${flag} ${file}: the module must export createModel(params) or model (or a default export of either); it exports ${names.length > 0 ? names.join(', ') : 'nothing'}`,
+    `--${flag} ${file}: the module must export modelPackage, createModel(params) or model (or a default export of one); it exports ${names.length > 0 ? names.join(', ') : 'nothing'}`,
   );
 }
 
-/** What {@link loadModelModule} builds the model with. */
-export interface LoadOptions {
-  /** Parameters for `createModel` (from flags). A module that exports a fixed `model` accepts none. */
-  params?: UserParams;
-  /**
-   * The parameters a trace records, when the model is rebuilt for a trace:
-   * `createModel` gets them, overridden by `params`; a fixed `model` must
-   * have exactly these.
-   */
-  traceParams?: Readonly<Record<string, Json>>;
-  /** The flag named in messages. Default `model`. */
-  flag?: string;
+/** Loads a module file and returns its model package (see the top of this file for the contract). */
+export async function loadModulePackage(file: string, flag = 'model'): Promise<ModulePackage> {
+  return pickExport(await importModule(file, flag), file, flag);
 }
 
 /**
- * Loads a user model from a module file (see the top of this file for the
- * contract) and checks it: its shape, `validateModel`, that every initial
- * state fits the layout, and the transition limit. The model returned
- * carries a non-enumerable `module` property (the path, relative to the
- * working directory) that traces record.
+ * Checks a model built by a package: its shape, `validateModel`, that every
+ * initial state fits the layout, and the transition limit. Anything wrong is
+ * a UsageError naming `source` (e.g. `--model FILE`).
  */
-export async function loadModelModule(file: string, o: LoadOptions = {}): Promise<Model> {
-  const flag = o.flag ?? 'model';
-  const params = o.params ?? {};
-  const ns = await importModule(file, flag);
-  const picked = pickExport(ns, file, flag);
-  let m: unknown;
-  if (picked.factory) {
-    const all: UserParams = { ...(o.traceParams ?? {}), ...params };
-    try {
-      m = await picked.factory(all);
-    } catch (e) {
-      throw new UsageError(`--${flag} ${file}: createModel(${JSON.stringify(all)}) failed: ${oneLine(e)}`);
-    }
-  } else {
-    const given = Object.keys(params);
-    if (given.length > 0) {
-      throw new UsageError(`--${flag} ${file} exports a fixed model (no createModel), so it takes no parameters; got ${given.join(', ')}`);
-    }
-    m = picked.model;
-  }
+export function checkModel(m: unknown, source: string): Model {
   try {
     checkModelShape(m);
     validateModel(m);
@@ -198,21 +207,10 @@ export async function loadModelModule(file: string, o: LoadOptions = {}): Promis
     });
     transitionsOf(m);
   } catch (e) {
-    if (e instanceof ModelError) throw new UsageError(`--${flag} ${file}: not a valid model: ${e.message}`);
-    throw new UsageError(`--${flag} ${file}: not a valid model: ${oneLine(e)}`);
+    if (e instanceof ModelError) throw new UsageError(`${source}: not a valid model: ${e.message}`);
+    throw new UsageError(`${source}: not a valid model: ${oneLine(e)}`);
   }
-  const model = m as Model;
-  if (!picked.factory && o.traceParams !== undefined && JSON.stringify(model.params) !== JSON.stringify(o.traceParams)) {
-    throw new UsageError(
-      `--${flag} ${file}: the module's model has params ${JSON.stringify(model.params)}, but the trace was made with ${JSON.stringify(o.traceParams)}`,
-    );
-  }
-  const path = modulePathForTrace(file);
-  if (Object.isExtensible(model)) {
-    Object.defineProperty(model, 'module', { value: path, enumerable: false, configurable: true });
-    return model;
-  }
-  return Object.create(model, { module: { value: path, enumerable: false } }) as Model;
+  return m;
 }
 
 /** The path a loaded user model came from, or undefined for a built-in one. */

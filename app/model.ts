@@ -1,0 +1,177 @@
+/**
+ * Stage one of every command: which model it runs on. A model package comes
+ * from `--model` (a built-in package's name, or a module file: see
+ * load-module.ts) or is the default built-in one; its declared parameters
+ * are read from their flags, or from a trace's `params`, validated, and the
+ * model is built. Traces of a built-in model are read with that package;
+ * a trace of a user model needs `--model`, since dnsmc never loads code a
+ * trace names.
+ */
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import type { Json } from '../checker/layout.js';
+import type { Model } from '../checker/model.js';
+import { describeParam, ParamError, resolveParamValues, type ModelPackage, type ParamSpec } from '../checker/package.js';
+import { BUILTIN_PACKAGES, DEFAULT_PACKAGE, builtinPackage } from '../models/index.js';
+import type { Trace } from '../traces/trace.js';
+import { kebab, UsageError } from './errors.js';
+import { shown, wholeFlag } from './flags.js';
+import { checkModel, loadModulePackage, modulePathForTrace } from './load-module.js';
+
+/** A resolved model package: where it comes from, and how worker threads rebuild its models. */
+export interface PackageSource {
+  readonly pkg: ModelPackage;
+  /** For a user module: its path as traces record it. Undefined for a built-in package. */
+  readonly module?: string;
+  /** The module URL and export worker threads import (absent: the model's own origin, or one thread). */
+  readonly origin?: { readonly module: string; readonly export: string };
+  /** False for a user `createModel` that declares no parameters: a trace's parameters reach it as they are. */
+  readonly declared: boolean;
+}
+
+/** A model ready to run, with the package that built it. */
+export interface ResolvedModel {
+  readonly model: Model;
+  readonly source: PackageSource;
+}
+
+/** The built-in packages' names, for messages and `--help`. */
+export const BUILTIN_NAMES: readonly string[] = BUILTIN_PACKAGES.map((b) => b.pkg.name);
+
+/** Flags of the commands themselves: a model parameter may not take one of these names. */
+const COMMAND_FLAGS = new Set([
+  'model', 'property', 'fairness', 'continue', 'deadlock', 'max-states', 'max-depth', 'time-limit', 'max-memory', 'expect-states',
+  'workers', 'symmetry', 'json', 'trace-out', 'view', 'runs', 'depth', 'seed', 'scheduler', 'swarm', 'out', 'format', 'compare',
+  'trace', 'files', 'help', 'version',
+]);
+
+/** Checks a package's parameter declarations once: names, kinds, ranges and defaults. */
+function checkParams(pkg: ModelPackage, where: string): void {
+  const seen = new Set<string>();
+  pkg.params.forEach((p, i) => {
+    const bad = (what: string): never => {
+      throw new UsageError(`${where}: params[${i}]${typeof p?.name === 'string' ? ` (${p.name})` : ''}: ${what}`);
+    };
+    if (typeof p !== 'object' || p === null) bad('must be an object { name, type, default, help, ... }');
+    if (typeof p.name !== 'string' || !/^[a-z][A-Za-z0-9]*$/.test(p.name)) bad('name must be a camelCase identifier');
+    if (seen.has(p.name)) bad('is declared twice');
+    seen.add(p.name);
+    if (COMMAND_FLAGS.has(kebab(p.name))) bad(`--${kebab(p.name)} is a flag of dnsmc's commands; name the parameter otherwise`);
+    if (typeof p.help !== 'string') bad('help must be a string');
+    if (p.type === 'int') {
+      if (!Number.isSafeInteger(p.min) || !Number.isSafeInteger(p.max) || p.min > p.max) bad('min and max must be whole numbers with min <= max');
+    } else if (p.type === 'enum') {
+      if (!Array.isArray(p.values) || p.values.length === 0 || !p.values.every((v) => typeof v === 'string')) bad('values must be a non-empty array of strings');
+    } else if (p.type !== 'bool') {
+      bad(`type must be int, enum or bool, got ${shown((p as { type?: unknown }).type)}`);
+    }
+    try {
+      resolveParamValues([p], {});
+    } catch (e) {
+      bad(`its default: ${(e as Error).message}`);
+    }
+  });
+}
+
+/** The package `--model` names: a built-in package's name, or a module file; absent, the default package. */
+export async function resolvePackage(ref: unknown): Promise<PackageSource> {
+  if (ref === undefined) return builtin(DEFAULT_PACKAGE.pkg.name);
+  if (typeof ref !== 'string' || ref === '') throw new UsageError(`--model must name a built-in model (${BUILTIN_NAMES.join('|')}) or a module file`);
+  if (builtinPackage(ref)) return builtin(ref);
+  const m = await loadModulePackage(ref);
+  checkParams(m.pkg, `--model ${ref}`);
+  const url = pathToFileURL(resolve(ref)).href;
+  return { pkg: m.pkg, module: modulePathForTrace(ref), origin: m.export ? { module: url, export: m.export } : undefined, declared: m.declared };
+}
+
+function builtin(name: string): PackageSource {
+  const b = builtinPackage(name)!;
+  return { pkg: b.pkg, origin: { module: b.module, export: b.export }, declared: true };
+}
+
+/** The flag of a parameter: `maxBackoff` -> `--max-backoff`. */
+export const paramFlag = (p: ParamSpec): string => kebab(p.name);
+
+/**
+ * Parameter values from flags as yargs hands them over (keys in camelCase;
+ * absent ones left out). Whole numbers are parsed here; ranges are checked
+ * when the model is built (a ParamError names the flag).
+ */
+export function paramsFromFlags(pkg: ModelPackage, a: Readonly<Record<string, unknown>>): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const p of pkg.params) {
+    const v = a[p.name];
+    if (v === undefined) continue;
+    if (Array.isArray(v)) throw new UsageError(`--${paramFlag(p)} must be given once`);
+    if (p.type === 'int') out[p.name] = wholeFlag(paramFlag(p), v)!;
+    else if (p.type === 'bool') out[p.name] = v === true || v === 'true';
+    else if (p.values.includes(String(v))) out[p.name] = String(v);
+    else throw new UsageError(`--${paramFlag(p)} must be ${describeParam(p)}, got ${shown(v)}`);
+  }
+  return out;
+}
+
+/**
+ * Builds the package's model for `given` parameter values: validated against
+ * the declared parameters (a ParamError names the bad one), built, checked
+ * (a UsageError names what is wrong), and given an origin so that worker
+ * threads can rebuild it.
+ */
+export function buildModel(src: PackageSource, given: Readonly<Record<string, Json>> = {}): Model {
+  const params = src.declared ? resolveParamValues(src.pkg.params, given) : { ...given };
+  const where = src.module !== undefined ? `--model ${src.module}` : `model ${src.pkg.name}`;
+  let m: unknown;
+  try {
+    m = src.pkg.createModel(params);
+  } catch (e) {
+    if (e instanceof ParamError || e instanceof UsageError) throw e;
+    throw new UsageError(`${where}: createModel(${JSON.stringify(params)}) failed: ${(e as Error)?.message ?? String(e)}`.replace(/\s*\n\s*/g, ' '));
+  }
+  if (m instanceof Promise) throw new UsageError(`${where}: createModel must return a model, not a promise`);
+  const model = checkModel(m, where);
+  const extra: PropertyDescriptorMap = {};
+  if (src.module !== undefined) extra.module = { value: src.module, enumerable: false, configurable: true };
+  if (model.origin === undefined && src.origin !== undefined) {
+    extra.origin = { value: { module: src.origin.module, export: src.origin.export, args: [params] }, enumerable: true, configurable: true };
+  }
+  if (Object.keys(extra).length === 0) return model;
+  if (Object.isExtensible(model)) {
+    Object.defineProperties(model, extra);
+    return model;
+  }
+  return Object.create(model, extra) as Model;
+}
+
+/** The model the flags select: `--model` and the package's parameter flags. */
+export async function modelFromFlags(a: Readonly<Record<string, unknown>>, resolved?: PackageSource): Promise<ResolvedModel> {
+  const source = resolved ?? (await resolvePackage(a.model));
+  return { model: buildModel(source, paramsFromFlags(source.pkg, a)), source };
+}
+
+/**
+ * The model a trace was made with, rebuilt from its name and parameters;
+ * `overrides` (parameter values from flags, e.g. another variant for replay)
+ * take precedence. `modelRef` is `--model`: needed for a trace of a user
+ * model (the module path a trace records is only quoted, never loaded).
+ */
+export async function modelFromTrace(t: Pick<Trace, 'model' | 'params' | 'module'>, modelRef?: unknown, overrides: Readonly<Record<string, Json>> = {}): Promise<ResolvedModel> {
+  if (modelRef === undefined && (t.module !== undefined || !builtinPackage(t.model))) {
+    throw new UsageError(
+      `trace: made with the user model ${shown(t.model)}${t.module !== undefined ? ` from ${t.module}` : ''}; pass --model ${t.module ?? 'FILE'} to load it (dnsmc never loads code a trace names)`,
+    );
+  }
+  const source = await resolvePackage(modelRef ?? t.model);
+  const fromTrace: Record<string, Json> = {};
+  for (const [k, v] of Object.entries(t.params)) {
+    if (!source.declared || source.pkg.params.some((p) => p.name === k)) fromTrace[k] = v;
+  }
+  const model = buildModel(source, { ...fromTrace, ...overrides });
+  if (model.name !== t.model) {
+    throw new UsageError(`--model ${String(modelRef)} builds model ${shown(model.name)}, but the trace is of model ${shown(t.model)}`);
+  }
+  // A fixed model (no parameters declared) must be the one the trace was made with.
+  if (source.declared && source.pkg.params.length === 0 && JSON.stringify(model.params) !== JSON.stringify(t.params)) {
+    throw new UsageError(`trace: the model rebuilt from the trace has params ${JSON.stringify(model.params)}, but the trace records ${JSON.stringify(t.params)}`);
+  }
+  return { model, source };
+}

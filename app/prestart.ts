@@ -1,0 +1,38 @@
+/**
+ * Before the command line is read in full: the options that must be known
+ * early. `--model` decides which flags the commands take (the package's
+ * parameters); `dnsmc check` starts its worker threads at once, so that they
+ * boot while the rest of the CLI loads and the model is built (a bad
+ * `--workers` value is left for the command to report).
+ */
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { startWorkers } from '../checker/parallel.js';
+import { MAX_WORKERS } from './options.js';
+
+/** The early options, as given (unvalidated): the command, `--model` and `--workers`. */
+export interface EarlyArgs {
+  readonly command: string | undefined;
+  readonly model: string | undefined;
+  readonly workers: string | undefined;
+}
+
+/** Reads the command, `--model` and `--workers` from `argv`, leaving every other flag to yargs. */
+export function earlyArgs(argv: readonly string[]): EarlyArgs {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { model: { type: 'string', multiple: true }, workers: { type: 'string', multiple: true } },
+    strict: false,
+    allowPositionals: true,
+  });
+  const last = (v: unknown): string | undefined => (Array.isArray(v) && typeof v[v.length - 1] === 'string' ? (v[v.length - 1] as string) : undefined);
+  return { command: positionals[0], model: last(values.model), workers: last(values.workers) };
+}
+
+/** Starts `check`'s worker threads ahead of the search when the command line asks for more than one thread. */
+export function prestartWorkers(argv: readonly string[]): void {
+  const early = earlyArgs(argv);
+  if (early.command !== 'check') return;
+  const workers = early.workers === undefined ? availableParallelism() : Number(early.workers);
+  if (Number.isInteger(workers) && workers > 1 && workers <= MAX_WORKERS) startWorkers(workers - 1);
+}

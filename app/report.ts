@@ -1,0 +1,167 @@
+/**
+ * The last stage of every command: reporting. The header that names the
+ * model, the statistics and verdict lines, the exit code of a status, and
+ * the files a command writes (traces, pages), atomically, with a path that
+ * cannot be written blamed on its flag.
+ */
+import type { CheckResult, Violation } from '../checker/bfs.js';
+import type { Model } from '../checker/model.js';
+import { writeFileAtomic } from '../traces/io.js';
+import type { Trace } from '../traces/trace.js';
+import { EXIT, UsageError } from './errors.js';
+import { int, mb, secs } from './format.js';
+import type { Io } from './io.js';
+import { moduleOf } from './load-module.js';
+
+/** The statuses every command's result ends in. */
+export type RunStatus = 'ok' | 'violation' | 'deadlock' | 'incomplete';
+
+/** The exit code of a status: 0 ok, 1 violation or deadlock, 3 incomplete. */
+export function exitCode(status: RunStatus): number {
+  return status === 'ok' ? EXIT.ok : status === 'incomplete' ? EXIT.incomplete : EXIT.violation;
+}
+
+/** `enactors 3, plans 4, ...`: the parameters other than the variant. */
+export function describeParams(params: Readonly<Record<string, unknown>>): string {
+  return Object.entries(params)
+    .filter(([k]) => k !== 'variant')
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ');
+}
+
+/** What a report's header names: the model, its variant and parameters, and the module it came from. */
+export interface ModelHeader {
+  readonly model: string;
+  readonly variant?: string | null;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly module?: string | null;
+}
+
+/** The header of a model, as a command's report names it. */
+export function headerOf(model: Model): ModelHeader {
+  return { model: model.name, variant: model.variant ?? null, params: model.params, module: moduleOf(model) ?? null };
+}
+
+/** `dnsmc check: model dns, variant as-was (enactors 3, plans 4, ...)`. */
+export function headerLine(command: string, h: ModelHeader): string {
+  return `dnsmc ${command}: model ${h.model}${h.variant ? `, variant ${h.variant}` : ''}${h.module ? ` from ${h.module}` : ''} (${describeParams(h.params) || 'no parameters'})`;
+}
+
+/** `actions fired: publishPlan 4, pickPlan 12 (NEVER FIRED), ...`. */
+export function actionsLine(actions: Readonly<Record<string, number>>): string {
+  return `actions fired: ${Object.entries(actions).map(([a, n]) => `${a} ${int(n)}${n === 0 ? ' (NEVER FIRED)' : ''}`).join(', ')}`;
+}
+
+/** The statistics block of a search's text report. */
+export function statsLines(r: CheckResult): string[] {
+  const lines = [
+    `${int(r.distinctStates)} distinct states, ${int(r.generatedStates)} generated, diameter ${r.diameter}, ` +
+      `${secs(r.durationMs)} (${int(r.statesPerSecond)} states/s), peak memory ${mb(r.peakMemoryBytes)}`,
+    `${r.workers} worker${r.workers === 1 ? '' : 's'}${r.symmetry ? ', symmetry reduction (states up to renaming of interchangeable actors)' : ''}; ` +
+      `visited set and frontier ${mb(r.engineBytes)} (${r.bytesPerState.toFixed(1)} bytes per state)`,
+  ];
+  if (r.collisionProbability > 0) lines.push(`fingerprint collision probability: ${r.collisionProbability.toExponential(1)}`);
+  lines.push(actionsLine(r.actions));
+  if (r.unfired.length > 0 && r.complete) lines.push(`warning: ${r.unfired.join(', ')} never fired in the whole state space`);
+  return lines;
+}
+
+/** The verdict line of a search. */
+export function verdict(r: CheckResult): string {
+  switch (r.status) {
+    case 'ok':
+      return `No violation: ${r.properties.join(', ')} hold${r.properties.length === 1 ? 's' : ''} in all ${int(r.distinctStates)} reachable states.`;
+    case 'incomplete':
+      return `Incomplete: stopped by ${r.stoppedBy} after ${int(r.distinctStates)} states with ${int(r.queue)} unexplored; no violation so far.`;
+    default: {
+      const vs = r.violations.map((v) => (v.kind === 'deadlock' ? `deadlock after ${v.schedule.length} steps` : `${v.property} violated after ${v.schedule.length} steps`));
+      const tail = r.complete ? '' : r.stoppedBy ? ` (search stopped by ${r.stoppedBy})` : ' (search stopped at the first violation)';
+      return `${r.status === 'deadlock' ? 'Deadlock' : 'Violation'}: ${vs.join('; ')}${tail}.`;
+    }
+  }
+}
+
+/** Writes a file atomically; a path that cannot be written is the flag's fault. */
+export function writeOutput(file: string, text: string, flag: string): void {
+  try {
+    writeFileAtomic(file, text);
+  } catch (e) {
+    throw new UsageError(`--${flag}: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** Writes a trace file atomically. */
+export function writeTrace(file: string, trace: Trace, flag = 'trace-out'): void {
+  writeOutput(file, `${JSON.stringify(trace, null, 1)}\n`, flag);
+}
+
+/** Prints exactly one JSON object on stdout (`--json`). */
+export function printJson(io: Io, report: unknown): void {
+  io.out(`${JSON.stringify(report)}\n`);
+}
+
+/** The JSON report of `check --json`: exactly one object. */
+export interface CheckReport {
+  status: CheckResult['status'];
+  model: string;
+  variant: string | null;
+  params: Record<string, unknown>;
+  /** The user model module (`--model FILE`), or null for a built-in model. */
+  module: string | null;
+  properties: readonly string[];
+  /** The violated property (the first found), or null. */
+  property: string | null;
+  distinctStates: number;
+  generatedStates: number;
+  diameter: number;
+  durationMs: number;
+  statesPerSecond: number;
+  peakMemoryBytes: number;
+  /** Bytes of the search's own per-state structures (visited set, frontier) at the end. */
+  engineBytes: number;
+  bytesPerState: number;
+  workers: number;
+  symmetry: boolean;
+  complete: boolean;
+  stoppedBy: CheckResult['stoppedBy'];
+  queue: number;
+  collisionProbability: number;
+  actions: Record<string, number>;
+  unfired: readonly string[];
+  /** First violation of each property, in the order found (more than one only with --continue). */
+  violations: { property: string; kind: Violation['kind']; length: number }[];
+  /** The trace of the first violation. */
+  trace?: Trace;
+}
+
+/** The JSON report of a search. */
+export function checkReport(model: Model, r: CheckResult, traces: readonly Trace[]): CheckReport {
+  const h = headerOf(model);
+  return {
+    status: r.status,
+    model: h.model,
+    variant: h.variant ?? null,
+    params: { ...h.params },
+    module: h.module ?? null,
+    properties: r.properties,
+    property: r.violations[0]?.property ?? null,
+    distinctStates: r.distinctStates,
+    generatedStates: r.generatedStates,
+    diameter: r.diameter,
+    durationMs: Math.round(r.durationMs * 10) / 10,
+    statesPerSecond: r.statesPerSecond,
+    peakMemoryBytes: r.peakMemoryBytes,
+    engineBytes: r.engineBytes,
+    bytesPerState: Math.round(r.bytesPerState * 10) / 10,
+    workers: r.workers,
+    symmetry: r.symmetry,
+    complete: r.complete,
+    stoppedBy: r.stoppedBy,
+    queue: r.queue,
+    collisionProbability: r.collisionProbability,
+    actions: { ...r.actions },
+    unfired: r.unfired,
+    violations: r.violations.map((v) => ({ property: v.property, kind: v.kind, length: v.schedule.length })),
+    ...(traces.length > 0 ? { trace: traces[0] } : {}),
+  };
+}

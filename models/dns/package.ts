@@ -1,0 +1,40 @@
+/**
+ * The `dns` model package: the planner/enactor protocol's parameters, the
+ * model, the `slow-enactor` scheduler, and the postmortem demo. This is what
+ * dnsmc loads for the built-in model (see models/index.ts).
+ */
+import type { ModelPackage } from '../../checker/package.js';
+import { dnsModel } from './model.js';
+import { DNS_PARAMS, type DnsParams } from './params.js';
+
+export const dnsPackage: ModelPackage = {
+  name: 'dns',
+  description: 'the DNS planner/enactor protocol behind the October 2025 DynamoDB outage',
+  params: DNS_PARAMS,
+  createModel: (params) => dnsModel(params as unknown as Partial<DnsParams>),
+  schedulers: [
+    // The postmortem: "one enactor experienced unusually high delays".
+    { name: 'slow-enactor', help: 'enactor 0 is rarely scheduled (it falls behind, as in the postmortem)', slow: { role: 'enactor', actor: 0 } },
+  ],
+  demo: {
+    title: 'dnsmc: the DNS race behind the October 2025 DynamoDB outage (us-east-1)',
+    sections: [
+      {
+        kind: 'counterexample',
+        heading: 'The protocol as it was, checked against "the top alias never resolves to empty":',
+        params: { variant: 'as-was' },
+        properties: ['aliasResolves'],
+      },
+      {
+        kind: 'check',
+        heading: 'The fixed protocol (recheck the plan under the lock; cleanup spares the active plan), every property:',
+        params: { variant: 'fixed' },
+      },
+      {
+        kind: 'table',
+        heading: 'Every variant, every property (first violation of each, shortest; liveness under weak fairness per enactor):',
+        over: 'variant',
+      },
+    ],
+  },
+};
