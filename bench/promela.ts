@@ -1,6 +1,6 @@
 /**
  * A Promela twin of the `dns` model, for Spin: one process, one `d_step` per
- * model action and actor, in the order of ../shared/PROTOCOL.md. Each d_step
+ * model action and actor, in the order of docs/protocol.md. Each d_step
  * is atomic and leaves no intermediate state, so Spin stores exactly the
  * model's distinct states plus its own initial state (the process before it
  * enters the loop).

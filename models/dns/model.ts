@@ -1,5 +1,5 @@
 /**
- * The DNS planner/enactor protocol, exactly as ../shared/PROTOCOL.md defines
+ * The DNS planner/enactor protocol, exactly as docs/protocol.md defines
  * it. One action per real-world step; each reads guard first, then effect.
  * See README.md beside this file for the incident and what is abstracted.
  */
@@ -55,7 +55,7 @@ function becomeIdle(s: DnsState, e: number): void {
   s.failures[e] = 0;
 }
 
-/** Builds the `dns` model for the given parameters (defaults: PROTOCOL.md's). */
+/** Builds the `dns` model for the given parameters (defaults: docs/protocol.md's). */
 export function dnsModel(params: Partial<DnsParams> = {}): DnsModel {
   const p = resolveParams(params);
   const { recheckUnderLock, cleanerSparesActive } = VARIANTS[p.variant];

@@ -165,7 +165,7 @@ describe('state graph storage', () => {
 });
 
 describe('state graph of the dns model (default parameters)', () => {
-  // The same states and transitions the safety search counts (PROTOCOL.md's figures for fixed).
+  // The same states and transitions the safety search counts (docs/protocol.md's figures for fixed).
   it('fixed: 127,647 states and 408,243 edges (the safety search generates 408,243 transitions), diameter 28', () => {
     const g = exploreGraph(dnsModel({ variant: 'fixed' }));
     expect([g.complete, g.size, g.edgeCount, g.diameter]).toEqual([true, 127_647, 408_243, 28]);

@@ -3,8 +3,8 @@ import { check } from '../../checker/bfs.js';
 import { dnsModel } from '../../models/dns/model.js';
 import { resolveParams, VARIANT_NAMES } from '../../models/dns/params.js';
 
-// The reference figures of ../shared/PROTOCOL.md, exactly.
-describe('dns model: PROTOCOL.md reference figures', () => {
+// The reference figures of docs/protocol.md, exactly.
+describe('dns model: the reference figures of docs/protocol.md', () => {
   it('fixed, default parameters: 127,647 distinct states, diameter 28, no violation', () => {
     const r = check(dnsModel({ variant: 'fixed' }));
     expect(r.status).toBe('ok');
@@ -76,7 +76,7 @@ describe('dns model: variants', () => {
 });
 
 describe('dns model: parameters', () => {
-  it('defaults are those of PROTOCOL.md', () => {
+  it('defaults are those of docs/protocol.md', () => {
     expect(resolveParams()).toEqual({ variant: 'as-was', enactors: 3, plans: 4, endpoints: 1, maxBackoff: 2, keep: 1 });
   });
 
