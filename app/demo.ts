@@ -43,9 +43,9 @@ function verdictCells(model: Model): { cells: string[]; states: number; ms: numb
 }
 
 /** Tells one section; false when its figures did not come out as the story says. */
-function tell(src: PackageSource, section: DemoSection, say: (t?: string) => void): boolean {
+async function tell(src: PackageSource, section: DemoSection, say: (t?: string) => void): Promise<boolean> {
   if (section.kind === 'counterexample') {
-    const model = buildModel(src, section.params);
+    const model = await buildModel(src, section.params);
     const r = check(model, { properties: [...section.properties] });
     if (r.violations.length === 0) {
       say('   unexpected: no violation found');
@@ -57,7 +57,7 @@ function tell(src: PackageSource, section: DemoSection, say: (t?: string) => voi
     return true;
   }
   if (section.kind === 'check') {
-    const r = check(buildModel(src, section.params));
+    const r = check(await buildModel(src, section.params));
     say(verdict(r));
     for (const l of statsLines(r)) say(l);
     return r.status === 'ok';
@@ -65,7 +65,7 @@ function tell(src: PackageSource, section: DemoSection, say: (t?: string) => voi
   const param = src.pkg.params.find((p) => p.name === section.over);
   if (param?.type !== 'enum') throw new Error(`demo of ${src.pkg.name}: table over ${section.over}, which is not an enum parameter`);
   for (const value of param.values) {
-    const { cells, states, ms } = verdictCells(buildModel(src, { [section.over]: value }));
+    const { cells, states, ms } = verdictCells(await buildModel(src, { [section.over]: value }));
     say(`   ${value.padEnd(18)} ${cells.join(', ')}; ${int(states)} states, ${secs(ms)}`);
   }
   return true;
@@ -82,14 +82,14 @@ export async function runDemo(io: Io): Promise<number> {
   }
   say(demo.title);
   let ok = true;
-  demo.sections.forEach((section, i) => {
+  for (const [i, section] of demo.sections.entries()) {
     say('');
     say(`${i + 1}. ${section.heading}`);
     if (section.kind !== 'table') {
       say(`   ${commandOf(section)}`);
       say('');
     }
-    ok = tell(src, section, say) && ok;
-  });
+    ok = (await tell(src, section, say)) && ok;
+  }
   return ok ? EXIT.ok : EXIT.violation;
 }

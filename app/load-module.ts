@@ -7,8 +7,8 @@
  *  - `modelPackage`: a model package (checker/package.ts): its declared
  *    parameters become flags (`--tokens 5`), are validated against their
  *    ranges, and reach its `createModel` resolved, defaults filled in;
- *  - `createModel(params)`: a function that returns a model (not a promise),
- *    with, optionally, `params`: the parameters it declares (ParamSpec[]),
+ *  - `createModel(params)`: a function that returns a model (or a promise of
+ *    one), with, optionally, `params`: the parameters it declares (ParamSpec[]),
  *    which then work as for a package. Without `params` it takes no flags,
  *    and is called with `{}` (or, when a trace is read, with the
  *    parameters the trace records, as they are);

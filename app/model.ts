@@ -117,17 +117,17 @@ export function paramsFromFlags(pkg: ModelPackage, a: Readonly<Record<string, un
  * (a UsageError names what is wrong), and given an origin so that worker
  * threads can rebuild it.
  */
-export function buildModel(src: PackageSource, given: Readonly<Record<string, Json>> = {}): Model {
+export async function buildModel(src: PackageSource, given: Readonly<Record<string, Json>> = {}): Promise<Model> {
   const params = src.declared ? resolveParamValues(src.pkg.params, given) : { ...given };
   const where = src.module !== undefined ? `--model ${src.module}` : `model ${src.pkg.name}`;
   let m: unknown;
   try {
-    m = src.pkg.createModel(params);
+    // A user's createModel may be async.
+    m = await src.pkg.createModel(params);
   } catch (e) {
     if (e instanceof ParamError || e instanceof UsageError) throw e;
     throw new UsageError(`${where}: createModel(${JSON.stringify(params)}) failed: ${(e as Error)?.message ?? String(e)}`.replace(/\s*\n\s*/g, ' '));
   }
-  if (m instanceof Promise) throw new UsageError(`${where}: createModel must return a model, not a promise`);
   const model = checkModel(m, where);
   const extra: PropertyDescriptorMap = {};
   if (src.module !== undefined) extra.module = { value: src.module, enumerable: false, configurable: true };
@@ -145,7 +145,7 @@ export function buildModel(src: PackageSource, given: Readonly<Record<string, Js
 /** The model the flags select: `--model` and the package's parameter flags. */
 export async function modelFromFlags(a: Readonly<Record<string, unknown>>, resolved?: PackageSource): Promise<ResolvedModel> {
   const source = resolved ?? (await resolvePackage(a.model));
-  return { model: buildModel(source, paramsFromFlags(source.pkg, a)), source };
+  return { model: await buildModel(source, paramsFromFlags(source.pkg, a)), source };
 }
 
 /**
@@ -165,7 +165,7 @@ export async function modelFromTrace(t: Pick<Trace, 'model' | 'params' | 'module
   for (const [k, v] of Object.entries(t.params)) {
     if (!source.declared || source.pkg.params.some((p) => p.name === k)) fromTrace[k] = v;
   }
-  const model = buildModel(source, { ...fromTrace, ...overrides });
+  const model = await buildModel(source, { ...fromTrace, ...overrides });
   if (model.name !== t.model) {
     throw new UsageError(`--model ${String(modelRef)} builds model ${shown(model.name)}, but the trace is of model ${shown(t.model)}`);
   }

@@ -134,7 +134,7 @@ export interface ModelPackage {
   /** Its parameters, in the order `--help` lists them. */
   readonly params: readonly ParamSpec[];
   /** Builds the model for resolved parameters (see {@link resolveParamValues}). */
-  createModel(params: ParamValues): Model;
+  createModel(params: ParamValues): Model | Promise<Model>;
   readonly schedulers?: readonly SchedulerDecl[];
   readonly presentation?: Presentation;
   readonly system?: SystemAdapter;
