@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { Model } from '../checker/model.js';
 import { traceFromItf } from '../traces/export.js';
 import { checkTraceAgainst, parseTrace, TraceError, TRACE_FORMAT, TRACE_VERSION, type Trace } from '../traces/trace.js';
+import { verifyTrace } from '../traces/verify.js';
 import { ParamError } from '../checker/package.js';
 import { UsageError, usageMessage } from './errors.js';
 import { modelFromTrace, type PackageSource } from './model.js';
@@ -91,6 +92,7 @@ export async function loadTraceJson(json: unknown, file: string, o: TraceModelOp
     const trace = await about(file, () => {
       const t = traceFromItf(json, model);
       checkDetails(t);
+      verifyTrace(model, t);
       return t;
     });
     return { file, trace, model, source };
@@ -106,11 +108,8 @@ export async function loadTraceJson(json: unknown, file: string, o: TraceModelOp
     const m = mismatches[0];
     throw new TraceError(`${file}: trace: steps[${m.step - 1}]: ${m.reason} (the trace does not follow the model's rules)`);
   }
-  // Every action replayed, so each is the model's; its role must be the one the step records.
-  trace.steps.forEach((s, i) => {
-    const role = model.actions.find((a) => a.name === s.action)?.role;
-    if (s.role !== role) throw new TraceError(`${file}: trace: steps[${i}].role must be ${role} (the role of ${s.action}), got ${printable(JSON.stringify(s.role))}`);
-  });
+  // What the file claims beyond its schedule must be what the model derives.
+  await about(file, () => verifyTrace(model, trace));
   return { file, trace, model, source };
 }
 

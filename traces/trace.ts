@@ -275,6 +275,34 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /**
+ * The break a violated liveness property records: at the stuck state for
+ * `alwaysReachable` (`stuck`: its step and how many states are reachable
+ * from it), at the loop's start otherwise. Every word comes from the model.
+ */
+export function livenessBreak<F extends FieldSpec>(
+  model: Model<F>,
+  property: string,
+  loop: number,
+  steps: number,
+  stutters: boolean,
+  stuck?: { readonly steps: number; readonly reachable: number },
+): TraceBreak {
+  const prop = (model.liveness ?? []).find((p) => p.name === property);
+  const goal = prop === undefined ? property : prop.kind === 'leadsTo' ? prop.to.description : prop.goal.description;
+  if (stuck) {
+    return {
+      property,
+      step: stuck.steps,
+      kind: 'liveness',
+      explanation: `stuck: no state where ${goal} can be reached from here; ${stuck.reachable} state${stuck.reachable === 1 ? ' is' : 's are'} reachable from it, none of them such a state`,
+    };
+  }
+  const repeat = stutters ? `the run ends in step ${loop}'s state, which has no way on, and stays there forever` : `steps ${loop + 1}-${steps} repeat forever`;
+  const why = prop?.kind === 'leadsTo' ? `${prop.from.description} held, and from here ` : 'from here ';
+  return { property, step: loop, kind: 'liveness', explanation: `${why}${repeat}, and ${goal} never holds` };
+}
+
+/**
  * Builds the trace of a violated liveness property: the lasso replayed
  * through the model, `loop` set to the step where the loop begins, and a
  * break for the property (at the stuck state for `alwaysReachable`, at the
@@ -297,21 +325,7 @@ export function traceOfLasso<F extends FieldSpec>(model: Model<F>, v: LivenessVe
   if (!sameJson(stateAt(loop), stateAt(base.steps.length))) {
     throw new TraceError(`the lasso for ${v.property} does not close: the state after its loop differs from the state at step ${loop}`);
   }
-  const prop = (model.liveness ?? []).find((p) => p.name === v.property);
-  const goal = prop === undefined ? v.property : prop.kind === 'leadsTo' ? prop.to.description : prop.goal.description;
-  const repeat = lasso.loop.length === 0 ? `the run ends in step ${loop}'s state, which has no way on, and stays there forever` : `steps ${loop + 1}-${base.steps.length} repeat forever`;
-  const breaks: TraceBreak[] = [...base.breaks];
-  if (v.stuck) {
-    breaks.push({
-      property: v.property,
-      step: v.stuck.steps,
-      kind: 'liveness',
-      explanation: `stuck: no state where ${goal} can be reached from here; ${v.stuck.reachable} state${v.stuck.reachable === 1 ? ' is' : 's are'} reachable from it, none of them such a state`,
-    });
-  } else {
-    const why = prop?.kind === 'leadsTo' ? `${prop.from.description} held, and from here ` : 'from here ';
-    breaks.push({ property: v.property, step: loop, kind: 'liveness', explanation: `${why}${repeat}, and ${goal} never holds` });
-  }
+  const breaks: TraceBreak[] = [...base.breaks, livenessBreak(model, v.property, loop, base.steps.length, lasso.loop.length === 0, v.stuck)];
   breaks.sort((a, b) => a.step - b.step);
   return { ...base, breaks, loop };
 }

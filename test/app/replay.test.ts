@@ -125,7 +125,7 @@ describe('dnsmc replay', () => {
   it('a bad variant or an unwritable --trace-out: one line, exit 2', async () => {
     const v = await dnsmc('replay', raceFile, '--variant', 'nope');
     expect(v.code).toBe(2);
-    expect(v.stderr).toBe('dnsmc: --variant must be one of as-was|fixed|recheck-only|spare-active-only, got nope\n');
+    expect(v.stderr).toBe('dnsmc: --variant must be one of as-was|fixed|recheck-only|spare-active-only, got "nope"\n');
     const w = await dnsmc('replay', raceFile, '--variant', 'fixed', '--trace-out', join(dir, 'no', 'such', 'dir.json'));
     expect(w.code).toBe(2);
     expect(w.stderr).toMatch(/^dnsmc: --trace-out: cannot write .*dir\.json: ENOENT\n$/);
@@ -162,7 +162,7 @@ describe('trace files are untrusted: each defect is one line naming the field, e
       JSON.stringify({ ...good, steps: good.steps.map((s: object, i: number) => (i === 0 ? { ...s, patches: [{ op: 'replace', value: 1 }] } : s)) }),
       ': trace: steps[0].patches[0].path must be a non-empty array of field names and indexes',
     ],
-    ['a step whose role is not its action’s', JSON.stringify({ ...good, steps: good.steps.map((s: object, i: number) => (i === 3 ? { ...s, role: '<img src=x>' } : s)) }), ': trace: steps[3].role must be planner (the role of publishPlan), got "<img src=x>"'],
+    ['a step whose role is not its action’s', JSON.stringify({ ...good, steps: good.steps.map((s: object, i: number) => (i === 3 ? { ...s, role: '<img src=x>' } : s)) }), ': trace: field steps[3].role must be planner (the role of publishPlan)'],
     ['a loop that does not close', JSON.stringify({ ...good, loop: 3 }), ': trace: field loop is 3, but the last state (step 12) differs from the state at step 3: the loop does not close'],
     ['a control character in a quoted value', JSON.stringify({ ...good, params: { ...good.params, variant: 'x\u001b[31m\ny' } }), "variant must be one of as-was|fixed|recheck-only|spare-active-only, got x\\u001b[31m\\u000ay"],
   ];
