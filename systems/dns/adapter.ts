@@ -152,15 +152,16 @@ export class DnsRun implements RunningSystem {
       for (let k = 0; k < this.ctx.config.endpoints; k++) {
         const name = this.ctx.names.endpoint(k);
         const m = await this.ctx.dns.query(name, TYPE.A);
-        out.push({
-          name,
-          rcode: rcodeName(m.rcode),
-          answers: m.answers.map((r) => ({
-            name: r.name,
-            type: typeName(r.type),
-            data: r.data === null ? '' : r.data.kind === 'a' ? r.data.address : r.data.kind === 'name' ? r.data.name : r.data.kind === 'txt' ? r.data.strings.join('') : '',
-          })),
-        });
+        const answers = m.answers.map((r) => ({
+          name: r.name,
+          type: typeName(r.type),
+          data: r.data === null ? '' : r.data.kind === 'a' ? r.data.address : r.data.kind === 'name' ? r.data.name : r.data.kind === 'txt' ? r.data.strings.join('') : '',
+        }));
+        // The server rotates the records of an rrset between answers; within an rrset they are listed in order, so runs print the same.
+        const rank = new Map<string, number>();
+        answers.forEach((x, i) => rank.has(`${x.name} ${x.type}`) || rank.set(`${x.name} ${x.type}`, i));
+        answers.sort((x, y) => rank.get(`${x.name} ${x.type}`)! - rank.get(`${y.name} ${y.type}`)! || (x.data < y.data ? -1 : x.data > y.data ? 1 : 0));
+        out.push({ name, rcode: rcodeName(m.rcode), answers });
       }
     } catch (e) {
       throw asSystemError(e);
