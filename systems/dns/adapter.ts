@@ -81,6 +81,8 @@ export class DnsRun implements RunningSystem {
     readonly startMs: number | undefined,
     readonly ctx: Context,
     private readonly cleanup: () => Promise<void>,
+    /** The private `named` of this run (its pid and directory), or null on a server named by address. */
+    readonly named: { readonly pid: number; readonly dir: string } | null = null,
   ) {
     this.planner = new Planner(ctx);
     this.enactors = Array.from({ length: ctx.config.enactors }, (_, i) => new Enactor(i, ctx));
@@ -218,7 +220,7 @@ async function start(model: Model, options: DnsSystemOptions = {}): Promise<DnsR
     await cleanup();
     throw asSystemError(e);
   }
-  return new DnsRun(description, startMs, ctx, cleanup);
+  return new DnsRun(description, startMs, ctx, cleanup, server ? { pid: server.pid, dir: server.dir } : null);
 }
 
 /** The dns model's system adapter. */
