@@ -58,11 +58,18 @@ export function findNamed(given?: string): string {
   return found;
 }
 
-/** `BIND 9.18.49-1~deb12u3-Debian` from `named -v`. */
+const versions = new Map<string, string>();
+
+/** `BIND 9.18.49-1~deb12u3-Debian` from `named -v` (asked once per binary). */
 export function namedVersion(named: string): string {
-  const r = spawnSync(named, ['-v'], { encoding: 'utf8', timeout: 5000 });
-  const line = (r.stdout ?? '').split('\n')[0].trim();
-  return line.replace(/\s*\(.*$/, '').replace(/\s*<id:.*$/, '') || 'BIND 9';
+  let v = versions.get(named);
+  if (v === undefined) {
+    const r = spawnSync(named, ['-v'], { encoding: 'utf8', timeout: 5000 });
+    const line = (r.stdout ?? '').split('\n')[0].trim();
+    v = line.replace(/\s*\(.*$/, '').replace(/\s*<id:.*$/, '') || 'BIND 9';
+    versions.set(named, v);
+  }
+  return v;
 }
 
 /** A port of 127.0.0.1 that a plain TCP and a plain UDP socket can both bind (so no other `named` holds it). */
