@@ -13,7 +13,7 @@ import type { Model } from '../../checker/model.js';
 import type { RunningSystem, SystemAdapter } from '../../checker/package.js';
 import { ActionRefused, SystemError } from '../../checker/reenact.js';
 import { DnsClient, DnsError } from './messages.js';
-import { PlanStore } from './plan-store.js';
+import { PlanStore, PlanStoreError } from './plan-store.js';
 import { Enactor, FREE, Names, Planner, VARIANT_FIXES, indexRecords, resetZone, type Context, type ProtocolConfig } from './reference.js';
 import { ServerError, startNamed, type NamedServer } from './server.js';
 import { TsigError, readKeyFile, type TsigKey } from './tsig.js';
@@ -65,7 +65,7 @@ function parseServer(text: string, loopbackOnly: boolean): { host: string; port:
 
 /** Errors of the server, its key and its answers, as one-line SystemErrors. */
 function asSystemError(e: unknown): unknown {
-  if (e instanceof DnsError || e instanceof TsigError || e instanceof ServerError || e instanceof WireError) return new SystemError(e.message);
+  if (e instanceof DnsError || e instanceof TsigError || e instanceof ServerError || e instanceof WireError || e instanceof PlanStoreError) return new SystemError(e.message);
   return e;
 }
 
