@@ -116,6 +116,8 @@ export interface SystemAdapter<Opts = unknown> {
 export interface RunningSystem {
   /** What the system is, for reports (e.g. `BIND 9.18.33`). */
   readonly description: string;
+  /** Milliseconds the system took to start, when it measured it (reported by reenact). */
+  readonly startMs?: number;
   /** Performs one action of the model by one actor on the real system. */
   perform(action: string, actor: number): Promise<void>;
   /** The real state, mapped to the model's state fields it can observe (a subset of the model's JSON state). */
