@@ -23,7 +23,8 @@
 import { createHash } from 'node:crypto';
 import type { FieldSpec } from '../checker/layout.js';
 import type { Trace } from './trace.js';
-import { loopOf, sequenceOf, traceTitle, type Lane, type LaneOptions, type SequenceStep } from './export.js';
+import { sequenceOf, type LaneOptions, type SequenceLane, type SequenceStep } from './lanes.js';
+import { loopOf, traceTitle } from './text.js';
 
 /** How a row of a side-by-side view compares: both sides took the step with equal (or different) results, or only one side has it. */
 export type RowStatus = 'same' | 'differs' | 'only-a' | 'only-b';
@@ -132,7 +133,7 @@ interface PageData {
     label: string;
     side: 'a' | 'b';
     trace: Trace;
-    lanes: readonly Lane[];
+    lanes: readonly SequenceLane[];
     marks: readonly SequenceStep[];
     loop: number | null;
     /** Fields that hold one value per index (shown element by element); other JSON arrays are one value, a set. */
