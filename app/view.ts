@@ -4,9 +4,10 @@
  * `dnsmc check --view FILE.html` for the counterexample it finds.
  */
 import { basename } from 'node:path';
-import type { FieldSpec } from '../checker/layout.js';
 import type { Model } from '../checker/model.js';
-import type { LaneOptions, ResourceLanes } from '../traces/export.js';
+import type { Presentation, ResourceLanes } from '../checker/package.js';
+import { dnsPresentation } from '../models/dns/picture.js';
+import { laneOptionsFor, type LaneOptions } from '../traces/lanes.js';
 import { writeFileAtomic } from '../traces/io.js';
 import type { Trace } from '../traces/trace.js';
 import { viewerHtml, type ViewerPane } from '../traces/viewer.js';
@@ -23,31 +24,23 @@ export interface ViewArgs {
   model?: unknown;
 }
 
-/** The state fields of the `dns` model that are an endpoint's Route 53 records. */
-const RECORD_FIELDS = ['alias', 'trees', 'lockHolder'];
-
-/**
- * For the `dns` model: one resource lane per endpoint (its Route 53 records:
- * top alias, plan trees, TXT lock), touched by every step that changes
- * `alias[k]`, `trees[k]` or `lockHolder[k]`. Undefined for other models.
- */
-export function dnsRecordLanes(model: Model): ResourceLanes | undefined {
-  const endpoints = model.params.endpoints;
-  if (model.name !== 'dns' || typeof endpoints !== 'number') return undefined;
-  const lanes = Array.from({ length: endpoints }, (_, k) => ({ id: `endpoint ${k}`, label: `endpoint ${k} (Route 53)` }));
-  return {
-    lanes,
-    of: (path) => (RECORD_FIELDS.includes(String(path[0])) && typeof path[1] === 'number' && path[1] < endpoints ? `endpoint ${path[1]}` : undefined),
-  };
+// TODO(package): the presentation of the model's package, once app/ resolves packages; until then the dns one by name.
+function presentationOf(model: Model): Presentation | undefined {
+  return model.name === 'dns' ? dnsPresentation : undefined;
 }
 
-/** Lanes for a model's traces: every actor of every role, named as the model names them, then its resource lanes. */
-export function laneOptions(model: Model): LaneOptions {
-  return {
-    roles: model.roles,
-    actorName: model.actorName ? (role, actor) => model.actorName!(role, actor) : undefined,
-    resources: dnsRecordLanes(model),
-  };
+/**
+ * The resource lanes of a model's presentation (for the `dns` model, one per
+ * endpoint's Route 53 records). Undefined for models without them.
+ * @deprecated Use the package's `presentation.lanes`.
+ */
+export function dnsRecordLanes(model: Model): ResourceLanes | undefined {
+  return presentationOf(model)?.lanes?.(model);
+}
+
+/** Lanes for a model's traces: every actor of every role, named as the model names them, then its presentation's resource lanes. */
+export function laneOptions(model: Model, presentation: Presentation | undefined = presentationOf(model)): LaneOptions {
+  return laneOptionsFor(model, presentation);
 }
 
 /** One trace to show, with the model it belongs to and a label (e.g. its file name). */
@@ -55,6 +48,8 @@ export interface ViewSource {
   readonly trace: Trace;
   readonly model: Model;
   readonly label?: string;
+  /** How the model's package presents states (lanes, a picture). Absent: the model's own package's; present but undefined: none. */
+  readonly presentation?: Presentation;
 }
 
 /** The viewer page for a trace, or for two side by side. */
@@ -62,8 +57,8 @@ export function viewerPage(a: ViewSource, b?: ViewSource): string {
   const pane = (s: ViewSource): ViewerPane => ({
     trace: s.trace,
     label: s.label,
-    lanes: laneOptions(s.model),
-    fields: s.model.layout.fields as FieldSpec,
+    model: s.model,
+    presentation: 'presentation' in s ? s.presentation : presentationOf(s.model),
   });
   return viewerHtml(b ? [pane(a), pane(b)] : [pane(a)]);
 }
