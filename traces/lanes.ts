@@ -49,7 +49,7 @@ export function laneOptionsFor(model: Model, presentation?: Presentation): LaneO
 
 const actorLaneId = (role: string, actor: number): string => `actor:${role}:${actor}`;
 
-/** Lanes for a trace: one per actor (planner, each enactor, ...), then the resource lanes. */
+/** Lanes for a trace: one per actor of every role, then the resource lanes. */
 export function sequenceOf(trace: Trace, o: LaneOptions = {}): Sequence {
   const roles = new Map<string, number>();
   for (const [role, n] of Object.entries(o.roles ?? {})) roles.set(role, n);
