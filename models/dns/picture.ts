@@ -62,6 +62,38 @@ const node = (tag: string, cls: string | undefined, text: string | undefined, mo
 });
 const kv = (key: string, ...value: PictureNode[]): PictureNode => node('div', 'kv', undefined, { children: [node('span', 'k', key), ...value] });
 
+/** What an endpoint's plan trees have been up to a step: every tree that existed, and when each one now gone was deleted. */
+interface TreeHistory {
+  readonly seen: ReadonlySet<number>;
+  readonly deletedAt: ReadonlyMap<number, number>;
+}
+
+/** Each state's tree history per endpoint, computed once per list of states (the viewer asks for each state of one list in turn). */
+const histories = new WeakMap<readonly JsonState[], readonly (readonly TreeHistory[])[]>();
+function historyOf(states: readonly JsonState[]): readonly (readonly TreeHistory[])[] {
+  const known = histories.get(states);
+  if (known) return known;
+  const out: TreeHistory[][] = [];
+  states.forEach((st, j) => {
+    const trees = viewOf(st, `state ${j}`).trees;
+    out.push(
+      trees.map((tj, k) => {
+        const prev = j > 0 ? out[j - 1][k] : undefined;
+        const seen = new Set(prev?.seen);
+        const deletedAt = new Map(prev?.deletedAt);
+        for (const g of seen) if (!tj.includes(g) && !deletedAt.has(g)) deletedAt.set(g, j);
+        for (const g of tj) {
+          seen.add(g);
+          deletedAt.delete(g);
+        }
+        return { seen, deletedAt };
+      }),
+    );
+  });
+  histories.set(states, out);
+  return out;
+}
+
 /** The picture of `states[i]`: the planner, each endpoint's records, the enactors. */
 function dnsPicture(_model: Model, states: readonly JsonState[], i: number): PictureNode {
   const s = viewOf(states[i], `state ${i}`);
@@ -74,17 +106,7 @@ function dnsPicture(_model: Model, states: readonly JsonState[], i: number): Pic
   for (let k = 0; k < s.alias.length; k++) {
     const trees = s.trees[k];
     const alias = s.alias[k];
-    // Every tree that existed at some step up to this one; those gone now were deleted (at the step they went).
-    const seen = new Set<number>();
-    const deletedAt = new Map<number, number>();
-    for (let j = 0; j <= i; j++) {
-      const tj = viewOf(states[j], `state ${j}`).trees[k] ?? [];
-      for (const g of seen) if (!tj.includes(g) && !deletedAt.has(g)) deletedAt.set(g, j);
-      for (const g of tj) {
-        seen.add(g);
-        deletedAt.delete(g);
-      }
-    }
+    const { seen, deletedAt } = historyOf(states)[i][k];
     const aliasRow: PictureNode[] = [
       node('span', 'chip alias', alias === 0 ? 'unset' : `→ plan ${alias}`, { attrs: { 'data-test': `alias-${k}`, 'data-plan': alias }, field: 'alias', index: k }),
     ];
