@@ -4,10 +4,9 @@
  * `dnsmc check --view FILE.html` for the counterexample it finds.
  */
 import { basename } from 'node:path';
-import type { FieldSpec } from '../checker/layout.js';
 import type { Model } from '../checker/model.js';
 import type { Presentation } from '../checker/package.js';
-import type { LaneOptions } from '../traces/export.js';
+import { laneOptionsFor, type LaneOptions } from '../traces/lanes.js';
 import type { Trace } from '../traces/trace.js';
 import { viewerHtml, type ViewerPane } from '../traces/viewer.js';
 import { EXIT, UsageError } from './errors.js';
@@ -26,13 +25,9 @@ export interface ViewArgs {
   model?: unknown;
 }
 
-/** Lanes for a model's traces: every actor of every role, named as the model names them, then the package's resource lanes. */
+/** Lanes for a model's traces: every actor of every role, named as the model names them, then its package's resource lanes. */
 export function laneOptions(model: Model, presentation?: Presentation): LaneOptions {
-  return {
-    roles: model.roles,
-    actorName: model.actorName ? (role, actor) => model.actorName!(role, actor) : undefined,
-    resources: presentation?.lanes?.(model),
-  };
+  return laneOptionsFor(model, presentation);
 }
 
 /** One trace to show, with the model it belongs to, the package that built it, and a label (e.g. its file name). */
@@ -41,6 +36,8 @@ export interface ViewSource {
   readonly model: Model;
   readonly source?: PackageSource;
   readonly label?: string;
+  /** How states are presented (lanes, a picture). Absent: the package's (`source`); present but undefined: none. */
+  readonly presentation?: Presentation;
 }
 
 /** The viewer page for a trace, or for two side by side. */
@@ -48,8 +45,8 @@ export function viewerPage(a: ViewSource, b?: ViewSource): string {
   const pane = (s: ViewSource): ViewerPane => ({
     trace: s.trace,
     label: s.label,
-    lanes: laneOptions(s.model, s.source?.pkg.presentation),
-    fields: s.model.layout.fields as FieldSpec,
+    model: s.model,
+    presentation: 'presentation' in s ? s.presentation : s.source?.pkg.presentation,
   });
   return viewerHtml(b ? [pane(a), pane(b)] : [pane(a)]);
 }

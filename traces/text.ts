@@ -2,8 +2,11 @@
  * Text rendering of a trace: each step narrated in the domain's words, only
  * what changed shown under it, and the step where the property breaks marked.
  */
-import type { Json, JsonState } from '../checker/layout.js';
+import type { JsonState } from '../checker/layout.js';
+import { changeLines, stateLines } from './format.js';
 import type { Trace } from './trace.js';
+
+export { pathName, showValue } from './format.js';
 
 export interface FormatOptions {
   /** Renders a whole state for people (the model's `render`); used for the first and last state. */
@@ -12,33 +15,9 @@ export interface FormatOptions {
   finalState?: boolean;
 }
 
-/** A JSON value as people read it: sets in braces, none for null. */
-export function showValue(v: Json): string {
-  if (v === null) return 'none';
-  if (Array.isArray(v)) return `{${v.map(showValue).join(', ')}}`;
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
-}
-
-function at(s: JsonState, path: readonly (string | number)[]): Json {
-  let v: Json = s;
-  for (const k of path) v = (v as Record<string | number, Json>)?.[k as never] ?? null;
-  return v;
-}
-
-/** `alias[0]` for the path `["alias", 0]`. */
-export function pathName(path: readonly (string | number)[]): string {
-  return path.map((k, i) => (i === 0 ? String(k) : `[${k}]`)).join('');
-}
-
 /** One line per change a step made: `alias[0]: 3 -> 1`. */
 export function changes(before: JsonState, step: Trace['steps'][number]): string[] {
-  return step.patches.map((p) => `${pathName(p.path)}: ${showValue(at(before, p.path))} -> ${showValue(p.value)}`);
-}
-
-function renderState(s: JsonState, render?: (s: JsonState) => string[]): string[] {
-  if (render) return render(s);
-  return Object.entries(s).map(([k, v]) => `${k} = ${Array.isArray(v) && v.some(Array.isArray) ? `[${v.map(showValue).join(', ')}]` : showValue(v)}`);
+  return changeLines(before, step, '->');
 }
 
 /** The headline: what broke and after how many steps. */
@@ -60,7 +39,7 @@ export function formatTrace(t: Trace, o: FormatOptions = {}): string {
   const pad = ' '.repeat(`step ${'0'.repeat(width)}  `.length);
   const lines = [headline(t), ''];
   lines.push(`${num(0)}  initial state`);
-  for (const l of renderState(t.initial, o.render)) lines.push(`${pad}  ${l}`);
+  for (const l of stateLines(t.initial, o.render)) lines.push(`${pad}  ${l}`);
   const marks = (i: number): void => {
     for (const b of t.breaks) {
       if (b.step !== i) continue;
@@ -92,7 +71,35 @@ export function formatTrace(t: Trace, o: FormatOptions = {}): string {
   }
   if ((o.finalState ?? true) && t.steps.length > 0) {
     lines.push('', 'final state:');
-    for (const l of renderState(before, o.render)) lines.push(`  ${l}`);
+    for (const l of stateLines(before, o.render)) lines.push(`  ${l}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The step index where a lasso's loop starts (the last state equals the state
+ * at that step, and the steps after it repeat forever), when the trace is a
+ * lasso and `loop` is in range.
+ */
+export function loopOf(trace: Trace): number | undefined {
+  const loop = trace.loop;
+  return Number.isInteger(loop) && (loop as number) >= 0 && (loop as number) <= trace.steps.length ? loop : undefined;
+}
+
+/** What a lasso does after its last step (`n`), in words. */
+export function loopWords(loop: number, n: number): string {
+  return loop === n ? `the run stays in the state of step ${n} forever` : `after step ${n} the run is back in the state of step ${loop}, and steps ${loop + 1} to ${n} repeat forever`;
+}
+
+/**
+ * The trace's headline: what breaks and after how many steps, as `headline`
+ * says it; for a trace in which its own property does not break (a replay
+ * under a fix), the steps and whatever does break, or that nothing does.
+ */
+export function traceTitle(t: Trace): string {
+  if (t.breaks.some((b) => b.property === t.property)) return headline(t);
+  const n = t.steps.length;
+  const broken = t.breaks.map((b) => b.property);
+  const what = broken.length === 0 ? 'no property breaks' : `${broken.join(', ')} break${broken.length === 1 ? 's' : ''}`;
+  return `${t.model}${t.variant ? ` (${t.variant})` : ''}: ${n} step${n === 1 ? '' : 's'}, ${what}`;
 }

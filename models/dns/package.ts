@@ -1,10 +1,12 @@
 /**
  * The `dns` model package: the planner/enactor protocol's parameters, the
- * model, the `slow-enactor` scheduler, and the postmortem demo. This is what
+ * model, the `slow-enactor` scheduler, the picture of each endpoint's
+ * Route 53 records for the viewer, and the postmortem demo. This is what
  * dnsmc loads for the built-in model (see models/index.ts).
  */
 import type { ModelPackage } from '../../checker/package.js';
 import { dnsModel } from './model.js';
+import { dnsPresentation } from './picture.js';
 import { DNS_PARAMS, type DnsParams } from './params.js';
 
 export const dnsPackage: ModelPackage = {
@@ -12,6 +14,7 @@ export const dnsPackage: ModelPackage = {
   description: 'the DNS planner/enactor protocol behind the October 2025 DynamoDB outage',
   params: DNS_PARAMS,
   createModel: (params) => dnsModel(params as unknown as Partial<DnsParams>),
+  presentation: dnsPresentation,
   schedulers: [
     // The postmortem: "one enactor experienced unusually high delays".
     { name: 'slow-enactor', help: 'enactor 0 is rarely scheduled (it falls behind, as in the postmortem)', slow: { role: 'enactor', actor: 0 } },

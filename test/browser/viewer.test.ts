@@ -13,6 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewerPage } from '../../app/view.js';
 import type { Model } from '../../checker/model.js';
+import type { PictureNode, Presentation } from '../../checker/package.js';
 import { replay } from '../../checker/path.js';
 import { lockMutexModel } from '../../models/toys/index.js';
 import { parseTrace, traceFromReplay } from '../../traces/trace.js';
@@ -214,7 +215,83 @@ describe('any model, and a lasso', () => {
   });
 });
 
-describe('the race beside its replay under the fixed protocol', () => {
+describe('a hostile picture', () => {
+  it('is built under the allow-list: no script, no handler, no link or source, no style URL, no id; its strings stay text', async () => {
+    const model = lockMutexModel(2) as unknown as Model;
+    const schedule = [['request', 1], ['request', 0], ['enter', 0]].map(([action, actor]) => ({ action: action as string, actor: actor as number }));
+    const t = traceFromReplay(model, replay(model, model.init[0], schedule), 'mutualExclusion', 'invariant');
+    expect(t.steps[2].patches.map((p) => p.path[0])).toContain('lock');
+    const hostile: PictureNode = {
+      tag: 'div',
+      class: 'card',
+      attrs: { 'data-test': 'hostile', onclick: 'window.__pwned=1', href: 'javascript:window.__pwned=2', style: 'background: url(https://example.com/a.png)', id: 'app', title: 'a title' },
+      text: '<b>bold?</b>',
+      children: [
+        { tag: 'script', text: 'window.__pwned=3' },
+        { tag: 'img', attrs: { src: 'https://example.com/x.png', onerror: 'window.__pwned=4' } },
+        { tag: 'a', attrs: { href: 'https://example.com/' }, text: 'a link' },
+        { tag: 'iframe', attrs: { src: 'https://example.com/' } },
+        { tag: 'span', field: 'lock', attrs: { 'data-kept': 'yes', onmouseover: 'window.__pwned=5', 'data-x onclick': 'x', 'xlink:href': '#x' }, text: '</span><script>window.__pwned=6</script>' },
+        {
+          tag: 'svg',
+          attrs: { width: 60, height: 20, onload: 'window.__pwned=7', 'data-test': 'hostile-svg' },
+          children: [
+            { tag: 'rect', attrs: { width: 10, height: 10, fill: 'url(https://example.com/p.svg#p)', stroke: 'red', onclick: 'window.__pwned=8' } },
+            { tag: 'image', attrs: { href: 'https://example.com/i.png' } },
+            { tag: 'foreignObject', children: [{ tag: 'div', text: 'inside foreignObject' }] },
+            { tag: 'a', attrs: { href: 'javascript:window.__pwned=9' }, children: [{ tag: 'text', text: 'svg link' }] },
+            { tag: 'animate', attrs: { attributeName: 'href', to: 'javascript:window.__pwned=10' } },
+            { tag: 'text', attrs: { x: 0, y: 15 }, text: '<script>svg text</script>' },
+            { tag: 'div', text: 'html in svg' },
+          ],
+        },
+        { tag: 'rect', text: 'svg outside svg' },
+        { tag: 'title', text: 'title outside svg' },
+        { tag: 'style', text: '* { background: url(https://example.com/s.png) }' },
+      ],
+    };
+    const presentation: Presentation = { picture: () => hostile };
+    writeFileSync(join(dir, 'hostile-picture.html'), viewerPage({ trace: t, model, presentation }));
+    const { page, errors, requests, url } = await open(join(dir, 'hostile-picture.html'), '#step=3');
+    const pwned = (): Promise<unknown> => page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
+    const box = page.locator('[data-test=picture] [data-test=hostile]');
+    expect(await box.count()).toBe(1);
+    // The allowed attributes and nothing else; no id, so the page's own #app is still its root.
+    expect(await box.evaluate((e) => e.getAttributeNames())).toEqual(['class', 'data-test', 'title']);
+    expect(await page.evaluate(() => document.getElementById('app')!.parentElement!.tagName)).toBe('BODY');
+    // Text stays text.
+    expect(await page.locator('[data-test=picture] b').count()).toBe(0);
+    expect(await box.evaluate((e) => e.firstChild!.nodeValue)).toBe('<b>bold?</b>');
+    const span = page.locator('[data-test=picture] [data-kept]');
+    expect(await span.innerText()).toBe('</span><script>window.__pwned=6</script>');
+    expect(await span.evaluate((e) => e.getAttributeNames())).toEqual(['data-kept', 'data-field', 'class']);
+    // ... and is marked: this step changed the lock.
+    expect(await span.getAttribute('class')).toBe('changed');
+    // Only the allowed tags, each in its place: an svg with a rect and a text; nothing else.
+    expect(await page.locator('[data-test=picture] *').evaluateAll((es) => es.map((e) => e.tagName.toLowerCase()))).toEqual(['div', 'span', 'svg', 'rect', 'text']);
+    expect(await page.locator('[data-test=picture] rect').evaluate((e) => e.getAttributeNames())).toEqual(['width', 'height', 'stroke']);
+    expect(await page.locator('[data-test=picture] svg text').textContent()).toBe('<script>svg text</script>');
+    const shown = await page.locator('[data-test=picture]').innerText();
+    for (const gone of ['a link', 'inside foreignObject', 'svg link', 'html in svg', 'svg outside svg', 'title outside svg', 'example.com']) expect(shown).not.toContain(gone);
+    expect(await page.locator('script').count()).toBe(2);
+    expect(await page.locator('img, iframe, a, image, foreignObject, style').count()).toBe(1); // the page's own <style> in <head>
+    // Nothing runs on a click or a hover.
+    await box.click();
+    await span.hover();
+    await page.locator('[data-test=picture] rect').click({ force: true });
+    expect(await pwned()).toBeUndefined();
+    // Through the steps, the same.
+    await page.keyboard.press('Home');
+    await page.keyboard.press('End');
+    expect(await pwned()).toBeUndefined();
+    expect(errors).toEqual([]);
+    expect(new Set(requests.map((r) => r.replace(/#.*$/, '')))).toEqual(new Set([url]));
+    await page.close();
+  });
+});
+
+describe('the race beside its replay under the fixed protocol'
+, () => {
   it('marks the divergence at step 10, where the fix makes enactor 0 give up, and shows step 11 not taken', async () => {
     dnsmc('replay', join(dir, 'race.json'), '--variant', 'fixed', '--trace-out', join(dir, 'fixed.json'));
     dnsmc('view', join(dir, 'race.json'), '--compare', join(dir, 'fixed.json'), '--out', join(dir, 'cmp.html'));

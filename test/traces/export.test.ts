@@ -5,17 +5,11 @@ import type { Model } from '../../checker/model.js';
 import { replay } from '../../checker/path.js';
 import { dnsModel } from '../../models/dns/model.js';
 import { lockMutexModel, naiveMutexModel } from '../../models/toys/index.js';
-import {
-  markdownText,
-  mermaidText,
-  sequenceOf,
-  toItf,
-  toMarkdown,
-  toMermaid,
-  traceFromItf,
-  traceTitle,
-  type LaneOptions,
-} from '../../traces/export.js';
+import { traceFromItf, toItf } from '../../traces/itf.js';
+import { sequenceOf, type LaneOptions } from '../../traces/lanes.js';
+import { markdownText, toMarkdown } from '../../traces/markdown.js';
+import { mermaidText, toMermaid } from '../../traces/mermaid.js';
+import { traceTitle } from '../../traces/text.js';
 import { parseTrace, traceFromReplay, traceOf, TraceError, type Trace } from '../../traces/trace.js';
 
 const dns = dnsModel({ variant: 'as-was' }) as unknown as Model;

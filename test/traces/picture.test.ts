@@ -1,0 +1,168 @@
+/**
+ * Pictures of states: the dns model's presentation (lanes, the Route 53
+ * picture), what the viewer page is given of them, and that the generic
+ * viewer names no model. How the page builds a picture (and drops what its
+ * allow-list does not allow) is tested in a browser, test/browser/.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { viewerPage } from '../../app/view.js';
+import { check } from '../../checker/bfs.js';
+import type { Model } from '../../checker/model.js';
+import type { PictureNode, Presentation } from '../../checker/package.js';
+import { dnsModel } from '../../models/dns/model.js';
+import { dnsPresentation } from '../../models/dns/picture.js';
+import { naiveMutexModel } from '../../models/toys/index.js';
+import type { PageData } from '../../traces/client/data.js';
+import { stateTable } from '../../traces/state-table.js';
+import { traceOf } from '../../traces/trace.js';
+import { viewerHtml } from '../../traces/viewer.js';
+
+const asWas = dnsModel({ variant: 'as-was' }) as unknown as Model;
+const race = traceOf(asWas, check(asWas, { properties: ['aliasResolves'] }).violations[0]);
+const states = [race.initial, ...race.steps.map((s) => s.state)];
+const picture = (i: number): PictureNode => dnsPresentation.picture!(asWas, states, i);
+
+/** Every node of a picture, depth first. */
+function nodes(n: PictureNode): PictureNode[] {
+  return [n, ...(n.children ?? []).flatMap(nodes)];
+}
+/** The one node with this data-test attribute. */
+function byTest(root: PictureNode, test: string): PictureNode {
+  const found = nodes(root).filter((n) => n.attrs?.['data-test'] === test);
+  expect(found, test).toHaveLength(1);
+  return found[0];
+}
+/** A node's text as a browser shows it: its own text, then its children's. */
+const textOf = (n: PictureNode): string => (n.text ?? '') + (n.children ?? []).map(textOf).join('');
+const classes = (n: PictureNode): string[] => (n.class ?? '').split(' ').filter(Boolean);
+
+/** The page's data block. */
+function dataOf(html: string): PageData {
+  return JSON.parse(/<script type="application\/json" id="dnsmc-data">([^<]*)<\/script>/.exec(html)![1]);
+}
+
+describe('the dns picture', () => {
+  it('the race’s last step: the alias points at plan 1, whose tree was deleted at this step; plan 3’s stands; the lock is free', () => {
+    const p = picture(12);
+    const alias = byTest(p, 'alias-0');
+    expect(alias).toMatchObject({ text: '→ plan 1', field: 'alias', index: 0 });
+    expect(alias.attrs!['data-plan']).toBe(1);
+    expect(textOf(byTest(p, 'resolves-0'))).toBe('resolves to NOTHING: the tree of plan 1 was deleted');
+    expect(classes(byTest(p, 'resolves-0'))).toEqual(['resolves', 'bad']);
+    const t1 = byTest(p, 'tree-0-1');
+    expect(t1.attrs!['data-status']).toBe('deleted');
+    expect(textOf(t1)).toBe('plan-1(deleted at step 12)');
+    expect(classes(t1)).toEqual(['chip', 'tree', 'deleted', 'target', 'changed']);
+    const t3 = byTest(p, 'tree-0-3');
+    expect(t3.attrs!['data-status']).toBe('present');
+    expect(classes(t3)).toEqual(['chip', 'tree', 'present']);
+    expect(nodes(p).filter((n) => n.attrs?.['data-test']?.toString().startsWith('tree-0-')).map((n) => n.attrs!['data-test'])).toEqual(['tree-0-1', 'tree-0-3']);
+    expect(byTest(p, 'lock-0')).toMatchObject({ text: 'free', field: 'lockHolder', index: 0 });
+    expect(byTest(p, 'latest')).toMatchObject({ text: '3', field: 'latest' });
+    // The enactors table: phase, plan and failed lock attempts (one endpoint: no endpoint column), each cell marked with its field and enactor.
+    const e1 = byTest(p, 'enactor-1');
+    expect(e1.children!.map(textOf)).toEqual(['enactor 1', 'idle', '0', '0']);
+    expect(e1.children!.slice(1).map((c) => [c.field, c.index])).toEqual([
+      ['phase', 1],
+      ['plan', 1],
+      ['failures', 1],
+    ]);
+  });
+
+  it('step 11: tree 1 is present and resolves; the initial state: alias unset, no trees yet, lock free', () => {
+    const p11 = picture(11);
+    expect(byTest(p11, 'tree-0-1').attrs!['data-status']).toBe('present');
+    expect(classes(byTest(p11, 'tree-0-1'))).not.toContain('changed');
+    expect(textOf(byTest(p11, 'resolves-0'))).toBe('resolves (tree of plan 1 exists)');
+    const p0 = picture(0);
+    expect(byTest(p0, 'alias-0')).toMatchObject({ text: 'unset', attrs: { 'data-test': 'alias-0', 'data-plan': 0 } });
+    expect(nodes(p0).some((n) => n.attrs?.['data-test'] === 'resolves-0')).toBe(false);
+    expect(nodes(p0).filter((n) => n.text === 'none yet')).toHaveLength(1);
+    expect(byTest(p0, 'lock-0').text).toBe('free');
+  });
+
+  it('two endpoints: a card and a lane each, and an endpoint column for the enactors', () => {
+    const m = dnsModel({ variant: 'as-was', endpoints: 2 }) as unknown as Model;
+    const lanes = dnsPresentation.lanes!(m)!;
+    expect(lanes.lanes).toEqual([
+      { id: 'endpoint 0', label: 'endpoint 0 (Route 53)' },
+      { id: 'endpoint 1', label: 'endpoint 1 (Route 53)' },
+    ]);
+    expect(['alias', 'trees', 'lockHolder', 'phase'].map((f) => lanes.of([f, 1]))).toEqual(['endpoint 1', 'endpoint 1', 'endpoint 1', undefined]);
+    expect(lanes.of(['trees', 2])).toBeUndefined();
+    const s = m.layout.toJson(m.layout.vector());
+    const p = dnsPresentation.picture!(m, [s], 0);
+    expect(['endpoint-0', 'endpoint-1', 'alias-1', 'lock-1'].map((t) => byTest(p, t).attrs!['data-test'])).toEqual(['endpoint-0', 'endpoint-1', 'alias-1', 'lock-1']);
+    expect(byTest(p, 'enactor-0').children!.map((c) => c.field ?? textOf(c))).toEqual(['enactor 0', 'phase', 'plan', 'endpoint', 'failures']);
+  });
+
+  it('refuses a state of another layout, saying what does not fit', () => {
+    expect(() => dnsPresentation.picture!(asWas, [{ latest: 0, alias: 3 }], 0)).toThrow('state 0: alias is not an array, so this is not a dns state');
+  });
+});
+
+describe('what the viewer page is given of pictures', () => {
+  it('dns: one picture per state, the presentation’s, and the changes formatted as the exports format them', () => {
+    const d = dataOf(viewerPage({ trace: race, model: asWas }));
+    const pane = d.panes[0];
+    expect(pane.pictures).toHaveLength(13);
+    expect(pane.pictures![12]).toEqual(picture(12));
+    expect(pane.pictureError).toBeNull();
+    expect(pane.changes).toHaveLength(13);
+    expect(pane.changes[0]).toEqual([]);
+    expect(pane.changes[12]).toEqual(['phase[1]: cleanup → idle', 'trees[0]: {1, 3} → {3}', 'plan[1]: 3 → 0']);
+    expect(pane.summary).toBe('model dns, variant as-was; enactors 3, plans 4, endpoints 1, maxBackoff 2, keep 1; 12 steps');
+    expect(pane.fields[12]).toEqual(stateTable(states[12], pane.arrays));
+  });
+
+  it('a model without a picture, or a presentation passed as none: no pictures, the fields table', () => {
+    const m = naiveMutexModel(3) as unknown as Model;
+    const t = traceOf(m, check(m).violations[0]);
+    expect(dataOf(viewerPage({ trace: t, model: m })).panes[0].pictures).toBeNull();
+    expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: undefined })).panes[0].pictures).toBeNull();
+    // The lanes come from the presentation too: without it, only the actors.
+    expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: undefined })).panes[0].lanes.map((l) => l.kind)).toEqual(['actor', 'actor', 'actor', 'actor']);
+  });
+
+  it('a picture that throws: the page says why, and shows the fields table', () => {
+    const broken: Presentation = {
+      picture: () => {
+        throw new Error('no picture today');
+      },
+    };
+    const pane = dataOf(viewerPage({ trace: race, model: asWas, presentation: broken })).panes[0];
+    expect(pane.pictures).toBeNull();
+    expect(pane.pictureError).toBe('no picture today');
+  });
+
+  it('the fields table: array fields element by element with their index, sets and scalars whole', () => {
+    const table = stateTable(states[12], ['alias', 'trees', 'lockHolder', 'phase']);
+    expect(table.attrs).toEqual({ 'data-test': 'fields' });
+    const row = (f: string): PictureNode => table.children!.find((r) => r.children![0].text === f)!;
+    expect(row('trees').children![1].children!.map((c) => [c.field, c.index, textOf(c)])).toEqual([['trees', 0, '[0]{3}']]);
+    expect(row('lockHolder').children![1].children!.map(textOf)).toEqual(['[0]none']);
+    expect(row('plan').children![1].children!.map((c) => [c.field, c.index, textOf(c)])).toEqual([['plan', undefined, '{1, 0, 0}']]);
+    expect(row('latest').children![1].children!.map(textOf)).toEqual(['3']);
+  });
+
+  it('the page carries its script and styles exactly as the files in traces/client are', () => {
+    const html = viewerHtml([{ trace: race }]);
+    const dir = join(import.meta.dirname, '..', '..', 'traces', 'client');
+    expect(html).toContain(`<script>${readFileSync(join(dir, 'viewer.js'), 'utf8')}</script>`);
+    expect(html).toContain(`<style>${readFileSync(join(dir, 'viewer.css'), 'utf8')}</style>`);
+  });
+});
+
+describe('the generic viewer', () => {
+  it('names no model: nothing under traces/ mentions dns (but as part of dnsmc)', () => {
+    const root = join(import.meta.dirname, '..', '..', 'traces');
+    const files = readdirSync(root, { recursive: true, withFileTypes: true })
+      .filter((f) => f.isFile())
+      .map((f) => join(f.parentPath, f.name));
+    expect(files.length).toBeGreaterThanOrEqual(14);
+    const naming = files.filter((f) => /\bdns\b|route ?53|enactor|planner/i.test(readFileSync(f, 'utf8').replace(/dnsmc/g, '')));
+    expect(naming).toEqual([]);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * The data a viewer page carries (in its `<script type="application/json">`
+ * block) and its script reads: types only, shared by the page writer
+ * (traces/viewer.ts, in Node) and the page script (viewer.js, in the
+ * browser), so that both sides are checked against one shape.
+ *
+ * Everything shown as text is formatted when the page is written (by
+ * traces/format.ts, as the text output is); the page script formats no
+ * value. The trace itself is carried too, for the narration, the breaks, the
+ * timeline and which fields each step changed.
+ */
+import type { PictureNode } from '../../checker/package.js';
+
+/** How a row of a side-by-side view compares: both sides took the step with equal (or different) results, or only one side has it. */
+export type RowStatus = 'same' | 'differs' | 'only-a' | 'only-b';
+
+/** One row of two traces aligned by step: the step index on each side (0 is the initial state), or null where a side has no such step. */
+export interface AlignedRow {
+  readonly a: number | null;
+  readonly b: number | null;
+  readonly status: RowStatus;
+}
+
+/** The parts of a trace the page script reads (a dnsmc trace has these and more). */
+export interface PageTrace {
+  readonly property: string;
+  readonly initial: Readonly<Record<string, unknown>>;
+  readonly steps: readonly {
+    readonly step: number;
+    readonly action: string;
+    readonly role: string;
+    readonly actor: number;
+    readonly narration: string;
+    readonly patches: readonly { readonly path: readonly (string | number)[] }[];
+    readonly state: Readonly<Record<string, unknown>>;
+  }[];
+  readonly breaks: readonly { readonly property: string; readonly step: number; readonly kind: string; readonly explanation: string }[];
+}
+
+/** One lane of the timeline. */
+export interface PageLane {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: 'actor' | 'resource';
+}
+
+/** One step on the timeline: its actor's lane and the resource lanes it touches. */
+export interface PageMark {
+  readonly step: number;
+  readonly lane: string;
+  readonly action: string;
+  readonly targets: readonly string[];
+}
+
+/** One trace of the page. */
+export interface PaneData {
+  readonly label: string;
+  readonly side: 'a' | 'b';
+  /** The header line: model, variant, parameters, number of steps. */
+  readonly summary: string;
+  readonly trace: PageTrace;
+  readonly lanes: readonly PageLane[];
+  readonly marks: readonly PageMark[];
+  /** For a lasso, the step where its loop starts. */
+  readonly loop: number | null;
+  /** Fields that hold one value per index (shown and compared element by element); other JSON arrays are one value, a set. */
+  readonly arrays: readonly string[];
+  /** `changes[i]`: one line per change step `i` made (`changes[0]`, the initial state, is empty). */
+  readonly changes: readonly (readonly string[])[];
+  /** `fields[i]`: every field of state `i` as a table. */
+  readonly fields: readonly PictureNode[];
+  /** `pictures[i]`: the model's picture of state `i`; null when its package has none. */
+  readonly pictures: readonly PictureNode[] | null;
+  /** Why the model's picture could not be drawn, when it threw. */
+  readonly pictureError: string | null;
+}
+
+/** Everything the page shows. */
+export interface PageData {
+  readonly title: string;
+  readonly panes: readonly PaneData[];
+  readonly rows: readonly AlignedRow[];
+  /** The first row where two traces differ; null for one trace or when they agree. */
+  readonly divergence: number | null;
+}
+
+export type { PictureNode };

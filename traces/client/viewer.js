@@ -1,0 +1,559 @@
+/*
+ * The trace viewer's page script, inlined into every page that
+ * traces/viewer.ts writes (allowed there by its SHA-256 hash; the page's
+ * policy allows no other script and no network). Type-checked against the
+ * DOM with ./tsconfig.json; the page data's shape is ./data.ts.
+ *
+ * A trace is untrusted input. This script builds the page with
+ * createElement, createElementNS, textContent and setAttribute on fixed
+ * attribute names only, and never parses markup. Every value it shows was
+ * formatted when the page was written; it formats none itself. A model's
+ * picture of a state (a tree of PictureNode) is built under an allow-list of
+ * tags and attributes: anything else is dropped, so a picture can only ever
+ * be shown, never run.
+ */
+(function () {
+  'use strict';
+
+  /** @typedef {import('./data.js').PageData} PageData */
+  /** @typedef {import('./data.js').PaneData} PaneData */
+  /** @typedef {import('./data.js').PageTrace} PageTrace */
+  /** @typedef {import('./data.js').PictureNode} PictureNode */
+  /** @typedef {PageTrace['steps'][number]} PageStep */
+  /**
+   * What the selected step changed, and (side by side) where the shown
+   * states differ: keys made by keyOf.
+   * @typedef {{ changed: Set<string>, differs: Set<string> | null }} Marks
+   */
+  /**
+   * A pane's timeline and state area.
+   * @typedef {{ pane: PaneData, wrap: HTMLElement, svg: SVGSVGElement, width: number, rowEls: SVGGElement[], state: HTMLElement }} View
+   */
+
+  const dataEl = document.getElementById('dnsmc-data');
+  /** @type {PageData} */
+  const DATA = JSON.parse(dataEl ? dataEl.textContent || 'null' : 'null');
+  const SVGNS = 'http://www.w3.org/2000/svg';
+  const rows = DATA.rows;
+  const panes = DATA.panes;
+  const two = panes.length > 1;
+  const lastRow = rows.length - 1;
+  let current = -1;
+  // Timeline geometry (px): lane width, step-label column, lane headers, row height, right column.
+  const LANE_W = 112;
+  const LEFT = 70;
+  const TOP = 46;
+  const ROW_H = 28;
+  const RIGHT = 190;
+
+  // ---- building blocks
+
+  /**
+   * An HTML element with a class and text.
+   * @template {keyof HTMLElementTagNameMap} K
+   * @param {K} tag
+   * @param {string} [cls]
+   * @param {string} [text]
+   * @returns {HTMLElementTagNameMap[K]}
+   */
+  function h(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  /**
+   * @template {Node} T
+   * @param {Node} parent
+   * @param {T} child
+   * @returns {T}
+   */
+  function add(parent, child) {
+    parent.appendChild(child);
+    return child;
+  }
+  /**
+   * @param {Node} parent
+   * @param {string} text
+   */
+  function txt(parent, text) {
+    parent.appendChild(document.createTextNode(text));
+  }
+  /**
+   * An SVG element with fixed attributes (names from this script) and text.
+   * @param {string} tag
+   * @param {Record<string, string | number>} attrs
+   * @param {string} [text]
+   * @returns {SVGElement}
+   */
+  function sv(tag, attrs, text) {
+    const e = /** @type {SVGElement} */ (document.createElementNS(SVGNS, tag));
+    for (const k of Object.keys(attrs)) e.setAttribute(k, String(attrs[k]));
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  /**
+   * @param {PageTrace} trace
+   * @param {number} i
+   */
+  function stateOf(trace, i) {
+    return i === 0 ? trace.initial : trace.steps[i - 1].state;
+  }
+  /**
+   * @param {string} field
+   * @param {number} [index]
+   */
+  function keyOf(field, index) {
+    return index === undefined ? JSON.stringify([field]) : JSON.stringify([field, index]);
+  }
+
+  /**
+   * The pane's own step at row r, or null where it has none.
+   * @param {PaneData} pane
+   * @param {number} r
+   * @returns {number | null}
+   */
+  function ownStep(pane, r) {
+    const i = rows[r][pane.side];
+    return i === null || i === undefined ? null : i;
+  }
+  /**
+   * The pane's state at row r: after its own step there, or after the last step it took before.
+   * @param {PaneData} pane
+   * @param {number} r
+   */
+  function shownStep(pane, r) {
+    for (let q = r; q >= 0; q--) {
+      const i = ownStep(pane, q);
+      if (i !== null) return i;
+    }
+    return 0;
+  }
+  /**
+   * The fields (and elements of array fields) step i wrote.
+   * @param {PaneData} pane
+   * @param {number} i
+   */
+  function changedKeys(pane, i) {
+    /** @type {Set<string>} */
+    const out = new Set();
+    if (i <= 0) return out;
+    const ps = pane.trace.steps[i - 1].patches;
+    if (!Array.isArray(ps)) return out;
+    for (const p of ps) {
+      if (!p || !Array.isArray(p.path) || p.path.length === 0) continue;
+      const f = String(p.path[0]);
+      const k = p.path[1];
+      out.add(p.path.length > 1 && typeof k === 'number' && pane.arrays.includes(f) ? keyOf(f, k) : keyOf(f));
+    }
+    return out;
+  }
+  /**
+   * Where two states differ: array fields element by element, other fields whole.
+   * @param {PaneData} pane
+   * @param {Readonly<Record<string, unknown>>} a
+   * @param {Readonly<Record<string, unknown>>} b
+   */
+  function diffKeys(pane, a, b) {
+    /** @type {Set<string>} */
+    const out = new Set();
+    const fields = Object.keys(a).concat(Object.keys(b).filter((k) => !(k in a)));
+    for (const f of fields) {
+      const x = a[f];
+      const y = b[f];
+      if (pane.arrays.includes(f) && Array.isArray(x) && Array.isArray(y) && x.length === y.length) {
+        for (let i = 0; i < x.length; i++) if (JSON.stringify(x[i]) !== JSON.stringify(y[i])) out.add(keyOf(f, i));
+      } else if (JSON.stringify(x) !== JSON.stringify(y)) out.add(keyOf(f));
+    }
+    return out;
+  }
+  /**
+   * Marks an element that shows `field` (element `index`) when the step changed it or the other run differs there.
+   * @param {Marks} marks
+   * @param {Element} el
+   * @param {string} field
+   * @param {number} [index]
+   */
+  function mark(marks, el, field, index) {
+    const whole = keyOf(field);
+    const one = index === undefined ? whole : keyOf(field, index);
+    if (marks.changed.has(one) || marks.changed.has(whole)) el.classList.add('changed');
+    if (marks.differs && (marks.differs.has(one) || marks.differs.has(whole))) el.classList.add('differs');
+  }
+  /**
+   * @param {PaneData} pane
+   * @param {PageStep} step
+   */
+  function actorLabel(pane, step) {
+    const id = 'actor:' + step.role + ':' + step.actor;
+    const lane = pane.lanes.find((l) => l.id === id);
+    return lane ? lane.label : step.role + ' ' + step.actor;
+  }
+
+  // ---- pictures: a model's inert drawing of a state
+
+  const HTML_TAGS = new Set(['div', 'span', 'h3', 'h4', 'p', 'ul', 'li', 'table', 'tr', 'td', 'th']);
+  const SVG_TAGS = new Set(['svg', 'g', 'rect', 'line', 'path', 'text', 'title', 'circle', 'polygon', 'marker', 'defs']);
+  // Presentation attributes (besides data-*). No event handlers, no links or sources, no style, no ids.
+  const ATTRS = new Set([
+    'title', 'role', 'aria-label', 'colspan', 'rowspan',
+    'x', 'y', 'x1', 'y1', 'x2', 'y2', 'cx', 'cy', 'r', 'rx', 'ry', 'width', 'height', 'viewBox', 'd', 'points', 'transform',
+    'fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin', 'opacity', 'fill-opacity', 'stroke-opacity',
+    'text-anchor', 'dominant-baseline', 'font-size', 'font-weight', 'refX', 'refY', 'markerWidth', 'markerHeight', 'orient', 'preserveAspectRatio',
+  ]);
+  const DATA_ATTR = /^data-[a-z0-9-]+$/;
+  // A presentation value that names a resource (url(...)) is dropped even on an allowed attribute.
+  const RESOURCE = /url\s*\(/i;
+  const MAX_DEPTH = 64;
+
+  /**
+   * Builds a picture under the allow-list. `stepMarks` false (a state this
+   * pane's step did not make: a gap beside the other run) drops the
+   * picture's own `changed` classes.
+   * @param {unknown} node
+   * @param {Node} parent
+   * @param {boolean} inSvg
+   * @param {Marks} marks
+   * @param {boolean} stepMarks
+   * @param {number} depth
+   */
+  function picture(node, parent, inSvg, marks, stepMarks, depth) {
+    if (depth > MAX_DEPTH || node === null || typeof node !== 'object' || Array.isArray(node)) return;
+    const n = /** @type {Partial<Record<keyof PictureNode, unknown>>} */ (node);
+    const tag = n.tag;
+    if (typeof tag !== 'string') return;
+    const svg = inSvg || tag === 'svg';
+    if (svg ? !SVG_TAGS.has(tag) : !HTML_TAGS.has(tag)) return;
+    const el = svg ? document.createElementNS(SVGNS, tag) : document.createElement(tag);
+    if (typeof n.class === 'string') {
+      const cls = n.class.split(/\s+/).filter((c) => c !== '' && (stepMarks || c !== 'changed'));
+      if (cls.length > 0) el.setAttribute('class', cls.join(' '));
+    }
+    const attrs = n.attrs;
+    if (attrs !== null && typeof attrs === 'object' && !Array.isArray(attrs)) {
+      for (const [name, v] of Object.entries(attrs)) {
+        if (typeof v !== 'string' && typeof v !== 'number') continue;
+        const value = String(v);
+        if (DATA_ATTR.test(name) || (ATTRS.has(name) && !RESOURCE.test(value))) el.setAttribute(name, value);
+      }
+    }
+    if (typeof n.field === 'string') {
+      const index = typeof n.index === 'number' && Number.isInteger(n.index) ? n.index : undefined;
+      el.setAttribute('data-field', n.field);
+      if (index !== undefined) el.setAttribute('data-index', String(index));
+      mark(marks, el, n.field, index);
+    }
+    if (typeof n.text === 'string' || typeof n.text === 'number') el.textContent = String(n.text);
+    if (Array.isArray(n.children)) for (const c of n.children) picture(c, el, svg, marks, stepMarks, depth + 1);
+    parent.appendChild(el);
+  }
+
+  // ---- page skeleton
+  const app = /** @type {HTMLElement} */ (document.getElementById('app'));
+  document.title = DATA.title + ' - dnsmc';
+  const header = add(app, h('header'));
+  add(header, h('h1', '', DATA.title));
+  for (const p of panes) add(header, h('div', 'sub', (two ? p.label + ': ' : '') + p.summary));
+
+  const controls = add(app, h('div', 'controls'));
+  /**
+   * @param {string} label
+   * @param {string} title
+   * @param {() => void} f
+   */
+  function button(label, title, f) {
+    const b = add(controls, h('button', '', label));
+    b.type = 'button';
+    b.title = title;
+    b.setAttribute('aria-label', title);
+    b.addEventListener('click', f);
+    return b;
+  }
+  button('|\u25C0', 'first step (Home)', () => select(0));
+  button('\u25C0', 'previous step (left arrow)', () => select(current - 1));
+  const slider = add(controls, h('input'));
+  slider.type = 'range';
+  slider.min = '0';
+  slider.max = String(lastRow);
+  slider.step = '1';
+  slider.value = '0';
+  slider.setAttribute('aria-label', 'step');
+  slider.setAttribute('data-test', 'slider');
+  slider.addEventListener('input', () => select(Number(slider.value)));
+  button('\u25B6', 'next step (right arrow)', () => select(current + 1));
+  button('\u25B6|', 'last step (End)', () => select(lastRow));
+  const pos = add(controls, h('span', 'pos'));
+  pos.setAttribute('data-test', 'position');
+  add(controls, h('span', 'hint', 'keys: \u2190 \u2192 Home End \u00B7 yellow: changed by this step' + (two ? ' \u00B7 dashed red: differs from the other run' : '')));
+
+  if (two) {
+    const banner = add(app, h('div', 'banner'));
+    banner.setAttribute('data-test', 'divergence');
+    const r = DATA.divergence;
+    if (r === null) {
+      banner.classList.add('same');
+      banner.textContent = 'The two runs agree at every step.';
+    } else {
+      const b = add(banner, h('div'));
+      add(b, h('strong', '', 'The runs diverge at step ' + r + '.'));
+      const go = add(b, h('button', '', 'show step ' + r));
+      go.type = 'button';
+      go.addEventListener('click', () => select(r));
+      for (const p of panes) {
+        const i = ownStep(p, r);
+        const line = add(banner, h('div'));
+        add(line, h('strong', '', p.label + ': '));
+        if (i === null) {
+          const other = panes[p.side === 'a' ? 1 : 0];
+          const j = ownStep(other, r);
+          const s = j ? other.trace.steps[j - 1] : null;
+          if (s) txt(line, actorLabel(other, s) + "'s " + s.action + ' is not taken in this run');
+        } else if (i === 0) txt(line, 'the initial states differ');
+        else txt(line, p.trace.steps[i - 1].narration);
+      }
+    }
+  }
+
+  const grid = add(app, h('div', 'panes ' + (two ? 'two' : 'one')));
+  const views = panes.map((p) => buildPane(grid, p));
+  add(app, h('footer', '', 'Written by dnsmc. This page loads nothing from the network; every text in it comes from the trace file and is shown as text.'));
+
+  // ---- timeline
+
+  /** @param {string} label */
+  function laneLines(label) {
+    /** @type {string[]} */
+    const lines = [];
+    let cur = '';
+    for (const w of String(label).split(' ')) {
+      if (cur && (cur + ' ' + w).length > 16) {
+        lines.push(cur);
+        cur = w;
+      } else cur = cur ? cur + ' ' + w : w;
+    }
+    if (cur) lines.push(cur);
+    return lines.slice(0, 3);
+  }
+
+  /**
+   * @param {HTMLElement} parent
+   * @param {PaneData} pane
+   * @returns {View}
+   */
+  function buildPane(parent, pane) {
+    const root = add(parent, h('section', 'pane'));
+    root.setAttribute('data-test', 'pane-' + pane.side);
+    if (two) add(root, h('h2', '', pane.label));
+    const wrap = add(root, h('div', 'timeline'));
+    /** @type {Map<string, number>} */
+    const laneX = new Map();
+    pane.lanes.forEach((l, i) => laneX.set(l.id, LEFT + LANE_W * i + LANE_W / 2));
+    const width = LEFT + LANE_W * pane.lanes.length + RIGHT;
+    const height = TOP + ROW_H * rows.length + 8;
+    const svg = /** @type {SVGSVGElement} */ (add(wrap, sv('svg', { width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img' })));
+    add(svg, sv('title', {}, 'timeline: one lane per actor; each step a mark on its actor\u2019s lane'));
+    const defs = add(svg, sv('defs', {}));
+    const mk = add(defs, sv('marker', { id: 'ah-' + pane.side, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }));
+    add(mk, sv('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' }));
+    for (const l of pane.lanes) {
+      const x = /** @type {number} */ (laneX.get(l.id));
+      laneLines(l.label).forEach((line, k) => add(svg, sv('text', { x: x, y: 14 + 12 * k, 'text-anchor': 'middle', class: 'lanehead ' + l.kind }, line)));
+      add(svg, sv('line', { x1: x, y1: TOP - 4, x2: x, y2: height - 4, class: 'laneline ' + l.kind }));
+    }
+    add(svg, sv('text', { x: LEFT + LANE_W * pane.lanes.length + 8, y: 14, class: 'lanehead' }, two ? 'compared' : 'properties'));
+    /** @type {Map<number, import('./data.js').PageMark>} */
+    const byStep = new Map();
+    for (const m of pane.marks) byStep.set(m.step, m);
+    const other = two ? panes[pane.side === 'a' ? 1 : 0] : null;
+    const bx = LEFT + LANE_W * pane.lanes.length + 8;
+    const rowEls = rows.map((row, r) => {
+      const y = TOP + ROW_H * r + ROW_H / 2;
+      const g = /** @type {SVGGElement} */ (add(svg, sv('g', { class: 'row', 'data-row': r })));
+      add(g, sv('rect', { x: 0, y: y - ROW_H / 2, width: width, height: ROW_H, class: 'rowbg' }));
+      const i = ownStep(pane, r);
+      add(g, sv('text', { x: 8, y: y + 4, class: 'steplabel' }, r === 0 ? 'initial' : 'step ' + r));
+      if (i !== null && i > 0) {
+        const s = pane.trace.steps[i - 1];
+        const m = byStep.get(s.step);
+        const x = (m && laneX.get(m.lane)) ?? LEFT + 10;
+        const targets = m ? m.targets.filter((t) => laneX.has(t)) : [];
+        for (const t of targets) {
+          const tx = /** @type {number} */ (laneX.get(t));
+          add(g, sv('line', { x1: x, y1: y, x2: tx + (tx > x ? -6 : 6), y2: y, class: 'arrow', 'marker-end': 'url(#ah-' + pane.side + ')' }));
+        }
+        add(g, sv('circle', { cx: x, cy: y, r: 5, class: 'mark' }));
+        add(g, sv('text', { x: x + 8, y: targets.length ? y - 4 : y + 4, class: 'action' }, s.action));
+      } else if (i === null && other) {
+        const oi = ownStep(other, r);
+        const os = oi ? other.trace.steps[oi - 1] : null;
+        if (os) {
+          const gx = laneX.get('actor:' + os.role + ':' + os.actor) ?? LEFT + 10;
+          add(g, sv('circle', { cx: gx, cy: y, r: 5, class: 'mark ghost' }));
+          add(g, sv('text', { x: gx + 8, y: y + 4, class: 'ghost-label' }, os.action + ' (not taken)'));
+        }
+      }
+      if (two) {
+        const st = row.status;
+        const mine = st === 'only-' + pane.side;
+        const glyph = st === 'same' ? '= same' : st === 'differs' ? '\u2260 differs' : mine ? '\u2260 only in this run' : '\u2260 not taken here';
+        const cls = st === 'same' ? 'status-same' : st === 'differs' ? 'status-differs' : 'status-only';
+        add(g, sv('text', { x: bx, y: y + 4, class: cls }, (DATA.divergence === r ? '\u25B6 ' : '') + glyph));
+        if (DATA.divergence === r) g.classList.add('diverges');
+      } else if (i !== null) {
+        const texts = pane.trace.breaks
+          .filter((bk) => bk.step === i)
+          .map((bk) => {
+            const main = bk.property === pane.trace.property;
+            return { text: (main ? '\u2716 ' : '! ') + bk.property + (main ? (bk.kind === 'deadlock' ? '' : ' violated') : ' breaks'), main: main };
+          });
+        texts.forEach((t, k) => add(g, sv('text', { x: bx, y: y + 4 + (k - (texts.length - 1) / 2) * 11, class: 'brk' + (t.main ? '' : ' other') }, t.text)));
+      }
+      g.addEventListener('click', () => select(r));
+      return g;
+    });
+    if (pane.loop !== null) {
+      let loopRow = -1;
+      let endRow = -1;
+      rows.forEach((_, r) => {
+        const i = ownStep(pane, r);
+        if (i === pane.loop) loopRow = r;
+        if (i !== null) endRow = r;
+      });
+      if (loopRow >= 0) {
+        const lx = LEFT + LANE_W * pane.lanes.length - 6;
+        const y1 = TOP + ROW_H * loopRow + ROW_H / 2;
+        const y2 = TOP + ROW_H * endRow + ROW_H / 2;
+        add(svg, sv('path', { d: 'M ' + (lx - 8) + ' ' + y2 + ' H ' + lx + ' V ' + y1 + ' H ' + (lx - 8), class: 'loop', 'data-test': 'loop' }));
+        add(svg, sv('text', { x: lx - 4, y: y1 - 6, 'text-anchor': 'end', class: 'looplabel' }, '\u21BB loop'));
+      }
+    }
+    const state = add(root, h('div', 'state'));
+    state.setAttribute('data-test', 'state-' + pane.side);
+    return { pane: pane, wrap: wrap, svg: svg, width: width, rowEls: rowEls, state: state };
+  }
+
+  // ---- the selected step
+
+  /**
+   * @param {View} view
+   * @param {number} r
+   */
+  function renderState(view, r) {
+    const pane = view.pane;
+    const t = pane.trace;
+    const el = view.state;
+    el.textContent = '';
+    const own = ownStep(pane, r);
+    const i = shownStep(pane, r);
+    /** @type {Marks} */
+    const marks = { changed: own === null ? new Set() : changedKeys(pane, i), differs: null };
+    const other = two ? panes[pane.side === 'a' ? 1 : 0] : null;
+    if (other) marks.differs = diffKeys(pane, stateOf(t, i), stateOf(other.trace, shownStep(other, r)));
+    if (own === null) {
+      const oi = other ? ownStep(other, r) : null;
+      const os = other && oi ? other.trace.steps[oi - 1] : null;
+      add(el, h('div', 'step-title', 'Step ' + r + ': not taken in this run'));
+      const gap = add(el, h('p', 'gap', other && os ? actorLabel(other, os) + "'s " + os.action + ' could not be taken here; the state is as after step ' + i + ' of this run.' : 'No step here.'));
+      gap.setAttribute('data-test', 'gap');
+    } else if (own === 0) {
+      add(el, h('div', 'step-title', two ? 'Initial state' : 'Step 0 of ' + t.steps.length + ': the initial state'));
+    } else {
+      const st = t.steps[own - 1];
+      add(el, h('div', 'step-title', 'Step ' + (two ? r : st.step + ' of ' + t.steps.length) + ': ' + actorLabel(pane, st) + ' \u00B7 ' + st.action));
+      const n = add(el, h('p', 'narration', st.narration));
+      n.setAttribute('data-test', 'narration');
+      const ul = add(el, h('ul', 'changes'));
+      ul.setAttribute('data-test', 'changes');
+      for (const line of pane.changes[own] || []) add(ul, h('li', '', line));
+    }
+    if (pane.loop !== null && own !== null && own >= pane.loop) {
+      const n = t.steps.length;
+      const words =
+        pane.loop === n
+          ? '\u21BB The run stays in this state forever (the loop of this lasso).'
+          : (own === pane.loop
+              ? '\u21BB The loop starts here: after step ' + n + ' the run is back in this state'
+              : '\u21BB This step is in the loop: after step ' + n + ' the run is back in the state of step ' + pane.loop) +
+            ', and steps ' + (pane.loop + 1) + ' to ' + n + ' repeat forever.';
+      const lp = add(el, h('div', 'brkbox other', words));
+      lp.setAttribute('data-test', 'loop-note');
+    }
+    for (const bk of t.breaks) {
+      if (own === null || bk.step > own) continue;
+      const main = bk.property === t.property;
+      const now = bk.step === own;
+      const box = add(el, h('div', 'brkbox' + (now ? (main ? '' : ' other') : ' earlier' + (main ? ' main' : ''))));
+      box.setAttribute('data-test', 'break');
+      box.setAttribute('data-property', bk.property);
+      box.setAttribute('data-status', now ? 'violated-here' : 'violated-earlier');
+      add(box, h('span', 'prop', bk.property));
+      const verb = bk.kind === 'deadlock' ? ' (deadlock)' : now ? (main ? ' VIOLATED at this step: ' : ' also breaks at this step: ') : ' broke at step ' + bk.step + ': ';
+      txt(box, verb + (bk.kind === 'deadlock' ? ': ' : '') + bk.explanation);
+    }
+    const drawn = pane.pictures ? pane.pictures[i] : undefined;
+    if (drawn) {
+      const box = add(el, h('div', 'picture'));
+      box.setAttribute('data-test', 'picture');
+      picture(drawn, box, false, marks, own !== null, 0);
+    }
+    if (pane.pictureError !== null) add(el, h('p', 'picture-error', 'The model\u2019s picture of its states could not be drawn: ' + pane.pictureError));
+    const det = add(el, h('details'));
+    det.open = !drawn;
+    add(det, h('summary', '', 'all state fields'));
+    picture(pane.fields[i], det, false, marks, own !== null, 0);
+  }
+
+  // ---- navigation
+
+  /**
+   * @param {number} r
+   * @param {boolean} [fromHash]
+   */
+  function select(r, fromHash) {
+    if (typeof r !== 'number' || !Number.isFinite(r)) return;
+    r = Math.max(0, Math.min(lastRow, Math.round(r)));
+    current = r;
+    slider.value = String(r);
+    pos.textContent = r === 0 ? 'initial state' : 'step ' + r + ' of ' + lastRow;
+    for (const v of views) {
+      v.rowEls.forEach((g, q) => g.classList.toggle('selected', q === r));
+      // Keep the selected row in view (the drawing may be scaled to fit its column).
+      const scale = v.svg.getBoundingClientRect().width / v.width || 1;
+      const y = (TOP + ROW_H * r) * scale;
+      if (y < v.wrap.scrollTop + TOP * scale || y + ROW_H * scale > v.wrap.scrollTop + v.wrap.clientHeight) v.wrap.scrollTop = Math.max(0, y - v.wrap.clientHeight / 2);
+      renderState(v, r);
+    }
+    if (!fromHash) {
+      const hash = '#step=' + r;
+      if (location.hash !== hash) {
+        try {
+          history.replaceState(null, '', hash);
+        } catch (e) {
+          location.hash = hash;
+        }
+      }
+    }
+  }
+  function hashStep() {
+    const m = /^#step=(\d+)$/.exec(location.hash);
+    return m ? Number(m[1]) : null;
+  }
+  document.addEventListener('keydown', (ev) => {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    let to = null;
+    if (ev.key === 'ArrowRight' || ev.key === 'ArrowDown') to = current + 1;
+    else if (ev.key === 'ArrowLeft' || ev.key === 'ArrowUp') to = current - 1;
+    else if (ev.key === 'Home') to = 0;
+    else if (ev.key === 'End') to = lastRow;
+    if (to === null) return;
+    ev.preventDefault();
+    select(to);
+  });
+  window.addEventListener('hashchange', () => {
+    const r = hashStep();
+    if (r !== null && r !== current) select(r, true);
+  });
+  const start = hashStep();
+  select(start === null ? 0 : start, start !== null && start <= lastRow);
+})();
