@@ -6,7 +6,9 @@
  */
 import type { FieldSpec } from '../checker/layout.js';
 import type { Model } from '../checker/model.js';
-import { toItf, toMarkdown, toMermaid } from '../traces/export.js';
+import { toItf } from '../traces/itf.js';
+import { toMarkdown } from '../traces/markdown.js';
+import { toMermaid } from '../traces/mermaid.js';
 import type { Trace } from '../traces/trace.js';
 import { EXIT, UsageError } from './errors.js';
 import { fileFlag, shown } from './flags.js';

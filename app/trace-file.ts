@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Model } from '../checker/model.js';
-import { traceFromItf } from '../traces/export.js';
+import { traceFromItf } from '../traces/itf.js';
 import { checkTraceAgainst, parseTrace, TraceError, TRACE_FORMAT, TRACE_VERSION, type Trace } from '../traces/trace.js';
 import { verifyTrace } from '../traces/verify.js';
 import { ParamError } from '../checker/package.js';
