@@ -6,6 +6,7 @@ import { LayoutError } from '../checker/layout.js';
 import { ModelError } from '../checker/model.js';
 import { OptionError } from '../checker/options.js';
 import { ParamError } from '../checker/package.js';
+import { SystemError } from '../checker/reenact.js';
 import { TraceError } from '../traces/trace.js';
 
 export class UsageError extends Error {
@@ -13,11 +14,11 @@ export class UsageError extends Error {
 }
 
 /** Exit codes of every command. */
-export const EXIT = { ok: 0, violation: 1, usage: 2, incomplete: 3 } as const;
+export const EXIT = { ok: 0, violation: 1, usage: 2, incomplete: 3, diverged: 4 } as const;
 
 /** The one-line message for an error a user can fix, or undefined for a bug. */
 export function usageMessage(e: unknown): string | undefined {
-  if (e instanceof UsageError || e instanceof TraceError || e instanceof OptionError || e instanceof LayoutError || e instanceof ModelError) {
+  if (e instanceof UsageError || e instanceof TraceError || e instanceof OptionError || e instanceof LayoutError || e instanceof ModelError || e instanceof SystemError) {
     return e.message;
   }
   if (e instanceof ParamError) return `--${kebab(e.param)} ${e.message.replace(new RegExp(`^${e.param} `), '')}`;

@@ -1,13 +1,23 @@
 /**
  * The `dns` model package: the planner/enactor protocol's parameters, the
  * model, the `slow-enactor` scheduler, the picture of each endpoint's
- * Route 53 records for the viewer, and the postmortem demo. This is what
+ * Route 53 records for the viewer, the real system (a BIND 9 server driven by
+ * the reference implementation) and the postmortem demo. This is what
  * dnsmc loads for the built-in model (see models/index.ts).
  */
-import type { ModelPackage } from '../../checker/package.js';
+import type { ModelPackage, SystemAdapter } from '../../checker/package.js';
 import { dnsModel } from './model.js';
 import { dnsPresentation } from './picture.js';
 import { DNS_PARAMS, type DnsParams } from './params.js';
+
+/**
+ * The real system behind the model: the reference implementation against a
+ * private BIND 9 (systems/dns/, docs/real-dns.md). Loaded only when used, so
+ * that checking the model never loads the DNS client.
+ */
+const dnsSystem: SystemAdapter = {
+  start: async (model, options) => (await import('../../systems/dns/adapter.js')).dnsSystem.start(model, options as never),
+};
 
 export const dnsPackage: ModelPackage = {
   name: 'dns',
@@ -15,6 +25,7 @@ export const dnsPackage: ModelPackage = {
   params: DNS_PARAMS,
   createModel: (params) => dnsModel(params as unknown as Partial<DnsParams>),
   presentation: dnsPresentation,
+  system: dnsSystem,
   schedulers: [
     // The postmortem: "one enactor experienced unusually high delays".
     { name: 'slow-enactor', help: 'enactor 0 is rarely scheduled (it falls behind, as in the postmortem)', slow: { role: 'enactor', actor: 0 } },

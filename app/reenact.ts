@@ -1,0 +1,166 @@
+/**
+ * `dnsmc reenact TRACE [--server HOST:PORT --tsig-key FILE]`: performs a
+ * trace's steps on the real system behind its model (the package's system
+ * adapter: for `dns`, the reference implementation against a private BIND 9
+ * started for the run), observes the real state after every step, compares
+ * it field by field with the model's, checks the properties on what was
+ * observed, and at the end prints what the system answers for its names.
+ *
+ * Exit codes: 0 the system followed the model and every property held on
+ * it; 1 it followed the model and a property broke on it (the outage,
+ * reproduced); 4 it diverged from the model (the first step and field are
+ * named); 2 bad input, or no system (one line).
+ */
+import type { Json, JsonState } from '../checker/layout.js';
+import type { Model } from '../checker/model.js';
+import type { PictureNode, Presentation } from '../checker/package.js';
+import { reenact, reenactExitCode, type ReenactReport } from '../checker/reenact.js';
+import { showValue } from '../traces/format.js';
+import type { Trace } from '../traces/trace.js';
+import { UsageError } from './errors.js';
+import { fileFlag } from './flags.js';
+import type { Io } from './io.js';
+import { headerLine, headerOf, printJson, writeTrace } from './report.js';
+import { readTraceFile } from './trace-file.js';
+import { writeViewer } from './view.js';
+
+/** The flags of `dnsmc reenact`, as yargs hands them over (unvalidated). */
+export interface ReenactArgs {
+  trace?: unknown;
+  server?: unknown;
+  tsigKey?: unknown;
+  json?: unknown;
+  traceOut?: unknown;
+  view?: unknown;
+  model?: unknown;
+}
+
+/** The `--json` report: the re-enactment, with the server named as `{version, startMs}`. */
+export interface ReenactJson extends Omit<ReenactReport, 'server'> {
+  readonly model: string;
+  readonly variant: string | null;
+  readonly params: Record<string, unknown>;
+  readonly server: { readonly version: string; readonly startMs: number | null };
+}
+
+/** A trace with what the real system held after each step (`observed`), and what it answered at the end. */
+export interface ReenactedTrace extends Trace {
+  readonly reenacted: { readonly status: ReenactReport['status']; readonly server: string; readonly observed: readonly (JsonState | null)[]; readonly resolution: readonly Json[] | null };
+}
+
+/** One line for a name's resolution: `e0.ddb.example.: NXDOMAIN (CNAME plan-1.e0.ddb.example.)`. */
+export function resolutionLine(r: Json): string {
+  const o = r as { name?: unknown; rcode?: unknown; answers?: unknown };
+  if (typeof o?.name !== 'string' || typeof o.rcode !== 'string' || !Array.isArray(o.answers)) return JSON.stringify(r);
+  const answers = (o.answers as { type?: unknown; data?: unknown }[]).map((a) => `${String(a.type)} ${String(a.data)}`);
+  return `${o.name}: ${o.rcode}${answers.length > 0 ? ` (${answers.join(', ')})` : ', no answer'}`;
+}
+
+/** The fields a step wrote (from the trace's patches), as `alias[0]`. */
+function written(trace: Trace, step: number): string[] {
+  if (step === 0) return [];
+  return trace.steps[step - 1].patches.map((p) => p.path.map((k, i) => (i === 0 ? String(k) : `[${String(k)}]`)).join(''));
+}
+
+const valueAt = (s: JsonState, field: string): Json | undefined => {
+  const m = /^([^[]+)(?:\[(\d+)\])?$/.exec(field);
+  if (!m) return undefined;
+  const v = s[m[1]];
+  return m[2] === undefined ? v : Array.isArray(v) ? v[Number(m[2])] : undefined;
+};
+
+/** The text report: each step's narration, the fields it wrote in the model and on the system, and the divergence. */
+export function reenactText(r: ReenactReport, trace: Trace, model: Model, source: string): string[] {
+  const lines = [`${headerLine('reenact', headerOf(model))}`, `trace ${source}; system: ${r.server.description}${r.server.startMs !== null ? ` (ready in ${Math.round(r.server.startMs)} ms)` : ''}`, ''];
+  const width = String(trace.steps.length).length;
+  for (const s of r.steps) {
+    const tag = s.conforms ? '=' : 'DIFFERS';
+    const narration = s.step === 0 ? 'initial state' : trace.steps[s.step - 1].narration;
+    lines.push(`step ${String(s.step).padStart(width)}  ${tag.padEnd(7)}  ${narration}`);
+    const pad = ' '.repeat(width + 16);
+    if (s.refused !== undefined) {
+      lines.push(`${pad}the system refused it: ${s.refused}`);
+      continue;
+    }
+    const fields = [...new Set([...written(trace, s.step), ...s.diff.map((d) => d.field)])];
+    for (const f of fields) {
+      const m = valueAt(s.model, f);
+      const o = s.observed ? valueAt(s.observed, f) : undefined;
+      const same = JSON.stringify(m) === JSON.stringify(o);
+      lines.push(`${pad}${f}: model ${m === undefined ? '-' : showValue(m)}, system ${o === undefined ? '(not observed)' : showValue(o)}${same || o === undefined ? '' : '   <- differs'}`);
+    }
+  }
+  lines.push('');
+  if (r.divergence) lines.push(`The system diverged from the model: ${r.divergence.text}`);
+  else lines.push(`The system followed the model at every one of the ${r.steps.length - 1} steps${r.unobserved.length > 0 ? ` (not observed: ${r.unobserved.join(', ')})` : ''}.`);
+  if (r.breaks.length > 0) {
+    lines.push('On the real system:');
+    for (const b of r.breaks) lines.push(`  ${b.property} breaks at step ${b.step}: ${b.explanation}`);
+  } else if (r.conforms) {
+    lines.push('On the real system, every property held at every step.');
+  }
+  if (r.resolution) {
+    lines.push('', 'What the system answers now:');
+    for (const x of r.resolution) lines.push(`  ${resolutionLine(x)}`);
+  }
+  return lines;
+}
+
+/** A presentation that shows the model's picture of each state beside the same picture of what the system held. */
+function besideObserved(p: Presentation | undefined, observed: readonly (JsonState | null)[], label: string): Presentation | undefined {
+  const picture = p?.picture;
+  if (!picture) return p;
+  return {
+    ...p,
+    picture: (model, states, i) => {
+      const seen = observed[i];
+      const real: PictureNode = seen
+        ? picture(model, states.map((s, j) => ({ ...s, ...(observed[j] ?? {}) })), i)
+        : { tag: 'p', text: 'not observed (the system refused the step, or re-enacting stopped before it)' };
+      return {
+        tag: 'div',
+        class: 'beside',
+        children: [
+          { tag: 'div', children: [{ tag: 'h4', text: 'the model' }, picture(model, states, i)] },
+          { tag: 'div', attrs: { 'data-test': 'observed' }, children: [{ tag: 'h4', text: label }, real] },
+        ],
+      };
+    },
+  };
+}
+
+/** Runs `dnsmc reenact`; resolves to its exit code (0, 1 or 4). */
+export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
+  if (typeof a.trace !== 'string' || a.trace === '') throw new UsageError('reenact needs a trace file: dnsmc reenact TRACE [--server HOST:PORT --tsig-key FILE]');
+  const traceOut = fileFlag('trace-out', a.traceOut);
+  const view = fileFlag('view', a.view);
+  const server = a.server === undefined ? undefined : fileFlag('server', a.server);
+  const tsigKey = fileFlag('tsig-key', a.tsigKey);
+  if ((server === undefined) !== (tsigKey === undefined)) throw new UsageError('--server and --tsig-key go together: the key the server accepts signed updates with');
+  const loaded = await readTraceFile(a.trace, { model: a.model });
+  const { trace, model, source } = loaded;
+  const system = source.pkg.system;
+  if (!system) throw new UsageError(`model ${model.name} has no system adapter: there is no real system to re-enact its traces on`);
+  const running = await system.start(model, { server, tsigKey });
+  let r: ReenactReport;
+  try {
+    r = await reenact(model, trace, running);
+  } finally {
+    await running.stop();
+  }
+  const observed = r.steps.map((s) => s.observed);
+  const annotated: ReenactedTrace = { ...trace, reenacted: { status: r.status, server: r.server.description, observed, resolution: r.resolution } };
+  if (traceOut) writeTrace(traceOut, annotated);
+  if (view) writeViewer(view, { trace, model, source, presentation: besideObserved(source.pkg.presentation, observed, `on ${r.server.description}`) }, 'view');
+  if (a.json === true) {
+    const { server: s, ...rest } = r;
+    const h = headerOf(model);
+    const out: ReenactJson = { model: h.model, variant: h.variant ?? null, params: { ...h.params }, ...rest, server: { version: s.description, startMs: s.startMs } };
+    printJson(io, out);
+  } else {
+    for (const l of reenactText(r, trace, model, a.trace)) io.out(`${l}\n`);
+    if (traceOut) io.out(`trace with the observations written to ${traceOut}\n`);
+    if (view) io.out(`viewer written to ${view}\n`);
+  }
+  return reenactExitCode(r);
+}
