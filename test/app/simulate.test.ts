@@ -1,28 +1,35 @@
 /**
- * `dnsmc simulate` and `dnsmc merge` on the dns model, run as users run them:
- * the compiled bin in a child process.
+ * `dnsmc simulate` and `dnsmc merge` on the dns model, through the command
+ * line run in process (`main` with buffered output; test/support/cli.ts).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTrace } from '../../traces/trace.js';
+import { run } from '../support/cli.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'dnsmc.js');
 const BIG = ['--plans', '8', '--endpoints', '3', '--enactors', '4'];
 
-function dnsmc(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** The fields of a `simulate --swarm --json` report these tests read. */
+interface ShardReport {
+  runs: number;
+  steps: number;
+  seed: number;
+  depth: number;
+  distinctStates: number;
+  swarm: unknown;
+  scheduler: { kind: string; weights: Record<string, number> };
+  actions: Record<string, number>;
+  violations: { property: string; length: number; trace: unknown }[];
 }
 /** The report without its timings (which differ run to run). */
 const stable = (j: Record<string, unknown>): Record<string, unknown> => ({ ...j, durationMs: 0, stepsPerSecond: 0 });
 
 describe('dnsmc simulate: the done-when commands', () => {
-  it('as-was, 2000 runs, seed 1: aliasResolves violated and shrunk to 18 steps; noRollback to 10; deterministic', () => {
+  it('as-was, 2000 runs, seed 1: aliasResolves violated and shrunk to 18 steps; noRollback to 10; deterministic', async () => {
     const t0 = performance.now();
-    const r = dnsmc('simulate', '--variant', 'as-was', ...BIG, '--runs', '2000', '--seed', '1', '--json');
+    const r = await run(['simulate', '--variant', 'as-was', ...BIG, '--runs', '2000', '--seed', '1', '--json']);
     const ms = performance.now() - t0;
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
@@ -51,19 +58,19 @@ describe('dnsmc simulate: the done-when commands', () => {
     expect(trace.steps).toHaveLength(18);
     expect(trace.breaks.find((b) => b.property === 'aliasResolves')?.step).toBe(18);
     // The same command again gives the same report.
-    const again = JSON.parse(dnsmc('simulate', '--variant', 'as-was', ...BIG, '--runs', '2000', '--seed', '1', '--json').stdout);
+    const again = JSON.parse((await run(['simulate', '--variant', 'as-was', ...BIG, '--runs', '2000', '--seed', '1', '--json'])).stdout);
     expect(stable(again)).toEqual(stable(j));
     expect(ms).toBeLessThan(20_000);
   });
 
-  it('fixed, 2000 runs, seed 1: no violation, exit 0, pinned counts', () => {
-    const r = dnsmc('simulate', '--variant', 'fixed', ...BIG, '--runs', '2000', '--seed', '1', '--json');
+  it('fixed, 2000 runs, seed 1: no violation, exit 0, pinned counts', async () => {
+    const r = await run(['simulate', '--variant', 'fixed', ...BIG, '--runs', '2000', '--seed', '1', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'ok', property: null, runs: 2000, steps: 182_979, distinctStates: 151_537, terminalRuns: 1_144, violations: [] });
   });
 
-  it('text report: the shrunk traces, the verdict, the counts and the seed', () => {
-    const r = dnsmc('simulate', '--variant', 'as-was', ...BIG, '--runs', '2000', '--seed', '1', '--property', 'aliasResolves');
+  it('text report: the shrunk traces, the verdict, the counts and the seed', async () => {
+    const r = await run(['simulate', '--variant', 'as-was', ...BIG, '--runs', '2000', '--seed', '1', '--property', 'aliasResolves']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('scheduler uniform; seed 1; 2,000 runs of at most 100 steps; properties: aliasResolves; deadlock checked');
     expect(r.stdout).toContain('dns (as-was): aliasResolves violated after 18 steps');
@@ -72,10 +79,10 @@ describe('dnsmc simulate: the done-when commands', () => {
     expect(r.stdout).toMatch(/2,000 runs, [\d,]+ steps, [\d,]+ distinct states/);
   });
 
-  it('--trace-out writes the shrunk trace atomically', () => {
+  it('--trace-out writes the shrunk trace atomically', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dnsmc-sim-'));
     const file = join(dir, 'race.json');
-    const r = dnsmc('simulate', '--variant', 'as-was', ...BIG, '--runs', '2000', '--seed', '1', '--property', 'aliasResolves', '--trace-out', file);
+    const r = await run(['simulate', '--variant', 'as-was', ...BIG, '--runs', '2000', '--seed', '1', '--property', 'aliasResolves', '--trace-out', file]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`trace written to ${file}`);
     const t = parseTrace(JSON.parse(readFileSync(file, 'utf8')));
@@ -83,8 +90,8 @@ describe('dnsmc simulate: the done-when commands', () => {
     expect(t.module).toBeUndefined();
   });
 
-  it('slow-enactor on the default configuration finds the 12-step race after shrinking', () => {
-    const j = JSON.parse(dnsmc('simulate', '--scheduler', 'slow-enactor', '--property', 'aliasResolves', '--runs', '500', '--seed', '2', '--json').stdout);
+  it('slow-enactor on the default configuration finds the 12-step race after shrinking', async () => {
+    const j = JSON.parse((await run(['simulate', '--scheduler', 'slow-enactor', '--property', 'aliasResolves', '--runs', '500', '--seed', '2', '--json'])).stdout);
     expect(j).toMatchObject({ status: 'violation', schedulerName: 'slow-enactor', scheduler: { kind: 'slow-actor', role: 'enactor', actor: 0 } });
     expect(j.violations[0].length).toBe(12);
   });
@@ -106,8 +113,8 @@ describe('dnsmc simulate: bad input gets one line and exit 2', () => {
     [['--property', 'nope'], '--property must be one of aliasResolves|lockExclusive|noRollback'],
     [['--time-limit', '0'], '--time-limit must be a number of seconds above 0'],
     [['--trace-out', ''], '--trace-out must name a file'],
-  ])('%j', (args, msg) => {
-    const r = dnsmc('simulate', ...args);
+  ])('%j', async (args, msg) => {
+    const r = await run(['simulate', ...args]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -117,17 +124,21 @@ describe('dnsmc simulate: bad input gets one line and exit 2', () => {
 
 describe('swarm shards and dnsmc merge', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dnsmc-swarm-'));
-  const shard = (i: number, n: number, ...extra: string[]): string => {
-    const r = dnsmc('simulate', '--variant', 'as-was', ...BIG, '--runs', '400', '--seed', '9', '--swarm', `${i}/${n}`, '--json', ...extra);
+  const shard = async (i: number, n: number, ...extra: string[]): Promise<string> => {
+    const r = await run(['simulate', '--variant', 'as-was', ...BIG, '--runs', '400', '--seed', '9', '--swarm', `${i}/${n}`, '--json', ...extra]);
     expect(r.stderr).toBe('');
     const f = join(dir, `shard-${i}-of-${n}${extra.length > 0 ? '-x' : ''}.json`);
     writeFileSync(f, r.stdout);
     return f;
   };
-  const files = [1, 2, 3, 4].map((i) => shard(i, 4));
-  const reports = files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+  const files: string[] = [];
+  let reports: ShardReport[] = [];
+  beforeAll(async () => {
+    for (const i of [1, 2, 3, 4]) files.push(await shard(i, 4));
+    reports = files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+  });
 
-  it('each shard runs its share of the runs, with its own seed, depth and scheduler', () => {
+  it('each shard runs its share of the runs, with its own seed, depth and scheduler', async () => {
     expect(reports.map((r) => r.runs)).toEqual([100, 100, 100, 100]);
     expect(reports.map((r) => r.swarm)).toEqual([1, 2, 3, 4].map((i) => ({ shard: i, of: 4, seed: 9, runs: 400, depth: 100, firstRun: (i - 1) * 100 })));
     expect(reports[0].seed).toBe(9);
@@ -137,8 +148,8 @@ describe('swarm shards and dnsmc merge', () => {
     expect(Object.keys(reports[1].scheduler.weights)).toHaveLength(7);
   });
 
-  it('merge sums runs, steps and actions, keeps the shortest violation, and bounds distinct states honestly', () => {
-    const r = dnsmc('merge', ...files, '--json');
+  it('merge sums runs, steps and actions, keeps the shortest violation, and bounds distinct states honestly', async () => {
+    const r = await run(['merge', ...files, '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const m = JSON.parse(r.stdout);
@@ -159,9 +170,9 @@ describe('swarm shards and dnsmc merge', () => {
     ]);
   });
 
-  it('merge text names the shortest violations and writes the shortest trace', () => {
+  it('merge text names the shortest violations and writes the shortest trace', async () => {
     const out = join(dir, 'merged-trace.json');
-    const r = dnsmc('merge', ...files, '--trace-out', out);
+    const r = await run(['merge', ...files, '--trace-out', out]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('job seed 9; shards 1, 2, 3, 4 of 4');
     expect(r.stdout).toContain('dns (as-was): noRollback violated after 10 steps');
@@ -169,28 +180,29 @@ describe('swarm shards and dnsmc merge', () => {
     expect(parseTrace(JSON.parse(readFileSync(out, 'utf8'))).steps).toHaveLength(10);
   });
 
-  it('missing shards make the merge incomplete (exit 3) when nothing was violated', () => {
-    const fixed = [1, 3].map((i) => {
-      const r = dnsmc('simulate', '--variant', 'fixed', '--runs', '30', '--seed', '4', '--swarm', `${i}/3`, '--json');
+  it('missing shards make the merge incomplete (exit 3) when nothing was violated', async () => {
+    const fixed: string[] = [];
+    for (const i of [1, 3]) {
+      const r = await run(['simulate', '--variant', 'fixed', '--runs', '30', '--seed', '4', '--swarm', `${i}/3`, '--json']);
       const f = join(dir, `fixed-${i}.json`);
       writeFileSync(f, r.stdout);
-      return f;
-    });
-    const r = dnsmc('merge', ...fixed, '--json');
+      fixed.push(f);
+    }
+    const r = await run(['merge', ...fixed, '--json']);
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'incomplete', shards: [1, 3], missing: [2], runs: 20 });
   });
 
-  it.each([
+  it.each<[string, () => string[] | Promise<string[]>, string]>([
     ['a missing file', () => [join(dir, 'nope.json')], 'merge: cannot read'],
     ['not JSON', () => [writeAndName('bad.json', '{')], 'is not JSON'],
     ['a check report', () => [writeAndName('check.json', JSON.stringify({ status: 'ok' }))], 'not a simulate report'],
-    ['an unsharded simulate report', () => [writeAndName('plain.json', dnsmc('simulate', '--runs', '5', '--json').stdout)], 'not a swarm shard'],
+    ['an unsharded simulate report', async () => [writeAndName('plain.json', (await run(['simulate', '--runs', '5', '--json'])).stdout)], 'not a swarm shard'],
     ['the same shard twice', () => [files[0], files[0]], 'are both shard 1/4'],
-    ['shards of different jobs', () => [files[0], shard(2, 4, '--depth', '50')], 'is not a shard of the same job'],
+    ['shards of different jobs', async () => [files[0], await shard(2, 4, '--depth', '50')], 'is not a shard of the same job'],
     ['a tampered trace', () => [writeAndName('tampered.json', JSON.stringify({ ...reports[0], violations: [{ ...reports[0].violations[0], trace: { format: 'x' } }] }))], 'violations[0].trace: field format'],
-  ])('%s: one line, exit 2', (_what, args, msg) => {
-    const r = dnsmc('merge', ...(args as () => string[])());
+  ])('%s: one line, exit 2', async (_what, args, msg) => {
+    const r = await run(['merge', ...(await args())]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(msg);

@@ -1,24 +1,21 @@
 /**
- * The command line, run as users run it: the compiled bin in a child process
- * (`npm test` compiles first).
+ * The command line: its commands and flags run in process through the CLI's
+ * `main` (test/support/cli.ts); what only a process shows runs the compiled
+ * binary in a child process (`npm test` compiles first): the exit code the
+ * shell sees, the `internal error` line, the early start of worker threads,
+ * the resident-memory limit and the demo.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseTrace } from '../../traces/trace.js';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'dnsmc.js');
-
-function dnsmc(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { ROOT, run, spawnCli } from '../support/cli.js';
 
 describe('dnsmc check --json', () => {
-  it('fixed: status ok, 127,647 states, diameter 28, exit 0, exactly one JSON object on stdout', () => {
-    const r = dnsmc('check', '--variant', 'fixed', '--json');
+  it('fixed: status ok, 127,647 states, diameter 28, exit 0, exactly one JSON object on stdout', async () => {
+    const r = await run(['check', '--variant', 'fixed', '--json']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -30,8 +27,8 @@ describe('dnsmc check --json', () => {
     expect(j.trace).toBeUndefined();
   });
 
-  it('as-was under aliasResolves: a violation with a 12-step trace, exit 1', () => {
-    const r = dnsmc('check', '--variant', 'as-was', '--property', 'aliasResolves', '--json');
+  it('as-was under aliasResolves: a violation with a 12-step trace, exit 1', async () => {
+    const r = await run(['check', '--variant', 'as-was', '--property', 'aliasResolves', '--json']);
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
     expect(j.status).toBe('violation');
@@ -41,8 +38,8 @@ describe('dnsmc check --json', () => {
     expect(parseTrace(j.trace).steps[11].state.alias).toEqual([1]);
   });
 
-  it('--continue reports the first violation of each property', () => {
-    const j = JSON.parse(dnsmc('check', '--continue', '--json').stdout);
+  it('--continue reports the first violation of each property', async () => {
+    const j = JSON.parse((await run(['check', '--continue', '--json'])).stdout);
     expect(j.violations).toEqual([
       { property: 'noRollback', kind: 'step', length: 10 },
       { property: 'aliasResolves', kind: 'invariant', length: 12 },
@@ -51,32 +48,32 @@ describe('dnsmc check --json', () => {
     expect(j.complete).toBe(true);
   });
 
-  it('limits stop cleanly with status incomplete and exit 3', () => {
-    const r = dnsmc('check', '--variant', 'fixed', '--max-states', '1000', '--json');
+  it('limits stop cleanly with status incomplete and exit 3', async () => {
+    const r = await run(['check', '--variant', 'fixed', '--max-states', '1000', '--json']);
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-states', distinctStates: 1000 });
-    const d = dnsmc('check', '--variant', 'fixed', '--max-depth', '5', '--json');
+    const d = await run(['check', '--variant', 'fixed', '--max-depth', '5', '--json']);
     expect(d.code).toBe(3);
     expect(JSON.parse(d.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-depth', diameter: 5 });
-    const t = dnsmc('check', '--variant', 'fixed', '--plans', '6', '--endpoints', '2', '--time-limit', '0.5', '--json');
+    const t = await run(['check', '--variant', 'fixed', '--plans', '6', '--endpoints', '2', '--time-limit', '0.5', '--json']);
     expect(t.code).toBe(3);
     expect(JSON.parse(t.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'time-limit' });
   });
 });
 
 describe('dnsmc check (text)', () => {
-  it('prints the narrated race, the verdict and coverage', () => {
-    const r = dnsmc('check', '--property', 'aliasResolves');
+  it('prints the narrated race, the verdict and coverage', async () => {
+    const r = await run(['check', '--property', 'aliasResolves']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('step 12  enactor 1 cleans up after plan 3: deletes tree 1');
     expect(r.stdout).toContain('Violation: aliasResolves violated after 12 steps');
     expect(r.stdout).toMatch(/actions fired: publishPlan [\d,]+, pickPlan/);
   });
 
-  it('writes the trace atomically with --trace-out, leaving no temporary file', () => {
+  it('writes the trace atomically with --trace-out, leaving no temporary file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dnsmc-'));
     const file = join(dir, 'race.json');
-    const r = dnsmc('check', '--property', 'aliasResolves', '--trace-out', file);
+    const r = await run(['check', '--property', 'aliasResolves', '--trace-out', file]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`trace written to ${file}`);
     const t = parseTrace(JSON.parse(readFileSync(file, 'utf8')));
@@ -85,24 +82,24 @@ describe('dnsmc check (text)', () => {
     expect(readdirSync(dir)).toEqual(['race.json']);
   });
 
-  it('reports progress on stderr for runs longer than a second', () => {
+  it('reports progress on stderr for runs longer than a second', async () => {
     for (const workers of ['1', '2']) {
-      const r = dnsmc('check', '--variant', 'fixed', '--plans', '7', '--endpoints', '2', '--time-limit', '2.5', '--workers', workers, '--json');
+      const r = await run(['check', '--variant', 'fixed', '--plans', '7', '--endpoints', '2', '--time-limit', '2', '--workers', workers, '--json']);
       expect(r.code).toBe(3);
       expect(r.stderr).toMatch(/^progress: [\d,]+ distinct states, [\d,]+ generated, queue [\d,]+, depth \d+, [\d,]+ states\/s/m);
       expect(JSON.parse(r.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'time-limit', workers: Number(workers) });
     }
   });
 
-  it('--symmetry and --workers: the reduced count, with the trace mapped back', () => {
-    const j = JSON.parse(dnsmc('check', '--variant', 'fixed', '--symmetry', '--workers', '2', '--json').stdout);
+  it('--symmetry and --workers: the reduced count, with the trace mapped back', async () => {
+    const j = JSON.parse((await run(['check', '--variant', 'fixed', '--symmetry', '--workers', '2', '--json'])).stdout);
     expect(j).toMatchObject({ status: 'ok', distinctStates: 22_512, symmetry: true, workers: 2 });
-    const r = dnsmc('check', '--symmetry', '--property', 'aliasResolves', '--json');
+    const r = await run(['check', '--symmetry', '--property', 'aliasResolves', '--json']);
     expect(JSON.parse(r.stdout).trace.steps).toHaveLength(12);
   });
 
-  it('--max-memory stops cleanly as incomplete', () => {
-    const r = dnsmc('check', '--variant', 'fixed', '--plans', '7', '--endpoints', '2', '--max-memory', '128', '--workers', '1', '--json');
+  it('--max-memory stops cleanly as incomplete (spawned: the limit is on the resident memory of the process)', () => {
+    const r = spawnCli(['check', '--variant', 'fixed', '--plans', '7', '--endpoints', '2', '--max-memory', '128', '--workers', '1', '--json']);
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-memory' });
   });
@@ -127,16 +124,16 @@ describe('bad input: one line naming the flag, exit 2, no stack trace', () => {
     [['check', '--trace-out', ''], 'dnsmc: --trace-out must name a file'],
   ];
   for (const [args, line] of cases) {
-    it(args.join(' '), () => {
-      const r = dnsmc(...args);
+    it(args.join(' '), async () => {
+      const r = await run(args);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe(`${line}\n`);
     });
   }
 
-  it('an unwritable --trace-out is reported on one line', () => {
-    const r = dnsmc('check', '--property', 'aliasResolves', '--trace-out', '/nonexistent-dir/t.json');
+  it('an unwritable --trace-out is reported on one line', async () => {
+    const r = await run(['check', '--property', 'aliasResolves', '--trace-out', '/nonexistent-dir/t.json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^dnsmc: --trace-out: cannot write \/nonexistent-dir\/t\.json: ENOENT/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -145,8 +142,8 @@ describe('bad input: one line naming the flag, exit 2, no stack trace', () => {
 });
 
 describe('dnsmc (the postmortem demo)', () => {
-  it('finds the race, verifies the fix over 127,647 states, and ends with one line per variant', () => {
-    const r = dnsmc();
+  it('finds the race, verifies the fix over 127,647 states, and ends with one line per variant (spawned: the binary end to end)', () => {
+    const r = spawnCli([]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('dns (as-was): aliasResolves violated after 12 steps');
     expect(r.stdout).toContain('No violation: aliasResolves, lockExclusive, noRollback hold in all 127,647 reachable states.');
@@ -154,5 +151,48 @@ describe('dnsmc (the postmortem demo)', () => {
     expect(tail.map((l) => l.trim().split(/\s+/)[0])).toEqual(['as-was', 'fixed', 'recheck-only', 'spare-active-only']);
     expect(tail[1]).toContain('aliasResolves holds, lockExclusive holds, noRollback holds, recoverable holds, converges holds; 127,647 states');
     expect(tail[0]).toContain('aliasResolves VIOLATED (12 steps), lockExclusive holds, noRollback VIOLATED (10 steps), recoverable VIOLATED (stuck after 12 steps), converges VIOLATED (lasso 14 + loop 9); 278,301 states');
+  });
+});
+
+describe('the binary, bin/dnsmc.js, in a child process', () => {
+  it('the shell sees exit codes 1, 2 and 3; stdout carries the report and nothing else', () => {
+    const v = spawnCli(['check', '--property', 'aliasResolves', '--json']);
+    expect([v.code, v.stderr]).toEqual([1, '']);
+    expect(v.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(v.stdout).trace.steps).toHaveLength(12);
+    // The binary peeks at --workers to start threads early; a bad value is left to the command to report.
+    expect(spawnCli(['check', '--workers', 'many'])).toEqual({ code: 2, stdout: '', stderr: 'dnsmc: --workers must be a whole number of at least 1, got "many"\n' });
+    const i = spawnCli(['check', '--variant', 'fixed', '--max-states', '1000', '--json']);
+    expect([i.code, i.stderr]).toEqual([3, '']);
+    expect(JSON.parse(i.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-states', distinctStates: 1000 });
+  });
+
+  it('check starts its worker threads before reading the command line: --workers 2 and --workers=2 search on two threads, exit 0', () => {
+    for (const flag of [['--workers', '2'], ['--workers=2']]) {
+      const r = spawnCli(['check', '--variant', 'fixed', '--symmetry', ...flag, '--json']);
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(r.stdout.trim().split('\n')).toHaveLength(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ status: 'ok', distinctStates: 22_512, symmetry: true, workers: 2 });
+    }
+  });
+
+  it('a bug (here a model whose action throws) is one "internal error" line and exit code 70; DNSMC_DEBUG adds the stack', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dnsmc-bug-'));
+    const file = join(dir, 'throws.mjs');
+    writeFileSync(
+      file,
+      `import { defineLayout, int } from '${pathToFileURL(join(ROOT, 'dist', 'index.js')).href}';
+       export const model = {
+         name: 'buggy', params: {}, layout: defineLayout({ n: int(0, 3) }), roles: { r: 1 }, init: [{ n: 0 }],
+         actions: [{ name: 'up', role: 'r', guard: (s) => s.n < 3, effect: (s) => { if (s.n === 2) throw new Error('the effect broke at n = 2'); s.n += 1; } }],
+         invariants: [], stepInvariants: [], terminalOk: () => true,
+       };`,
+    );
+    const r = spawnCli(['check', '--model', file], { env: { ...process.env, DNSMC_DEBUG: '' } });
+    expect([r.code, r.stdout, r.stderr]).toEqual([70, '', 'dnsmc: internal error: the effect broke at n = 2\n']);
+    const d = spawnCli(['check', '--model', file], { env: { ...process.env, DNSMC_DEBUG: '1' } });
+    expect(d.code).toBe(70);
+    expect(d.stderr).toMatch(/^dnsmc: internal error: the effect broke at n = 2\nError: the effect broke at n = 2\n\s+at /);
+    expect(d.stderr).toContain(file);
   });
 });

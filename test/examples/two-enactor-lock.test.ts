@@ -1,24 +1,19 @@
 /**
  * The user model in examples/ (written only against the public API), run
- * through the CLI as users run it: the compiled bin in a child process, the
- * model loaded with --model from its .ts source (compiled on the fly).
+ * through the command line in process (`main` with buffered output;
+ * test/support/cli.ts), the model loaded with --model from its .ts source
+ * (compiled on the fly), as the binary loads it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTrace } from '../../traces/trace.js';
+import { ROOT, run, spawnCli, type CliResult } from '../support/cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'dnsmc.js');
 const MODEL = 'examples/two-enactor-lock.ts';
-
-function dnsmc(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /**
  * An independent count of the example's states: a plain breadth-first
@@ -83,10 +78,10 @@ describe('examples/two-enactor-lock.ts through the CLI', () => {
     expect(r.status).toBe(0);
   });
 
-  it('check, fixed: no violation in all 88 states (186 transitions, diameter 9), as an independent enumeration counts', () => {
+  it('check, fixed: no violation in all 88 states (186 transitions, diameter 9), as an independent enumeration counts', async () => {
     const ref = enumerate(true);
     expect(ref).toEqual({ states: 88, edges: 186, depth: 9, lost: 0 });
-    const r = dnsmc('check', '--model', MODEL, '--variant', 'fixed', '--json');
+    const r = await run(['check', '--model', MODEL, '--variant', 'fixed', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -94,16 +89,22 @@ describe('examples/two-enactor-lock.ts through the CLI', () => {
     expect([j.distinctStates, j.generatedStates, j.diameter]).toEqual([ref.states, ref.edges, ref.depth]);
   });
 
-  it('check, as-was: the stale write after 5 steps; --continue explores all 133 states', () => {
+  it('the binary loads the .ts module too (spawned: plain Node.js, not the test runner, imports it)', () => {
+    const r = spawnCli(['check', '--model', MODEL, '--variant', 'fixed', '--json']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'ok', model: 'two-enactor-lock', distinctStates: 88, generatedStates: 186, diameter: 9 });
+  });
+
+  it('check, as-was: the stale write after 5 steps; --continue explores all 133 states', async () => {
     const ref = enumerate(false);
     expect(ref).toMatchObject({ states: 133, edges: 272, depth: 10 });
     expect(ref.lost).toBeGreaterThan(0);
-    const r = dnsmc('check', '--model', MODEL);
+    const r = await run(['check', '--model', MODEL]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('two-enactor-lock (as-was): storeNeverOlder violated after 5 steps');
     expect(r.stdout).toContain('step 2  the lease of enactor 0 expires (it is not told)');
     expect(r.stdout).toContain('>> storeNeverOlder VIOLATED here: the store went back from token 2 to token 1');
-    const all = JSON.parse(dnsmc('check', '--model', MODEL, '--continue', '--json').stdout);
+    const all = JSON.parse((await run(['check', '--model', MODEL, '--continue', '--json'])).stdout);
     expect([all.distinctStates, all.generatedStates, all.diameter]).toEqual([ref.states, ref.edges, ref.depth]);
     expect(all.violations).toEqual([
       { property: 'storeNeverOlder', kind: 'step', length: 5 },
@@ -111,18 +112,18 @@ describe('examples/two-enactor-lock.ts through the CLI', () => {
     ]);
   });
 
-  it('check --trace-out records the module, and the trace replays', () => {
+  it('check --trace-out records the module, and the trace replays', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dnsmc-example-'));
     const file = join(dir, 'lock.json');
-    const r = dnsmc('check', '--model', MODEL, '--trace-out', file);
+    const r = await run(['check', '--model', MODEL, '--trace-out', file]);
     expect(r.code).toBe(1);
     const t = parseTrace(JSON.parse(readFileSync(file, 'utf8')));
     expect(t.module).toBe(MODEL);
     expect(t.steps.map((s) => `${s.action}(${s.actor})`)).toEqual(['acquire(0)', 'expire(0)', 'acquire(1)', 'write(1)', 'write(0)']);
   });
 
-  it('simulate, as-was: finds both properties broken and shrinks each to the 5-step race (pinned for seed 3)', () => {
-    const r = dnsmc('simulate', '--model', MODEL, '--runs', '200', '--seed', '3', '--json');
+  it('simulate, as-was: finds both properties broken and shrinks each to the 5-step race (pinned for seed 3)', async () => {
+    const r = await run(['simulate', '--model', MODEL, '--runs', '200', '--seed', '3', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
@@ -135,10 +136,10 @@ describe('examples/two-enactor-lock.ts through the CLI', () => {
     expect(j.distinctStates).toBeLessThanOrEqual(133);
   });
 
-  it('simulate, fixed: no violation; uniform walks see every reachable state (88), slow-enactor walks fewer', () => {
-    const u = JSON.parse(dnsmc('simulate', '--model', MODEL, '--variant', 'fixed', '--runs', '1000', '--seed', '1', '--json').stdout);
+  it('simulate, fixed: no violation; uniform walks see every reachable state (88), slow-enactor walks fewer', async () => {
+    const u = JSON.parse((await run(['simulate', '--model', MODEL, '--variant', 'fixed', '--runs', '1000', '--seed', '1', '--json'])).stdout);
     expect(u).toMatchObject({ status: 'ok', runs: 1000, distinctStates: 88, steps: 11_240, terminalRuns: 1000 });
-    const r = dnsmc('simulate', '--model', MODEL, '--variant', 'fixed', '--scheduler', 'slow-enactor', '--runs', '500', '--seed', '1', '--json');
+    const r = await run(['simulate', '--model', MODEL, '--variant', 'fixed', '--scheduler', 'slow-enactor', '--runs', '500', '--seed', '1', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ status: 'ok', schedulerName: 'slow-enactor', scheduler: { kind: 'slow-actor', role: 'enactor', actor: 0 } });
@@ -146,8 +147,8 @@ describe('examples/two-enactor-lock.ts through the CLI', () => {
     expect(j.distinctStates).toBe(67);
   });
 
-  it('simulate text: the shrunk race narrated in the model’s words', () => {
-    const r = dnsmc('simulate', '--model', MODEL, '--runs', '200', '--seed', '3', '--property', 'noLostUpdate');
+  it('simulate text: the shrunk race narrated in the model’s words', async () => {
+    const r = await run(['simulate', '--model', MODEL, '--runs', '200', '--seed', '3', '--property', 'noLostUpdate']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`model two-enactor-lock, variant as-was from ${MODEL} (tokens 3)`);
     expect(r.stdout).toContain('two-enactor-lock (as-was): noLostUpdate violated after 5 steps');
@@ -170,38 +171,40 @@ describe('examples/library.ts (the runnable example of docs/library.md)', () => 
 describe('replay, view and export of a trace of the example', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dnsmc-example-trace-'));
   const trace = join(dir, 'lock.json');
-  dnsmc('check', '--model', MODEL, '--trace-out', trace);
+  beforeAll(async () => {
+    expect((await run(['check', '--model', MODEL, '--trace-out', trace])).code).toBe(1);
+  });
 
-  it('need --model: the module a trace names is quoted, never loaded', () => {
+  it('need --model: the module a trace names is quoted, never loaded', async () => {
     for (const cmd of [['replay'], ['view'], ['export', '--format', 'markdown']]) {
-      const r = dnsmc(...cmd, trace);
+      const r = await run([...cmd, trace]);
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toContain(`made with the user model "two-enactor-lock" from ${MODEL}; pass --model ${MODEL}`);
     }
   });
 
-  it('replay under the fencing fix: the stale write is rejected at step 5', () => {
-    const same = dnsmc('replay', trace, '--model', MODEL);
+  it('replay under the fencing fix: the stale write is rejected at step 5', async () => {
+    const same = await run(['replay', trace, '--model', MODEL]);
     expect(same.code).toBe(1);
     expect(same.stdout).toContain('The replay reproduces the trace exactly');
-    const fixed = dnsmc('replay', trace, '--model', MODEL, '--variant', 'fixed');
+    const fixed = await run(['replay', trace, '--model', MODEL, '--variant', 'fixed']);
     expect(fixed.code).toBe(0);
     expect(fixed.stdout).toContain('First divergence: step 5');
     expect(fixed.stdout).toContain('the store holds token 2 and rejects it');
   });
 
-  it('view writes the viewer page, export writes markdown', () => {
+  it('view writes the viewer page, export writes markdown', async () => {
     const html = join(dir, 'lock.html');
-    expect(dnsmc('view', trace, '--model', MODEL, '--out', html).code).toBe(0);
+    expect((await run(['view', trace, '--model', MODEL, '--out', html])).code).toBe(0);
     expect(readFileSync(html, 'utf8')).toContain('two-enactor-lock');
-    const md = dnsmc('export', trace, '--model', MODEL, '--format', 'markdown');
+    const md = await run(['export', trace, '--model', MODEL, '--format', 'markdown']);
     expect(md.code).toBe(0);
     expect(md.stdout).toContain('two-enactor-lock (as-was): storeNeverOlder violated after 5 steps');
   });
 
-  it('a module building another model is refused', () => {
-    const r = dnsmc('replay', trace, '--model', join(ROOT, 'test', 'examples', 'fixtures', 'other-name.mjs'));
+  it('a module building another model is refused', async () => {
+    const r = await run(['replay', trace, '--model', join(ROOT, 'test', 'examples', 'fixtures', 'other-name.mjs')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('builds model "other", but the trace is of model "two-enactor-lock"');
   });
@@ -215,7 +218,7 @@ describe('--model: modules that are not valid models get one line and exit 2', (
     writeFileSync(f, text);
     return f;
   };
-  const oneLine = (r: { code: number | null; stdout: string; stderr: string }, ...want: string[]): void => {
+  const oneLine = (r: CliResult, ...want: string[]): void => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -223,7 +226,7 @@ describe('--model: modules that are not valid models get one line and exit 2', (
     expect(r.stderr).not.toMatch(/\n\s+at /);
   };
 
-  it('a plain JavaScript module exporting a fixed model loads and checks', () => {
+  it('a plain JavaScript module exporting a fixed model loads and checks', async () => {
     const f = write(
       'counter.mjs',
       `import { defineLayout, int } from '${DIST}';
@@ -235,46 +238,58 @@ describe('--model: modules that are not valid models get one line and exit 2', (
          stepInvariants: [], terminalOk: () => true,
        };`,
     );
-    const r = dnsmc('check', '--model', f, '--json');
+    const r = await run(['check', '--model', f, '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ model: 'js-counter', property: 'belowThree', violations: [{ property: 'belowThree', length: 3 }] });
-    const s = dnsmc('simulate', '--model', f, '--json', '--runs', '5');
+    const s = await run(['simulate', '--model', f, '--json', '--runs', '5']);
     expect(JSON.parse(s.stdout).violations[0]).toMatchObject({ property: 'belowThree', length: 3 });
-    oneLine(dnsmc('check', '--model', f, '--enactors', '2'), 'exports a fixed model (no createModel), so it takes no parameters; got enactors');
+    oneLine(await run(['check', '--model', f, '--enactors', '2']), 'exports a fixed model (no createModel), so it takes no parameters; got enactors');
   });
 
-  it('a missing file', () => oneLine(dnsmc('check', '--model', join(dir, 'nope.ts')), '--model: no such file'));
-  it('a file of another kind', () => oneLine(dnsmc('check', '--model', write('m.txt', 'x')), '--model must be a .js, .mjs, .cjs, .ts, .mts or .cts module'));
-  it('a TypeScript syntax error', () => oneLine(dnsmc('check', '--model', write('bad.ts', 'export const model = {;\n')), 'cannot load the module'));
-  it('a module that throws as it loads', () => oneLine(dnsmc('check', '--model', write('throws.mjs', "throw new Error('boom');\n")), 'cannot load the module: boom'));
-  it('no model export', () =>
-    oneLine(dnsmc('check', '--model', write('other.mjs', 'export const x = 1;\n')), 'must export createModel(params) or model', 'it exports x'));
-  it('a model missing its actions', () =>
+  it('a missing file', async () => oneLine(await run(['check', '--model', join(dir, 'nope.ts')]), '--model: no such file'));
+  it('a file of another kind', async () => oneLine(await run(['check', '--model', write('m.txt', 'x')]), '--model must be a .js, .mjs, .cjs, .ts, .mts or .cts module'));
+  it('a TypeScript syntax error', async () => oneLine(await run(['check', '--model', write('bad.ts', 'export const model = {;\n')]), 'cannot load the module'));
+  it('a module that throws as it loads', async () => oneLine(await run(['check', '--model', write('throws.mjs', "throw new Error('boom');\n")]), 'cannot load the module: boom'));
+  it('no model export', async () =>
+    oneLine(await run(['check', '--model', write('other.mjs', 'export const x = 1;\n')]), 'must export createModel(params) or model', 'it exports x'));
+  it('a model missing its actions', async () =>
     oneLine(
-      dnsmc('check', '--model', write('noactions.mjs', `import { defineLayout, int } from '${DIST}';\nexport const model = { name: 'm', params: {}, layout: defineLayout({ n: int(0, 1) }), roles: { r: 1 }, init: [{ n: 0 }], invariants: [], stepInvariants: [] };\n`)),
+      await run(['check', '--model', write('noactions.mjs', `import { defineLayout, int } from '${DIST}';\nexport const model = { name: 'm', params: {}, layout: defineLayout({ n: int(0, 1) }), roles: { r: 1 }, init: [{ n: 0 }], invariants: [], stepInvariants: [] };\n`)]),
       'not a valid model: model m: field actions must be an array',
     ));
-  it('an action of an unknown role (validateModel)', () =>
+  it('an action of an unknown role (validateModel)', async () =>
     oneLine(
-      dnsmc(
+      await run([
         'check',
         '--model',
         write(
           'role.mjs',
           `import { defineLayout, int } from '${DIST}';\nexport const model = { name: 'm', params: {}, layout: defineLayout({ n: int(0, 1) }), roles: { r: 1 }, init: [{ n: 0 }], actions: [{ name: 'a', role: 'q', guard: () => true, effect: (s) => { s.n = 1; } }], invariants: [], stepInvariants: [] };\n`,
         ),
-      ),
+      ]),
       'not a valid model: model m: action a has role q, not one of r',
     ));
-  it('an initial state outside the layout', () =>
+  it('an initial state outside the layout', async () =>
     oneLine(
-      dnsmc('check', '--model', write('init.mjs', `import { defineLayout, int } from '${DIST}';\nexport const model = { name: 'm', params: {}, layout: defineLayout({ n: int(0, 1) }), roles: { r: 1 }, init: [{ n: 5 }], actions: [], invariants: [], stepInvariants: [] };\n`)),
+      await run(['check', '--model', write('init.mjs', `import { defineLayout, int } from '${DIST}';\nexport const model = { name: 'm', params: {}, layout: defineLayout({ n: int(0, 1) }), roles: { r: 1 }, init: [{ n: 5 }], actions: [], invariants: [], stepInvariants: [] };\n`)]),
       'init[0]',
       'field n = 5 is outside its declared range 0..1',
     ));
-  it('createModel refusing a parameter', () => oneLine(dnsmc('check', '--model', MODEL, '--variant', 'nope'), 'createModel({"variant":"nope"}) failed: variant must be one of as-was|fixed'));
-  it('a scheduler the package does not offer', () => {
-    const f = write('noenactor.mjs', `import { defineLayout, int } from '${DIST}';\nexport const model = { name: 'm', params: {}, layout: defineLayout({ n: int(0, 1) }), roles: { r: 1 }, init: [{ n: 0 }], actions: [], invariants: [], stepInvariants: [], terminalOk: () => true };\n`);
-    oneLine(dnsmc('simulate', '--model', f, '--scheduler', 'slow-enactor'), '--scheduler must be one of uniform, got "slow-enactor"');
+  it('a declared parameter out of its range', async () => oneLine(await run(['check', '--model', MODEL, '--variant', 'nope']), '--variant must be one of as-was|fixed, got "nope"'));
+  it('createModel refusing a parameter', async () => {
+    const f = write(
+      'refuses.mjs',
+      `import { defineLayout, int } from '${DIST}';
+export const params = [{ name: 'n', type: 'int', min: 0, max: 9, default: 0, help: 'n' }];
+export function createModel(p) { if (p.n === 3) throw new Error('n must not be 3'); return { name: 'm', params: p, layout: defineLayout({ x: int(0, 1) }), roles: { r: 1 }, init: [{ x: 0 }], actions: [], invariants: [], stepInvariants: [], terminalOk: () => true }; }
+`,
+    );
+    oneLine(await run(['check', '--model', f, '--n', '3']), 'createModel({"n":3}) failed: n must not be 3');
+  });
+  it('a scheduler the package does not offer', async () => {
+    const f = write('noenactor.mjs', `import { defineLayout, int } from '${DIST}';
+export const model = { name: 'm', params: {}, layout: defineLayout({ n: int(0, 1) }), roles: { r: 1 }, init: [{ n: 0 }], actions: [], invariants: [], stepInvariants: [], terminalOk: () => true };
+`);
+    oneLine(await run(['simulate', '--model', f, '--scheduler', 'slow-enactor']), '--scheduler must be one of uniform, got "slow-enactor"');
   });
 });

@@ -3,7 +3,6 @@
  * (latest = plans leads to healthy, under weak fairness per enactor), in
  * every variant, through the library and through the command line.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,16 +12,12 @@ import { exploreGraph, markStates } from '../../checker/graph.js';
 import { checkLiveness, checkModelLiveness, loopIsFair } from '../../checker/liveness.js';
 import type { Model } from '../../checker/model.js';
 import { fairnessGroups } from '../../checker/temporal.js';
-import { dnsModel, type DnsState } from '../../models/dns/model.js';
+import { dnsModel, type DnsFields, type DnsState } from '../../models/dns/model.js';
 import { VARIANT_NAMES } from '../../models/dns/params.js';
 import { formatTrace } from '../../traces/text.js';
 import { checkTraceAgainst, parseTrace, traceOfLasso, TraceError } from '../../traces/trace.js';
+import { run } from '../support/cli.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'dnsmc.js');
-function dnsmc(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 const names = (ts: readonly { name: string; role: string; actor: number }[]): string[] => ts.map((t) => (t.role === 'planner' ? t.name : `${t.name}(${t.actor})`));
 const healthy = (s: DnsState): boolean => s.alias[0] === s.latest && (s.trees[0] & (1 << (s.alias[0] - 1))) !== 0 && s.alias[0] > 0;
 
@@ -70,7 +65,7 @@ describe('dns liveness: every variant, every property (--property all)', () => {
       const model = dnsModel({ variant }) as unknown as Model;
       const o = await checkWithLiveness(model, { property: ['all'] });
       expect(o.rows.map((r) => r.property)).toEqual(Object.keys(EXPECTED[variant]));
-      for (const r of o.rows) expect({ property: r.property, ...r }).toEqual({ property: r.property, kind: r.kind, ...EXPECTED[variant][r.property] });
+      for (const r of o.rows) expect(r).toEqual({ property: r.property, kind: r.kind, ...EXPECTED[variant][r.property] });
       expect(o.status).toBe(variant === 'fixed' || variant === 'recheck-only' ? 'ok' : 'violation');
       expect(o.fairness).toEqual(['WF(enactor 0)', 'WF(enactor 1)', 'WF(enactor 2)']);
     });
@@ -102,7 +97,7 @@ describe('dns recoverable: the as-was protocol gets stuck', () => {
   });
 
   it('evidence: 344 states reachable from it, none healthy, checked over the stored edges', () => {
-    const ok = markStates(graph, healthy);
+    const ok = markStates<DnsFields>(graph, healthy);
     const seen = new Set([rec.stuck!.state]);
     const queue = [rec.stuck!.state];
     while (queue.length > 0) {
@@ -188,8 +183,8 @@ describe('lasso traces: the loop field', () => {
 });
 
 describe('dnsmc check with liveness properties (the command line)', () => {
-  it('--variant as-was --property recoverable: exit 1, the stuck state and the lasso', () => {
-    const r = dnsmc('check', '--variant', 'as-was', '--property', 'recoverable');
+  it('--variant as-was --property recoverable: exit 1, the stuck state and the lasso', async () => {
+    const r = await run(['check', '--variant', 'as-was', '--property', 'recoverable']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('>> recoverable VIOLATED here: stuck');
     expect(r.stdout).toContain('~~ back to the state of step 14: the loop repeats forever');
@@ -197,14 +192,14 @@ describe('dnsmc check with liveness properties (the command line)', () => {
     expect(r.stdout).toMatch(/^state graph: 278,301 states, 884,101 edges, stored in [\d.]+ MiB, built in [\d.]+ s; liveness analysis [\d.]+ s; peak memory [\d.]+ MiB$/m);
   });
 
-  it('--variant fixed --property recoverable: exit 0', () => {
-    const r = dnsmc('check', '--variant', 'fixed', '--property', 'recoverable');
+  it('--variant fixed --property recoverable: exit 0', async () => {
+    const r = await run(['check', '--variant', 'fixed', '--property', 'recoverable']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('No violation: recoverable holds in all 127,647 reachable states.');
   });
 
-  it('--property all prints the table of verdicts', () => {
-    const r = dnsmc('check', '--variant', 'as-was', '--property', 'all');
+  it('--property all prints the table of verdicts', async () => {
+    const r = await run(['check', '--variant', 'as-was', '--property', 'all']);
     expect(r.code).toBe(1);
     const table = r.stdout.split('\n').filter((l) => /^(property|aliasResolves|lockExclusive|noRollback|deadlock|recoverable|converges) /.test(l));
     expect(table.map((l) => l.split(/\s{2,}/))).toEqual([
@@ -218,10 +213,10 @@ describe('dnsmc check with liveness properties (the command line)', () => {
     ]);
   });
 
-  it('--json: one object with verdicts, fairness and the graph cost; --trace-out writes the lasso', () => {
+  it('--json: one object with verdicts, fairness and the graph cost; --trace-out writes the lasso', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dnsmc-'));
     const file = join(dir, 'lasso.json');
-    const r = dnsmc('check', '--variant', 'as-was', '--property', 'converges', '--fairness', 'strong', '--json', '--trace-out', file);
+    const r = await run(['check', '--variant', 'as-was', '--property', 'converges', '--fairness', 'strong', '--json', '--trace-out', file]);
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ status: 'violation', property: 'converges', fairness: ['SF(enactor 0)', 'SF(enactor 1)', 'SF(enactor 2)'], distinctStates: 278_301, complete: true });
@@ -233,19 +228,19 @@ describe('dnsmc check with liveness properties (the command line)', () => {
     expect(readdirSync(dir)).toEqual(['lasso.json']);
   });
 
-  it('limits stop the graph exploration cleanly: exit 3, verdict unknown', () => {
-    const m = dnsmc('check', '--variant', 'fixed', '--property', 'recoverable', '--max-states', '1000', '--json');
+  it('limits stop the graph exploration cleanly: exit 3, verdict unknown', async () => {
+    const m = await run(['check', '--variant', 'fixed', '--property', 'recoverable', '--max-states', '1000', '--json']);
     expect(m.code).toBe(3);
     expect(JSON.parse(m.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-states', distinctStates: 1000, verdicts: [{ property: 'recoverable', verdict: 'unknown' }] });
-    const t = dnsmc('check', '--variant', 'fixed', '--plans', '6', '--endpoints', '2', '--property', 'converges', '--time-limit', '0.5');
+    const t = await run(['check', '--variant', 'fixed', '--plans', '6', '--endpoints', '2', '--property', 'converges', '--time-limit', '0.5']);
     expect(t.code).toBe(3);
     expect(t.stdout).toContain('Incomplete: stopped by time-limit; converges unknown, no violation so far.');
   });
 
-  it('bad --fairness input: one line, exit 2', () => {
-    const bad = dnsmc('check', '--property', 'converges', '--fairness', 'fair');
+  it('bad --fairness input: one line, exit 2', async () => {
+    const bad = await run(['check', '--property', 'converges', '--fairness', 'fair']);
     expect([bad.code, bad.stdout, bad.stderr]).toEqual([2, '', 'dnsmc: --fairness must be one of weak|strong|none, got "fair"\n']);
-    const alone = dnsmc('check', '--fairness', 'weak');
+    const alone = await run(['check', '--fairness', 'weak']);
     expect([alone.code, alone.stderr]).toEqual([2, 'dnsmc: --fairness applies to liveness properties only: add --property recoverable|converges|all\n']);
   });
 });
