@@ -161,7 +161,7 @@ describe('the binary, bin/dnsmc.js, in a child process', () => {
     expect(v.stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(v.stdout).trace.steps).toHaveLength(12);
     // The binary peeks at --workers to start threads early; a bad value is left to the command to report.
-    expect(spawnCli(['check', '--workers', 'many'])).toEqual({ code: 2, stdout: '', stderr: 'dnsmc: --workers must be a whole number of at least 1, got "many"\n' });
+    expect(spawnCli(['check', '--workers', 'many'])).toEqual({ code: 2, stdout: '', stderr: 'dnsmc: --workers must be a whole number from 1 to 64, got "many"\n' });
     const i = spawnCli(['check', '--variant', 'fixed', '--max-states', '1000', '--json']);
     expect([i.code, i.stderr]).toEqual([3, '']);
     expect(JSON.parse(i.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-states', distinctStates: 1000 });
