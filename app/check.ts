@@ -10,7 +10,7 @@ import { livenessNames } from '../checker/temporal.js';
 import { formatTrace } from '../traces/text.js';
 import { traceOf } from '../traces/trace.js';
 import { UsageError } from './errors.js';
-import { fileFlag } from './flags.js';
+import { outputFlag, refuseOverwrite } from './flags.js';
 import type { Io } from './io.js';
 import { runLivenessCheck } from './liveness.js';
 import { modelFromFlags, type PackageSource, type ResolvedModel } from './model.js';
@@ -35,8 +35,9 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: 
   if (wantsLiveness(model, a.property)) return runLivenessCheck(resolved, a, io);
   if (a.fairness !== undefined) throw new UsageError(`--fairness applies to liveness properties only: add --property ${[...livenessNames(model), 'all'].join('|')}`);
   const options = checkOptionsFromArgs(model, a, propertiesFlag(model, a.property, propertyNames(model)));
-  const traceOut = fileFlag('trace-out', a.traceOut);
-  const view = fileFlag('view', a.view);
+  const traceOut = outputFlag('trace-out', a.traceOut);
+  const view = outputFlag('view', a.view);
+  refuseOverwrite([['trace-out', traceOut], ['view', view]], [['the model module', resolved.source.module]]);
   const progress = progressReporter(io);
   let r: CheckResult;
   try {

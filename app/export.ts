@@ -11,7 +11,7 @@ import { toMarkdown } from '../traces/markdown.js';
 import { toMermaid } from '../traces/mermaid.js';
 import type { Trace } from '../traces/trace.js';
 import { EXIT, UsageError } from './errors.js';
-import { fileFlag, shown } from './flags.js';
+import { outputFlag, refuseOverwrite, shown } from './flags.js';
 import type { Io } from './io.js';
 import { readTraceFile } from './trace-file.js';
 import type { Presentation } from '../checker/package.js';
@@ -50,8 +50,8 @@ export async function runExport(a: ExportArgs, io: Io): Promise<number> {
   if (!EXPORT_FORMATS.includes(a.format as ExportFormat)) {
     throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join('|')}, got ${a.format === undefined ? 'nothing' : shown(a.format)}`);
   }
-  const out = fileFlag('out', a.out);
-  if (out !== undefined && out === a.trace) throw new UsageError(`--out ${out} would overwrite the trace file; name another file`);
+  const out = outputFlag('out', a.out);
+  refuseOverwrite([['out', out]], [['the trace', a.trace]]);
   const { trace, model, source } = await readTraceFile(a.trace, { model: a.model });
   const text = exportTrace(trace, model, a.format as ExportFormat, source.pkg.presentation);
   if (out === undefined) {

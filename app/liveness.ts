@@ -13,7 +13,7 @@ import { checkParallel } from '../checker/parallel.js';
 import { fairnessGroups, livenessNames, validateLiveness } from '../checker/temporal.js';
 import { formatTrace } from '../traces/text.js';
 import { traceOf, traceOfLasso, type Trace } from '../traces/trace.js';
-import { fileFlag, listFlag } from './flags.js';
+import { listFlag, outputFlag, refuseOverwrite } from './flags.js';
 import { int, mb, secs } from './format.js';
 import type { Io } from './io.js';
 import type { ResolvedModel } from './model.js';
@@ -202,8 +202,9 @@ export async function checkWithLiveness(model: Model, a: CheckFlags, io?: Io): P
 /** Runs `dnsmc check` for a property list that includes liveness properties (or `all`); resolves to the exit code. */
 export async function runLivenessCheck(resolved: ResolvedModel, a: CheckFlags, io: Io): Promise<number> {
   const { model } = resolved;
-  const traceOut = fileFlag('trace-out', a.traceOut);
-  const view = fileFlag('view', a.view);
+  const traceOut = outputFlag('trace-out', a.traceOut);
+  const view = outputFlag('view', a.view);
+  refuseOverwrite([['trace-out', traceOut], ['view', view]], [['the model module', resolved.source.module]]);
   const start = performance.now();
   const o = await checkWithLiveness(model, a, io);
   const durationMs = performance.now() - start;

@@ -12,23 +12,26 @@
  * Every file is untrusted input: a file that cannot be read, is not a
  * shard report, or belongs to another job gets one line naming it (exit 2).
  */
-import { readFileSync } from 'node:fs';
 import type { Model } from '../checker/model.js';
 import { formatTrace } from '../traces/text.js';
 import { parseTrace, TraceError, type Trace } from '../traces/trace.js';
 import { EXIT, UsageError } from './errors.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
-import { fileFlag } from './flags.js';
+import { outputFlag, refuseOverwrite } from './flags.js';
 import { modelFromTrace } from './model.js';
 import { actionsLine, exitCode, headerLine, printJson, writeTrace } from './report.js';
 import type { SimulateReport } from './simulate.js';
+import { MAX_SHARDS } from './flags.js';
+import { loadTraceJson, readJsonInput } from './trace-file.js';
 
 /** The flags of `dnsmc merge`, as yargs hands them over (unvalidated). */
 export interface MergeArgs {
   files?: unknown;
   json?: unknown;
   traceOut?: unknown;
+  /** The user model module the shards were made with: their traces are checked against it (dnsmc never loads code a file names). */
+  model?: unknown;
 }
 
 /** A violation kept by the merge: the shortest of its property over the shards. */
@@ -74,17 +77,11 @@ const isWhole = (v: unknown): v is number => typeof v === 'number' && Number.isS
 
 /** Reads and checks one shard report. Throws UsageError naming the file and the field. */
 export function readShard(file: string): SimulateReport {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`merge: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
   let j: unknown;
   try {
-    j = JSON.parse(text);
+    j = readJsonInput(file, 'simulate report (write one with dnsmc simulate --swarm i/N --json > FILE)');
   } catch (e) {
-    throw new UsageError(`merge: ${file} is not JSON: ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(`merge: ${(e as Error).message}`);
   }
   const bad = (what: string): never => {
     throw new UsageError(`merge: ${file}: ${what}`);
@@ -94,7 +91,8 @@ export function readShard(file: string): SimulateReport {
   if (!isObj(r.swarm)) bad('field swarm must be an object: not a swarm shard (run simulate with --swarm i/N)');
   const sw = r.swarm as Record<string, unknown>;
   for (const k of ['shard', 'of', 'seed', 'runs', 'depth']) if (!isWhole(sw[k])) bad(`field swarm.${k} must be a whole number`);
-  if ((sw.of as number) < 1 || (sw.shard as number) < 1 || (sw.shard as number) > (sw.of as number)) bad('field swarm.shard must be from 1 to swarm.of');
+  if ((sw.of as number) < 1 || (sw.of as number) > MAX_SHARDS) bad(`field swarm.of must be from 1 to ${MAX_SHARDS}`);
+  if ((sw.shard as number) < 1 || (sw.shard as number) > (sw.of as number)) bad('field swarm.shard must be from 1 to swarm.of');
   if (typeof r.model !== 'string') bad('field model must be a string');
   if (r.variant !== null && typeof r.variant !== 'string') bad('field variant must be a string or null');
   if (r.module !== null && typeof r.module !== 'string') bad('field module must be a string or null');
@@ -205,8 +203,16 @@ async function renderFor(t: Trace): Promise<Model['render']> {
 export async function runMerge(a: MergeArgs, io: Io): Promise<number> {
   const files = (Array.isArray(a.files) ? a.files : a.files === undefined ? [] : [a.files]).map(String);
   if (files.length === 0) throw new UsageError('merge: give the shard reports to merge (files written by dnsmc simulate --swarm i/N --json)');
-  const traceOut = fileFlag('trace-out', a.traceOut);
-  const m = mergeReports(files.map((file) => ({ file, report: readShard(file) })));
+  const traceOut = outputFlag('trace-out', a.traceOut);
+  refuseOverwrite([['trace-out', traceOut]], files.map((f) => ['a shard report', f] as const));
+  const shards = files.map((file) => ({ file, report: readShard(file) }));
+  const m = mergeReports(shards);
+  // Each kept counterexample is checked like a trace file: re-derived from the model, or refused naming its shard.
+  for (const v of m.violations) {
+    const file = shards.find((s) => s.report.swarm?.shard === v.shard)?.file ?? `shard ${v.shard}`;
+    const { trace } = await loadTraceJson(v.trace, file, { model: a.model });
+    if (trace.property !== v.property || trace.steps.length !== v.length) throw new UsageError(`merge: ${file}: the trace of ${v.property} is not the violation the report lists`);
+  }
   if (traceOut && m.violations.length > 0) writeTrace(traceOut, m.violations[0].trace);
   const code = exitCode(m.status);
   if (a.json === true) {

@@ -18,7 +18,7 @@ import { reenact, reenactExitCode, type ReenactReport } from '../checker/reenact
 import { showValue } from '../traces/format.js';
 import type { Trace } from '../traces/trace.js';
 import { UsageError } from './errors.js';
-import { fileFlag } from './flags.js';
+import { fileFlag, outputFlag, refuseOverwrite } from './flags.js';
 import type { Io } from './io.js';
 import { headerLine, headerOf, printJson, writeTrace } from './report.js';
 import { readTraceFile } from './trace-file.js';
@@ -132,8 +132,9 @@ function besideObserved(p: Presentation | undefined, observed: readonly (JsonSta
 /** Runs `dnsmc reenact`; resolves to its exit code (0, 1 or 4). */
 export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
   if (typeof a.trace !== 'string' || a.trace === '') throw new UsageError('reenact needs a trace file: dnsmc reenact TRACE [--server HOST:PORT --tsig-key FILE]');
-  const traceOut = fileFlag('trace-out', a.traceOut);
-  const view = fileFlag('view', a.view);
+  const traceOut = outputFlag('trace-out', a.traceOut);
+  const view = outputFlag('view', a.view);
+  refuseOverwrite([['trace-out', traceOut], ['view', view]], [['the trace', a.trace]]);
   const server = a.server === undefined ? undefined : fileFlag('server', a.server);
   const tsigKey = fileFlag('tsig-key', a.tsigKey);
   if ((server === undefined) !== (tsigKey === undefined)) throw new UsageError('--server and --tsig-key go together: the key the server accepts signed updates with');

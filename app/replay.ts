@@ -18,7 +18,7 @@ import { isDeadlock, replayAgainst, type StepOutcome } from '../checker/replay-c
 import { showValue } from '../traces/text.js';
 import { traceFromReplay, type Trace, type TraceBreak } from '../traces/trace.js';
 import { EXIT, UsageError } from './errors.js';
-import { fileFlag } from './flags.js';
+import { outputFlag, refuseOverwrite } from './flags.js';
 import type { Io } from './io.js';
 import { modelFromTrace, paramsFromFlags } from './model.js';
 import { printJson, writeTrace } from './report.js';
@@ -240,8 +240,8 @@ export function replayText(r: ReplayReport, model: Model, source: string): strin
 /** Runs `dnsmc replay` and resolves to its exit code. Throws UsageError or TraceError for bad input. */
 export async function runReplay(a: ReplayArgs, io: Io): Promise<number> {
   if (typeof a.trace !== 'string' || a.trace === '') throw new UsageError('replay needs a trace file: dnsmc replay TRACE --variant V');
-  const traceOut = fileFlag('trace-out', a.traceOut);
-  if (traceOut !== undefined && traceOut === a.trace) throw new UsageError(`--trace-out ${traceOut} would overwrite the trace being replayed; name another file`);
+  const traceOut = outputFlag('trace-out', a.traceOut);
+  refuseOverwrite([['trace-out', traceOut]], [['the trace being replayed', a.trace]]);
   const loaded = await readTraceFile(a.trace, { model: a.model });
   const overrides = paramsFromFlags(loaded.source.pkg, a);
   const model = Object.keys(overrides).length === 0 ? loaded.model : (await modelFromTrace(loaded.trace, a.model, overrides)).model;

@@ -13,7 +13,7 @@ import { simulate, swarmShard, type Scheduler, type SimulateOptions, type Simula
 import { formatTrace } from '../traces/text.js';
 import { traceOf, type Trace } from '../traces/trace.js';
 import { EXIT, UsageError } from './errors.js';
-import { fileFlag, secondsFlag, seedFlag, shown, swarmFlag, wholeFlag } from './flags.js';
+import { outputFlag, refuseOverwrite, secondsFlag, seedFlag, shown, swarmFlag, wholeFlag } from './flags.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
 import { modelFromFlags, type PackageSource } from './model.js';
@@ -224,7 +224,8 @@ function simulationLine(p: Progress): string {
 export async function runSimulate(a: SimulateArgs, io: Io, pkgSource?: PackageSource): Promise<number> {
   const { model, source } = await modelFromFlags(a, pkgSource);
   const plan = simulatePlanFromArgs(model, a, source.pkg);
-  const traceOut = fileFlag('trace-out', a.traceOut);
+  const traceOut = outputFlag('trace-out', a.traceOut);
+  refuseOverwrite([['trace-out', traceOut]], [['the model module', source.module]]);
   const progress = progressReporter(io, simulationLine);
   let r: SimulateResult;
   try {

@@ -8,7 +8,7 @@
  * A dnsmc trace (`format: "dnsmc-trace"`) and an ITF document that dnsmc
  * exported (`#meta.dnsmc` names the model) are both accepted.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Model } from '../checker/model.js';
 import { traceFromItf } from '../traces/itf.js';
 import { checkTraceAgainst, parseTrace, TraceError, TRACE_FORMAT, TRACE_VERSION, type Trace } from '../traces/trace.js';
@@ -113,19 +113,44 @@ export async function loadTraceJson(json: unknown, file: string, o: TraceModelOp
   return { file, trace, model, source };
 }
 
-/** Reads and validates a trace file (see {@link loadTraceJson}). */
-export async function readTraceFile(file: string, o: TraceModelOptions = {}): Promise<LoadedTrace> {
+/** The largest input file dnsmc reads (a trace, a shard report). */
+export const MAX_INPUT_BYTES = 256 * 2 ** 20;
+/** The deepest nesting of arrays and objects an input may have (a trace needs 4). */
+export const MAX_INPUT_DEPTH = 64;
+
+/**
+ * Reads an untrusted JSON file: its size bounded, parsed, and its nesting
+ * bounded (so that no later walk over it can exhaust the stack). `what`
+ * names the expected content in messages. Throws UsageError or TraceError.
+ */
+export function readJsonInput(file: string, what: string): unknown {
   let text: string;
   try {
+    if (statSync(file).size > MAX_INPUT_BYTES) throw new TraceError(`${file}: larger than ${MAX_INPUT_BYTES / 2 ** 20} MiB; not a ${what}`);
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read trace file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof TraceError) throw e;
+    throw new UsageError(`cannot read ${what.startsWith(TRACE_FORMAT) ? 'trace file ' : ''}${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new TraceError(`${file}: not a JSON document (${(e as Error).message}); expected a ${TRACE_FORMAT} file, version ${TRACE_VERSION}`);
+    throw new TraceError(`${file}: not a JSON document (${printable((e as Error).message).slice(0, 200)}); expected a ${what}`);
   }
+  // Iteratively, so that the check itself cannot overflow.
+  const stack: [unknown, number][] = [[json, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_INPUT_DEPTH) throw new TraceError(`${file}: nested more than ${MAX_INPUT_DEPTH} levels deep; not a ${what}`);
+    for (const x of Object.values(v)) if (x !== null && typeof x === 'object') stack.push([x, depth + 1]);
+  }
+  return json;
+}
+
+/** Reads and validates a trace file (see {@link loadTraceJson}). */
+export async function readTraceFile(file: string, o: TraceModelOptions = {}): Promise<LoadedTrace> {
+  const json = readJsonInput(file, `${TRACE_FORMAT} file, version ${TRACE_VERSION}`);
   return loadTraceJson(json, file, o);
 }

@@ -10,7 +10,7 @@ import { laneOptionsFor, type LaneOptions } from '../traces/lanes.js';
 import type { Trace } from '../traces/trace.js';
 import { viewerHtml, type ViewerPane } from '../traces/viewer.js';
 import { EXIT, UsageError } from './errors.js';
-import { fileFlag } from './flags.js';
+import { fileFlag, outputFlag, refuseOverwrite } from './flags.js';
 import type { PackageSource } from './model.js';
 import { writeOutput } from './report.js';
 import type { Io } from './io.js';
@@ -62,8 +62,8 @@ const labelOf = (file: string, t: Trace): string => `${basename(file)}${t.varian
 export async function runView(a: ViewArgs, io: Io): Promise<number> {
   if (typeof a.trace !== 'string' || a.trace === '') throw new UsageError('view needs a trace file: dnsmc view TRACE [--compare TRACE2] [--out FILE.html]');
   const compare = fileFlag('compare', a.compare);
-  const out = fileFlag('out', a.out) ?? `${a.trace.replace(/\.json$/i, '')}.html`;
-  if (out === a.trace || out === compare) throw new UsageError(`--out ${out} would overwrite a trace file; name another file`);
+  const out = outputFlag('out', a.out ?? `${a.trace.replace(/\.json$/i, '')}.html`)!;
+  refuseOverwrite([['out', out]], [['the trace', a.trace], ['the compared trace', compare]]);
   const first = await readTraceFile(a.trace, { model: a.model });
   const second = compare === undefined ? undefined : await readTraceFile(compare, { model: a.model });
   const page = viewerPage({ ...first, label: labelOf(first.file, first.trace) }, second && { ...second, label: labelOf(second.file, second.trace) });

@@ -5,7 +5,7 @@
  */
 import yargs from 'yargs';
 import { EXIT, UsageError, usageMessage } from '../app/errors.js';
-import { processIo, type Io } from '../app/io.js';
+import { EXIT_OUTPUT, OutputError, processIo, type Io } from '../app/io.js';
 import { paramFlag, resolvePackage, type PackageSource } from '../app/model.js';
 import { earlyArgs } from '../app/prestart.js';
 import { checkCommand } from './commands/check.js';
@@ -69,11 +69,25 @@ function unknownFlagHint(msg: string, argv: readonly string[], source: PackageSo
   return `${flags.join(', ')}: no such flag${flags.length > 1 ? 's' : ''} (model ${model} takes ${own.length > 0 ? own.join(', ') : 'no parameters'}; see --help)`;
 }
 
-/** A usage error as one line on stderr and exit code 2; anything else is rethrown (a bug). */
+/** The longest error line dnsmc prints: input echoed in a message is cut to fit. */
+const MAX_MESSAGE = 400;
+
+/** A message as one printable line: control characters shown as escapes, cut to MAX_MESSAGE characters. */
+export function messageLine(msg: string): string {
+  const flat = msg.split('\n').filter(Boolean).join(' ');
+  const shown = flat.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return shown.length <= MAX_MESSAGE ? shown : `${shown.slice(0, MAX_MESSAGE - 40)}... (${shown.length - (MAX_MESSAGE - 40)} more characters)`;
+}
+
+/** A usage error as one line on stderr and exit code 2, an output error with 74; anything else is rethrown (a bug). */
 function fail(e: unknown, io: Io): number {
+  if (e instanceof OutputError) {
+    io.err(`dnsmc: ${messageLine(e.message)}\n`);
+    return EXIT_OUTPUT;
+  }
   const msg = usageMessage(e);
   if (msg === undefined) throw e;
-  io.err(`dnsmc: ${msg.split('\n').filter(Boolean).join(' ')}\n`);
+  io.err(`dnsmc: ${messageLine(msg)}\n`);
   return EXIT.usage;
 }
 

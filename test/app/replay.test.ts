@@ -128,7 +128,7 @@ describe('dnsmc replay', () => {
     expect(v.stderr).toBe('dnsmc: --variant must be one of as-was|fixed|recheck-only|spare-active-only, got "nope"\n');
     const w = await dnsmc('replay', raceFile, '--variant', 'fixed', '--trace-out', join(dir, 'no', 'such', 'dir.json'));
     expect(w.code).toBe(2);
-    expect(w.stderr).toMatch(/^dnsmc: --trace-out: cannot write .*dir\.json: ENOENT\n$/);
+    expect(w.stderr).toMatch(/^dnsmc: --trace-out: cannot write .*dir\.json: ENOENT \(its folder .* does not exist\)\n$/);
   });
 });
 
@@ -233,7 +233,7 @@ describe('dnsmc view and dnsmc export', () => {
   it('bad flags: one line, exit 2', async () => {
     expect(await dnsmc('export', raceFile, '--format', 'pdf')).toEqual({ code: 2, stdout: '', stderr: 'dnsmc: --format must be one of markdown|mermaid|itf, got "pdf"\n' });
     expect((await dnsmc('export', raceFile)).stderr).toBe('dnsmc: --format must be one of markdown|mermaid|itf, got nothing\n');
-    expect((await dnsmc('view', raceFile, '--out', raceFile)).stderr).toBe(`dnsmc: --out ${raceFile} would overwrite a trace file; name another file\n`);
+    expect((await dnsmc('view', raceFile, '--out', raceFile)).stderr).toBe(`dnsmc: --out ${raceFile} would overwrite the trace; name another file\n`);
     expect((await dnsmc('view')).code).toBe(2);
   });
 });

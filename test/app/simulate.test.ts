@@ -107,7 +107,7 @@ describe('dnsmc simulate: bad input gets one line and exit 2', () => {
     [['--swarm', '5/4'], '--swarm must be i/N'],
     [['--swarm', '1/0'], '--swarm must be i/N'],
     [['--swarm', '1.5/4'], '--swarm must be i/N'],
-    [['--swarm', 'x'], '--swarm must be i/N: shard i of N, whole numbers with N >= 1 and 1 <= i <= N (e.g. 2/8), got "x"'],
+    [['--swarm', 'x'], '--swarm must be i/N: shard i of N, whole numbers with 1 <= N <= 100000 and 1 <= i <= N (e.g. 2/8), got "x"'],
     [['--runs', '0'], '--runs must be a whole number of at least 1'],
     [['--depth', 'deep'], '--depth must be a whole number of at least 1'],
     [['--property', 'nope'], '--property must be one of aliasResolves|lockExclusive|noRollback'],
@@ -195,7 +195,7 @@ describe('swarm shards and dnsmc merge', () => {
 
   it.each<[string, () => string[] | Promise<string[]>, string]>([
     ['a missing file', () => [join(dir, 'nope.json')], 'merge: cannot read'],
-    ['not JSON', () => [writeAndName('bad.json', '{')], 'is not JSON'],
+    ['not JSON', () => [writeAndName('bad.json', '{')], 'not a JSON document'],
     ['a check report', () => [writeAndName('check.json', JSON.stringify({ status: 'ok' }))], 'not a simulate report'],
     ['an unsharded simulate report', async () => [writeAndName('plain.json', (await run(['simulate', '--runs', '5', '--json'])).stdout)], 'not a swarm shard'],
     ['the same shard twice', () => [files[0], files[0]], 'are both shard 1/4'],
