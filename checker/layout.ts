@@ -129,6 +129,56 @@ function bitsFor(span: number): number {
 }
 
 /**
+ * A model's effect wrote something its layout cannot hold: a value that is
+ * not a whole number (2.5, NaN, undefined, null, a string, a boolean,
+ * Infinity, 2**32 + 3), an element past an array's end, a whole array, or a
+ * field the layout does not declare. Thrown by the checked state views at
+ * the write itself; the engine adds the model, action, actor and state.
+ */
+export class ModelWriteError extends Error {
+  override name = 'ModelWriteError';
+  constructor(
+    /** `alias[0]`, `alias`, or the undeclared name. */
+    readonly field: string,
+    /** The value written, shown as JSON (or as its type when JSON cannot show it). */
+    readonly value: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A written value, shown for a message. */
+export function shownWrite(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') return typeof v;
+  const j = JSON.stringify(v);
+  return j === undefined ? String(v) : j.length > 60 ? `${j.slice(0, 57)}...` : j;
+}
+
+/** Throws the ModelWriteError for writing `value` to `field`. */
+export function badWrite(field: string, value: unknown, why: string): never {
+  const shown = shownWrite(value);
+  throw new ModelWriteError(field, shown, `wrote ${field} = ${shown}: ${why}`);
+}
+
+/** Options of {@link defineLayout}. */
+export interface LayoutOptions {
+  /**
+   * Check every write a model's effect makes through the state view: the
+   * value must be a whole number (JavaScript would store 2.5 as 2, NaN as 0,
+   * 2**32 + 3 as 3), an index must lie within its array, arrays may not be
+   * replaced, and no field may be added. Each is then a model error naming
+   * the field and the value, instead of a silently different state. Values
+   * out of their declared range are caught either way (when a state is
+   * packed). Default true; the built-in models, whose writes are tested,
+   * turn it off for speed.
+   */
+  readonly checkWrites?: boolean;
+}
+
+/**
  * A compiled layout. Create one per model instance with {@link defineLayout}.
  */
 export class Layout<F extends FieldSpec> {
@@ -143,8 +193,12 @@ export class Layout<F extends FieldSpec> {
   /** Slot of each field in the unpacked vector (the first element, for arrays). */
   readonly offsets: Readonly<Record<string, number>>;
 
-  constructor(fields: F) {
+  /** Whether state views check the writes made through them (see LayoutOptions). */
+  readonly checkWrites: boolean;
+
+  constructor(fields: F, options: LayoutOptions = {}) {
     this.fields = fields;
+    this.checkWrites = options.checkWrites ?? true;
     const slots: Slot[] = [];
     const offsets: Record<string, number> = {};
     let word = 0;
@@ -179,7 +233,7 @@ export class Layout<F extends FieldSpec> {
     this.bits = total;
     this.pack = compilePack(slots, this.words, (i, v) => this.outOfRange(i, v));
     this.unpack = compileUnpack(slots, this.words);
-    this.View = compileView(fields, offsets);
+    this.View = this.checkWrites ? compileCheckedView(fields, offsets) : compileView(fields, offsets);
   }
 
   /** A fresh zeroed unpacked vector. */
@@ -334,6 +388,57 @@ function compileView(fields: FieldSpec, offsets: Record<string, number>): new (v
   return new Function(`return class View {\nconstructor(v) {\n${ctor.join('\n')}\n}\n${members.join('\n')}\n};`)();
 }
 
+/**
+ * The checked view: scalar setters refuse anything but a whole number that
+ * fits 32 bits; array fields are proxies over their subarrays that refuse an
+ * index outside the array and a value that is not such a number; array
+ * fields cannot be replaced (accessors without a usable setter), and the
+ * object is sealed, so that adding a field throws (ES modules are strict).
+ */
+function compileCheckedView(fields: FieldSpec, offsets: Record<string, number>): new (vec: Int32Array) => object {
+  const ctor: string[] = ['this.__dnsmc_vec = v;'];
+  const members: string[] = [];
+  for (const [name, f] of Object.entries(fields)) {
+    const key = JSON.stringify(name);
+    const off = offsets[name];
+    if (f.kind === 'array') {
+      ctor.push(`this[${JSON.stringify(`__dnsmc_a_${name}`)}] = arrayProxy(${key}, v.subarray(${off}, ${off + f.length}));`);
+      members.push(`get ${key}() { return this[${JSON.stringify(`__dnsmc_a_${name}`)}]; }`, `set ${key}(x) { badWrite(${key}, x, 'an array field cannot be replaced; write its elements'); }`);
+    } else {
+      members.push(
+        `get ${key}() { return this.__dnsmc_vec[${off}]; }`,
+        `set ${key}(x) { if ((x | 0) !== x) badWrite(${key}, x, 'not a whole number of 32 bits'); this.__dnsmc_vec[${off}] = x; }`,
+      );
+    }
+  }
+  return new Function('arrayProxy', 'badWrite', `return class CheckedView {\nconstructor(v) {\n${ctor.join('\n')}\n}\n${members.join('\n')}\n};`)(arrayProxy, badWrite);
+}
+
+/** An array field's elements, with every write checked (index within the array, value a whole number). */
+function arrayProxy(name: string, a: Int32Array): Int32Array {
+  const n = a.length;
+  return new Proxy(a, {
+    get(t, k) {
+      const v = Reflect.get(t, k, t);
+      // Methods (subarray, includes, ...) run on the typed array itself.
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+    set(t, k, x) {
+      const i = typeof k === 'string' && /^(0|[1-9]\d*)$/.test(k) ? Number(k) : -1;
+      if (i < 0 || i >= n) badWrite(`${name}[${String(k)}]`, x, `${name} has elements 0..${n - 1} only`);
+      if ((x | 0) !== x) badWrite(`${name}[${i}]`, x, 'not a whole number of 32 bits');
+      t[i] = x as number;
+      return true;
+    },
+    defineProperty(_t, k, d) {
+      return badWrite(`${name}[${String(k)}]`, d.value, `${name} has elements 0..${n - 1} only`);
+    },
+    deleteProperty(_t, k) {
+      return badWrite(`${name}[${String(k)}]`, undefined, 'elements cannot be deleted');
+    },
+  });
+}
+
 function scalarToJson(f: ScalarField, v: number): Json {
   switch (f.kind) {
     case 'int':
@@ -395,8 +500,8 @@ function scalarFromJson(name: string, f: ScalarField, v: unknown): number {
 }
 
 /** Compiles a field spec into a {@link Layout}. */
-export function defineLayout<F extends FieldSpec>(fields: F): Layout<F> {
-  return new Layout(fields);
+export function defineLayout<F extends FieldSpec>(fields: F, options: LayoutOptions = {}): Layout<F> {
+  return new Layout(fields, options);
 }
 
 /** The bit for member `g` of a set field whose lowest member is `lo`. */
