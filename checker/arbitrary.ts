@@ -105,12 +105,12 @@ const runners = new WeakMap<object, Runner<FieldSpec>>();
 function runnerOf<F extends FieldSpec>(model: Model<F>): Runner<F> {
   let r = runners.get(model) as Runner<F> | undefined;
   if (!r) {
-    validateModel(model as unknown as Model);
+    validateModel(model);
     const kernel = kernelOf(model);
     const cur = model.layout.vector();
     const next = model.layout.vector();
     r = { kernel, transitions: kernel.transitions, cur, next, curView: model.layout.view(cur), nextView: model.layout.view(next) };
-    runners.set(model, r as unknown as Runner<FieldSpec>);
+    runners.set(model, r as Runner<FieldSpec>);
   }
   return r;
 }
@@ -122,7 +122,7 @@ function nameStep(model: Model, t: Transition): string {
 /** A schedule as transition numbers, and the value users see. */
 function makeSchedule<F extends FieldSpec>(model: Model<F>, initial: number, taken: readonly number[]): Schedule {
   const r = runnerOf(model);
-  const m = model as unknown as Model;
+  const m: Model = model;
   const steps = taken.map((t) => ({ action: r.transitions[t].name, actor: r.transitions[t].actor }));
   const value: Schedule & { [fc.toStringMethod]: () => string } = {
     initial,
@@ -266,7 +266,7 @@ export function runSchedule<F extends FieldSpec>(model: Model<F>, schedule: Pick
 export function assertSchedule<F extends FieldSpec>(model: Model<F>, schedule: Pick<Schedule, 'initial' | 'steps'>, options: ScheduleCheckOptions = {}): void {
   const run = runSchedule(model, schedule, options);
   if (!run.broken && !run.deadlock) return;
-  const m = model as unknown as Model;
+  const m: Model = model;
   const steps = schedule.steps.slice(0, run.length);
   const property = run.broken?.property ?? 'deadlock';
   const lines = [`${model.name}${model.variant ? ` (${model.variant})` : ''}: ${property === 'deadlock' ? 'deadlock' : `${property} violated`} after ${steps.length} step${steps.length === 1 ? '' : 's'}`];

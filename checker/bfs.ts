@@ -221,7 +221,7 @@ export function totalsOf(s: LayerSearch, stoppedBy: StopReason, workers: number)
  * See `checkParallel` for several threads.
  */
 export function check<F extends FieldSpec>(model: Model<F>, options: CheckOptions = {}): CheckResult {
-  const m = model as unknown as Model;
+  const m: Model = model;
   validateModel(m);
   const opts = resolveOptions(m, options);
   const start = performance.now();

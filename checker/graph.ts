@@ -233,7 +233,7 @@ export class GraphSink implements EdgeSink {
  * stop it cleanly with `complete: false`, for the same reasons as `check`.
  */
 export function exploreGraph<F extends FieldSpec>(model: Model<F>, options: GraphOptions = {}): StateGraph<F> {
-  const m = model as unknown as Model;
+  const m: Model = model;
   validateModel(m);
   const opts = resolveOptions(
     m,

@@ -142,7 +142,7 @@ export function kernelOf<F extends FieldSpec>(model: Model<F>): Kernel<F> {
   let k = kernels.get(model) as Kernel<F> | undefined;
   if (!k) {
     k = new Kernel(model);
-    kernels.set(model, k as unknown as Kernel<FieldSpec>);
+    kernels.set(model, k as Kernel<FieldSpec>);
   }
   return k;
 }

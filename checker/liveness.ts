@@ -166,7 +166,7 @@ export interface LivenessRun<F extends FieldSpec = FieldSpec> {
 
 /** Explores the model's graph (within the limits) and checks its liveness properties. */
 export function checkModelLiveness<F extends FieldSpec>(model: Model<F>, options: LivenessOptions & GraphOptions = {}): LivenessRun<F> {
-  const m = model as unknown as Model;
+  const m: Model = model;
   validateLiveness(m);
   selectLiveness(m, options.properties); // unknown names fail before the exploration
   const graph = exploreGraph(model, options);

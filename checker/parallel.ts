@@ -59,7 +59,7 @@ export interface ParallelTuning {
  * without `origin`, or with a `visit` callback (which cannot cross threads).
  */
 export async function checkParallel<F extends FieldSpec>(model: Model<F>, options: CheckOptions = {}, tuning: ParallelTuning = {}): Promise<CheckResult> {
-  const m = model as unknown as Model;
+  const m: Model = model;
   const workers = options.workers ?? defaultWorkers();
   if (workers <= 1 || !m.origin || options.visit) return check(model, { ...options, workers: 1 });
   validateModel(m);

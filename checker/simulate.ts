@@ -293,7 +293,7 @@ class Walks<F extends FieldSpec> {
  * model and options give the same result, whatever the machine.
  */
 export function simulate<F extends FieldSpec>(model: Model<F>, options: SimulateOptions = {}): SimulateResult {
-  const m = model as unknown as Model;
+  const m: Model = model;
   validateModel(m);
   const o = resolveSimulateOptions(m, options);
   const start = performance.now();

@@ -156,7 +156,7 @@ export class Canonicalizer {
  * made the actual state canonical.
  */
 export function unsymmetrize<F extends FieldSpec>(model: Model<F>, initial: StateOf<F>, schedule: readonly ScheduleStep[]): ScheduleStep[] {
-  const m = model as unknown as Model;
+  const m: Model = model;
   const c = new Canonicalizer(m);
   const kernel = kernelOf(model);
   const layout = m.layout;
