@@ -42,6 +42,9 @@ export interface RawViolation {
   readonly length: number;
 }
 
+/** The control block's stop word and its value while the search runs, as plain numbers for the per-edge check. */
+const STOP_WORD: number = Ctl.stop;
+const RUNNING: number = StopCode.none;
 /** Slots of the recent-fingerprint cache, less one (2^16 slots, 512 KiB). */
 const RECENT_MASK = (1 << 16) - 1;
 /** Records in each queue between two threads. */
@@ -216,7 +219,7 @@ export class LayerSearch {
 
   /** Whether the search should stop (a limit, or a violation when not continuing). */
   get stopped(): boolean {
-    return this.ctl[Ctl.stop] !== StopCode.none;
+    return this.ctl[STOP_WORD] !== RUNNING;
   }
 
   private stop(reason: StopCode): void {
