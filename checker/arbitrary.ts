@@ -30,10 +30,19 @@
 import fc from 'fast-check';
 import type { FieldSpec, StateOf } from './layout.js';
 import type { Model } from './model.js';
-import { OptionError } from './options.js';
-import { actorName, propertyNames, validateModel } from './model.js';
+import {
+  brokenInvariant,
+  brokenStep,
+  explainInvariant,
+  explainStep,
+  kernelOf,
+  selectProperties,
+  type Kernel,
+} from './kernel.js';
+import { actorName, validateModel } from './model.js';
 import type { PropertyBreak, ScheduleStep } from './path.js';
-import { transitionsOf, type Transition } from './transitions.js';
+import type { Transition } from './transitions.js';
+import { OptionError, wholeOption } from './validate.js';
 
 /** Options of {@link scheduleArb}; all optional. */
 export interface ScheduleArbConfig {
@@ -81,8 +90,9 @@ export class ScheduleViolation extends Error {
   }
 }
 
-/** A compiled model for fast repeated runs on typed arrays. */
+/** A model's kernel and scratch states, for fast repeated runs on typed arrays. */
 interface Runner<F extends FieldSpec> {
+  readonly kernel: Kernel<F>;
   readonly transitions: readonly Transition[];
   readonly cur: Int32Array;
   readonly next: Int32Array;
@@ -95,11 +105,12 @@ const runners = new WeakMap<object, Runner<FieldSpec>>();
 function runnerOf<F extends FieldSpec>(model: Model<F>): Runner<F> {
   let r = runners.get(model) as Runner<F> | undefined;
   if (!r) {
-    validateModel(model as unknown as Model);
+    validateModel(model);
+    const kernel = kernelOf(model);
     const cur = model.layout.vector();
     const next = model.layout.vector();
-    r = { transitions: transitionsOf(model as unknown as Model), cur, next, curView: model.layout.view(cur), nextView: model.layout.view(next) };
-    runners.set(model, r as unknown as Runner<FieldSpec>);
+    r = { kernel, transitions: kernel.transitions, cur, next, curView: model.layout.view(cur), nextView: model.layout.view(next) };
+    runners.set(model, r as Runner<FieldSpec>);
   }
   return r;
 }
@@ -111,7 +122,7 @@ function nameStep(model: Model, t: Transition): string {
 /** A schedule as transition numbers, and the value users see. */
 function makeSchedule<F extends FieldSpec>(model: Model<F>, initial: number, taken: readonly number[]): Schedule {
   const r = runnerOf(model);
-  const m = model as unknown as Model;
+  const m: Model = model;
   const steps = taken.map((t) => ({ action: r.transitions[t].name, actor: r.transitions[t].actor }));
   const value: Schedule & { [fc.toStringMethod]: () => string } = {
     initial,
@@ -131,10 +142,7 @@ function readChoices<F extends FieldSpec>(model: Model<F>, initial: number, choi
   const init = model.init[initial];
   if (init === undefined) throw new OptionError(`scheduleOf: model ${model.name} has no initial state ${initial}`);
   model.layout.fromPlain(init, r.cur);
-  const enabledAt = (j: number): boolean => {
-    const tr = r.transitions[j];
-    return model.actions[tr.action].guard(r.curView, tr.actor);
-  };
+  const enabledAt = (j: number): boolean => r.kernel.enabled(r.curView, j);
   const taken: number[] = [];
   for (const c of choices) {
     const first = ((c % T) + T) % T;
@@ -147,8 +155,7 @@ function readChoices<F extends FieldSpec>(model: Model<F>, initial: number, choi
       for (let k = 0; k < T && t < 0; k++) if (enabledAt((first + k) % T)) t = (first + k) % T;
       if (t < 0) break;
     }
-    const tr = r.transitions[t];
-    model.actions[tr.action].effect(r.curView, tr.actor);
+    r.kernel.apply(r.curView, t);
     taken.push(t);
   }
   return taken;
@@ -205,20 +212,11 @@ class ScheduleArbitrary<F extends FieldSpec> extends fc.Arbitrary<Schedule> {
  * shrinks).
  */
 export function scheduleArb<F extends FieldSpec>(model: Model<F>, config: ScheduleArbConfig = {}): fc.Arbitrary<Schedule> {
-  const maxSteps = config.maxSteps ?? 50;
-  if (!Number.isInteger(maxSteps) || maxSteps < 0) throw new OptionError(`scheduleArb: option maxSteps must be a whole number of at least 0, got ${maxSteps}`);
+  const maxSteps = wholeOption('scheduleArb', 'maxSteps', config.maxSteps ?? 50, 0);
   const T = runnerOf(model).transitions.length;
   const choices = fc.array(fc.nat({ max: T - 1 }), { maxLength: maxSteps, size: 'max' });
   const initial = model.init.length > 1 ? fc.nat({ max: model.init.length - 1 }) : fc.constant(0);
   return new ScheduleArbitrary(model, fc.tuple(initial, choices));
-}
-
-function resolveCheck(model: Model, o: ScheduleCheckOptions): { properties: Set<string>; checkDeadlock: boolean } {
-  const all = propertyNames(model);
-  for (const p of o.properties ?? []) {
-    if (!all.includes(p)) throw new OptionError(`runSchedule: property ${p} is not a property of model ${model.name} (${all.join(', ') || 'none'})`);
-  }
-  return { properties: new Set(o.properties ?? all), checkDeadlock: o.checkDeadlock ?? true };
 }
 
 /**
@@ -228,11 +226,10 @@ function resolveCheck(model: Model, o: ScheduleCheckOptions): { properties: Set<
  * from another model, or edited by hand).
  */
 export function runSchedule<F extends FieldSpec>(model: Model<F>, schedule: Pick<Schedule, 'initial' | 'steps'>, options: ScheduleCheckOptions = {}): ScheduleRun {
-  const m = model as unknown as Model;
   const r = runnerOf(model);
-  const { properties, checkDeadlock } = resolveCheck(m, options);
-  const invariants = model.invariants.filter((p) => properties.has(p.name));
-  const stepInvariants = model.stepInvariants.filter((p) => properties.has(p.name));
+  const { kernel, curView, nextView } = r;
+  const { invariants, stepInvariants } = selectProperties('runSchedule', model, options.properties);
+  const checkDeadlock = options.checkDeadlock ?? true;
   const init = model.init[schedule.initial];
   if (init === undefined) throw new OptionError(`runSchedule: model ${model.name} has no initial state ${schedule.initial}`);
   model.layout.fromPlain(init, r.cur);
@@ -241,27 +238,22 @@ export function runSchedule<F extends FieldSpec>(model: Model<F>, schedule: Pick
     broken: { property, step, kind, explanation },
     deadlock: false,
   });
-  for (const inv of invariants) if (!inv.holds(r.curView)) return broke(inv.name, 0, 'invariant', inv.explain?.(r.curView) ?? inv.description);
-  const index = new Map(model.actions.map((a, i) => [a.name, i]));
+  let p = brokenInvariant(invariants, curView);
+  if (p >= 0) return broke(invariants[p].name, 0, 'invariant', explainInvariant(invariants[p], curView));
   for (let i = 0; i < schedule.steps.length; i++) {
     const { action: name, actor } = schedule.steps[i];
-    const a = model.actions[index.get(name) ?? -1];
-    if (!a || !Number.isInteger(actor) || actor < 0 || actor >= (model.roles[a.role] ?? 0) || !a.guard(r.curView, actor)) {
+    const t = kernel.indexOf(name, actor);
+    if (t < 0 || !kernel.enabled(curView, t)) {
       throw new OptionError(`runSchedule: step ${i + 1} (${name} by actor ${actor}) is not an enabled transition of model ${model.name}`);
     }
-    r.next.set(r.cur);
-    a.effect(r.nextView, actor);
-    for (const inv of stepInvariants) {
-      if (!inv.holds(r.curView, r.nextView)) return broke(inv.name, i + 1, 'step', inv.explain?.(r.curView, r.nextView) ?? inv.description);
-    }
-    for (const inv of invariants) if (!inv.holds(r.nextView)) return broke(inv.name, i + 1, 'invariant', inv.explain?.(r.nextView) ?? inv.description);
+    kernel.step(r.cur, r.next, nextView, t);
+    p = brokenStep(stepInvariants, curView, nextView);
+    if (p >= 0) return broke(stepInvariants[p].name, i + 1, 'step', explainStep(stepInvariants[p], curView, nextView));
+    p = brokenInvariant(invariants, nextView);
+    if (p >= 0) return broke(invariants[p].name, i + 1, 'invariant', explainInvariant(invariants[p], nextView));
     r.cur.set(r.next);
   }
-  let deadlock = false;
-  if (checkDeadlock) {
-    deadlock = !r.transitions.some((t) => model.actions[t.action].guard(r.curView, t.actor)) && !(model.terminalOk?.(r.curView) ?? false);
-  }
-  return { length: schedule.steps.length, broken: null, deadlock };
+  return { length: schedule.steps.length, broken: null, deadlock: checkDeadlock && kernel.deadlocked(curView) };
 }
 
 /**
@@ -274,7 +266,7 @@ export function runSchedule<F extends FieldSpec>(model: Model<F>, schedule: Pick
 export function assertSchedule<F extends FieldSpec>(model: Model<F>, schedule: Pick<Schedule, 'initial' | 'steps'>, options: ScheduleCheckOptions = {}): void {
   const run = runSchedule(model, schedule, options);
   if (!run.broken && !run.deadlock) return;
-  const m = model as unknown as Model;
+  const m: Model = model;
   const steps = schedule.steps.slice(0, run.length);
   const property = run.broken?.property ?? 'deadlock';
   const lines = [`${model.name}${model.variant ? ` (${model.variant})` : ''}: ${property === 'deadlock' ? 'deadlock' : `${property} violated`} after ${steps.length} step${steps.length === 1 ? '' : 's'}`];
@@ -284,12 +276,13 @@ export function assertSchedule<F extends FieldSpec>(model: Model<F>, schedule: P
   layout.fromPlain(model.init[schedule.initial], vec);
   let before = layout.toJson(vec);
   const width = String(steps.length).length;
-  const index = new Map(model.actions.map((a, i) => [a.name, i]));
+  const kernel = kernelOf(model);
   steps.forEach((s, i) => {
-    const a = model.actions[index.get(s.action)!];
-    a.effect(view, s.actor);
+    const t = kernel.indexOf(s.action, s.actor);
+    const role = kernel.transitions[t].role;
+    kernel.apply(view, t);
     const after = layout.toJson(vec);
-    const told = model.narrate?.({ action: s.action, role: a.role, actor: s.actor, before, after }) ?? `${actorName(m, a.role, s.actor)} takes ${s.action}`;
+    const told = model.narrate?.({ action: s.action, role, actor: s.actor, before, after }) ?? `${actorName(m, role, s.actor)} takes ${s.action}`;
     lines.push(`  ${String(i + 1).padStart(width)}. ${told}`);
     before = after;
   });

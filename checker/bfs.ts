@@ -21,12 +21,14 @@ import type { Model } from './model.js';
 import { validateModel } from './model.js';
 import type { CheckOptions, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
-import { CTL_STOP, ctlSize, LayerSearch, scheduleTo, STOP_MAX_STATES, STOP_MEMORY, STOP_TIME, type RawViolation } from './search.js';
+import { Ctl, ctlSize, stopReason, type StopReason } from './control.js';
+import { kernelOf, statusOf, type Status } from './kernel.js';
+import { LayerSearch, scheduleTo, type EdgeSink, type RawViolation } from './search.js';
 import { unsymmetrize } from './symmetry.js';
 import type { Transition } from './transitions.js';
-import { transitionsOf } from './transitions.js';
 
-export type Status = 'ok' | 'violation' | 'deadlock' | 'incomplete';
+export type { Status } from './kernel.js';
+export type { StopReason } from './control.js';
 
 /** The first violation found of one property: a shortest schedule that leads to it. */
 export interface Violation {
@@ -42,7 +44,7 @@ export interface Violation {
 export interface CheckResult {
   readonly status: Status;
   /** Why the search stopped early, when it did. */
-  readonly stoppedBy: 'max-states' | 'max-depth' | 'time-limit' | 'max-memory' | null;
+  readonly stoppedBy: StopReason;
   /** False when states were left unexplored (a limit, or stopping at the first violation). */
   readonly complete: boolean;
   readonly properties: readonly string[];
@@ -87,7 +89,7 @@ export interface SearchTotals {
   readonly expanded: number;
   readonly fired: Float64Array;
   readonly depth: number;
-  readonly stoppedBy: CheckResult['stoppedBy'];
+  readonly stoppedBy: StopReason;
   readonly engineBytes: number;
   readonly exact: boolean;
   readonly workers: number;
@@ -101,11 +103,8 @@ export function assemble(model: Model, opts: ResolvedOptions, start: number, tot
   model.actions.forEach((a, i) => {
     actions[a.name] = totals.fired[i];
   });
-  const propertyViolations = violations.filter((v) => v.kind !== 'deadlock');
-  const status: Status =
-    propertyViolations.length > 0 ? 'violation' : violations.length > 0 ? 'deadlock' : totals.stoppedBy ? 'incomplete' : 'ok';
   return {
-    status,
+    status: statusOf(violations, totals.stoppedBy !== null),
     stoppedBy: totals.stoppedBy,
     complete: queue === 0 && totals.stoppedBy === null,
     properties: opts.properties,
@@ -129,11 +128,12 @@ export function assemble(model: Model, opts: ResolvedOptions, start: number, tot
 
 /**
  * Runs a sequential search layer by layer. The main search keeps no parent
- * links; the search that rebuilds counterexamples does.
+ * links; the search that rebuilds counterexamples does; the state graph's
+ * exploration hands every state and edge to its sink.
  */
-function runLayers(m: Model, opts: ResolvedOptions, start: number, keepParents: boolean): { s: LayerSearch; stoppedBy: CheckResult['stoppedBy'] } {
+export function runLayers(m: Model, opts: ResolvedOptions, start: number, keepParents: boolean, sink?: EdgeSink): { s: LayerSearch; stoppedBy: StopReason } {
   const ctl = new Int32Array(ctlSize(1));
-  const s = new LayerSearch(m, opts, ctl, start, { searchers: 1, self: 0, keepParents });
+  const s = new LayerSearch(m, opts, ctl, start, { searchers: 1, self: 0, keepParents, sink });
   const tick = opts.onProgress
     ? (): void =>
         opts.onProgress?.({
@@ -145,7 +145,7 @@ function runLayers(m: Model, opts: ResolvedOptions, start: number, keepParents: 
         })
     : undefined;
   s.seedInitial();
-  let stoppedBy: CheckResult['stoppedBy'] = null;
+  let stoppedBy: StopReason = null;
   while (!s.stopped) {
     s.nextLayer();
     if (s.layerStates === 0) break;
@@ -155,7 +155,7 @@ function runLayers(m: Model, opts: ResolvedOptions, start: number, keepParents: 
     }
     s.expandLayer(tick);
   }
-  return { s, stoppedBy: stoppedBy ?? stopReason(ctl[CTL_STOP]) };
+  return { s, stoppedBy: stoppedBy ?? stopReason(ctl[Ctl.stop]) };
 }
 
 /**
@@ -186,7 +186,7 @@ export function rebuildViolations(m: Model, opts: ResolvedOptions, raws: readonl
     visit: undefined,
   };
   const { s } = runLayers(m, ropts, performance.now(), true);
-  const transitions = transitionsOf(m);
+  const transitions = kernelOf(m).transitions;
   const violations = s.violations.map((v) => {
     const { initial, transitions: ts } = scheduleTo(s.parent.data, s.via.data, v.state, v.transition);
     let schedule = ts.map((t) => transitions[t]);
@@ -200,7 +200,7 @@ export function rebuildViolations(m: Model, opts: ResolvedOptions, raws: readonl
 }
 
 /** A searcher's counts, as the totals of a search. */
-export function totalsOf(s: LayerSearch, stoppedBy: CheckResult['stoppedBy'], workers: number): SearchTotals {
+export function totalsOf(s: LayerSearch, stoppedBy: StopReason, workers: number): SearchTotals {
   return {
     distinctStates: s.stored,
     generated: s.generated,
@@ -214,11 +214,6 @@ export function totalsOf(s: LayerSearch, stoppedBy: CheckResult['stoppedBy'], wo
   };
 }
 
-/** Maps a stop reason in the shared counters to the result's `stoppedBy`. */
-export function stopReason(code: number): CheckResult['stoppedBy'] {
-  return code === STOP_MAX_STATES ? 'max-states' : code === STOP_TIME ? 'time-limit' : code === STOP_MEMORY ? 'max-memory' : null;
-}
-
 /**
  * Explores every state reachable from the model's initial states, breadth
  * first, on this thread, checking the chosen properties. Deterministic: the
@@ -226,9 +221,9 @@ export function stopReason(code: number): CheckResult['stoppedBy'] {
  * See `checkParallel` for several threads.
  */
 export function check<F extends FieldSpec>(model: Model<F>, options: CheckOptions = {}): CheckResult {
-  const m = model as unknown as Model;
+  const m: Model = model;
   validateModel(m);
-  const opts: ResolvedOptions = resolveOptions(m, options);
+  const opts = resolveOptions(m, options);
   const start = performance.now();
   const { s, stoppedBy } = runLayers(m, opts, start, false);
   return assemble(m, opts, start, totalsOf(s, stoppedBy, 1), rebuildViolations(m, opts, s.violations).violations);

@@ -7,9 +7,12 @@
  * transition with its guard and effect bound to their own constants: each
  * call site then sees one function only, so V8 can inline the model's guards
  * and effects into the search loop. The source holds only numbers; the
- * functions come in as arguments. Models with very many transitions use the
+ * functions come in as arguments, from the kernel's transition table
+ * (kernel.ts). Models with very many transitions use the
  * same logic as a loop.
  */
+import type { Kernel } from './kernel.js';
+import type { FieldSpec } from './layout.js';
 
 /** Called for each successor with its transition number; returns true to stop the search. */
 export type OnSuccessor = (t: number) => boolean;
@@ -20,22 +23,23 @@ export type OnSuccessor = (t: number) => boolean;
  */
 export type Expand = (curView: unknown, nextView: unknown, cur: Int32Array, next: Int32Array, onSuccessor: OnSuccessor) => number;
 
-type Guard = (s: never, actor: number) => boolean;
-type Effect = (s: never, actor: number) => void;
-
 /** Above this many transitions the straight-line form is too large to optimise well. */
 const MAX_UNROLLED = 256;
 
-export function compileExpand(guards: readonly Guard[], effects: readonly Effect[], actors: readonly number[]): Expand {
+/** Compiles the expansion of a state from the kernel's transition table. */
+export function compileExpand<F extends FieldSpec>(kernel: Kernel<F>): Expand {
+  const guards = kernel.guards as readonly ((s: unknown, actor: number) => boolean)[];
+  const effects = kernel.effects as readonly ((s: unknown, actor: number) => void)[];
+  const actors = kernel.actors;
   const T = guards.length;
   if (T > MAX_UNROLLED) {
     return (cv, nv, cur, next, onSuccessor) => {
       let n = 0;
       for (let t = 0; t < T; t++) {
-        if (!guards[t](cv as never, actors[t])) continue;
+        if (!guards[t](cv, actors[t])) continue;
         n++;
         next.set(cur);
-        effects[t](nv as never, actors[t]);
+        effects[t](nv, actors[t]);
         if (onSuccessor(t)) return -1;
       }
       return n;

@@ -3,6 +3,12 @@
  * for the analyses that need edges (liveness, recoverability), not just
  * states.
  *
+ * The exploration is the search's own (search.ts, run by bfs.ts's
+ * `runLayers`) with an edge sink: the searcher hands every state and edge to
+ * a {@link GraphSink}, which numbers the states exactly and stores the edges.
+ * So the graph honours every limit a search does (states, depth, time,
+ * memory) and stops for the same reasons (`stoppedBy`).
+ *
  * Storage (all typed arrays, no per-state objects):
  *  - states are numbered in BFS discovery order; `states` holds each one's
  *    packed words (`words` per state), so state `i` is at `i * words`;
@@ -15,18 +21,25 @@
  *    engine's transition order;
  *  - the BFS tree (`parent`, `via`) gives a shortest path to every state.
  *
- * Exploration allocates nothing per edge: one unpacked scratch state, one
- * successor scratch, one packed scratch buffer, as in bfs.ts.
+ * The graph is explored on one thread: its edges need every target's
+ * number, and in a parallel search a successor owned by another thread is
+ * numbered there, after its sender has moved on.
  */
+import { runLayers } from './bfs.js';
+import type { StopReason } from './control.js';
 import { Growable } from './growable.js';
+import { kernelOf } from './kernel.js';
 import type { FieldSpec, StateOf } from './layout.js';
 import type { Model } from './model.js';
 import { validateModel } from './model.js';
 import type { Progress } from './options.js';
-import { OptionError } from './options.js';
-import { transitionsOf, type Transition } from './transitions.js';
+import { resolveOptions } from './options.js';
+import type { EdgeSink } from './search.js';
+import type { Transition } from './transitions.js';
 
-/** Limits and progress reporting for {@link exploreGraph}; every field optional. */
+export { reverseEdges } from './regions.js';
+
+/** Limits and progress reporting for {@link exploreGraph}; every field optional (the same meaning as `check`'s). */
 export interface GraphOptions {
   /** Stop (graph incomplete) once this many distinct states are stored. Default: no limit. */
   maxStates?: number;
@@ -34,6 +47,8 @@ export interface GraphOptions {
   maxDepth?: number;
   /** Stop (graph incomplete) after this many milliseconds. Default: no limit. */
   timeLimitMs?: number;
+  /** Stop (graph incomplete) before the process's resident memory would pass this many bytes. Default: no limit. */
+  maxMemoryBytes?: number;
   /** Called about once per `progressIntervalMs`. */
   onProgress?: (p: Progress) => void;
   /** Default: 1000. */
@@ -41,8 +56,8 @@ export interface GraphOptions {
 }
 
 /** The stored reachable state graph of a model. */
-export interface StateGraph {
-  readonly model: Model;
+export interface StateGraph<F extends FieldSpec = FieldSpec> {
+  readonly model: Model<F>;
   /** The model's transitions; edge labels index this list. */
   readonly transitions: readonly Transition[];
   /** Packed 32-bit words per state. */
@@ -69,7 +84,8 @@ export interface StateGraph {
   readonly expanded: number;
   /** True when every reachable state was stored and expanded. */
   readonly complete: boolean;
-  readonly stoppedBy: 'max-states' | 'max-depth' | 'time-limit' | null;
+  /** Why the exploration stopped early, as a search's `stoppedBy`. */
+  readonly stoppedBy: StopReason;
   /** Depth of the deepest layer reached. */
   readonly diameter: number;
   readonly durationMs: number;
@@ -96,7 +112,7 @@ function hashWords(words: Uint32Array, at: number, n: number): number {
  * linear probing over an `Int32Array` of `number + 1` (0 = empty), the keys
  * compared against the packed states themselves.
  */
-class StateIndex {
+export class StateIndex {
   table: Int32Array;
   private mask: number;
   private count = 0;
@@ -144,160 +160,131 @@ class StateIndex {
   }
 }
 
-function limit(name: string, v: number | undefined, min: number): number {
-  if (v === undefined) return Infinity;
-  if (typeof v !== 'number' || Number.isNaN(v) || v < min || (name !== 'timeLimitMs' && Number.isFinite(v) && !Number.isInteger(v))) {
-    throw new OptionError(`exploreGraph: option ${name} must be ${name === 'timeLimitMs' ? 'a number of at least 0' : `a whole number of at least ${min}`}, got ${v}`);
+/**
+ * The searcher's edge sink that stores the graph: it numbers the states
+ * exactly (by their packed words) and appends the edges of each state as
+ * the searcher expands it.
+ */
+export class GraphSink implements EdgeSink {
+  readonly states: Growable<Uint32Array>;
+  readonly index: StateIndex;
+  readonly offsets = new Growable((n) => new Int32Array(n), 1 << 12);
+  readonly targets = new Growable((n) => new Int32Array(n), 1 << 14);
+  readonly labels = new Growable((n) => new Uint16Array(n), 1 << 14);
+  readonly parent = new Growable((n) => new Int32Array(n), 1 << 12);
+  readonly via = new Growable((n) => new Uint16Array(n), 1 << 12);
+  /** Indices into `model.init` of the initial states stored, in order (duplicates skipped). */
+  readonly inits: number[] = [];
+  size = 0;
+  created = false;
+
+  constructor(private readonly W: number) {
+    this.states = new Growable((n) => new Uint32Array(n), W << 12);
+    this.index = new StateIndex(this.states, W);
   }
-  return v;
+
+  add(words: Uint32Array, at: number, parent: number, via: number): number {
+    let j = this.index.find(words, at);
+    this.created = j < 0;
+    if (j < 0) {
+      const states = this.states;
+      states.reserve(this.W);
+      for (let w = 0; w < this.W; w++) states.data[states.length + w] = words[at + w];
+      states.length += this.W;
+      j = this.size++;
+      this.index.insert(j);
+      this.parent.push(parent < 0 ? -1 : parent);
+      this.via.push(via);
+      if (parent < 0) this.inits.push(-1 - parent);
+    }
+    if (parent >= 0) {
+      this.targets.push(j);
+      this.labels.push(via);
+    }
+    return j;
+  }
+
+  open(source: number): void {
+    // States are expanded in their numbering order: state `source`'s edges start here.
+    if (source !== this.offsets.length) throw new Error(`internal: state ${source} expanded out of order`);
+    this.offsets.push(this.targets.length);
+  }
+
+  growthAhead(): number {
+    let n = 0;
+    for (const g of [this.states, this.offsets, this.targets, this.labels, this.parent, this.via]) {
+      if (g.length * 5 > g.data.length * 4) n += 2 * g.data.byteLength;
+    }
+    if ((this.size + 1) * 5 > this.index.table.length * 3) n += 2 * this.index.table.byteLength;
+    return n;
+  }
+
+  get bytes(): number {
+    let n = this.index.table.byteLength;
+    for (const g of [this.states, this.offsets, this.targets, this.labels, this.parent, this.via]) n += g.data.byteLength;
+    return n;
+  }
 }
 
 /**
  * Explores every state reachable from the model's initial states, breadth
  * first, and stores the graph (states, edges, BFS tree). Deterministic: the
  * same model and options give the same numbering and the same edges. Limits
- * stop it cleanly with `complete: false`.
+ * stop it cleanly with `complete: false`, for the same reasons as `check`.
  */
-export function exploreGraph<F extends FieldSpec>(model: Model<F>, options: GraphOptions = {}): StateGraph {
-  const m = model as unknown as Model;
+export function exploreGraph<F extends FieldSpec>(model: Model<F>, options: GraphOptions = {}): StateGraph<F> {
+  const m: Model = model;
   validateModel(m);
-  const maxStates = limit('maxStates', options.maxStates, 1);
-  const maxDepth = limit('maxDepth', options.maxDepth, 0);
-  const timeLimitMs = limit('timeLimitMs', options.timeLimitMs, 0);
-  const progressInterval = options.progressIntervalMs ?? 1000;
+  const opts = resolveOptions(
+    m,
+    {
+      properties: [],
+      checkDeadlock: false,
+      maxStates: options.maxStates,
+      maxDepth: options.maxDepth,
+      timeLimitMs: options.timeLimitMs,
+      maxMemoryBytes: options.maxMemoryBytes,
+      onProgress: options.onProgress,
+      progressIntervalMs: options.progressIntervalMs,
+    },
+    'exploreGraph',
+  );
   const start = performance.now();
   const layout = model.layout;
   const W = layout.words;
-  const transitions = transitionsOf(m);
-  const T = transitions.length;
-  const guards = transitions.map((t) => model.actions[t.action].guard);
-  const effects = transitions.map((t) => model.actions[t.action].effect);
-  const actors = Int32Array.from(transitions, (t) => t.actor);
-
-  const cur = layout.vector();
-  const next = layout.vector();
-  const curView = layout.view(cur) as StateOf<F>;
-  const nextView = layout.view(next) as StateOf<F>;
-  const scratch = new Uint32Array(W);
-
-  const states = new Growable((n) => new Uint32Array(n), W << 12);
-  const index = new StateIndex(states, W);
-  const offsets = new Growable((n) => new Int32Array(n), 1 << 12);
-  const targets = new Growable((n) => new Int32Array(n), 1 << 14);
-  const labels = new Growable((n) => new Uint16Array(n), 1 << 14);
-  const parent = new Growable((n) => new Int32Array(n), 1 << 12);
-  const via = new Growable((n) => new Uint16Array(n), 1 << 12);
-  const inits: number[] = [];
-
-  let stoppedBy: StateGraph['stoppedBy'] = null;
-  let size = 0;
-  let created = false;
-  /** Stores the state in `scratch` if new (setting `created`); its number either way. */
-  const store = (from: number, t: number): number => {
-    const found = index.find(scratch, 0);
-    created = found < 0;
-    if (found >= 0) return found;
-    states.reserve(W);
-    states.data.set(scratch, states.length);
-    states.length += W;
-    index.insert(size);
-    parent.push(from);
-    via.push(t);
-    return size++;
-  };
-
-  for (let k = 0; k < model.init.length; k++) {
-    layout.fromPlain(model.init[k], next);
-    layout.pack(next, scratch, 0);
-    store(-1, 0);
-    if (created) inits.push(k);
-    if (created && size >= maxStates) {
-      stoppedBy = 'max-states';
-      break;
-    }
-  }
-
-  let expanded = 0;
-  let depth = 0;
-  let layerEnd = size; // first state number of the next layer
-  let lastProgress = start;
-  while (stoppedBy === null && expanded < size) {
-    if (expanded === layerEnd) {
-      depth++;
-      layerEnd = size;
-    }
-    if (depth >= maxDepth) {
-      stoppedBy = 'max-depth';
-      break;
-    }
-    const i = expanded;
-    const mark = targets.length;
-    offsets.push(mark);
-    layout.unpack(states.data, i * W, cur);
-    for (let t = 0; t < T; t++) {
-      const actor = actors[t];
-      if (!guards[t](curView, actor)) continue;
-      next.set(cur);
-      effects[t](nextView, actor);
-      layout.pack(next, scratch, 0);
-      const j = store(i, t);
-      targets.push(j);
-      labels.push(t);
-      if (created && size >= maxStates) {
-        // The limit is reached: the states stored are kept; this state's edges are dropped, so it counts as unexpanded.
-        stoppedBy = 'max-states';
-        break;
-      }
-    }
-    if (stoppedBy !== null) {
-      offsets.length--;
-      targets.length = mark;
-      labels.length = mark;
-      break;
-    }
-    expanded++;
-    if ((expanded & 1023) === 0) {
-      const now = performance.now();
-      if (now - start >= timeLimitMs) {
-        stoppedBy = 'time-limit';
-      } else if (options.onProgress && now - lastProgress >= progressInterval) {
-        lastProgress = now;
-        options.onProgress({ distinctStates: size, generatedStates: targets.length, queue: size - expanded, depth, elapsedMs: now - start });
-      }
-    }
+  const sink = new GraphSink(W);
+  const { s, stoppedBy } = runLayers(m, opts, start, false, sink);
+  // States 0 .. expanded-1 were expanded whole; edges of a state whose expansion a limit cut short are dropped.
+  const expanded = s.expanded;
+  const { offsets, targets, labels } = sink;
+  if (offsets.length > expanded) {
+    targets.length = labels.length = offsets.data[expanded];
+    offsets.length = expanded;
   }
   // Close the CSR: unexpanded states get empty edge lists (they are not terminal: `expanded` says so).
-  while (offsets.length <= size) offsets.push(targets.length);
-
-  // Initial states are stored first, in the order of `model.init` (duplicates skipped): state i < inits.length is inits[i].
-  const bytes =
-    states.data.byteLength +
-    index.table.byteLength +
-    offsets.data.byteLength +
-    targets.data.byteLength +
-    labels.data.byteLength +
-    parent.data.byteLength +
-    via.data.byteLength;
-  const statesView = states.view();
+  while (offsets.length <= sink.size) offsets.push(targets.length);
+  const statesView = sink.states.view();
+  const inits = sink.inits;
+  const index = sink.index;
   return {
-    model: m,
-    transitions,
+    model,
+    transitions: kernelOf(model).transitions,
     words: W,
-    size,
+    size: sink.size,
     edgeCount: targets.length,
     states: statesView,
     offsets: offsets.view(),
     targets: targets.view(),
     labels: labels.view(),
-    parent: parent.view(),
-    via: via.view(),
+    parent: sink.parent.view(),
+    via: sink.via.view(),
     initialOf: (i) => (i < inits.length ? inits[i] : -1),
     expanded,
-    complete: stoppedBy === null,
+    complete: stoppedBy === null && expanded === sink.size,
     stoppedBy,
-    diameter: size === 0 ? 0 : depthOf(parent.view(), size - 1),
+    diameter: sink.size === 0 ? 0 : depthOf(sink.parent.view(), sink.size - 1),
     durationMs: performance.now() - start,
-    bytes,
+    bytes: sink.bytes,
     indexOf: (words, at) => index.find(words, at),
     unpackState: (i, vec) => layout.unpack(statesView, i * W, vec),
   };
@@ -310,7 +297,7 @@ function depthOf(parent: Int32Array, i: number): number {
 }
 
 /** The shortest path (BFS tree) from an initial state to `state`: the initial state's number and the transitions taken. */
-export function pathTo(g: StateGraph, state: number): { initial: number; transitions: number[]; states: number[] } {
+export function pathTo<F extends FieldSpec>(g: StateGraph<F>, state: number): { initial: number; transitions: number[]; states: number[] } {
   const ts: number[] = [];
   const ss: number[] = [state];
   let i = state;
@@ -323,28 +310,14 @@ export function pathTo(g: StateGraph, state: number): { initial: number; transit
 }
 
 /** Evaluates a predicate on every stored state: 1 where it holds. */
-export function markStates<F extends FieldSpec>(g: StateGraph, holds: (s: Readonly<StateOf<F>>) => boolean): Uint8Array {
+export function markStates<F extends FieldSpec>(g: StateGraph<F>, holds: (s: Readonly<StateOf<F>>) => boolean): Uint8Array {
   const layout = g.model.layout;
   const vec = layout.vector();
-  const view = layout.view(vec) as unknown as StateOf<F>;
+  const view = layout.view(vec);
   const out = new Uint8Array(g.size);
   for (let i = 0; i < g.size; i++) {
     g.unpackState(i, vec);
     out[i] = holds(view) ? 1 : 0;
   }
   return out;
-}
-
-/** The reverse edges in CSR form: the predecessors of `i` are `sources[offsets[i] .. offsets[i + 1])`. */
-export function reverseEdges(g: StateGraph): { offsets: Int32Array; sources: Int32Array } {
-  const n = g.size;
-  const offsets = new Int32Array(n + 1);
-  for (let e = 0; e < g.edgeCount; e++) offsets[g.targets[e] + 1]++;
-  for (let i = 0; i < n; i++) offsets[i + 1] += offsets[i];
-  const fill = offsets.slice(0, n);
-  const sources = new Int32Array(g.edgeCount);
-  for (let v = 0; v < g.expanded; v++) {
-    for (let e = g.offsets[v]; e < g.offsets[v + 1]; e++) sources[fill[g.targets[e]]++] = v;
-  }
-  return { offsets, sources };
 }

@@ -89,16 +89,24 @@ export interface Model<F extends FieldSpec = FieldSpec> {
   readonly symmetry?: Symmetry;
   /**
    * Where the model comes from, so that worker threads can build the same
-   * model: `module` (a file URL) exports `export`, called with `args`.
-   * Without it, a search runs on one thread.
+   * model: `module` (a file URL, JavaScript or TypeScript) exports `export`,
+   * a function called with `args` or a model package whose `createModel`
+   * gets `args[0]` (see origin.ts). Without it, a search runs on one thread.
    */
   readonly origin?: ModelOrigin;
 }
 
-/** How to rebuild a model in another thread: `(await import(module))[exportName](...args)`. */
+/**
+ * How to rebuild a model in another thread: `(await import(module))[export](...args)`
+ * for a function, `(await import(module))[export].createModel(args[0])` for a
+ * model package. A TypeScript module is imported through tsx.
+ */
 export interface ModelOrigin {
+  /** A file URL. */
   readonly module: string;
+  /** The name of the exported function or model package. */
   readonly export: string;
+  /** The function's arguments; for a package, one element: its parameter values. */
   readonly args: readonly Json[];
 }
 

@@ -2,8 +2,11 @@
  * Search options (all optional for users) and their resolution into one
  * fully-specified object, done once before a search.
  */
+import { propertyList } from './kernel.js';
 import type { Model } from './model.js';
-import { propertyNames } from './model.js';
+import { limitOption, OptionError } from './validate.js';
+
+export { OptionError } from './validate.js';
 
 /** Progress the engine reports about once per `progressIntervalMs`. */
 export interface Progress {
@@ -71,51 +74,35 @@ export interface ResolvedOptions {
   readonly expectedStates: number;
 }
 
-/** Thrown for an option that is out of range; the message names the option. */
-export class OptionError extends Error {
-  override name = 'OptionError';
-}
-
-function positive(name: string, v: number | undefined, allowZero = false): number {
-  if (v === undefined) return Infinity;
-  if (typeof v !== 'number' || Number.isNaN(v) || v < (allowZero ? 0 : 1) || (Number.isFinite(v) && !Number.isInteger(v) && name !== 'timeLimitMs')) {
-    throw new OptionError(`check: option ${name} must be ${allowZero ? 'a number of at least 0' : 'a whole number of at least 1'}, got ${v}`);
-  }
-  return v;
-}
-
 /** The most states a visited set can be sized for up front (a table of about 5.3 GiB). */
 export const MAX_EXPECTED_STATES = 500_000_000;
 
-function expected(v: number): number {
-  const n = positive('expectedStates', v);
-  if (n > MAX_EXPECTED_STATES) throw new OptionError(`check: option expectedStates must be at most ${MAX_EXPECTED_STATES}, got ${v}`);
+function expected(who: string, v: number): number {
+  const n = limitOption(who, 'expectedStates', v, 1);
+  if (n > MAX_EXPECTED_STATES) throw new OptionError(`${who}: option expectedStates must be at most ${MAX_EXPECTED_STATES}, got ${v}`);
   return n;
 }
 
-/** Resolves user options against a model once. Throws OptionError naming the field. */
-export function resolveOptions(model: Model, o: CheckOptions = {}): ResolvedOptions {
-  const all = propertyNames(model);
-  const properties = o.properties === undefined ? all : [...new Set(o.properties)];
-  for (const p of properties) {
-    if (!all.includes(p)) {
-      throw new OptionError(`check: property ${p} is not a property of model ${model.name} (${all.join(', ') || 'none'})`);
-    }
-  }
-  if (o.symmetry && !model.symmetry) throw new OptionError(`check: option symmetry: model ${model.name} declares no symmetric actors`);
+/**
+ * Resolves user options against a model once. Throws OptionError naming the
+ * field; `who` names the caller in the message (default `check`).
+ */
+export function resolveOptions(model: Model, o: CheckOptions = {}, who = 'check'): ResolvedOptions {
+  const properties = propertyList(who, model, o.properties);
+  if (o.symmetry && !model.symmetry) throw new OptionError(`${who}: option symmetry: model ${model.name} declares no symmetric actors`);
   return {
     properties,
     checkDeadlock: o.checkDeadlock ?? true,
     continueAfterViolation: o.continueAfterViolation ?? false,
-    maxStates: positive('maxStates', o.maxStates),
-    maxDepth: positive('maxDepth', o.maxDepth, true),
-    timeLimitMs: positive('timeLimitMs', o.timeLimitMs, true),
+    maxStates: limitOption(who, 'maxStates', o.maxStates, 1),
+    maxDepth: limitOption(who, 'maxDepth', o.maxDepth, 0),
+    timeLimitMs: limitOption(who, 'timeLimitMs', o.timeLimitMs, 0, true),
     onProgress: o.onProgress,
     progressIntervalMs: o.progressIntervalMs ?? 1000,
     visit: o.visit,
     symmetry: o.symmetry ?? false,
-    workers: o.workers === undefined ? 1 : positive('workers', o.workers),
-    maxMemoryBytes: positive('maxMemoryBytes', o.maxMemoryBytes),
-    expectedStates: o.expectedStates === undefined ? 0 : expected(o.expectedStates),
+    workers: o.workers === undefined ? 1 : limitOption(who, 'workers', o.workers, 1),
+    maxMemoryBytes: limitOption(who, 'maxMemoryBytes', o.maxMemoryBytes, 1),
+    expectedStates: o.expectedStates === undefined ? 0 : expected(who, o.expectedStates),
   };
 }

@@ -6,6 +6,7 @@
  * This runs once per trace, never in the search loop.
  */
 import { enablePatches, produceWithPatches, type Patch } from 'immer';
+import { explainInvariant, explainStep, kernelOf } from './kernel.js';
 import type { FieldSpec, StateOf } from './layout.js';
 import type { Model } from './model.js';
 
@@ -49,25 +50,19 @@ export function replay<F extends FieldSpec>(model: Model<F>, initial: StateOf<F>
   const steps: ReplayedStep<StateOf<F>>[] = [];
   const vec = model.layout.vector();
   const words = new Uint32Array(model.layout.words);
+  const kernel = kernelOf(model);
   let state = clonePlain(model, initial);
   const first = state;
   for (let i = 0; i < schedule.length; i++) {
     const { action: name, actor } = schedule[i];
-    const action = model.actions.find((a) => a.name === name);
-    if (!action) return { initial: first, steps, failure: { step: i + 1, reason: `unknown action ${name}` } };
-    const n = model.roles[action.role];
-    if (!Number.isInteger(actor) || actor < 0 || actor >= n) {
-      return { initial: first, steps, failure: { step: i + 1, reason: `${name} has no actor ${actor} (role ${action.role} has ${n})` } };
-    }
-    if (!action.guard(state, actor)) {
-      return { initial: first, steps, failure: { step: i + 1, reason: `${name} by ${action.role} ${actor} is not enabled` } };
-    }
+    const t = kernel.resolve(state, name, actor);
+    if (typeof t !== 'number') return { initial: first, steps, failure: { step: i + 1, reason: t.reason } };
     const [next, patches] = produceWithPatches(state, (draft: StateOf<F>) => {
-      action.effect(draft, actor);
+      kernel.apply(draft, t);
     });
     model.layout.fromPlain(next, vec);
     model.layout.pack(vec, words, 0); // throws on a value outside its range
-    steps.push({ action: name, role: action.role, actor, state: next, patches });
+    steps.push({ action: name, role: kernel.transitions[t].role, actor, state: next, patches });
     state = next;
   }
   return { initial: first, steps };
@@ -89,13 +84,13 @@ export function firstBreaks<F extends FieldSpec>(model: Model<F>, run: ReplayRes
   for (const inv of model.invariants) {
     if (!want(inv.name)) continue;
     const i = states.findIndex((s) => !inv.holds(s));
-    if (i >= 0) out.push({ property: inv.name, step: i, kind: 'invariant', explanation: inv.explain?.(states[i]) ?? inv.description });
+    if (i >= 0) out.push({ property: inv.name, step: i, kind: 'invariant', explanation: explainInvariant(inv, states[i]) });
   }
   for (const inv of model.stepInvariants) {
     if (!want(inv.name)) continue;
     for (let i = 1; i < states.length; i++) {
       if (!inv.holds(states[i - 1], states[i])) {
-        out.push({ property: inv.name, step: i, kind: 'step', explanation: inv.explain?.(states[i - 1], states[i]) ?? inv.description });
+        out.push({ property: inv.name, step: i, kind: 'step', explanation: explainStep(inv, states[i - 1], states[i]) });
         break;
       }
     }

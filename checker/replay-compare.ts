@@ -5,6 +5,7 @@
  * whose action is not enabled is skipped and said so, and every later step
  * that can still run is run. Generic: it knows only the model interface.
  */
+import { kernelOf } from './kernel.js';
 import type { FieldSpec, JsonState, StateOf } from './layout.js';
 import type { Model } from './model.js';
 import { replay, type ReplayedStep, type ReplayResult, type ScheduleStep } from './path.js';
@@ -82,9 +83,5 @@ export function replayAgainst<F extends FieldSpec>(
  * and the model does not accept `s` as an end.
  */
 export function isDeadlock<F extends FieldSpec>(model: Model<F>, s: StateOf<F>): boolean {
-  for (const a of model.actions) {
-    const n = model.roles[a.role] ?? 0;
-    for (let actor = 0; actor < n; actor++) if (a.guard(s, actor)) return false;
-  }
-  return !(model.terminalOk?.(s) ?? false);
+  return kernelOf(model).deadlocked(s);
 }

@@ -20,14 +20,15 @@
  * - Nothing is allocated per edge: one unpacked scratch state, one successor
  *   scratch, one packed scratch.
  */
+import { Ctl, ctlSearcher, LayerEnd, StopCode } from './control.js';
+import { compileExpand, type Expand } from './expand.js';
 import { FingerprintSet, slotsFor, type FingerprintImage } from './fingerprint.js';
 import { Growable } from './growable.js';
+import { kernelOf, selectProperties, type Kernel } from './kernel.js';
 import type { Model } from './model.js';
-import { compileExpand, type Expand } from './expand.js';
 import type { ResolvedOptions } from './options.js';
 import { Ring } from './ring.js';
 import { Canonicalizer } from './symmetry.js';
-import { transitionsOf } from './transitions.js';
 
 /** A violation as one searcher saw it: the state and, for a step, the transition. */
 export interface RawViolation {
@@ -41,36 +42,9 @@ export interface RawViolation {
   readonly length: number;
 }
 
-/**
- * Counters shared by the threads of a search, each on a cache line of its
- * own (16 words) so that a thread writing one does not slow the others
- * reading another: the stop reason, the states claimed under a state limit,
- * the layer's cursor, the threads still expanding the layer, the threads
- * ready, then per searcher s at {@link ctlSearcher}(s): generated, expanded,
- * stored. The per-searcher counts are refreshed about every thousand states,
- * for progress reports.
- */
-const LINE = 16;
-export const CTL_STOP = 0;
-export const CTL_DISTINCT = LINE;
-export const CTL_CURSOR = 2 * LINE;
-export const CTL_EXPANDING = 3 * LINE;
-export const CTL_READY = 4 * LINE;
-export const ctlSearcher = (s: number): number => (5 + s) * LINE;
-export const ctlSize = (searchers: number): number => ctlSearcher(searchers);
-/** Values of CTL_STOP. */
-export const STOP_NONE = 0;
-export const STOP_MAX_STATES = 1;
-export const STOP_TIME = 2;
-export const STOP_VIOLATION = 3;
-export const STOP_MEMORY = 4;
-/** A thread failed (an exception in the model or the engine); its coordinator reports why. */
-export const STOP_ERROR = 5;
-/** How a call of {@link LayerSearch.expandLayer} ended. */
-export const LAYER_DONE = 0;
-export const LAYER_STOPPED = 1;
-/** Done expanding; others are not: call {@link LayerSearch.takeIn} until it says the layer is over. */
-export const LAYER_WAITING = 2;
+/** The control block's stop word and its value while the search runs, as plain numbers for the per-edge check. */
+const STOP_WORD: number = Ctl.stop;
+const RUNNING: number = StopCode.none;
 /** Slots of the recent-fingerprint cache, less one (2^16 slots, 512 KiB). */
 const RECENT_MASK = (1 << 16) - 1;
 /** Records in each queue between two threads. */
@@ -94,6 +68,29 @@ export interface SearcherRole {
   readonly shareLater?: boolean;
   /** Keep parent links (for rebuilding counterexamples; one thread only). */
   readonly keepParents?: boolean;
+  /** Hand every state and edge to this sink, which also decides which states are new (one thread only). */
+  readonly sink?: EdgeSink;
+}
+
+/**
+ * Receives the states and edges of a search, in discovery order, to store
+ * the state graph (graph.ts). With a sink the searcher asks it, not the
+ * fingerprint set, whether a state is new: it numbers states exactly.
+ */
+export interface EdgeSink {
+  /**
+   * The number of the state whose packed words are `words[at ..]`, storing
+   * it when new (then {@link EdgeSink.created} is true). `parent` is the
+   * number of the state being expanded, whose edge by transition `via` leads
+   * here, or `-1 - k` for `model.init[k]` (no edge).
+   */
+  add(words: Uint32Array, at: number, parent: number, via: number): number;
+  /** Whether the last {@link EdgeSink.add} stored a new state. */
+  readonly created: boolean;
+  /** Called before state `source` (numbered in discovery order) is expanded. */
+  open(source: number): void;
+  /** Bytes its structures would take from memory were they to grow now (for the memory limit). */
+  growthAhead(): number;
 }
 
 const sharedWords = (n: number): Uint32Array => new Uint32Array(new SharedArrayBuffer(4 * n));
@@ -137,8 +134,10 @@ export class LayerSearch {
   private readonly keepParents: boolean;
   private readonly outbox: (Ring | undefined)[];
   private readonly inbox: Ring[];
+  private readonly kernel: Kernel;
   private readonly expand: Expand;
   private readonly actionOf: Int32Array;
+  private readonly sink: EdgeSink | undefined;
   private readonly invariants: Model['invariants'];
   private readonly stepInvariants: Model['stepInvariants'];
   private readonly invBroken: Uint8Array;
@@ -194,17 +193,15 @@ export class LayerSearch {
     const words = this.parallel ? sharedWords : ownWords;
     this.frontier = new Growable(words, 16);
     this.nextFrontier = new Growable(words, 16);
-    const transitions = transitionsOf(model);
-    this.expand = compileExpand(
-      transitions.map((t) => model.actions[t.action].guard),
-      transitions.map((t) => model.actions[t.action].effect),
-      transitions.map((t) => t.actor),
-    );
-    this.actionOf = Int32Array.from(transitions, (t) => t.action);
+    this.kernel = kernelOf(model);
+    this.expand = compileExpand(this.kernel);
+    this.actionOf = this.kernel.actionOf;
+    this.sink = role.sink;
+    if (this.sink && (this.parallel || opts.symmetry)) throw new Error('internal: an edge sink needs a search on one thread, without symmetry');
     this.fired = new Float64Array(model.actions.length);
-    const chosen = new Set(opts.properties);
-    this.invariants = model.invariants.filter((p) => chosen.has(p.name));
-    this.stepInvariants = model.stepInvariants.filter((p) => chosen.has(p.name));
+    const chosen = selectProperties('check', model, opts.properties);
+    this.invariants = chosen.invariants;
+    this.stepInvariants = chosen.stepInvariants;
     this.invBroken = new Uint8Array(this.invariants.length);
     this.stepBroken = new Uint8Array(this.stepInvariants.length);
     this.cur = layout.vector();
@@ -222,11 +219,11 @@ export class LayerSearch {
 
   /** Whether the search should stop (a limit, or a violation when not continuing). */
   get stopped(): boolean {
-    return this.ctl[CTL_STOP] !== STOP_NONE;
+    return this.ctl[STOP_WORD] !== RUNNING;
   }
 
-  private stop(reason: number): void {
-    Atomics.compareExchange(this.ctl, CTL_STOP, STOP_NONE, reason);
+  private stop(reason: StopCode): void {
+    Atomics.compareExchange(this.ctl, Ctl.stop, StopCode.none, reason);
   }
 
   /** Which searcher owns a fingerprint (by its high word). */
@@ -259,7 +256,11 @@ export class LayerSearch {
     for (let k = 0; k < this.model.init.length && !this.stopped; k++) {
       layout.fromPlain(this.model.init[k], this.next);
       this.encode(this.next);
-      this.insert(this.sets[this.owner(this.seen.hi)]!, this.scratch, 0, -1 - k, 0, true, 0);
+      if (this.sink === undefined) this.insert(this.sets[this.owner(this.seen.hi)]!, this.scratch, 0, -1 - k, 0, true, 0);
+      else {
+        this.sink.add(this.scratch, 0, -1 - k, 0);
+        if (this.sink.created) this.admit(this.scratch, 0, -1 - k, 0, true, 0);
+      }
     }
   }
 
@@ -270,10 +271,14 @@ export class LayerSearch {
    * invariants.
    */
   private insert(set: FingerprintSet, words: Uint32Array, at: number, parent: number, via: number, inNext: boolean, depth: number): void {
-    if (!set.addFingerprint(this.seen.hi, this.seen.lo)) return;
+    if (set.addFingerprint(this.seen.hi, this.seen.lo)) this.admit(words, at, parent, via, inNext, depth);
+  }
+
+  /** Stores a new state: counts it, appends it to the next layer, checks its invariants. */
+  private admit(words: Uint32Array, at: number, parent: number, via: number, inNext: boolean, depth: number): void {
     // Under a state limit in a parallel search a state counts only once a place is claimed for it.
-    if (this.parallel && this.opts.maxStates !== Infinity && Atomics.add(this.ctl, CTL_DISTINCT, 1) >= this.opts.maxStates) {
-      this.stop(STOP_MAX_STATES);
+    if (this.parallel && this.opts.maxStates !== Infinity && Atomics.add(this.ctl, Ctl.distinct, 1) >= this.opts.maxStates) {
+      this.stop(StopCode.maxStates);
       return;
     }
     const local = this.stored++;
@@ -297,13 +302,13 @@ export class LayerSearch {
         this.record(invs[p].name, 'invariant', local, -1, depth);
       }
     }
-    if (!this.parallel && this.stored >= this.opts.maxStates) this.stop(STOP_MAX_STATES);
+    if (!this.parallel && this.stored >= this.opts.maxStates) this.stop(StopCode.maxStates);
   }
 
   private record(property: string, kind: RawViolation['kind'], state: number, transition: number, length: number): void {
     this.violations.push({ property, kind, state, transition, length });
     // In a parallel search the layer is finished so that the choice among its violations is fixed.
-    if (!this.opts.continueAfterViolation && !this.parallel) this.stop(STOP_VIOLATION);
+    if (!this.opts.continueAfterViolation && !this.parallel) this.stop(StopCode.violation);
   }
 
   private successor(t: number): boolean {
@@ -318,6 +323,11 @@ export class LayerSearch {
     }
     if (this.stopped) return true;
     this.encode(this.next);
+    if (this.sink !== undefined) {
+      this.sink.add(this.scratch, 0, this.source, t);
+      if (this.sink.created) this.admit(this.scratch, 0, this.source, t, true, this.depth + 1);
+      return this.stopped;
+    }
     // Most successors are states seen before, and many were seen lately. A
     // small direct-mapped cache of fingerprints lately stored or sent
     // answers those from the CPU cache, before a probe of the visited set (a
@@ -340,7 +350,7 @@ export class LayerSearch {
     while (!box.push(this.scratch, 0)) {
       // The owner's queue is full: take in this thread's own queues while it catches up, or sleep (50 µs at most).
       if (this.stopped) return true;
-      if (this.drain() === 0) Atomics.wait(this.ctl, CTL_STOP, STOP_NONE, 0.05);
+      if (this.drain() === 0) Atomics.wait(this.ctl, Ctl.stop, StopCode.none, 0.05);
     }
     return false;
   }
@@ -374,7 +384,7 @@ export class LayerSearch {
   /** Claims the next states of the layer into [at, end); false when none are left. */
   private claim(): boolean {
     const total = this.layerStates;
-    const from = this.parallel ? Atomics.add(this.ctl, CTL_CURSOR, this.chunk) : this.cursor;
+    const from = this.parallel ? Atomics.add(this.ctl, Ctl.cursor, this.chunk) : this.cursor;
     if (from >= total) return false;
     this.at = from;
     this.end = Math.min(total, from + this.chunk);
@@ -385,16 +395,17 @@ export class LayerSearch {
   /**
    * Expands states of the current layer until none are left to claim, then,
    * in a parallel search, takes in what the other threads send until every
-   * thread has finished expanding (LAYER_DONE: this searcher's part of the
-   * next layer is complete). Returns LAYER_STOPPED when the search stops.
-   * With `wait` false it returns LAYER_WAITING instead of waiting for the
+   * thread has finished expanding (`done`: this searcher's part of the
+   * next layer is complete). Returns `stopped` when the search stops.
+   * With `wait` false it returns `waiting` instead of waiting for the
    * others (see {@link LayerSearch.takeIn}). `onTick` is called about once
    * per progress interval.
    */
-  expandLayer(onTick?: () => void, wait = true): number {
+  expandLayer(onTick?: () => void, wait = true): LayerEnd {
     const W = this.W;
     const layout = this.model.layout;
-    const terminalOk = this.model.terminalOk;
+    const kernel = this.kernel;
+    const sink = this.sink;
     for (;;) {
       while (this.at < this.end) {
         let s = 0;
@@ -403,64 +414,66 @@ export class LayerSearch {
         const first = s === 0 ? 0 : this.segmentEnd[s - 1];
         const stop = Math.min(this.end, this.segmentEnd[s]);
         for (; this.at < stop; ) {
-          if (this.stopped) return LAYER_STOPPED;
+          if (this.stopped) return LayerEnd.stopped;
           const j = this.at++;
           this.source = this.frontierStart + j;
           layout.unpack(words, (j - first) * W, this.cur);
+          if (sink !== undefined) sink.open(this.source);
           const enabled = this.expand(this.curView, this.nextView, this.cur, this.next, this.onSuccessor);
-          if (enabled < 0) return LAYER_STOPPED;
-          if (enabled === 0 && this.opts.checkDeadlock && !this.deadlockFound && !(terminalOk?.(this.curView as never) ?? false)) {
+          if (enabled < 0) return LayerEnd.stopped;
+          // The deadlock predicate (kernel.deadlocked), with the enabled count expand already has.
+          if (enabled === 0 && this.opts.checkDeadlock && !this.deadlockFound && !kernel.terminalOk(this.curView as never)) {
             this.deadlockFound = true;
             this.record('deadlock', 'deadlock', this.source, -1, this.depth);
           }
-          if ((++this.expanded & 1023) === 0 && this.tick(onTick)) return LAYER_STOPPED;
+          if ((++this.expanded & 1023) === 0 && this.tick(onTick)) return LayerEnd.stopped;
         }
       }
       if (this.parallel) this.drain();
       if (!this.claim()) break;
     }
-    if (!this.parallel) return LAYER_DONE;
+    if (!this.parallel) return LayerEnd.done;
     // Done expanding: publish what is queued for others, and take in theirs until all are done.
     for (const box of this.outbox) box?.publish();
-    Atomics.sub(this.ctl, CTL_EXPANDING, 1);
-    Atomics.notify(this.ctl, CTL_EXPANDING);
-    if (!wait) return LAYER_WAITING;
+    Atomics.sub(this.ctl, Ctl.expanding, 1);
+    Atomics.notify(this.ctl, Ctl.expanding);
+    if (!wait) return LayerEnd.waiting;
     // Between two looks at its queues the thread sleeps (50 µs at most, or until a thread
     // finishes) rather than spin: a spinning loop would take the core from the threads still
     // expanding and from V8's compiler, and V8 would keep recompiling it.
     for (;;) {
-      const expanding = Atomics.load(this.ctl, CTL_EXPANDING);
+      const expanding = Atomics.load(this.ctl, Ctl.expanding);
       const r = this.takeIn();
-      if (r !== LAYER_WAITING) return r;
-      if (this.taken === 0) Atomics.wait(this.ctl, CTL_EXPANDING, expanding, 0.05);
+      if (r !== LayerEnd.waiting) return r;
+      if (this.taken === 0) Atomics.wait(this.ctl, Ctl.expanding, expanding, 0.05);
     }
   }
 
   /**
    * Once done expanding: takes in what the other threads sent, and says
-   * whether the layer is over (LAYER_DONE), the search stopped
-   * (LAYER_STOPPED), or others are still expanding (LAYER_WAITING).
+   * whether the layer is over (`done`), the search stopped (`stopped`), or
+   * others are still expanding (`waiting`).
    */
-  takeIn(): number {
+  takeIn(): LayerEnd {
     const ctl = this.ctl;
-    const expanding = Atomics.load(ctl, CTL_EXPANDING);
+    const expanding = Atomics.load(ctl, Ctl.expanding);
     // Once every thread has finished expanding (and published), one more drain takes in the rest.
     this.taken = this.drain();
-    const stop = Atomics.load(ctl, CTL_STOP);
-    if (expanding === 0) return stop === STOP_NONE ? LAYER_DONE : LAYER_STOPPED;
-    return stop === STOP_NONE ? LAYER_WAITING : LAYER_STOPPED;
+    const stop = Atomics.load(ctl, Ctl.stop);
+    if (expanding === 0) return stop === StopCode.none ? LayerEnd.done : LayerEnd.stopped;
+    return stop === StopCode.none ? LayerEnd.waiting : LayerEnd.stopped;
   }
 
   /** Every thousand states: the time and memory limits, counters for progress. True when the search must stop. */
   private tick(onTick: (() => void) | undefined): boolean {
     const now = performance.now();
     if (now - this.start >= this.opts.timeLimitMs) {
-      this.stop(STOP_TIME);
+      this.stop(StopCode.time);
       return true;
     }
     // Stop before the visited set's next growth would take the process past the memory limit.
     if (this.opts.maxMemoryBytes !== Infinity && process.memoryUsage.rss() + this.growthAhead() > this.opts.maxMemoryBytes) {
-      this.stop(STOP_MEMORY);
+      this.stop(StopCode.memory);
       return true;
     }
     if (this.parallel) {
@@ -480,7 +493,7 @@ export class LayerSearch {
   private growthAhead(): number {
     let n = 0;
     for (const set of this.sets) if (set !== undefined && set.load > 0.6) n += set.nextBytes;
-    return n;
+    return n + (this.sink?.growthAhead() ?? 0);
   }
 
   /** Ends a layer: this searcher's part of the next layer becomes its part of the current one. */

@@ -19,8 +19,8 @@ import type { Violation } from './bfs.js';
 import type { FieldSpec, StateOf } from './layout.js';
 import type { Model } from './model.js';
 import { ModelError } from './model.js';
+import { kernelOf, type Kernel } from './kernel.js';
 import type { Transition } from './transitions.js';
-import { transitionsOf } from './transitions.js';
 
 /** A shrunk violation, and how much work shrinking took. */
 export interface ShrinkResult extends Violation {
@@ -34,6 +34,7 @@ export interface ShrinkResult extends Violation {
  */
 export class LenientRunner<F extends FieldSpec> {
   readonly transitions: readonly Transition[];
+  private readonly kernel: Kernel<F>;
   private readonly cur: Int32Array;
   private readonly next: Int32Array;
   private readonly curView: StateOf<F>;
@@ -47,7 +48,8 @@ export class LenientRunner<F extends FieldSpec> {
     readonly property: string,
     readonly kind: Violation['kind'],
   ) {
-    this.transitions = transitionsOf(model as unknown as Model);
+    this.kernel = kernelOf(model);
+    this.transitions = this.kernel.transitions;
     const layout = model.layout;
     this.cur = layout.vector();
     this.next = layout.vector();
@@ -70,33 +72,23 @@ export class LenientRunner<F extends FieldSpec> {
     }
   }
 
-  private deadlocked(view: StateOf<F>): boolean {
-    const actions = this.model.actions;
-    for (const t of this.transitions) if (actions[t.action].guard(view, t.actor)) return false;
-    return !(this.model.terminalOk?.(view) ?? false);
-  }
-
   /**
    * Runs `schedule` leniently. Returns the steps taken up to and including
    * the one where the property breaks, or null when it never breaks.
    */
   run(schedule: readonly number[]): number[] | null {
-    const { model, transitions } = this;
-    const actions = model.actions;
+    const kernel = this.kernel;
     this.cur.set(this.start);
     if (this.kind === 'invariant' && this.target(this.curView, this.curView)) return [];
     const taken: number[] = [];
     for (const t of schedule) {
-      const tr = transitions[t];
-      const a = actions[tr.action];
-      if (!a.guard(this.curView, tr.actor)) continue;
-      this.next.set(this.cur);
-      a.effect(this.nextView, tr.actor);
+      if (!kernel.enabled(this.curView, t)) continue;
+      kernel.step(this.cur, this.next, this.nextView, t);
       taken.push(t);
       if (this.target(this.curView, this.nextView)) return taken;
       this.cur.set(this.next);
     }
-    if (this.kind === 'deadlock' && this.deadlocked(this.curView)) return taken;
+    if (this.kind === 'deadlock' && kernel.deadlocked(this.curView)) return taken;
     return null;
   }
 }
@@ -178,11 +170,10 @@ export function shrinkIndices<F extends FieldSpec>(runner: LenientRunner<F>, sch
  */
 export function shrinkViolation<F extends FieldSpec>(model: Model<F>, v: Violation): ShrinkResult {
   const runner = new LenientRunner(model, v.initial, v.property, v.kind);
-  const index = new Map<string, number>();
-  runner.transitions.forEach((t, i) => index.set(`${t.action}/${t.actor}`, i));
+  const kernel = kernelOf(model);
   const indices = v.schedule.map((t) => {
-    const i = index.get(`${t.action}/${t.actor}`);
-    if (i === undefined) throw new ModelError(`shrink: ${t.name} by actor ${t.actor} is not a transition of model ${model.name}`);
+    const i = kernel.indexOf(t.name, t.actor);
+    if (i < 0) throw new ModelError(`shrink: ${t.name} by actor ${t.actor} is not a transition of model ${model.name}`);
     return i;
   });
   const r = shrinkIndices(runner, indices);

@@ -9,6 +9,7 @@
  * actor of that role (their values are renamed; "none", stored below the
  * field's minimum, stays none). Properties must not tell actors apart.
  */
+import { kernelOf } from './kernel.js';
 import type { FieldSpec, StateOf } from './layout.js';
 import type { Model } from './model.js';
 import { ModelError } from './model.js';
@@ -155,8 +156,9 @@ export class Canonicalizer {
  * made the actual state canonical.
  */
 export function unsymmetrize<F extends FieldSpec>(model: Model<F>, initial: StateOf<F>, schedule: readonly ScheduleStep[]): ScheduleStep[] {
-  const m = model as unknown as Model;
+  const m: Model = model;
   const c = new Canonicalizer(m);
+  const kernel = kernelOf(model);
   const layout = m.layout;
   const vec = layout.vector();
   const view = layout.view(vec) as StateOf<F>;
@@ -166,13 +168,16 @@ export function unsymmetrize<F extends FieldSpec>(model: Model<F>, initial: Stat
   for (const step of schedule) {
     layout.pack(vec, words, 0);
     c.canonical(vec, words, 0);
-    const action = model.actions.find((a) => a.name === step.action);
-    if (!action) throw new ModelError(`symmetry: unknown action ${step.action}`);
+    const t0 = kernel.indexOf(step.action, 0);
+    if (t0 < 0) throw new ModelError(`symmetry: unknown action ${step.action}`);
     let actor = step.actor;
-    if (action.role === m.symmetry?.role) actor = c.lastPerm.indexOf(step.actor);
+    if (kernel.transitions[t0].role === m.symmetry?.role) actor = c.lastPerm.indexOf(step.actor);
     out.push({ action: step.action, actor });
-    if (!action.guard(view, actor)) throw new ModelError(`symmetry: step ${out.length} (${step.action} by ${actor}) does not replay; does a property or action tell the ${m.symmetry?.role}s apart?`);
-    action.effect(view, actor);
+    const t = kernel.indexOf(step.action, actor);
+    if (t < 0 || !kernel.enabled(view, t)) {
+      throw new ModelError(`symmetry: step ${out.length} (${step.action} by ${actor}) does not replay; does a property or action tell the ${m.symmetry?.role}s apart?`);
+    }
+    kernel.apply(view, t);
   }
   return out;
 }

@@ -1,13 +1,14 @@
 /**
  * A worker thread of the parallel search: it rebuilds the model from its
- * origin and runs one searcher (search.ts) on the coordinator's commands.
+ * origin (origin.ts) and runs one searcher (search.ts) on the coordinator's commands.
  */
 import { parentPort } from 'node:worker_threads';
-import type { Model } from './model.js';
 import { validateModel } from './model.js';
 import { resolveOptions } from './options.js';
-import { searcherTotals, type FromWorker, type ToWorker, type WorkerData } from './parallel.js';
-import { CTL_EXPANDING, CTL_READY, CTL_STOP, LAYER_DONE, LayerSearch, STOP_ERROR, STOP_NONE } from './search.js';
+import { modelFromOrigin } from './origin.js';
+import { searcherTotals, type FromWorker, type ToWorker, type WorkerData } from './protocol.js';
+import { Ctl, LayerEnd, StopCode } from './control.js';
+import { LayerSearch } from './search.js';
 
 const port = parentPort!;
 const send = (m: FromWorker): void => port.postMessage(m);
@@ -16,18 +17,15 @@ let ctl: Int32Array | undefined;
 /** Stops every thread of the search, then reports the error to the coordinator. */
 const fail = (e: unknown): void => {
   if (ctl) {
-    Atomics.compareExchange(ctl, CTL_STOP, STOP_NONE, STOP_ERROR);
-    Atomics.notify(ctl, CTL_EXPANDING);
-    Atomics.notify(ctl, CTL_STOP);
+    Atomics.compareExchange(ctl, Ctl.stop, StopCode.none, StopCode.error);
+    Atomics.notify(ctl, Ctl.expanding);
+    Atomics.notify(ctl, Ctl.stop);
   }
   send({ kind: 'error', message: e instanceof Error ? e.message : String(e), name: e instanceof Error ? e.name : 'Error' });
 };
 
 async function main(data: WorkerData): Promise<void> {
-  const mod = (await import(data.origin.module)) as Record<string, unknown>;
-  const make = mod[data.origin.export];
-  if (typeof make !== 'function') throw new Error(`${data.origin.module} exports no function ${data.origin.export}`);
-  const model = make(...data.origin.args) as Model;
+  const model = await modelFromOrigin(data.origin);
   validateModel(model);
   const opts = resolveOptions(model, data.options);
   // This thread's clock, aligned with the coordinator's start.
@@ -41,9 +39,9 @@ async function main(data: WorkerData): Promise<void> {
           if (msg.share) s.adopt(msg.share);
           s.beginLayer(msg.segments, msg.chunk, msg.depth);
           const result = s.expandLayer();
-          if (result === LAYER_DONE) s.endLayer();
+          if (result === LayerEnd.done) s.endLayer();
           // A finished layer hands over this worker's segment of the next.
-          send({ kind: 'layer', result, segment: result === LAYER_DONE ? s.frontier.view() : new Uint32Array(0), violations: s.violations.length });
+          send({ kind: 'layer', result, segment: result === LayerEnd.done ? s.frontier.view() : new Uint32Array(0), violations: s.violations.length });
           break;
         }
         case 'finish':
@@ -54,7 +52,7 @@ async function main(data: WorkerData): Promise<void> {
       fail(e);
     }
   });
-  Atomics.add(ctl, CTL_READY, 1);
+  Atomics.add(ctl, Ctl.ready, 1);
   send({ kind: 'ready' });
 }
 

@@ -205,6 +205,25 @@ describe('state graph limits', () => {
     expect(g.offsets).toHaveLength(g.size + 1);
   });
 
+  it('maxMemoryBytes stops cleanly, as check does (the graph counts its own arrays)', () => {
+    const limit = process.memoryUsage.rss() + 24 * 2 ** 20;
+    const g = exploreGraph(dnsModel({ variant: 'fixed', plans: 6, endpoints: 2 }), { maxMemoryBytes: limit });
+    expect([g.complete, g.stoppedBy]).toEqual([false, 'max-memory']);
+    expect(g.size).toBeGreaterThan(g.expanded);
+    expect(g.offsets).toHaveLength(g.size + 1);
+    expect(process.memoryUsage.rss()).toBeLessThan(limit + 64 * 2 ** 20);
+  });
+
+  it('stops for the same reasons as check, at the same counts', () => {
+    const model = counterModel(100);
+    // A state whose expansion the state limit cut short (state 8, after its first edge) keeps no edges in the graph.
+    for (const [o, cut] of [[{ maxStates: 10 }, 1], [{ maxDepth: 7 }, 0]] as const) {
+      const g = exploreGraph(model, o);
+      const r = check(model, { ...o, properties: [], checkDeadlock: false });
+      expect([g.stoppedBy, g.size, g.expanded, g.edgeCount + cut]).toEqual([r.stoppedBy, r.distinctStates, r.distinctStates - r.queue, r.generatedStates]);
+    }
+  });
+
   it('rejects a bad limit, naming it', () => {
     expect(() => exploreGraph(counterModel(3), { maxStates: 0 })).toThrow(/option maxStates must be a whole number of at least 1/);
     expect(() => exploreGraph(counterModel(3), { maxDepth: 1.5 })).toThrow(/option maxDepth/);

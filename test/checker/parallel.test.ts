@@ -1,6 +1,7 @@
 /**
- * The parallel search must give exactly the single-threaded results. Workers
- * load the compiled model from dist/ (`npm test` compiles first).
+ * The parallel search must give exactly the single-threaded results. Run
+ * from sources, the workers load the engine and the models as TypeScript
+ * through tsx: no build is needed.
  */
 import { describe, expect, it } from 'vitest';
 import { check, type CheckResult } from '../../checker/bfs.js';
@@ -90,10 +91,21 @@ describe('parallel search (--workers)', () => {
   });
 
   it('a worker that throws stops the search with its error (no hang)', async () => {
-    // @ts-expect-error a plain JavaScript fixture
-    const { failingModel } = await import('./fixtures/failing-worker-model.mjs');
+    const { failingModel } = await import('./fixtures/failing-worker-model.js');
     await expect(checkParallel(failingModel('guard', 5), { workers: 2 })).rejects.toThrow(/boom in a worker/);
     await expect(checkParallel(failingModel('build', 5), { workers: 3 })).rejects.toThrow(/cannot build the model in a worker/);
+  });
+
+  it('a model whose origin is a model package (createModel) runs on worker threads', async () => {
+    const { dnsPackage } = await import('./fixtures/packages.js');
+    const m = dnsPackage.createModel({ plans: 4, endpoints: 1, failInWorker: false });
+    const r = await checkParallel(m, { workers: 2 });
+    expect(r.workers).toBe(2);
+    expect(figures(r)).toEqual(figures(check(m)));
+    expect(r.distinctStates).toBe(127_647);
+    // The workers build their model through the package's createModel, with the parameters given.
+    const failing = dnsPackage.createModel({ plans: 5, endpoints: 2, failInWorker: true });
+    await expect(checkParallel(failing, { workers: 2 })).rejects.toThrow(/the package built the model in a worker/);
   });
 
   it('a model without an origin is checked on one thread', async () => {
