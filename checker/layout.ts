@@ -262,6 +262,13 @@ export class Layout<F extends FieldSpec> {
   readonly unpack: (words: Uint32Array, at: number, vec: Int32Array) => void;
 
   private readonly View: new (vec: Int32Array) => object;
+  private CheckedView: (new (vec: Int32Array) => object) | undefined;
+
+  /** A view over `vec` that checks every write (whatever `checkWrites` says): for finding what a model did wrong. */
+  checkedView(vec: Int32Array): StateOf<F> {
+    this.CheckedView ??= this.checkWrites ? this.View : compileCheckedView(this.fields, this.offsets);
+    return Object.seal(new this.CheckedView(vec)) as StateOf<F>;
+  }
 
   private outOfRange(i: number, value: number): never {
     const s = this.slots[i];

@@ -21,6 +21,7 @@
  *   scratch, one packed scratch.
  */
 import { Ctl, ctlSearcher, LayerEnd, StopCode } from './control.js';
+import { diagnose, diagnoseInitial } from './diagnose.js';
 import { compileExpand, type Expand } from './expand.js';
 import { FingerprintSet, slotsFor, type FingerprintImage } from './fingerprint.js';
 import { Growable } from './growable.js';
@@ -254,12 +255,16 @@ export class LayerSearch {
   seedInitial(): void {
     const layout = this.model.layout;
     for (let k = 0; k < this.model.init.length && !this.stopped; k++) {
-      layout.fromPlain(this.model.init[k], this.next);
-      this.encode(this.next);
-      if (this.sink === undefined) this.insert(this.sets[this.owner(this.seen.hi)]!, this.scratch, 0, -1 - k, 0, true, 0);
-      else {
-        this.sink.add(this.scratch, 0, -1 - k, 0);
-        if (this.sink.created) this.admit(this.scratch, 0, -1 - k, 0, true, 0);
+      try {
+        layout.fromPlain(this.model.init[k], this.next);
+        this.encode(this.next);
+        if (this.sink === undefined) this.insert(this.sets[this.owner(this.seen.hi)]!, this.scratch, 0, -1 - k, 0, true, 0);
+        else {
+          this.sink.add(this.scratch, 0, -1 - k, 0);
+          if (this.sink.created) this.admit(this.scratch, 0, -1 - k, 0, true, 0);
+        }
+      } catch (e) {
+        throw diagnoseInitial(this.model, k, e);
       }
     }
   }
@@ -419,7 +424,13 @@ export class LayerSearch {
           this.source = this.frontierStart + j;
           layout.unpack(words, (j - first) * W, this.cur);
           if (sink !== undefined) sink.open(this.source);
-          const enabled = this.expand(this.curView, this.nextView, this.cur, this.next, this.onSuccessor);
+          let enabled: number;
+          try {
+            enabled = this.expand(this.curView, this.nextView, this.cur, this.next, this.onSuccessor);
+          } catch (e) {
+            // A model that throws (a bad write, a value out of range, a guard or invariant that fails): find and name it.
+            throw diagnose(kernel, this.cur, e);
+          }
           if (enabled < 0) return LayerEnd.stopped;
           // The deadlock predicate (kernel.deadlocked), with the enabled count expand already has.
           if (enabled === 0 && this.opts.checkDeadlock && !this.deadlockFound && !kernel.terminalOk(this.curView as never)) {
