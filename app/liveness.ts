@@ -139,7 +139,8 @@ export async function checkWithLiveness(model: Model, a: CheckFlags, io?: Io): P
   let graph: StateGraph | null = null;
   let verdicts: LivenessVerdict[] = [];
   try {
-    if (safetyNames.length > 0) {
+    // `all` on a model with no liveness property still searches, for its deadlocks.
+    if (safetyNames.length > 0 || (all && liveNames.length === 0)) {
       safety = await checkParallel(model, {
         ...options,
         properties: safetyNames,

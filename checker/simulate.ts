@@ -26,6 +26,7 @@
  */
 import type { Violation } from './bfs.js';
 import { FingerprintSet, collisionProbability } from './fingerprint.js';
+import { diagnose } from './diagnose.js';
 import { brokenInvariant, brokenStep, kernelOf, selectProperties, statusOf, type Kernel, type Status } from './kernel.js';
 import type { FieldSpec, StateOf } from './layout.js';
 import type { Invariant, Model, StepInvariant } from './model.js';
@@ -238,23 +239,28 @@ class Walks<F extends FieldSpec> {
     this.see();
     this.cur.set(this.next);
     while (this.len < o.depth && this.open > 0) {
-      const n = kernel.enabledList(this.curView, this.enabled);
-      if (n === 0) {
-        // The deadlock predicate, with the enabled count at hand.
-        if (kernel.terminalOk(this.curView)) this.terminalRuns++;
-        else if (this.deadlockOpen) {
-          this.note('deadlock', 'deadlock');
-          this.deadlockOpen = false;
+      try {
+        const n = kernel.enabledList(this.curView, this.enabled);
+        if (n === 0) {
+          // The deadlock predicate, with the enabled count at hand.
+          if (kernel.terminalOk(this.curView)) this.terminalRuns++;
+          else if (this.deadlockOpen) {
+            this.note('deadlock', 'deadlock');
+            this.deadlockOpen = false;
+          }
+          break;
         }
-        break;
+        const t = this.picker.pick(rng, this.enabled, n);
+        kernel.step(this.cur, this.next, this.nextView, t);
+        this.path[this.len++] = t;
+        this.steps++;
+        this.fired[kernel.actionOf[t]]++;
+        if (this.stepInvariants.length > 0) this.checkStep();
+        this.see();
+      } catch (e) {
+        // A model that throws or writes what its layout cannot hold: named, with the state it was in.
+        throw diagnose(kernel, this.cur, e);
       }
-      const t = this.picker.pick(rng, this.enabled, n);
-      kernel.step(this.cur, this.next, this.nextView, t);
-      this.path[this.len++] = t;
-      this.steps++;
-      this.fired[kernel.actionOf[t]]++;
-      if (this.stepInvariants.length > 0) this.checkStep();
-      this.see();
       this.swap();
       if ((this.steps & 1023) === 0 && this.tick()) break;
     }

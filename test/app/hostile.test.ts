@@ -132,9 +132,9 @@ export const model = {
       ['s.extra = 1', 'extra', '1'],
     ];
     for (const [i, [write, field, value]] of writes.entries()) {
-      for (const workers of ['1', '2']) {
-        const r = await run(['check', '--model', modelFile(`w${i}`, { write }), '--workers', workers]);
-        expect(r.code, `${write} with ${workers} workers: ${r.stderr}`).toBe(2);
+      for (const args of [['check', '--workers', '1'], ['check', '--workers', '2'], ['simulate', '--runs', '3'], ['check', '--property', 'all']]) {
+        const r = await run([args[0], '--model', modelFile(`w${i}`, { write }), ...args.slice(1)]);
+        expect(r.code, `${write}: ${args.join(' ')}: ${r.stderr}`).toBe(2);
         oneLine(r.stderr);
         expect(r.stderr).toContain('model hostile');
         expect(r.stderr).toContain('go by r 0');
