@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { check, type CheckResult } from '../../checker/bfs.js';
 import { slotsFor } from '../../checker/fingerprint.js';
 import { checkParallel, startWorkers } from '../../checker/parallel.js';
+import type { Model } from '../../checker/model.js';
 import { dnsModel } from '../../models/dns/model.js';
 import { naiveMutexModel, twoPhaseModel } from '../../models/toys/index.js';
 import { graphModel } from './graph.js';
@@ -52,7 +53,8 @@ describe('parallel search (--workers)', () => {
   });
 
   it('toy models: identical figures', async () => {
-    for (const m of [naiveMutexModel(3), twoPhaseModel(3)]) {
+    const toys: Model[] = [naiveMutexModel(3), twoPhaseModel(3)];
+    for (const m of toys) {
       expect(figures(await checkParallel(m, { workers: 2, continueAfterViolation: true }))).toEqual(figures(check(m, { continueAfterViolation: true })));
     }
   });
@@ -98,13 +100,13 @@ describe('parallel search (--workers)', () => {
 
   it('a model whose origin is a model package (createModel) runs on worker threads', async () => {
     const { dnsPackage } = await import('./fixtures/packages.js');
-    const m = dnsPackage.createModel({ plans: 4, endpoints: 1, failInWorker: false });
+    const m = await dnsPackage.createModel({ plans: 4, endpoints: 1, failInWorker: false });
     const r = await checkParallel(m, { workers: 2 });
     expect(r.workers).toBe(2);
     expect(figures(r)).toEqual(figures(check(m)));
     expect(r.distinctStates).toBe(127_647);
     // The workers build their model through the package's createModel, with the parameters given.
-    const failing = dnsPackage.createModel({ plans: 5, endpoints: 2, failInWorker: true });
+    const failing = await dnsPackage.createModel({ plans: 5, endpoints: 2, failInWorker: true });
     await expect(checkParallel(failing, { workers: 2 })).rejects.toThrow(/the package built the model in a worker/);
   });
 
