@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { check, type CheckResult } from '../../checker/bfs.js';
 import { slotsFor } from '../../checker/fingerprint.js';
-import { checkParallel, startWorkers } from '../../checker/parallel.js';
 import type { Model } from '../../checker/model.js';
+import { checkParallel, startWorkers } from '../../checker/parallel.js';
 import { dnsModel } from '../../models/dns/model.js';
 import { naiveMutexModel, twoPhaseModel } from '../../models/toys/index.js';
 import { graphModel } from './graph.js';
@@ -53,8 +53,7 @@ describe('parallel search (--workers)', () => {
   });
 
   it('toy models: identical figures', async () => {
-    const toys: Model[] = [naiveMutexModel(3), twoPhaseModel(3)];
-    for (const m of toys) {
+    for (const m of [naiveMutexModel(3), twoPhaseModel(3)] as Model[]) {
       expect(figures(await checkParallel(m, { workers: 2, continueAfterViolation: true }))).toEqual(figures(check(m, { continueAfterViolation: true })));
     }
   });
