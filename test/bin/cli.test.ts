@@ -176,7 +176,7 @@ describe('the binary, bin/dnsmc.js, in a child process', () => {
     }
   });
 
-  it('a bug (here a model whose action throws) is one "internal error" line and exit code 70; DNSMC_DEBUG adds the stack', () => {
+  it('a failure outside the model’s actions and properties (here its narration throws) is one "internal error" line and exit code 70; DNSMC_DEBUG adds the stack (a throwing effect is a model error: test/app/hostile.test.ts)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dnsmc-bug-'));
     const file = join(dir, 'throws.mjs');
     writeFileSync(
@@ -184,15 +184,16 @@ describe('the binary, bin/dnsmc.js, in a child process', () => {
       `import { defineLayout, int } from '${pathToFileURL(join(ROOT, 'dist', 'index.js')).href}';
        export const model = {
          name: 'buggy', params: {}, layout: defineLayout({ n: int(0, 3) }), roles: { r: 1 }, init: [{ n: 0 }],
-         actions: [{ name: 'up', role: 'r', guard: (s) => s.n < 3, effect: (s) => { if (s.n === 2) throw new Error('the effect broke at n = 2'); s.n += 1; } }],
-         invariants: [], stepInvariants: [], terminalOk: () => true,
+         actions: [{ name: 'up', role: 'r', guard: (s) => s.n < 3, effect: (s) => { s.n += 1; } }],
+         invariants: [{ name: 'belowThree', description: 'n < 3', holds: (s) => s.n < 3 }], stepInvariants: [], terminalOk: () => true,
+         narrate: () => { throw new Error('the narration broke'); },
        };`,
     );
     const r = spawnCli(['check', '--model', file], { env: { ...process.env, DNSMC_DEBUG: '' } });
-    expect([r.code, r.stdout, r.stderr]).toEqual([70, '', 'dnsmc: internal error: the effect broke at n = 2\n']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([70, '', 'dnsmc: internal error: the narration broke\n']);
     const d = spawnCli(['check', '--model', file], { env: { ...process.env, DNSMC_DEBUG: '1' } });
     expect(d.code).toBe(70);
-    expect(d.stderr).toMatch(/^dnsmc: internal error: the effect broke at n = 2\nError: the effect broke at n = 2\n\s+at /);
+    expect(d.stderr).toMatch(/^dnsmc: internal error: the narration broke\nError: the narration broke\n\s+at /);
     expect(d.stderr).toContain(file);
   });
 });

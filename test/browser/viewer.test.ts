@@ -15,6 +15,8 @@ import { viewerPage } from '../../app/view.js';
 import type { Model } from '../../checker/model.js';
 import type { PictureNode, Presentation } from '../../checker/package.js';
 import { replay } from '../../checker/path.js';
+import { dnsModel } from '../../models/dns/model.js';
+import { dnsPresentation } from '../../models/dns/picture.js';
 import { lockMutexModel } from '../../models/toys/index.js';
 import { parseTrace, traceFromReplay } from '../../traces/trace.js';
 
@@ -167,7 +169,11 @@ describe('a hostile trace', () => {
     t.steps[4].patches[0].path = [HOSTILE_IMG, 0];
     const file = join(dir, 'hostile.json');
     writeFileSync(file, JSON.stringify(t));
-    dnsmc('view', file, '--out', join(dir, 'hostile.html'));
+    // dnsmc view refuses it (what it claims is not what the model derives); the page itself must be inert all the same.
+    const refused = spawnSync(process.execPath, [BIN, 'view', file, '--out', join(dir, 'refused.html')], { encoding: 'utf8', timeout: 60_000 });
+    expect([refused.status, refused.stderr]).toEqual([2, `dnsmc: ${file}: trace: field variant must be the model's variant, "as-was"\n`]);
+    expect(existsSync(join(dir, 'refused.html'))).toBe(false);
+    writeFileSync(join(dir, 'hostile.html'), viewerPage({ trace: parseTrace(t), model: dnsModel({ variant: 'as-was' }), presentation: dnsPresentation }));
 
     const { page, requests, errors, url } = await open(join(dir, 'hostile.html'));
     expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();

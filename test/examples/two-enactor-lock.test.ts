@@ -243,7 +243,7 @@ describe('--model: modules that are not valid models get one line and exit 2', (
     expect(JSON.parse(r.stdout)).toMatchObject({ model: 'js-counter', property: 'belowThree', violations: [{ property: 'belowThree', length: 3 }] });
     const s = await run(['simulate', '--model', f, '--json', '--runs', '5']);
     expect(JSON.parse(s.stdout).violations[0]).toMatchObject({ property: 'belowThree', length: 3 });
-    oneLine(await run(['check', '--model', f, '--enactors', '2']), 'exports a fixed model (no createModel), so it takes no parameters; got enactors');
+    oneLine(await run(['check', '--model', f, '--enactors', '2']), `--enactors: no such flag (model ${f} takes no parameters; see --help)`);
   });
 
   it('a missing file', async () => oneLine(await run(['check', '--model', join(dir, 'nope.ts')]), '--model: no such file'));
@@ -251,7 +251,7 @@ describe('--model: modules that are not valid models get one line and exit 2', (
   it('a TypeScript syntax error', async () => oneLine(await run(['check', '--model', write('bad.ts', 'export const model = {;\n')]), 'cannot load the module'));
   it('a module that throws as it loads', async () => oneLine(await run(['check', '--model', write('throws.mjs', "throw new Error('boom');\n")]), 'cannot load the module: boom'));
   it('no model export', async () =>
-    oneLine(await run(['check', '--model', write('other.mjs', 'export const x = 1;\n')]), 'must export createModel(params) or model', 'it exports x'));
+    oneLine(await run(['check', '--model', write('other.mjs', 'export const x = 1;\n')]), 'must export modelPackage, createModel(params) or model', 'it exports x'));
   it('a model missing its actions', async () =>
     oneLine(
       await run(['check', '--model', write('noactions.mjs', `import { defineLayout, int } from '${DIST}';\nexport const model = { name: 'm', params: {}, layout: defineLayout({ n: int(0, 1) }), roles: { r: 1 }, init: [{ n: 0 }], invariants: [], stepInvariants: [] };\n`)]),

@@ -105,7 +105,7 @@ describe('the dns picture', () => {
 
 describe('what the viewer page is given of pictures', () => {
   it('dns: one picture per state, the presentation’s, and the changes formatted as the exports format them', () => {
-    const d = dataOf(viewerPage({ trace: race, model: asWas }));
+    const d = dataOf(viewerPage({ trace: race, model: asWas, presentation: dnsPresentation }));
     const pane = d.panes[0];
     expect(pane.pictures).toHaveLength(13);
     expect(pane.pictures![12]).toEqual(picture(12));

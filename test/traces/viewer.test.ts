@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { replayTrace } from '../../app/replay.js';
 import { viewerPage } from '../../app/view.js';
+import { dnsPresentation } from '../../models/dns/picture.js';
 import { check } from '../../checker/bfs.js';
 import type { Model } from '../../checker/model.js';
 import { dnsModel } from '../../models/dns/model.js';
@@ -59,7 +60,7 @@ describe('embedding an untrusted trace', () => {
   });
 
   it('a Content-Security-Policy allows no network and only the page’s own script, by its hash', () => {
-    const html = viewerPage({ trace: race, model: asWas });
+    const html = viewerPage({ trace: race, model: asWas, presentation: dnsPresentation });
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)![1];
     const { script } = parts(html);
     const hash = createHash('sha256').update(script, 'utf8').digest('base64');
@@ -76,13 +77,13 @@ describe('embedding an untrusted trace', () => {
   });
 
   it('is deterministic: the same trace gives the same bytes', () => {
-    expect(viewerPage({ trace: race, model: asWas })).toBe(viewerPage({ trace: race, model: asWas }));
+    expect(viewerPage({ trace: race, model: asWas, presentation: dnsPresentation })).toBe(viewerPage({ trace: race, model: asWas, presentation: dnsPresentation }));
   });
 });
 
 describe('what the page is given', () => {
   it('dns: lanes for the planner, the three enactors and endpoint 0’s records; the array fields from the model', () => {
-    const { data } = parts(viewerPage({ trace: race, model: asWas }));
+    const { data } = parts(viewerPage({ trace: race, model: asWas, presentation: dnsPresentation }));
     const d = data as { title: string; rows: unknown[]; panes: { lanes: { label: string }[]; marks: { targets: string[] }[]; arrays: string[] }[] };
     expect(d.title).toBe('dns (as-was): aliasResolves violated after 12 steps');
     expect(d.rows).toHaveLength(13);
