@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,6 +6,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // vitest leaves one core free by default, which on two cores runs the files one at a time; most
+    // files wait on child processes, servers and a browser as much as they compute, so use both.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // The JSON report lets .ci/run print a plain "N passed, N failed" line.
     reporters: ['default', 'json'],
     outputFile: { json: 'test-output/vitest.json' },
