@@ -7,11 +7,34 @@
 
 // ---- Writing a model --------------------------------------------------------
 /** Declaring a state layout: fields with ranges, packed into a few 32-bit words. */
-export { array, bit, defineLayout, enumOf, int, maybe, setOf, LayoutError, type Field, type FieldSpec, type Json, type JsonState, type StateOf } from './checker/layout.js';
+export {
+  array,
+  bit,
+  defineLayout,
+  enumOf,
+  int,
+  maybe,
+  setOf,
+  LayoutError,
+  type Field,
+  type FieldSpec,
+  type Json,
+  type JsonState,
+  type StateOf,
+} from './checker/layout.js';
 /** The model interface: actions (guard, effect), invariants, step invariants, narration. */
 export { ModelError, type Action, type Invariant, type Model, type ModelOrigin, type StepInfo, type StepInvariant } from './checker/model.js';
 /** Liveness properties and the fairness they assume. */
-export type { AlwaysEventually, AlwaysReachable, Eventually, FairnessDecl, FairnessKind, LeadsTo, LivenessProperty, StatePredicate } from './checker/temporal.js';
+export type {
+  AlwaysEventually,
+  AlwaysReachable,
+  Eventually,
+  FairnessDecl,
+  FairnessKind,
+  LeadsTo,
+  LivenessProperty,
+  StatePredicate,
+} from './checker/temporal.js';
 /** Interchangeable actors, for symmetry reduction. */
 export type { Symmetry } from './checker/symmetry.js';
 /** A model package: declared parameters (the CLI's flags), schedulers, presentation, a real system behind the model, a demo. */

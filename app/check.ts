@@ -33,11 +33,18 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: 
   const { model } = resolved;
   propertiesFlag(model, a.property, propertyChoices(model));
   if (wantsLiveness(model, a.property)) return runLivenessCheck(resolved, a, io);
-  if (a.fairness !== undefined) throw new UsageError(`--fairness applies to liveness properties only: add --property ${[...livenessNames(model), 'all'].join('|')}`);
+  if (a.fairness !== undefined)
+    throw new UsageError(`--fairness applies to liveness properties only: add --property ${[...livenessNames(model), 'all'].join('|')}`);
   const options = checkOptionsFromArgs(model, a, propertiesFlag(model, a.property, propertyNames(model)));
   const traceOut = outputFlag('trace-out', a.traceOut);
   const view = outputFlag('view', a.view);
-  refuseOverwrite([['trace-out', traceOut], ['view', view]], [['the model module', resolved.source.module]]);
+  refuseOverwrite(
+    [
+      ['trace-out', traceOut],
+      ['view', view],
+    ],
+    [['the model module', resolved.source.module]],
+  );
   const progress = progressReporter(io);
   let r: CheckResult;
   try {

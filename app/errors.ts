@@ -18,7 +18,14 @@ export const EXIT = { ok: 0, violation: 1, usage: 2, incomplete: 3, diverged: 4 
 
 /** The one-line message for an error a user can fix, or undefined for a bug. */
 export function usageMessage(e: unknown): string | undefined {
-  if (e instanceof UsageError || e instanceof TraceError || e instanceof OptionError || e instanceof LayoutError || e instanceof ModelError || e instanceof SystemError) {
+  if (
+    e instanceof UsageError ||
+    e instanceof TraceError ||
+    e instanceof OptionError ||
+    e instanceof LayoutError ||
+    e instanceof ModelError ||
+    e instanceof SystemError
+  ) {
     return e.message;
   }
   if (e instanceof ParamError) return `--${kebab(e.param)} ${e.message.replace(new RegExp(`^${e.param} `), '')}`;

@@ -173,11 +173,17 @@ export async function checkWithLiveness(model: Model, a: CheckFlags, io?: Io): P
   for (const p of safetyNames) {
     const v = safety?.violations.find((x) => x.property === p);
     const kind = model.invariants.some((x) => x.name === p) ? 'invariant' : 'step';
-    rows.push(v ? { property: p, kind, verdict: 'violated', steps: v.schedule.length } : { property: p, kind, verdict: safety?.complete ? 'holds' : 'unknown' });
+    rows.push(
+      v ? { property: p, kind, verdict: 'violated', steps: v.schedule.length } : { property: p, kind, verdict: safety?.complete ? 'holds' : 'unknown' },
+    );
   }
   if (safety && all && options.checkDeadlock) {
     const v = safety.violations.find((x) => x.kind === 'deadlock');
-    rows.push(v ? { property: 'deadlock', kind: 'deadlock', verdict: 'violated', steps: v.schedule.length } : { property: 'deadlock', kind: 'deadlock', verdict: safety.complete ? 'holds' : 'unknown' });
+    rows.push(
+      v
+        ? { property: 'deadlock', kind: 'deadlock', verdict: 'violated', steps: v.schedule.length }
+        : { property: 'deadlock', kind: 'deadlock', verdict: safety.complete ? 'holds' : 'unknown' },
+    );
   }
   if (safety) for (const v of safety.violations) traces.push(traceOf(model, v));
   for (const v of verdicts) {
@@ -205,7 +211,13 @@ export async function runLivenessCheck(resolved: ResolvedModel, a: CheckFlags, i
   const { model } = resolved;
   const traceOut = outputFlag('trace-out', a.traceOut);
   const view = outputFlag('view', a.view);
-  refuseOverwrite([['trace-out', traceOut], ['view', view]], [['the model module', resolved.source.module]]);
+  refuseOverwrite(
+    [
+      ['trace-out', traceOut],
+      ['view', view],
+    ],
+    [['the model module', resolved.source.module]],
+  );
   const start = performance.now();
   const o = await checkWithLiveness(model, a, io);
   const durationMs = performance.now() - start;
@@ -252,8 +264,14 @@ export async function runLivenessCheck(resolved: ResolvedModel, a: CheckFlags, i
     o.status === 'ok'
       ? `No violation: ${o.rows.map((r) => r.property).join(', ')} hold${o.rows.length === 1 ? 's' : ''} in all ${int(o.graph?.size ?? o.safety?.distinctStates ?? 0)} reachable states.`
       : o.status === 'incomplete'
-        ? `Incomplete: stopped by ${stopped}; ${o.rows.filter((r) => r.verdict === 'unknown').map((r) => r.property).join(', ')} unknown, no violation so far.`
-        : `Violation: ${o.rows.filter((r) => r.verdict === 'violated').map((r) => r.property).join(', ')}.`;
+        ? `Incomplete: stopped by ${stopped}; ${o.rows
+            .filter((r) => r.verdict === 'unknown')
+            .map((r) => r.property)
+            .join(', ')} unknown, no violation so far.`
+        : `Violation: ${o.rows
+            .filter((r) => r.verdict === 'violated')
+            .map((r) => r.property)
+            .join(', ')}.`;
   io.out(`${verdictLine}\n`);
   if (o.safety) for (const l of statsLines(o.safety)) io.out(`safety search: ${l}\n`);
   if (o.graph && o.cost) {

@@ -42,7 +42,11 @@ export type UserParams = Record<string, Json>;
 /** The message of anything thrown, on one line and not too long. */
 export function oneLine(e: unknown): string {
   const msg = e instanceof Error ? `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}` : String(e);
-  const flat = msg.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  const flat = msg
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
   return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }
 
@@ -149,10 +153,16 @@ function asPackage(o: Record<string, unknown>, file: string, flag: string, expor
   }
   if (isFn(o.createModel)) {
     const declared = o.params !== undefined;
-    if (declared && !Array.isArray(o.params)) throw new UsageError(`--${flag} ${file}: params must be an array of parameters ({ name, type, default, help, ... })`);
+    if (declared && !Array.isArray(o.params))
+      throw new UsageError(`--${flag} ${file}: params must be an array of parameters ({ name, type, default, help, ... })`);
     const create = o.createModel as (p: unknown) => unknown;
     return {
-      pkg: { name, description: `the model built by ${name}'s createModel`, params: (o.params as ParamSpec[] | undefined) ?? [], createModel: (p) => create(p) as Model },
+      pkg: {
+        name,
+        description: `the model built by ${name}'s createModel`,
+        params: (o.params as ParamSpec[] | undefined) ?? [],
+        createModel: (p) => create(p) as Model,
+      },
       export: exportName('createModel'),
       declared,
     };

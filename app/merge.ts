@@ -150,7 +150,16 @@ export function mergeReports(shards: readonly { file: string; report: SimulateRe
     for (const v of r.violations) {
       const kept = best.get(v.property);
       if (!kept || v.length < kept.length) {
-        best.set(v.property, { property: v.property, kind: v.kind, shard: r.swarm!.shard, run: v.run, runSeed: v.runSeed, foundLength: v.foundLength, length: v.length, trace: v.trace });
+        best.set(v.property, {
+          property: v.property,
+          kind: v.kind,
+          shard: r.swarm!.shard,
+          run: v.run,
+          runSeed: v.runSeed,
+          foundLength: v.foundLength,
+          length: v.length,
+          trace: v.trace,
+        });
       }
     }
   }
@@ -183,7 +192,9 @@ export function mergeReports(shards: readonly { file: string; report: SimulateRe
     durationMsTotal: Math.round(ordered.reduce((s, r) => s + r.durationMs, 0) * 10) / 10,
     durationMsMax: Math.max(...ordered.map((r) => r.durationMs)),
     actions,
-    unfired: Object.entries(actions).filter(([, n]) => n === 0).map(([a]) => a),
+    unfired: Object.entries(actions)
+      .filter(([, n]) => n === 0)
+      .map(([a]) => a),
     incompleteShards,
     violations,
   };
@@ -204,14 +215,18 @@ export async function runMerge(a: MergeArgs, io: Io): Promise<number> {
   const files = (Array.isArray(a.files) ? a.files : a.files === undefined ? [] : [a.files]).map(String);
   if (files.length === 0) throw new UsageError('merge: give the shard reports to merge (files written by dnsmc simulate --swarm i/N --json)');
   const traceOut = outputFlag('trace-out', a.traceOut);
-  refuseOverwrite([['trace-out', traceOut]], files.map((f) => ['a shard report', f] as const));
+  refuseOverwrite(
+    [['trace-out', traceOut]],
+    files.map((f) => ['a shard report', f] as const),
+  );
   const shards = files.map((file) => ({ file, report: readShard(file) }));
   const m = mergeReports(shards);
   // Each kept counterexample is checked like a trace file: re-derived from the model, or refused naming its shard.
   for (const v of m.violations) {
     const file = shards.find((s) => s.report.swarm?.shard === v.shard)?.file ?? `shard ${v.shard}`;
     const { trace } = await loadTraceJson(v.trace, file, { model: a.model });
-    if (trace.property !== v.property || trace.steps.length !== v.length) throw new UsageError(`merge: ${file}: the trace of ${v.property} is not the violation the report lists`);
+    if (trace.property !== v.property || trace.steps.length !== v.length)
+      throw new UsageError(`merge: ${file}: the trace of ${v.property} is not the violation the report lists`);
   }
   if (traceOut && m.violations.length > 0) writeTrace(traceOut, m.violations[0].trace);
   const code = exitCode(m.status);
@@ -222,7 +237,9 @@ export async function runMerge(a: MergeArgs, io: Io): Promise<number> {
   io.out(`${headerLine('merge', m)}\n`);
   io.out(`job seed ${m.seed}; shards ${m.shards.join(', ')} of ${m.of}${m.missing.length > 0 ? `; MISSING ${m.missing.join(', ')}` : ''}\n\n`);
   for (const v of m.violations) {
-    io.out(`shortest ${v.property === 'deadlock' ? 'deadlock' : `${v.property} violation`}: shard ${v.shard}, run ${v.run}, ${v.foundLength} steps shrunk to ${v.length}\n`);
+    io.out(
+      `shortest ${v.property === 'deadlock' ? 'deadlock' : `${v.property} violation`}: shard ${v.shard}, run ${v.run}, ${v.foundLength} steps shrunk to ${v.length}\n`,
+    );
     io.out(`${formatTrace(v.trace, { render: await renderFor(v.trace) })}\n\n`);
   }
   const verdict =

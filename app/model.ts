@@ -40,9 +40,33 @@ export const BUILTIN_NAMES: readonly string[] = BUILTIN_PACKAGES.map((b) => b.pk
 
 /** Flags of the commands themselves: a model parameter may not take one of these names. */
 const COMMAND_FLAGS = new Set([
-  'model', 'property', 'fairness', 'continue', 'deadlock', 'max-states', 'max-depth', 'time-limit', 'max-memory', 'expect-states',
-  'workers', 'symmetry', 'json', 'trace-out', 'view', 'runs', 'depth', 'seed', 'scheduler', 'swarm', 'out', 'format', 'compare',
-  'trace', 'files', 'help', 'version',
+  'model',
+  'property',
+  'fairness',
+  'continue',
+  'deadlock',
+  'max-states',
+  'max-depth',
+  'time-limit',
+  'max-memory',
+  'expect-states',
+  'workers',
+  'symmetry',
+  'json',
+  'trace-out',
+  'view',
+  'runs',
+  'depth',
+  'seed',
+  'scheduler',
+  'swarm',
+  'out',
+  'format',
+  'compare',
+  'trace',
+  'files',
+  'help',
+  'version',
 ]);
 
 /** Checks a package's parameter declarations once: names, kinds, ranges and defaults. */
@@ -61,7 +85,8 @@ function checkParams(pkg: ModelPackage, where: string): void {
     if (p.type === 'int') {
       if (!Number.isSafeInteger(p.min) || !Number.isSafeInteger(p.max) || p.min > p.max) bad('min and max must be whole numbers with min <= max');
     } else if (p.type === 'enum') {
-      if (!Array.isArray(p.values) || p.values.length === 0 || !p.values.every((v) => typeof v === 'string')) bad('values must be a non-empty array of strings');
+      if (!Array.isArray(p.values) || p.values.length === 0 || !p.values.every((v) => typeof v === 'string'))
+        bad('values must be a non-empty array of strings');
     } else if (p.type !== 'bool') {
       bad(`type must be int, enum or bool, got ${shown((p as { type?: unknown }).type)}`);
     }
@@ -154,7 +179,11 @@ export async function modelFromFlags(a: Readonly<Record<string, unknown>>, resol
  * take precedence. `modelRef` is `--model`: needed for a trace of a user
  * model (the module path a trace records is only quoted, never loaded).
  */
-export async function modelFromTrace(t: Pick<Trace, 'model' | 'params' | 'module'>, modelRef?: unknown, overrides: Readonly<Record<string, Json>> = {}): Promise<ResolvedModel> {
+export async function modelFromTrace(
+  t: Pick<Trace, 'model' | 'params' | 'module'>,
+  modelRef?: unknown,
+  overrides: Readonly<Record<string, Json>> = {},
+): Promise<ResolvedModel> {
   if (modelRef === undefined && (t.module !== undefined || !builtinPackage(t.model))) {
     throw new UsageError(
       `trace: made with the user model ${shown(t.model)}${t.module !== undefined ? ` from ${t.module}` : ''}; pass --model ${t.module ?? 'FILE'} to load it (dnsmc never loads code a trace names)`,
@@ -171,7 +200,9 @@ export async function modelFromTrace(t: Pick<Trace, 'model' | 'params' | 'module
   }
   // A fixed model (no parameters declared) must be the one the trace was made with.
   if (source.declared && source.pkg.params.length === 0 && JSON.stringify(model.params) !== JSON.stringify(t.params)) {
-    throw new UsageError(`trace: the model rebuilt from the trace has params ${JSON.stringify(model.params)}, but the trace records ${JSON.stringify(t.params)}`);
+    throw new UsageError(
+      `trace: the model rebuilt from the trace has params ${JSON.stringify(model.params)}, but the trace records ${JSON.stringify(t.params)}`,
+    );
   }
   return { model, source };
 }

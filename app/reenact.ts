@@ -45,7 +45,12 @@ export interface ReenactJson extends Omit<ReenactReport, 'server'> {
 
 /** A trace with what the real system held after each step (`observed`), and what it answered at the end. */
 export interface ReenactedTrace extends Trace {
-  readonly reenacted: { readonly status: ReenactReport['status']; readonly server: string; readonly observed: readonly (JsonState | null)[]; readonly resolution: readonly Json[] | null };
+  readonly reenacted: {
+    readonly status: ReenactReport['status'];
+    readonly server: string;
+    readonly observed: readonly (JsonState | null)[];
+    readonly resolution: readonly Json[] | null;
+  };
 }
 
 /** One line for a name's resolution: `e0.ddb.example.: NXDOMAIN (CNAME plan-1.e0.ddb.example.)`. */
@@ -71,7 +76,11 @@ const valueAt = (s: JsonState, field: string): Json | undefined => {
 
 /** The text report: each step's narration, the fields it wrote in the model and on the system, and the divergence. */
 export function reenactText(r: ReenactReport, trace: Trace, model: Model, source: string): string[] {
-  const lines = [`${headerLine('reenact', headerOf(model))}`, `trace ${source}; system: ${r.server.description}${r.server.startMs !== null ? ` (ready in ${Math.round(r.server.startMs)} ms)` : ''}`, ''];
+  const lines = [
+    `${headerLine('reenact', headerOf(model))}`,
+    `trace ${source}; system: ${r.server.description}${r.server.startMs !== null ? ` (ready in ${Math.round(r.server.startMs)} ms)` : ''}`,
+    '',
+  ];
   const width = String(trace.steps.length).length;
   for (const s of r.steps) {
     const tag = s.conforms ? '=' : 'DIFFERS';
@@ -87,12 +96,17 @@ export function reenactText(r: ReenactReport, trace: Trace, model: Model, source
       const m = valueAt(s.model, f);
       const o = s.observed ? valueAt(s.observed, f) : undefined;
       const same = JSON.stringify(m) === JSON.stringify(o);
-      lines.push(`${pad}${f}: model ${m === undefined ? '-' : showValue(m)}, system ${o === undefined ? '(not observed)' : showValue(o)}${same || o === undefined ? '' : '   <- differs'}`);
+      lines.push(
+        `${pad}${f}: model ${m === undefined ? '-' : showValue(m)}, system ${o === undefined ? '(not observed)' : showValue(o)}${same || o === undefined ? '' : '   <- differs'}`,
+      );
     }
   }
   lines.push('');
   if (r.divergence) lines.push(`The system diverged from the model: ${r.divergence.text}`);
-  else lines.push(`The system followed the model at every one of the ${r.steps.length - 1} steps${r.unobserved.length > 0 ? ` (not observed: ${r.unobserved.join(', ')})` : ''}.`);
+  else
+    lines.push(
+      `The system followed the model at every one of the ${r.steps.length - 1} steps${r.unobserved.length > 0 ? ` (not observed: ${r.unobserved.join(', ')})` : ''}.`,
+    );
   if (r.breaks.length > 0) {
     lines.push('On the real system:');
     for (const b of r.breaks) lines.push(`  ${b.property} breaks at step ${b.step}: ${b.explanation}`);
@@ -115,7 +129,11 @@ function besideObserved(p: Presentation | undefined, observed: readonly (JsonSta
     picture: (model, states, i) => {
       const seen = observed[i];
       const real: PictureNode = seen
-        ? picture(model, states.map((s, j) => ({ ...s, ...(observed[j] ?? {}) })), i)
+        ? picture(
+            model,
+            states.map((s, j) => ({ ...s, ...(observed[j] ?? {}) })),
+            i,
+          )
         : { tag: 'p', text: 'not observed (the system refused the step, or re-enacting stopped before it)' };
       return {
         tag: 'div',
@@ -131,13 +149,21 @@ function besideObserved(p: Presentation | undefined, observed: readonly (JsonSta
 
 /** Runs `dnsmc reenact`; resolves to its exit code (0, 1 or 4). */
 export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
-  if (typeof a.trace !== 'string' || a.trace === '') throw new UsageError('reenact needs a trace file: dnsmc reenact TRACE [--server HOST:PORT --tsig-key FILE]');
+  if (typeof a.trace !== 'string' || a.trace === '')
+    throw new UsageError('reenact needs a trace file: dnsmc reenact TRACE [--server HOST:PORT --tsig-key FILE]');
   const traceOut = outputFlag('trace-out', a.traceOut);
   const view = outputFlag('view', a.view);
-  refuseOverwrite([['trace-out', traceOut], ['view', view]], [['the trace', a.trace]]);
+  refuseOverwrite(
+    [
+      ['trace-out', traceOut],
+      ['view', view],
+    ],
+    [['the trace', a.trace]],
+  );
   const server = a.server === undefined ? undefined : fileFlag('server', a.server);
   const tsigKey = fileFlag('tsig-key', a.tsigKey);
-  if ((server === undefined) !== (tsigKey === undefined)) throw new UsageError('--server and --tsig-key go together: the key the server accepts signed updates with');
+  if ((server === undefined) !== (tsigKey === undefined))
+    throw new UsageError('--server and --tsig-key go together: the key the server accepts signed updates with');
   const loaded = await readTraceFile(a.trace, { model: a.model });
   const { trace, model, source } = loaded;
   const system = source.pkg.system;
@@ -156,7 +182,13 @@ export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
   if (a.json === true) {
     const { server: s, ...rest } = r;
     const h = headerOf(model);
-    const out: ReenactJson = { model: h.model, variant: h.variant ?? null, params: { ...h.params }, ...rest, server: { version: s.description, startMs: s.startMs } };
+    const out: ReenactJson = {
+      model: h.model,
+      variant: h.variant ?? null,
+      params: { ...h.params },
+      ...rest,
+      server: { version: s.description, startMs: s.startMs },
+    };
     printJson(io, out);
   } else {
     for (const l of reenactText(r, trace, model, a.trace)) io.out(`${l}\n`);

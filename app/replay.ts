@@ -176,7 +176,13 @@ export function replayTrace(trace: Trace, model: Model): ReplayReport {
     reproduced: divergences.length === 0,
     firstDivergence: divergences[0] ?? null,
     divergences,
-    outcomes: cmp.outcomes.map((o) => ({ step: o.step, action: o.action, actor: o.actor, outcome: o.outcome, ...(o.replayStep ? { replayStep: o.replayStep } : {}) })),
+    outcomes: cmp.outcomes.map((o) => ({
+      step: o.step,
+      action: o.action,
+      actor: o.actor,
+      outcome: o.outcome,
+      ...(o.replayStep ? { replayStep: o.replayStep } : {}),
+    })),
     breaks: replayed.breaks,
     traceBreaks: trace.breaks,
     trace: replayed,
@@ -221,7 +227,9 @@ export function replayText(r: ReplayReport, model: Model, source: string): strin
   }
   lines.push(`In the trace: ${r.traceBreaks.length > 0 ? breakList(r.traceBreaks) : 'no property breaks'}.`);
   if (r.traceBreaks.some((b) => b.kind === 'liveness')) {
-    lines.push('The trace is a lasso: the replay runs its steps once and checks the safety properties along them; to check liveness under these rules, run dnsmc check.');
+    lines.push(
+      'The trace is a lasso: the replay runs its steps once and checks the safety properties along them; to check liveness under these rules, run dnsmc check.',
+    );
   }
   if (r.breaks.length > 0) {
     lines.push(`In the replay: ${breakList(r.breaks)}:`);

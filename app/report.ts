@@ -49,7 +49,9 @@ export function headerLine(command: string, h: ModelHeader): string {
 
 /** `actions fired: publishPlan 4, pickPlan 12 (NEVER FIRED), ...`. */
 export function actionsLine(actions: Readonly<Record<string, number>>): string {
-  return `actions fired: ${Object.entries(actions).map(([a, n]) => `${a} ${int(n)}${n === 0 ? ' (NEVER FIRED)' : ''}`).join(', ')}`;
+  return `actions fired: ${Object.entries(actions)
+    .map(([a, n]) => `${a} ${int(n)}${n === 0 ? ' (NEVER FIRED)' : ''}`)
+    .join(', ')}`;
 }
 
 /** The statistics block of a search's text report. */
@@ -74,7 +76,9 @@ export function verdict(r: CheckResult): string {
     case 'incomplete':
       return `Incomplete: stopped by ${r.stoppedBy} after ${int(r.distinctStates)} states with ${int(r.queue)} unexplored; no violation so far.`;
     default: {
-      const vs = r.violations.map((v) => (v.kind === 'deadlock' ? `deadlock after ${v.schedule.length} steps` : `${v.property} violated after ${v.schedule.length} steps`));
+      const vs = r.violations.map((v) =>
+        v.kind === 'deadlock' ? `deadlock after ${v.schedule.length} steps` : `${v.property} violated after ${v.schedule.length} steps`,
+      );
       const tail = r.complete ? '' : r.stoppedBy ? ` (search stopped by ${r.stoppedBy})` : ' (search stopped at the first violation)';
       return `${r.status === 'deadlock' ? 'Deadlock' : 'Violation'}: ${vs.join('; ')}${tail}.`;
     }

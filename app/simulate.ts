@@ -167,9 +167,7 @@ export function simulateReport(model: Model, plan: SimulatePlan, r: SimulateResu
     collisionProbability: r.collisionProbability,
     actions: { ...r.actions },
     unfired: r.unfired,
-    swarm: plan.swarm
-      ? { ...plan.swarm, seed: plan.job.seed, runs: plan.job.runs, depth: plan.job.depth, firstRun: plan.options.firstRun ?? 0 }
-      : null,
+    swarm: plan.swarm ? { ...plan.swarm, seed: plan.job.seed, runs: plan.job.runs, depth: plan.job.depth, firstRun: plan.options.firstRun ?? 0 } : null,
     violations: r.violations.map((v, i) => ({
       property: v.property,
       kind: v.kind,
@@ -185,7 +183,11 @@ export function simulateReport(model: Model, plan: SimulatePlan, r: SimulateResu
 
 /** The scheduler as one phrase. */
 export function describeScheduler(s: Scheduler): string {
-  const w = s.weights ? `, action weights ${Object.entries(s.weights).map(([a, x]) => `${a} ${x}`).join(', ')}` : '';
+  const w = s.weights
+    ? `, action weights ${Object.entries(s.weights)
+        .map(([a, x]) => `${a} ${x}`)
+        .join(', ')}`
+    : '';
   return s.kind === 'uniform' ? `uniform${w}` : `slow-actor (${s.role} ${s.actor} moves with probability ${s.probability ?? 0.05})${w}`;
 }
 
@@ -241,7 +243,9 @@ export async function runSimulate(a: SimulateArgs, io: Io, pkgSource?: PackageSo
   }
   io.out(`${headerLine('simulate', headerOf(model))}\n`);
   if (plan.swarm) {
-    io.out(`swarm shard ${plan.swarm.shard}/${plan.swarm.of} of a job of ${int(plan.job.runs)} runs with seed ${plan.job.seed}: this shard runs ${int(plan.options.runs ?? 0)}\n`);
+    io.out(
+      `swarm shard ${plan.swarm.shard}/${plan.swarm.of} of a job of ${int(plan.job.runs)} runs with seed ${plan.job.seed}: this shard runs ${int(plan.options.runs ?? 0)}\n`,
+    );
   }
   io.out(
     `scheduler ${describeScheduler(r.scheduler)}; seed ${r.seed}; ${int(plan.options.runs ?? 0)} runs of at most ${r.depth} steps; ` +

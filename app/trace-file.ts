@@ -130,7 +130,9 @@ export function readJsonInput(file: string, what: string): unknown {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof TraceError) throw e;
-    throw new UsageError(`cannot read ${what.startsWith(TRACE_FORMAT) ? 'trace file ' : ''}${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(
+      `cannot read ${what.startsWith(TRACE_FORMAT) ? 'trace file ' : ''}${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   let json: unknown;
   try {

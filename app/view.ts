@@ -63,7 +63,13 @@ export async function runView(a: ViewArgs, io: Io): Promise<number> {
   if (typeof a.trace !== 'string' || a.trace === '') throw new UsageError('view needs a trace file: dnsmc view TRACE [--compare TRACE2] [--out FILE.html]');
   const compare = fileFlag('compare', a.compare);
   const out = outputFlag('out', a.out ?? `${a.trace.replace(/\.json$/i, '')}.html`)!;
-  refuseOverwrite([['out', out]], [['the trace', a.trace], ['the compared trace', compare]]);
+  refuseOverwrite(
+    [['out', out]],
+    [
+      ['the trace', a.trace],
+      ['the compared trace', compare],
+    ],
+  );
   const first = await readTraceFile(a.trace, { model: a.model });
   const second = compare === undefined ? undefined : await readTraceFile(compare, { model: a.model });
   const page = viewerPage({ ...first, label: labelOf(first.file, first.trace) }, second && { ...second, label: labelOf(second.file, second.trace) });

@@ -76,7 +76,13 @@ export async function benchReenact(options: ReenactBenchOptions = {}): Promise<R
     const lock = new Names(server.zone).lock(0);
     for (const transport of ['tcp', 'udp'] as const) {
       const c = new DnsClient({ host: server.host, port: server.port }, server.zone, server.key, { updateTransport: transport });
-      await c.update([], [{ kind: 'deleteName', name: lock }, { kind: 'add', name: lock, type: TYPE.TXT, ttl: TTL, data: txt(FREE) }]);
+      await c.update(
+        [],
+        [
+          { kind: 'deleteName', name: lock },
+          { kind: 'add', name: lock, type: TYPE.TXT, ttl: TTL, data: txt(FREE) },
+        ],
+      );
       const t0 = performance.now();
       for (let i = 0; i < updates; i++) {
         // Take the lock, then release it: each a transaction whose prerequisite is the other's result.
@@ -105,7 +111,9 @@ export async function benchReenact(options: ReenactBenchOptions = {}): Promise<R
   out(`| start: named, key, zone reset, plan store | ${spread(race.map((r) => r.startMs))} |`);
   out(`| re-enact: 12 steps, 13 zone transfers, the final resolution | ${spread(race.map((r) => r.reenactMs))} |`);
   out(`| stop named, remove its directory | ${spread(race.map((r) => r.stopMs))} |`);
-  out(`| signed updates with a prerequisite, one at a time, TCP | ${Math.round(rates.tcp).toLocaleString('en-US')} /s (${updates.toLocaleString('en-US')} updates) |`);
+  out(
+    `| signed updates with a prerequisite, one at a time, TCP | ${Math.round(rates.tcp).toLocaleString('en-US')} /s (${updates.toLocaleString('en-US')} updates) |`,
+  );
   out(`| the same over UDP | ${Math.round(rates.udp).toLocaleString('en-US')} /s (${updates.toLocaleString('en-US')} updates) |`);
   return { race, updatesPerSecond: rates };
 }

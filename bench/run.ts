@@ -47,9 +47,27 @@ function timed(cmd: string, args: string[], cwd: string): { wallMs: number; rss:
 }
 
 function dnsmcArgs(p: DnsParams, workers: number, symmetry: boolean, expect: number | undefined): string[] {
-  return ['check', '--variant', p.variant, '--enactors', `${p.enactors}`, '--plans', `${p.plans}`, '--endpoints', `${p.endpoints}`,
-    '--max-backoff', `${p.maxBackoff}`, '--keep', `${p.keep}`, '--continue', '--json', '--workers', `${workers}`, ...(symmetry ? ['--symmetry'] : []),
-    ...(expect ? ['--expect-states', `${expect}`] : [])];
+  return [
+    'check',
+    '--variant',
+    p.variant,
+    '--enactors',
+    `${p.enactors}`,
+    '--plans',
+    `${p.plans}`,
+    '--endpoints',
+    `${p.endpoints}`,
+    '--max-backoff',
+    `${p.maxBackoff}`,
+    '--keep',
+    `${p.keep}`,
+    '--continue',
+    '--json',
+    '--workers',
+    `${workers}`,
+    ...(symmetry ? ['--symmetry'] : []),
+    ...(expect ? ['--expect-states', `${expect}`] : []),
+  ];
 }
 
 /** One dnsmc run; `expect`: size the visited set for that many states up front, as Spin's -w sizes its table. */
@@ -121,8 +139,16 @@ async function main(): Promise<number> {
     .option('spin', { type: 'boolean', default: true, describe: 'also run Spin (--no-spin: dnsmc alone)' })
     .option('workers', { type: 'number', array: true, default: [1, 2], describe: 'dnsmc worker counts to measure' })
     .option('symmetry', { type: 'boolean', default: true, describe: 'also measure dnsmc --symmetry (with the most workers)' })
-    .option('expect', { type: 'boolean', default: true, describe: 'also measure dnsmc --expect-states (with the most workers), its visited set sized up front for the count as Spin\'s -w sizes its table' })
-    .option('reenact', { type: 'boolean', default: true, describe: 'also time re-enacting the 12-step race on a private BIND 9 (server start included) and the updates per second (needs bind9)' })
+    .option('expect', {
+      type: 'boolean',
+      default: true,
+      describe: "also measure dnsmc --expect-states (with the most workers), its visited set sized up front for the count as Spin's -w sizes its table",
+    })
+    .option('reenact', {
+      type: 'boolean',
+      default: true,
+      describe: 'also time re-enacting the 12-step race on a private BIND 9 (server start included) and the updates per second (needs bind9)',
+    })
     .strict()
     .parseAsync();
   if (!Number.isInteger(a.runs) || a.runs < 1) {
@@ -137,7 +163,9 @@ async function main(): Promise<number> {
   }
   const haveSpin = a.spin && which('spin') && which('gcc');
   console.log(`dnsmc benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
-  console.log(`${a.runs} runs per tool, alternating; wall time from spawn to exit; peak RSS ${TIME ? 'from /usr/bin/time' : "as each tool reports it (install GNU time for RSS: apt-get install -y time)"}`);
+  console.log(
+    `${a.runs} runs per tool, alternating; wall time from spawn to exit; peak RSS ${TIME ? 'from /usr/bin/time' : 'as each tool reports it (install GNU time for RSS: apt-get install -y time)'}`,
+  );
   if (a.spin && !haveSpin) console.log('Spin not found: install it with `apt-get update && apt-get install -y spin gcc`; measuring dnsmc alone.');
   let failed = false;
   for (const variant of a.variant) {
@@ -178,7 +206,10 @@ async function main(): Promise<number> {
       const base = walls.find(([w]) => w === 1) ?? walls[0];
       for (const [w, t] of walls) if (w !== base[0]) console.log(`  speed-up with ${w} workers over ${base[0]}: ${(base[1] / t).toFixed(2)}x`);
     }
-    if (reduced.length > 0) console.log(`${summary(`dnsmc ${most}w --symmetry`, reduced).line.replace('states/s', 'classes/s')} (${reduced[0].states.toLocaleString('en-US')} classes)`);
+    if (reduced.length > 0)
+      console.log(
+        `${summary(`dnsmc ${most}w --symmetry`, reduced).line.replace('states/s', 'classes/s')} (${reduced[0].states.toLocaleString('en-US')} classes)`,
+      );
     // The twin has no initialisation step, so Spin stores exactly the model's states.
     if (spinDir && theirs.some((t) => t.states !== first)) {
       console.log('  FAIL: the state counts differ');

@@ -30,15 +30,7 @@
 import fc from 'fast-check';
 import type { FieldSpec, StateOf } from './layout.js';
 import type { Model } from './model.js';
-import {
-  brokenInvariant,
-  brokenStep,
-  explainInvariant,
-  explainStep,
-  kernelOf,
-  selectProperties,
-  type Kernel,
-} from './kernel.js';
+import { brokenInvariant, brokenStep, explainInvariant, explainStep, kernelOf, selectProperties, type Kernel } from './kernel.js';
 import { actorName, validateModel } from './model.js';
 import type { PropertyBreak, ScheduleStep } from './path.js';
 import type { Transition } from './transitions.js';
@@ -225,7 +217,11 @@ export function scheduleArb<F extends FieldSpec>(model: Model<F>, config: Schedu
  * builds no trace. Throws OptionError when a step is not enabled (a schedule
  * from another model, or edited by hand).
  */
-export function runSchedule<F extends FieldSpec>(model: Model<F>, schedule: Pick<Schedule, 'initial' | 'steps'>, options: ScheduleCheckOptions = {}): ScheduleRun {
+export function runSchedule<F extends FieldSpec>(
+  model: Model<F>,
+  schedule: Pick<Schedule, 'initial' | 'steps'>,
+  options: ScheduleCheckOptions = {},
+): ScheduleRun {
   const r = runnerOf(model);
   const { kernel, curView, nextView } = r;
   const { invariants, stepInvariants } = selectProperties('runSchedule', model, options.properties);
@@ -269,7 +265,9 @@ export function assertSchedule<F extends FieldSpec>(model: Model<F>, schedule: P
   const m: Model = model;
   const steps = schedule.steps.slice(0, run.length);
   const property = run.broken?.property ?? 'deadlock';
-  const lines = [`${model.name}${model.variant ? ` (${model.variant})` : ''}: ${property === 'deadlock' ? 'deadlock' : `${property} violated`} after ${steps.length} step${steps.length === 1 ? '' : 's'}`];
+  const lines = [
+    `${model.name}${model.variant ? ` (${model.variant})` : ''}: ${property === 'deadlock' ? 'deadlock' : `${property} violated`} after ${steps.length} step${steps.length === 1 ? '' : 's'}`,
+  ];
   const { layout } = model;
   const vec = layout.vector();
   const view = layout.view(vec);

@@ -191,7 +191,11 @@ export function rebuildViolations(m: Model, opts: ResolvedOptions, raws: readonl
     const { initial, transitions: ts } = scheduleTo(s.parent.data, s.via.data, v.state, v.transition);
     let schedule = ts.map((t) => transitions[t]);
     if (opts.symmetry) {
-      const plain = unsymmetrize(m, m.init[initial], schedule.map((t) => ({ action: t.name, actor: t.actor })));
+      const plain = unsymmetrize(
+        m,
+        m.init[initial],
+        schedule.map((t) => ({ action: t.name, actor: t.actor })),
+      );
       schedule = plain.map((st, i) => ({ ...schedule[i], actor: st.actor }));
     }
     return { property: v.property, kind: v.kind, initial, schedule };

@@ -261,7 +261,9 @@ export class Layout<F extends FieldSpec> {
   /** Unpacks `words[at .. at + words)` into `vec`. */
   readonly unpack: (words: Uint32Array, at: number, vec: Int32Array) => void;
 
-  private readonly View: new (vec: Int32Array) => object;
+  private readonly View: new (
+    vec: Int32Array,
+  ) => object;
   private CheckedView: (new (vec: Int32Array) => object) | undefined;
 
   /** A view over `vec` that checks every write (whatever `checkWrites` says): for finding what a model did wrong. */
@@ -410,7 +412,10 @@ function compileCheckedView(fields: FieldSpec, offsets: Record<string, number>):
     const off = offsets[name];
     if (f.kind === 'array') {
       ctor.push(`this[${JSON.stringify(`__dnsmc_a_${name}`)}] = arrayProxy(${key}, v.subarray(${off}, ${off + f.length}));`);
-      members.push(`get ${key}() { return this[${JSON.stringify(`__dnsmc_a_${name}`)}]; }`, `set ${key}(x) { badWrite(${key}, x, 'an array field cannot be replaced; write its elements'); }`);
+      members.push(
+        `get ${key}() { return this[${JSON.stringify(`__dnsmc_a_${name}`)}]; }`,
+        `set ${key}(x) { badWrite(${key}, x, 'an array field cannot be replaced; write its elements'); }`,
+      );
     } else {
       members.push(
         `get ${key}() { return this.__dnsmc_vec[${off}]; }`,
@@ -418,7 +423,10 @@ function compileCheckedView(fields: FieldSpec, offsets: Record<string, number>):
       );
     }
   }
-  return new Function('arrayProxy', 'badWrite', `return class CheckedView {\nconstructor(v) {\n${ctor.join('\n')}\n}\n${members.join('\n')}\n};`)(arrayProxy, badWrite);
+  return new Function('arrayProxy', 'badWrite', `return class CheckedView {\nconstructor(v) {\n${ctor.join('\n')}\n}\n${members.join('\n')}\n};`)(
+    arrayProxy,
+    badWrite,
+  );
 }
 
 /** An array field's elements, with every write checked (index within the array, value a whole number). */

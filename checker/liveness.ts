@@ -75,7 +75,13 @@ export interface LivenessVerdict {
 /** The model's liveness properties selected by name (all when `names` is absent). Throws OptionError for an unknown name. */
 export function selectLiveness(model: Model, names?: readonly string[]): LivenessProperty<unknown>[] {
   const all = (model.liveness ?? []) as readonly LivenessProperty<unknown>[];
-  const chosen = checkNames('checkLiveness', all.map((x) => x.name), names, 'liveness property', model.name);
+  const chosen = checkNames(
+    'checkLiveness',
+    all.map((x) => x.name),
+    names,
+    'liveness property',
+    model.name,
+  );
   return chosen.map((n) => all.find((x) => x.name === n)!);
 }
 
@@ -86,7 +92,10 @@ function initialStates(g: StateGraph): number[] {
 }
 
 /** The region a property keeps its obligation open in, and the obligation monitor (see the top of this file). */
-function regionOf(g: StateGraph, p: Exclude<LivenessProperty<unknown>, { kind: 'alwaysReachable' }>): { region: Uint8Array; next: (open: number, v: number) => number } {
+function regionOf(
+  g: StateGraph,
+  p: Exclude<LivenessProperty<unknown>, { kind: 'alwaysReachable' }>,
+): { region: Uint8Array; next: (open: number, v: number) => number } {
   const mark = (pred: { holds(s: unknown): boolean }): Uint8Array => markStates(g, (s) => pred.holds(s));
   const n = g.size;
   if (p.kind === 'eventually') {

@@ -185,7 +185,6 @@ export function describeParam(p: ParamSpec): string {
   }
 }
 
-
 /**
  * Fills in defaults and validates `given` against the declared parameters.
  * A name that is not declared, or a value out of range, throws a ParamError

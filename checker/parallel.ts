@@ -38,9 +38,11 @@ export { defaultWorkers, startWorkers } from './pool.js';
 export type { FromWorker, SearcherTotals, ToWorker, WorkerData, WorkerOptions } from './protocol.js';
 
 /** `Atomics.waitAsync` (ES2024; in Node.js since 16): waits without blocking this thread's event loop. */
-const waitAsync = (Atomics as unknown as {
-  waitAsync(a: Int32Array, index: number, value: number, timeoutMs: number): { async: boolean; value: Promise<string> | string };
-}).waitAsync;
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(a: Int32Array, index: number, value: number, timeoutMs: number): { async: boolean; value: Promise<string> | string };
+  }
+).waitAsync;
 
 /** Chunk of states a thread claims at a time: small enough to balance the threads, large enough that claims are rare. */
 function chunkOf(states: number, searchers: number): number {
@@ -158,9 +160,19 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
     rethrow(handles);
     stoppedBy ??= stopReason(Atomics.load(ctl, Ctl.stop));
     const finished: SearcherTotals[] = [searcherTotals(here)];
-    if (joined) finished.push(...(await all('finished', handles.map((h) => h.ask({ cmd: 'finish' })))));
+    if (joined)
+      finished.push(
+        ...(await all(
+          'finished',
+          handles.map((h) => h.ask({ cmd: 'finish' })),
+        )),
+      );
     const engineBytes = finished.reduce((n, f) => n + f.bytes, 0);
-    const { violations, search } = rebuildViolations(m, opts, finished.flatMap((f) => f.violations));
+    const { violations, search } = rebuildViolations(
+      m,
+      opts,
+      finished.flatMap((f) => f.violations),
+    );
     if (search && !opts.continueAfterViolation) {
       // Stopped at the first violation: the rebuilding search stopped exactly where a
       // sequential one does (the threads finished their layer), so its counts are reported.

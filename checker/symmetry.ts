@@ -72,7 +72,9 @@ export class Canonicalizer {
     const n = model.roles[sym.role];
     if (n === undefined) throw new ModelError(`model ${model.name}: symmetry role ${sym.role} is not a role`);
     if (n > MAX_SYMMETRIC_ACTORS) {
-      throw new ModelError(`symmetry: at most ${MAX_SYMMETRIC_ACTORS} interchangeable ${sym.role}s are supported (all ${MAX_SYMMETRIC_ACTORS}! renamings are tried), got ${n}`);
+      throw new ModelError(
+        `symmetry: at most ${MAX_SYMMETRIC_ACTORS} interchangeable ${sym.role}s are supported (all ${MAX_SYMMETRIC_ACTORS}! renamings are tried), got ${n}`,
+      );
     }
     const layout = model.layout;
     this.perms = permutations(n);
@@ -175,7 +177,9 @@ export function unsymmetrize<F extends FieldSpec>(model: Model<F>, initial: Stat
     out.push({ action: step.action, actor });
     const t = kernel.indexOf(step.action, actor);
     if (t < 0 || !kernel.enabled(view, t)) {
-      throw new ModelError(`symmetry: step ${out.length} (${step.action} by ${actor}) does not replay; does a property or action tell the ${m.symmetry?.role}s apart?`);
+      throw new ModelError(
+        `symmetry: step ${out.length} (${step.action} by ${actor}) does not replay; does a property or action tell the ${m.symmetry?.role}s apart?`,
+      );
     }
     kernel.apply(view, t);
   }

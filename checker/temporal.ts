@@ -141,7 +141,7 @@ export function validateLiveness(model: Model): void {
  * passed instead of a mode.
  */
 export function fairnessGroups(model: Model, transitions: readonly Transition[], mode: FairnessMode | readonly FairnessDecl[] = 'declared'): FairnessGroup[] {
-  const decls = typeof mode === 'string' ? (mode === 'none' ? [] : model.fairness ?? []) : mode;
+  const decls = typeof mode === 'string' ? (mode === 'none' ? [] : (model.fairness ?? [])) : mode;
   const out: FairnessGroup[] = [];
   for (const d of decls) {
     const kind: FairnessKind = typeof mode === 'string' && mode !== 'declared' ? (mode as FairnessKind) : d.kind;

@@ -20,7 +20,9 @@ export interface Transition {
 export const MAX_TRANSITIONS = 0xffff;
 
 /** The model's transitions in the engine's order. */
-export function transitionsOf(model: Pick<Model, 'name' | 'roles'> & { readonly actions: readonly { readonly name: string; readonly role: string }[] }): Transition[] {
+export function transitionsOf(
+  model: Pick<Model, 'name' | 'roles'> & { readonly actions: readonly { readonly name: string; readonly role: string }[] },
+): Transition[] {
   const out: Transition[] = [];
   model.actions.forEach((a, action) => {
     const n = model.roles[a.role] ?? 0;

@@ -23,5 +23,9 @@ console.log(`simulate: ${sim.runs} runs, ${sim.steps} steps, ${sim.distinctState
 
 // 3. The race's schedule under the fixed protocol: where does it stop?
 const fixed = dnsModel({ variant: 'fixed' });
-const again = replay(fixed, fixed.init[0], race.schedule.map((t) => ({ action: t.name, actor: t.actor })));
+const again = replay(
+  fixed,
+  fixed.init[0],
+  race.schedule.map((t) => ({ action: t.name, actor: t.actor })),
+);
 console.log(again.failure ? `fixed: the race stops at step ${again.failure.step}: ${again.failure.reason}` : 'fixed: the race replays in full');

@@ -40,7 +40,9 @@ export function toMarkdown(trace: Trace, o: MarkdownOptions = {}): string {
   const breaksAt = (i: number): string[] =>
     trace.breaks
       .filter((b) => b.step === i)
-      .map((b) => (b.property === trace.property ? `**${md(b.property)} violated:** ${md(b.explanation)}` : `**${md(b.property)} also breaks:** ${md(b.explanation)}`));
+      .map((b) =>
+        b.property === trace.property ? `**${md(b.property)} violated:** ${md(b.explanation)}` : `**${md(b.property)} also breaks:** ${md(b.explanation)}`,
+      );
   const loopMark = (i: number): string => (loop === i ? ' ↻' : '');
   out.push('| step | actor | action | what happens | what changed |', '|---:|---|---|---|---|');
   const initial = stateLines(trace.initial, o.render).map(md).join('<br>');

@@ -11,7 +11,15 @@ import { showValue } from './format.js';
 
 /** The table of a state's fields; `arrays` names the fields that hold one value per index (other JSON arrays are sets). */
 export function stateTable(s: JsonState, arrays: readonly string[]): PictureNode {
-  const rows: PictureNode[] = [{ tag: 'tr', children: [{ tag: 'th', text: 'field' }, { tag: 'th', text: 'value' }] }];
+  const rows: PictureNode[] = [
+    {
+      tag: 'tr',
+      children: [
+        { tag: 'th', text: 'field' },
+        { tag: 'th', text: 'value' },
+      ],
+    },
+  ];
   for (const [f, v] of Object.entries(s)) {
     const chips: PictureNode[] =
       Array.isArray(v) && arrays.includes(f)
@@ -26,7 +34,13 @@ export function stateTable(s: JsonState, arrays: readonly string[]): PictureNode
             ],
           }))
         : [{ tag: 'span', class: 'chip', field: f, text: showValue(v) }];
-    rows.push({ tag: 'tr', children: [{ tag: 'th', text: f }, { tag: 'td', class: 'num', children: chips }] });
+    rows.push({
+      tag: 'tr',
+      children: [
+        { tag: 'th', text: f },
+        { tag: 'td', class: 'num', children: chips },
+      ],
+    });
   }
   return { tag: 'table', class: 'grid', attrs: { 'data-test': 'fields' }, children: rows };
 }

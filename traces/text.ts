@@ -88,7 +88,9 @@ export function loopOf(trace: Trace): number | undefined {
 
 /** What a lasso does after its last step (`n`), in words. */
 export function loopWords(loop: number, n: number): string {
-  return loop === n ? `the run stays in the state of step ${n} forever` : `after step ${n} the run is back in the state of step ${loop}, and steps ${loop + 1} to ${n} repeat forever`;
+  return loop === n
+    ? `the run stays in the state of step ${n} forever`
+    : `after step ${n} the run is back in the state of step ${loop}, and steps ${loop + 1} to ${n} repeat forever`;
 }
 
 /**

@@ -110,12 +110,7 @@ function narrateStep<F extends FieldSpec>(model: Model<F>, action: string, role:
 }
 
 /** Builds a trace from a replay of a schedule. */
-export function traceFromReplay<F extends FieldSpec>(
-  model: Model<F>,
-  run: ReplayResult<StateOf<F>>,
-  property: string,
-  kind: Trace['kind'],
-): Trace {
+export function traceFromReplay<F extends FieldSpec>(model: Model<F>, run: ReplayResult<StateOf<F>>, property: string, kind: Trace['kind']): Trace {
   const initial = toJsonState(model, run.initial);
   const steps: TraceStep[] = [];
   let before = initial;
@@ -188,7 +183,8 @@ export function parseTrace(json: unknown): Trace {
   if (json.variant !== null && typeof json.variant !== 'string') throw new TraceError('trace: field variant must be a string or null');
   if (!isObj(json.params)) throw new TraceError('trace: field params must be an object');
   if (json.module !== undefined && typeof json.module !== 'string') throw new TraceError('trace: field module must be a string when present');
-  if (!['invariant', 'step', 'deadlock', 'liveness'].includes(json.kind as string)) throw new TraceError('trace: field kind must be invariant, step, deadlock or liveness');
+  if (!['invariant', 'step', 'deadlock', 'liveness'].includes(json.kind as string))
+    throw new TraceError('trace: field kind must be invariant, step, deadlock or liveness');
   if (!isObj(json.initial)) throw new TraceError('trace: field initial must be a state object');
   if (!Array.isArray(json.breaks)) throw new TraceError('trace: field breaks must be an array');
   json.breaks.forEach((b, i) => {
@@ -216,7 +212,9 @@ export function parseTrace(json: unknown): Trace {
     const steps = json.steps as Record<string, unknown>[];
     const stateAt = (i: number): unknown => (i === 0 ? json.initial : steps[i - 1].state);
     if (!sameJson(stateAt(json.loop as number), stateAt(n))) {
-      throw new TraceError(`trace: field loop is ${json.loop as number}, but the last state (step ${n}) differs from the state at step ${json.loop as number}: the loop does not close`);
+      throw new TraceError(
+        `trace: field loop is ${json.loop as number}, but the last state (step ${n}) differs from the state at step ${json.loop as number}: the loop does not close`,
+      );
     }
   } else if (json.kind === 'liveness') {
     throw new TraceError('trace: field loop is required when kind is liveness');

@@ -57,7 +57,15 @@ export function verifyTrace<F extends FieldSpec>(model: Model<F>, trace: Trace):
   const safety = propertyNames(model);
   const live = livenessNames(model);
   const kindOf = (p: string): Trace['kind'] | undefined =>
-    p === 'deadlock' ? 'deadlock' : model.invariants.some((x) => x.name === p) ? 'invariant' : model.stepInvariants.some((x) => x.name === p) ? 'step' : live.includes(p) ? 'liveness' : undefined;
+    p === 'deadlock'
+      ? 'deadlock'
+      : model.invariants.some((x) => x.name === p)
+        ? 'invariant'
+        : model.stepInvariants.some((x) => x.name === p)
+          ? 'step'
+          : live.includes(p)
+            ? 'liveness'
+            : undefined;
   const kind = kindOf(trace.property) ?? fail('property', `must be one of ${[...safety, ...live, 'deadlock'].join('|')}`);
   if (kind !== trace.kind) fail('kind', `must be ${kind} (the kind of ${trace.property})`);
 
@@ -72,7 +80,15 @@ export function verifyTrace<F extends FieldSpec>(model: Model<F>, trace: Trace):
   });
 
   const expected: TraceBreak[] = [...rebuilt.breaks];
-  if (kind === 'liveness') expected.push(livenessBreakOf(model, trace, run.initial, run.steps.map((s) => s.state)));
+  if (kind === 'liveness')
+    expected.push(
+      livenessBreakOf(
+        model,
+        trace,
+        run.initial,
+        run.steps.map((s) => s.state),
+      ),
+    );
   expected.sort((a, b) => a.step - b.step);
   if (trace.breaks.length !== expected.length) fail('breaks', `must list ${expected.length} properties that fail along the run, got ${trace.breaks.length}`);
   trace.breaks.forEach((b, i) => {
@@ -95,7 +111,8 @@ function livenessBreakOf<F extends FieldSpec>(model: Model<F>, trace: Trace, ini
     const at = claimed.step;
     if (!Number.isInteger(at) || at < 0 || at > n) throw new TraceError(`trace: field breaks: ${trace.property} must break at a step from 0 to ${n}`);
     const reachable = goalReachable(model, states[at], prop.goal.holds);
-    if (reachable.found) throw new TraceError(`trace: field breaks: the state at step ${at} is not stuck: a state where ${prop.goal.description} is reachable from it`);
+    if (reachable.found)
+      throw new TraceError(`trace: field breaks: the state at step ${at} is not stuck: a state where ${prop.goal.description} is reachable from it`);
     if (at > 0 && !goalReachable(model, states[at - 1], prop.goal.holds).found) {
       throw new TraceError(`trace: field breaks: the run is stuck before step ${at} already`);
     }
@@ -103,7 +120,8 @@ function livenessBreakOf<F extends FieldSpec>(model: Model<F>, trace: Trace, ini
   }
   const goal = prop.kind === 'leadsTo' ? prop.to : prop.goal;
   const fromLoop = states.slice(loop);
-  if (fromLoop.some((s) => goal.holds(s))) throw new TraceError(`trace: field loop: ${goal.description} holds on the loop, so the lasso does not violate ${trace.property}`);
+  if (fromLoop.some((s) => goal.holds(s)))
+    throw new TraceError(`trace: field loop: ${goal.description} holds on the loop, so the lasso does not violate ${trace.property}`);
   if (prop.kind === 'eventually' && states.some((s) => goal.holds(s))) throw new TraceError(`trace: the run reaches a state where ${goal.description}`);
   if (prop.kind === 'leadsTo') {
     // Some state holds `from`, and `to` never holds from it on.
@@ -118,7 +136,11 @@ function livenessBreakOf<F extends FieldSpec>(model: Model<F>, trace: Trace, ini
 }
 
 /** Explores the states reachable from `start` and says whether a goal state is among them (stopping at the first). */
-function goalReachable<F extends FieldSpec>(model: Model<F>, start: StateOf<F>, goal: (s: Readonly<StateOf<F>>) => boolean): { found: boolean; states: number } {
+function goalReachable<F extends FieldSpec>(
+  model: Model<F>,
+  start: StateOf<F>,
+  goal: (s: Readonly<StateOf<F>>) => boolean,
+): { found: boolean; states: number } {
   const probe: Model<F> = {
     ...model,
     init: [start],

@@ -118,7 +118,10 @@ export interface ViewerPane {
 
 /** Fields that hold one value per index, from the field spec, or else from the patches that address one element. */
 function arrayFields(trace: Trace, fields: FieldSpec | undefined): string[] {
-  if (fields) return Object.entries(fields).filter(([, f]) => f.kind === 'array').map(([name]) => name);
+  if (fields)
+    return Object.entries(fields)
+      .filter(([, f]) => f.kind === 'array')
+      .map(([name]) => name);
   const out = new Set<string>();
   for (const s of trace.steps) for (const q of s.patches) if (Array.isArray(q.path) && q.path.length > 1) out.add(String(q.path[0]));
   return [...out];
@@ -147,7 +150,9 @@ function pageAssets(): { readonly script: string; readonly style: string } {
     try {
       text = readFileSync(url, 'utf8');
     } catch (e) {
-      throw new Error(`the viewer's ${name} is missing at ${fileURLToPath(url)} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'}); npm run build puts it there`);
+      throw new Error(
+        `the viewer's ${name} is missing at ${fileURLToPath(url)} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'}); npm run build puts it there`,
+      );
     }
     if (text.toLowerCase().includes(end)) throw new Error(`the viewer's ${name} contains ${end}, which would end its element early`);
     return text;

@@ -7,15 +7,19 @@ export const checkCommand: Command = (io, run, source) => ({
   describe: 'explore every interleaving of the model and check its properties',
   builder: (y) =>
     modelOptions(y, source.pkg)
-      .option('property', { type: 'string', array: true, describe: 'check only this property (repeatable); all: every property incl. liveness, as a table [safety properties]' })
-      .option('fairness', { type: 'string', describe: 'fairness for liveness properties: weak|strong|none [the model\'s own]' })
+      .option('property', {
+        type: 'string',
+        array: true,
+        describe: 'check only this property (repeatable); all: every property incl. liveness, as a table [safety properties]',
+      })
+      .option('fairness', { type: 'string', describe: "fairness for liveness properties: weak|strong|none [the model's own]" })
       .option('continue', { type: 'boolean', describe: 'keep exploring; report the shortest violation of each property' })
       .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to skip)' })
       .option('max-states', { type: 'string', describe: 'stop (incomplete) after this many distinct states' })
       .option('max-depth', { type: 'string', describe: 'do not expand states at this depth' })
       .option('time-limit', { type: 'string', describe: 'stop (incomplete) after this many seconds' })
       .option('max-memory', { type: 'string', describe: 'stop (incomplete) before resident memory passes this many MiB' })
-      .option('expect-states', { type: 'string', describe: 'size the visited set for this many states up front (as Spin\'s -w): no pauses to grow it' })
+      .option('expect-states', { type: 'string', describe: "size the visited set for this many states up front (as Spin's -w): no pauses to grow it" })
       .option('workers', { type: 'string', describe: 'threads to search with, 1 to 64 [the number of cores]' })
       .option('symmetry', { type: 'boolean', describe: 'store one state per renaming of interchangeable actors' })
       .option('json', { type: 'boolean', describe: 'print exactly one JSON object on stdout' })

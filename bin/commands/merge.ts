@@ -9,7 +9,10 @@ export const mergeCommand: Command = (io, run) => ({
       .positional('files', { type: 'string', array: true, describe: 'shard reports (dnsmc simulate --swarm i/N --json > FILE)' })
       .option('json', { type: 'boolean', describe: 'print exactly one JSON object on stdout' })
       .option('trace-out', { type: 'string', describe: 'write the shortest violation’s trace (JSON) to this file' })
-      .option('model', { type: 'string', describe: 'the user model module the shards were made with (their traces are checked against it; dnsmc never loads code a file names)' })
+      .option('model', {
+        type: 'string',
+        describe: 'the user model module the shards were made with (their traces are checked against it; dnsmc never loads code a file names)',
+      })
       .epilog('Exit codes: 0 no violation, 1 violation or deadlock, 2 bad usage or input, 3 shards missing or incomplete.'),
   handler: (a) => run(() => runMerge(a as MergeArgs, io)),
 });

@@ -13,6 +13,8 @@ export const reenactCommand: Command = (io, run) => ({
       .option('trace-out', { type: 'string', describe: 'write the trace annotated with what the system held after each step' })
       .option('view', { type: 'string', describe: "write the trace viewer, the system's records beside the model's, to this file" })
       .option('model', { type: 'string', describe: 'the user model module the trace was made with (dnsmc never loads code a trace names)' })
-      .epilog('Exit codes: 0 the system followed the model and every property held, 1 a property broke on the real system, 2 bad input or no system, 4 the system diverged from the model.'),
+      .epilog(
+        'Exit codes: 0 the system followed the model and every property held, 1 a property broke on the real system, 2 bad input or no system, 4 the system diverged from the model.',
+      ),
   handler: (a) => run(() => runReenact(a as ReenactArgs, io)),
 });

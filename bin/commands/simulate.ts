@@ -10,7 +10,10 @@ export const simulateCommand: Command = (io, run, source) => ({
       .option('runs', { type: 'string', describe: `random walks to run [${SIMULATE_DEFAULTS.runs}]` })
       .option('depth', { type: 'string', describe: `most steps per walk [${SIMULATE_DEFAULTS.depth}]` })
       .option('seed', { type: 'string', describe: `seed, 0 to 4294967295; the same seed gives the same walks [${SIMULATE_DEFAULTS.seed}]` })
-      .option('scheduler', { type: 'string', describe: `${schedulerNames(source.pkg).join('|')}: uniform among enabled steps${(source.pkg.schedulers ?? []).map((s) => `; ${s.name}: ${s.help}`).join('')} [uniform]` })
+      .option('scheduler', {
+        type: 'string',
+        describe: `${schedulerNames(source.pkg).join('|')}: uniform among enabled steps${(source.pkg.schedulers ?? []).map((s) => `; ${s.name}: ${s.help}`).join('')} [uniform]`,
+      })
       .option('property', { type: 'string', array: true, describe: 'check only this property (repeatable) [all]' })
       .option('deadlock', { type: 'boolean', default: true, describe: 'report walks that end in a deadlock (--no-deadlock to skip)' })
       .option('swarm', { type: 'string', describe: 'run shard i of N (i/N, 1 <= i <= N) with its own seed and search variation; combine with dnsmc merge' })

@@ -340,7 +340,14 @@ function narrate(p: DnsParams, { action, actor: e, before: b, after: a }: StepIn
     case 'flipAlias': {
       const plan = num(b, 'plan', e);
       const active = num(b, 'alias', k);
-      const age = active === 0 ? '' : plan < active ? `, older than the active plan ${active}` : plan === active ? ', the plan already active' : `, replacing plan ${active}`;
+      const age =
+        active === 0
+          ? ''
+          : plan < active
+            ? `, older than the active plan ${active}`
+            : plan === active
+              ? ', the plan already active'
+              : `, replacing plan ${active}`;
       return `${who} points the top alias${where(p, k)} at plan ${plan}${age}, and releases the lock`;
     }
     case 'cleanupPlans': {
@@ -373,7 +380,10 @@ function render(p: DnsParams, s: JsonState): string[] {
   }
   for (let e = 0; e < p.enactors; e++) {
     const ph = (s.phase as string[])[e];
-    const detail = ph === 'idle' ? '' : ` plan ${(s.plan as number[])[e]}${p.endpoints > 1 ? ` endpoint ${(s.endpoint as number[])[e]}` : ''} failures ${(s.failures as number[])[e]}`;
+    const detail =
+      ph === 'idle'
+        ? ''
+        : ` plan ${(s.plan as number[])[e]}${p.endpoints > 1 ? ` endpoint ${(s.endpoint as number[])[e]}` : ''} failures ${(s.failures as number[])[e]}`;
     lines.push(`enactor ${e}: ${ph}${detail}`);
   }
   return lines;

@@ -49,12 +49,44 @@ export const DEFAULT_PARAMS: DnsParams = {
 /** The parameters as a model package declares them: flags, `--help`, validation and traces come from this list. */
 export const DNS_PARAMS: readonly ParamSpec[] = [
   { name: 'variant', type: 'enum', values: VARIANT_NAMES, default: DEFAULT_PARAMS.variant, help: 'protocol variant' },
-  { name: 'enactors', type: 'int', min: 1, max: 250, default: DEFAULT_PARAMS.enactors, help: 'number of enactors', why: 'enactor ids and the transition table stay small' },
+  {
+    name: 'enactors',
+    type: 'int',
+    min: 1,
+    max: 250,
+    default: DEFAULT_PARAMS.enactors,
+    help: 'number of enactors',
+    why: 'enactor ids and the transition table stay small',
+  },
   // Each endpoint's plan trees are a set field of `plans` bits, and one field holds at most 31 bits.
-  { name: 'plans', type: 'int', min: 1, max: 31, default: DEFAULT_PARAMS.plans, help: 'generations the planner publishes', why: 'the set of plan trees is one 31-bit field of the state layout' },
+  {
+    name: 'plans',
+    type: 'int',
+    min: 1,
+    max: 31,
+    default: DEFAULT_PARAMS.plans,
+    help: 'generations the planner publishes',
+    why: 'the set of plan trees is one 31-bit field of the state layout',
+  },
   { name: 'endpoints', type: 'int', min: 1, max: 250, default: DEFAULT_PARAMS.endpoints, help: 'number of endpoints', why: 'endpoint ids stay small' },
-  { name: 'maxBackoff', type: 'int', min: 0, max: 1_000_000, default: DEFAULT_PARAMS.maxBackoff, help: 'the failed-lock counter saturates here', why: 'the counter is a bounded field' },
-  { name: 'keep', type: 'int', min: 0, max: 1_000_000, default: DEFAULT_PARAMS.keep, help: 'cleanup deletes generation g when g + keep < plan', why: 'a larger keep deletes nothing' },
+  {
+    name: 'maxBackoff',
+    type: 'int',
+    min: 0,
+    max: 1_000_000,
+    default: DEFAULT_PARAMS.maxBackoff,
+    help: 'the failed-lock counter saturates here',
+    why: 'the counter is a bounded field',
+  },
+  {
+    name: 'keep',
+    type: 'int',
+    min: 0,
+    max: 1_000_000,
+    default: DEFAULT_PARAMS.keep,
+    help: 'cleanup deletes generation g when g + keep < plan',
+    why: 'a larger keep deletes nothing',
+  },
 ];
 
 /** Fills in defaults and validates. Throws ParamError naming the parameter. */

@@ -100,7 +100,10 @@ function dnsPicture(_model: Model, states: readonly JsonState[], i: number): Pic
   const before = i > 0 ? viewOf(states[i - 1], `state ${i - 1}`) : s;
   const cards: PictureNode[] = [
     node('div', 'card', undefined, {
-      children: [node('h3', undefined, 'the planner'), kv('latest plan', node('span', 'chip', String(s.latest), { attrs: { 'data-test': 'latest' }, field: 'latest' }))],
+      children: [
+        node('h3', undefined, 'the planner'),
+        kv('latest plan', node('span', 'chip', String(s.latest), { attrs: { 'data-test': 'latest' }, field: 'latest' })),
+      ],
     }),
   ];
   for (let k = 0; k < s.alias.length; k++) {
@@ -108,7 +111,11 @@ function dnsPicture(_model: Model, states: readonly JsonState[], i: number): Pic
     const alias = s.alias[k];
     const { seen, deletedAt } = historyOf(states)[i][k];
     const aliasRow: PictureNode[] = [
-      node('span', 'chip alias', alias === 0 ? 'unset' : `→ plan ${alias}`, { attrs: { 'data-test': `alias-${k}`, 'data-plan': alias }, field: 'alias', index: k }),
+      node('span', 'chip alias', alias === 0 ? 'unset' : `→ plan ${alias}`, {
+        attrs: { 'data-test': `alias-${k}`, 'data-plan': alias },
+        field: 'alias',
+        index: k,
+      }),
     ];
     if (alias !== 0) {
       const ok = trees.includes(alias);
@@ -141,7 +148,14 @@ function dnsPicture(_model: Model, states: readonly JsonState[], i: number): Pic
           node('h3', undefined, `endpoint ${k}: Route 53 records`),
           kv('top alias', ...aliasRow),
           kv('plan trees', node('span', 'trees', undefined, { field: 'trees', index: k, children: chips })),
-          kv('TXT lock record', node('span', 'chip', holder === null ? 'free' : `held by enactor ${holder}`, { attrs: { 'data-test': `lock-${k}` }, field: 'lockHolder', index: k })),
+          kv(
+            'TXT lock record',
+            node('span', 'chip', holder === null ? 'free' : `held by enactor ${holder}`, {
+              attrs: { 'data-test': `lock-${k}` },
+              field: 'lockHolder',
+              index: k,
+            }),
+          ),
         ],
       }),
     );

@@ -8,13 +8,17 @@ import { array, defineLayout, enumOf, int, setOf, type StateOf } from '../../che
 import type { Model } from '../../checker/model.js';
 
 const RM_STATES = ['working', 'prepared', 'committed', 'aborted'] as const;
-const WORKING = 0, PREPARED = 1, COMMITTED = 2, ABORTED = 3;
+const WORKING = 0,
+  PREPARED = 1,
+  COMMITTED = 2,
+  ABORTED = 3;
 
 const consistent = (n: number) => ({
   name: 'consistent',
   description: 'no resource manager has aborted while another has committed',
   holds: (s: { rm: { [i: number]: number } }) => {
-    let a = false, c = false;
+    let a = false,
+      c = false;
     for (let i = 0; i < n; i++) {
       a ||= s.rm[i] === ABORTED;
       c ||= s.rm[i] === COMMITTED;
@@ -62,7 +66,9 @@ export function tcommitModel(n: number) {
 
 /** TwoPhase: a transaction manager collects Prepared messages and broadcasts Commit or Abort. */
 export function twoPhaseModel(n: number) {
-  const INIT = 0, TM_COMMITTED = 1, TM_ABORTED = 2;
+  const INIT = 0,
+    TM_COMMITTED = 1,
+    TM_ABORTED = 2;
   const layout = defineLayout({
     rm: array(n, enumOf(RM_STATES)),
     tm: enumOf(['init', 'committed', 'aborted']),
@@ -82,15 +88,39 @@ export function twoPhaseModel(n: number) {
     roles: { tm: 1, rm: n },
     init: [{ rm: new Array(n).fill(WORKING), tm: INIT, tmPrepared: 0, prepared: 0, commitSent: 0, abortSent: 0 }],
     actions: [
-      { name: 'TMCommit', role: 'tm', guard: (s: S) => s.tm === INIT && s.tmPrepared === everyone, effect: (s: S) => { s.tm = TM_COMMITTED; s.commitSent = 1; } },
-      { name: 'TMAbort', role: 'tm', guard: (s: S) => s.tm === INIT, effect: (s: S) => { s.tm = TM_ABORTED; s.abortSent = 1; } },
+      {
+        name: 'TMCommit',
+        role: 'tm',
+        guard: (s: S) => s.tm === INIT && s.tmPrepared === everyone,
+        effect: (s: S) => {
+          s.tm = TM_COMMITTED;
+          s.commitSent = 1;
+        },
+      },
+      {
+        name: 'TMAbort',
+        role: 'tm',
+        guard: (s: S) => s.tm === INIT,
+        effect: (s: S) => {
+          s.tm = TM_ABORTED;
+          s.abortSent = 1;
+        },
+      },
       {
         name: 'TMRcvPrepared',
         role: 'rm',
         guard: (s: S, r) => s.tm === INIT && (s.prepared & (1 << r)) !== 0 && (s.tmPrepared & (1 << r)) === 0,
         effect: (s: S, r) => void (s.tmPrepared = s.tmPrepared | (1 << r)),
       },
-      { name: 'RMPrepare', role: 'rm', guard: (s: S, r) => s.rm[r] === WORKING, effect: (s: S, r) => { s.rm[r] = PREPARED; s.prepared = s.prepared | (1 << r); } },
+      {
+        name: 'RMPrepare',
+        role: 'rm',
+        guard: (s: S, r) => s.rm[r] === WORKING,
+        effect: (s: S, r) => {
+          s.rm[r] = PREPARED;
+          s.prepared = s.prepared | (1 << r);
+        },
+      },
       { name: 'RMChooseToAbort', role: 'rm', guard: (s: S, r) => s.rm[r] === WORKING, effect: (s: S, r) => void (s.rm[r] = ABORTED) },
       { name: 'RMRcvCommitMsg', role: 'rm', guard: (s: S, r) => s.commitSent === 1 && s.rm[r] !== COMMITTED, effect: (s: S, r) => void (s.rm[r] = COMMITTED) },
       { name: 'RMRcvAbortMsg', role: 'rm', guard: (s: S, r) => s.abortSent === 1 && s.rm[r] !== ABORTED, effect: (s: S, r) => void (s.rm[r] = ABORTED) },

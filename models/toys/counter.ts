@@ -21,7 +21,11 @@ export function counterModel(max: number, forbidden: number | null = null) {
       { name: 'reset', role: 'counter', guard: (s: S) => s.n > 0, effect: (s: S) => void (s.n = 0) },
     ],
     invariants: [
-      { name: 'belowForbidden', description: `the counter never reaches ${forbidden ?? 'a forbidden value'}`, holds: (s: S) => forbidden === null || s.n < forbidden },
+      {
+        name: 'belowForbidden',
+        description: `the counter never reaches ${forbidden ?? 'a forbidden value'}`,
+        holds: (s: S) => forbidden === null || s.n < forbidden,
+      },
     ],
     stepInvariants: [],
     terminalOk: () => true,

@@ -25,7 +25,11 @@ import { lockMutexModel } from './mutex.js';
  * `mutualExclusion` holds (a state invariant).
  */
 export function petersonModel() {
-  const IDLE = 0, ASKED = 1, FLAGGED = 2, WAITING = 3, CRITICAL = 4;
+  const IDLE = 0,
+    ASKED = 1,
+    FLAGGED = 2,
+    WAITING = 3,
+    CRITICAL = 4;
   const layout = defineLayout({
     pc: array(2, enumOf(['idle', 'asked', 'flagged', 'waiting', 'critical'])),
     flag: array(2, int(0, 1)),
@@ -75,7 +79,11 @@ export function petersonModel() {
       },
     ],
     invariants: [
-      { name: 'mutualExclusion', description: 'at most one process is in its critical section', holds: (s: S) => !(s.pc[0] === CRITICAL && s.pc[1] === CRITICAL) },
+      {
+        name: 'mutualExclusion',
+        description: 'at most one process is in its critical section',
+        holds: (s: S) => !(s.pc[0] === CRITICAL && s.pc[1] === CRITICAL),
+      },
     ],
     stepInvariants: [],
     liveness: [
@@ -110,7 +118,8 @@ export function petersonModel() {
 export function starvingMutexModel() {
   const base = lockMutexModel(2);
   type S = StateOf<typeof base.layout.fields>;
-  const WAITING = 1, CRITICAL = 2;
+  const WAITING = 1,
+    CRITICAL = 2;
   const model: Model<typeof base.layout.fields> = {
     ...base,
     name: 'starving-mutex',
@@ -145,7 +154,9 @@ export function starvingMutexModel() {
  * receiver.
  */
 export function lossyChannelModel() {
-  const EMPTY = 0, IN_FLIGHT = 1, DELIVERED = 2;
+  const EMPTY = 0,
+    IN_FLIGHT = 1,
+    DELIVERED = 2;
   const layout = defineLayout({ channel: enumOf(['empty', 'inFlight', 'delivered']) });
   type S = StateOf<typeof layout.fields>;
   const delivered = { description: 'the message is delivered', holds: (s: S) => s.channel === DELIVERED };
@@ -206,8 +217,18 @@ export function climbModel(max: number) {
     stepInvariants: [],
     terminalOk: () => true,
     liveness: [
-      { kind: 'eventually', name: 'reachesTop', description: `the counter eventually reaches ${max}`, goal: { description: `n = ${max}`, holds: (s: S) => s.n === max } },
-      { kind: 'alwaysEventually', name: 'returnsToZero', description: 'the counter is 0 infinitely often', goal: { description: 'n = 0', holds: (s: S) => s.n === 0 } },
+      {
+        kind: 'eventually',
+        name: 'reachesTop',
+        description: `the counter eventually reaches ${max}`,
+        goal: { description: `n = ${max}`, holds: (s: S) => s.n === max },
+      },
+      {
+        kind: 'alwaysEventually',
+        name: 'returnsToZero',
+        description: 'the counter is 0 infinitely often',
+        goal: { description: 'n = 0', holds: (s: S) => s.n === 0 },
+      },
     ],
     fairness: [{ kind: 'weak', role: 'climber' }],
   };

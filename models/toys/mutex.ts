@@ -24,7 +24,9 @@ const exclusive = <S extends { proc: { [i: number]: number } }>(n: number, CRITI
 });
 
 export function lockMutexModel(n: number) {
-  const IDLE = 0, WAITING = 1, CRITICAL = 2;
+  const IDLE = 0,
+    WAITING = 1,
+    CRITICAL = 2;
   const layout = defineLayout({
     proc: array(n, enumOf(['idle', 'waiting', 'critical'])),
     lock: maybe(0, n - 1),
@@ -65,7 +67,9 @@ export function lockMutexModel(n: number) {
 }
 
 export function naiveMutexModel(n: number) {
-  const IDLE = 0, CHECKED = 1, CRITICAL = 2;
+  const IDLE = 0,
+    CHECKED = 1,
+    CRITICAL = 2;
   const layout = defineLayout({
     proc: array(n, enumOf(['idle', 'checked', 'critical'])),
     flag: int(0, 1),

@@ -16,8 +16,33 @@ function toy(name: string, description: string, param: ParamSpec, build: (n: num
   return { name, description, params: [param], createModel: (p) => build(p.n as number) as unknown as Model };
 }
 
-export const counterPackage = toy('counter', 'a bounded counter with reset: n + 1 states, diameter n', n('the largest value', 5, 1_000_000), (x) => counterModel(x) as never);
-export const lockMutexPackage = toy('lock-mutex', 'n processes and a test-and-set lock: mutual exclusion holds', n('processes', 3, 12), (x) => lockMutexModel(x) as never);
-export const naiveMutexPackage = toy('naive-mutex', 'n processes that check, then enter: the 4-step race', n('processes', 2, 12), (x) => naiveMutexModel(x) as never);
-export const tcommitPackage = toy('tcommit', 'TCommit, the specification of commit (TLA+ examples)', n('resource managers', 3, 8), (x) => tcommitModel(x) as never);
-export const twoPhasePackage = toy('two-phase', 'TwoPhase, two-phase commit with a transaction manager (TLA+ examples)', n('resource managers', 3, 6), (x) => twoPhaseModel(x) as never);
+export const counterPackage = toy(
+  'counter',
+  'a bounded counter with reset: n + 1 states, diameter n',
+  n('the largest value', 5, 1_000_000),
+  (x) => counterModel(x) as never,
+);
+export const lockMutexPackage = toy(
+  'lock-mutex',
+  'n processes and a test-and-set lock: mutual exclusion holds',
+  n('processes', 3, 12),
+  (x) => lockMutexModel(x) as never,
+);
+export const naiveMutexPackage = toy(
+  'naive-mutex',
+  'n processes that check, then enter: the 4-step race',
+  n('processes', 2, 12),
+  (x) => naiveMutexModel(x) as never,
+);
+export const tcommitPackage = toy(
+  'tcommit',
+  'TCommit, the specification of commit (TLA+ examples)',
+  n('resource managers', 3, 8),
+  (x) => tcommitModel(x) as never,
+);
+export const twoPhasePackage = toy(
+  'two-phase',
+  'TwoPhase, two-phase commit with a transaction manager (TLA+ examples)',
+  n('resource managers', 3, 6),
+  (x) => twoPhaseModel(x) as never,
+);

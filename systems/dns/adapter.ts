@@ -65,7 +65,8 @@ function parseServer(text: string, loopbackOnly: boolean): { host: string; port:
 
 /** Errors of the server, its key and its answers, as one-line SystemErrors. */
 function asSystemError(e: unknown): unknown {
-  if (e instanceof DnsError || e instanceof TsigError || e instanceof ServerError || e instanceof WireError || e instanceof PlanStoreError) return new SystemError(e.message);
+  if (e instanceof DnsError || e instanceof TsigError || e instanceof ServerError || e instanceof WireError || e instanceof PlanStoreError)
+    return new SystemError(e.message);
   return e;
 }
 
@@ -157,7 +158,16 @@ export class DnsRun implements RunningSystem {
         const answers = m.answers.map((r) => ({
           name: r.name,
           type: typeName(r.type),
-          data: r.data === null ? '' : r.data.kind === 'a' ? r.data.address : r.data.kind === 'name' ? r.data.name : r.data.kind === 'txt' ? r.data.strings.join('') : '',
+          data:
+            r.data === null
+              ? ''
+              : r.data.kind === 'a'
+                ? r.data.address
+                : r.data.kind === 'name'
+                  ? r.data.name
+                  : r.data.kind === 'txt'
+                    ? r.data.strings.join('')
+                    : '',
         }));
         // The server rotates the records of an rrset between answers; within an rrset they are listed in order, so runs print the same.
         const rank = new Map<string, number>();

@@ -135,10 +135,21 @@ function tcpExchange(server: ServerAddress, bytes: Uint8Array, timeoutMs: number
       else resolve(answers);
     };
     const timer = setTimeout(
-      () => finish(sent ? new OutcomeUnknownError(`no answer from ${where(server)} within ${timeoutMs} ms`) : new DnsError(`cannot connect to ${where(server)} within ${timeoutMs} ms`)),
+      () =>
+        finish(
+          sent
+            ? new OutcomeUnknownError(`no answer from ${where(server)} within ${timeoutMs} ms`)
+            : new DnsError(`cannot connect to ${where(server)} within ${timeoutMs} ms`),
+        ),
       timeoutMs,
     );
-    sock.on('error', (e) => finish(sent && answers.length === 0 && (e as NodeJS.ErrnoException).code !== 'ECONNREFUSED' ? new OutcomeUnknownError(`the connection to ${where(server)} failed after sending: ${(e as NodeJS.ErrnoException).code ?? e.message}`) : netError(server, e)));
+    sock.on('error', (e) =>
+      finish(
+        sent && answers.length === 0 && (e as NodeJS.ErrnoException).code !== 'ECONNREFUSED'
+          ? new OutcomeUnknownError(`the connection to ${where(server)} failed after sending: ${(e as NodeJS.ErrnoException).code ?? e.message}`)
+          : netError(server, e),
+      ),
+    );
     sock.on('close', () => finish(new OutcomeUnknownError(`${where(server)} closed the connection without a complete answer`)));
     sock.on('data', (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);

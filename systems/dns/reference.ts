@@ -128,7 +128,10 @@ export class Planner {
     const latest = this.ctx.store.latest();
     if (latest >= this.ctx.config.plans) throw new ActionRefused(`the planner has published all ${this.ctx.config.plans} plans`);
     const g = latest + 1;
-    const plan: Plan = { generation: g, endpoints: Array.from({ length: this.ctx.config.endpoints }, (_, k) => ({ endpoint: k, addresses: planAddresses(g, k) })) };
+    const plan: Plan = {
+      generation: g,
+      endpoints: Array.from({ length: this.ctx.config.endpoints }, (_, k) => ({ endpoint: k, addresses: planAddresses(g, k) })),
+    };
     this.ctx.store.publish(plan);
   }
 }
@@ -205,7 +208,8 @@ export class Enactor {
 
   private async releaseLock(k: number): Promise<void> {
     const rcode = await swapLock(this.ctx, k, this.name, FREE);
-    if (rcode !== 'NOERROR') throw new DnsError(`enactor ${this.id} releasing ${this.ctx.names.lock(k)}: the server answered ${rcode} (the lock is not its own)`);
+    if (rcode !== 'NOERROR')
+      throw new DnsError(`enactor ${this.id} releasing ${this.ctx.names.lock(k)}: the server answered ${rcode} (the lock is not its own)`);
   }
 
   /**

@@ -197,9 +197,13 @@ export async function startNamed(options: StartOptions = {}): Promise<NamedServe
     });
   });
   // The watchdog: its stdin is a pipe from us; `read` returns when we die and the pipe closes.
-  const watchdog = spawn('/bin/sh', ['-c', 'read _; kill -TERM "$1" 2>/dev/null; sleep 1; kill -KILL "$1" 2>/dev/null', 'dnsmc-watchdog', String(child.pid ?? 0)], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
+  const watchdog = spawn(
+    '/bin/sh',
+    ['-c', 'read _; kill -TERM "$1" 2>/dev/null; sleep 1; kill -KILL "$1" 2>/dev/null', 'dnsmc-watchdog', String(child.pid ?? 0)],
+    {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    },
+  );
   watchdog.on('error', () => {});
   // Neither keeps this process alive: the exit hook and the watchdog end `named` when it ends.
   child.unref();

@@ -79,7 +79,12 @@ function parseTsigRData(raw: Uint8Array): TsigFields {
     if (pos >= b.length) throw new WireError('bad TSIG record');
     const n = b[pos++];
     if (n === 0) break;
-    labels.push(b.subarray(pos, pos + n).toString('latin1').toLowerCase());
+    labels.push(
+      b
+        .subarray(pos, pos + n)
+        .toString('latin1')
+        .toLowerCase(),
+    );
     pos += n;
   }
   if (pos + 10 > b.length) throw new WireError('bad TSIG record');
@@ -98,7 +103,17 @@ function parseTsigRData(raw: Uint8Array): TsigFields {
 }
 
 function variables(key: TsigKey, timeSigned: number, fudge: number, error: number, other: Buffer): Buffer {
-  return Buffer.concat([nameBytes(key.name), u16(CLASS.ANY), Buffer.alloc(4), nameBytes(HMAC_SHA256), u48(timeSigned), u16(fudge), u16(error), u16(other.length), other]);
+  return Buffer.concat([
+    nameBytes(key.name),
+    u16(CLASS.ANY),
+    Buffer.alloc(4),
+    nameBytes(HMAC_SHA256),
+    u48(timeSigned),
+    u16(fudge),
+    u16(error),
+    u16(other.length),
+    other,
+  ]);
 }
 
 /** A signed message and its MAC (which the answer's MAC covers). */
@@ -110,7 +125,10 @@ export interface Signed {
 /** Signs an encoded request: appends the TSIG record and counts it in ARCOUNT. */
 export function sign(message: Uint8Array, key: TsigKey, now = Math.floor(Date.now() / 1000)): Signed {
   const msg = Buffer.from(message);
-  const mac = createHmac('sha256', key.secret).update(msg).update(variables(key, now, FUDGE, 0, Buffer.alloc(0))).digest();
+  const mac = createHmac('sha256', key.secret)
+    .update(msg)
+    .update(variables(key, now, FUDGE, 0, Buffer.alloc(0)))
+    .digest();
   const id = msg.readUInt16BE(0);
   const rdata = Buffer.concat([nameBytes(HMAC_SHA256), u48(now), u16(FUDGE), u16(mac.length), mac, u16(id), u16(0), u16(0)]);
   const rr = encodeRr({ name: key.name, type: TYPE.TSIG, class: CLASS.ANY, ttl: 0, data: { kind: 'raw', bytes: rdata } });
@@ -136,7 +154,14 @@ export function verify(answer: Uint8Array, key: TsigKey, prior: Buffer, first: b
   if (fqdn(last.name) !== key.name) throw new TsigError(`the server signed with key ${last.name}, not ${key.name}`);
   if (t.error !== 0) {
     const k = key.name.slice(0, -1);
-    const why = t.error === 17 ? `the server has no key named ${k}` : t.error === 16 ? `the secret of key ${k} is not the server's` : t.error === 18 ? 'the clocks differ by more than the fudge' : 'the signature was not accepted';
+    const why =
+      t.error === 17
+        ? `the server has no key named ${k}`
+        : t.error === 16
+          ? `the secret of key ${k} is not the server's`
+          : t.error === 18
+            ? 'the clocks differ by more than the fudge'
+            : 'the signature was not accepted';
     throw new TsigError(`the server refused the TSIG signature (${TSIG_ERRORS[t.error] ?? `error ${t.error}`}): ${why}`);
   }
   if (t.algorithm !== HMAC_SHA256) throw new TsigError(`the server signed with ${t.algorithm}, not hmac-sha256`);

@@ -11,19 +11,7 @@
 export const TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, TXT: 16, AAAA: 28, TSIG: 250, AXFR: 252, ANY: 255 } as const;
 export const CLASS = { IN: 1, NONE: 254, ANY: 255 } as const;
 export const OPCODE = { QUERY: 0, UPDATE: 5 } as const;
-export const RCODE_NAMES = [
-  'NOERROR',
-  'FORMERR',
-  'SERVFAIL',
-  'NXDOMAIN',
-  'NOTIMP',
-  'REFUSED',
-  'YXDOMAIN',
-  'YXRRSET',
-  'NXRRSET',
-  'NOTAUTH',
-  'NOTZONE',
-] as const;
+export const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE'] as const;
 
 /** The name of an rcode (`NOERROR`, `NXRRSET`, ...), or `RCODE<n>`. */
 export const rcodeName = (r: number): string => RCODE_NAMES[r] ?? `RCODE${r}`;
@@ -239,7 +227,11 @@ class Reader {
         break;
       }
       if (pos + 1 + len > this.buf.length) throw new WireError('message truncated');
-      labels.push(Buffer.from(this.buf.subarray(pos + 1, pos + 1 + len)).toString('latin1').toLowerCase());
+      labels.push(
+        Buffer.from(this.buf.subarray(pos + 1, pos + 1 + len))
+          .toString('latin1')
+          .toLowerCase(),
+      );
       pos += 1 + len;
     }
     return labels.length === 0 ? '.' : `${labels.join('.')}.`;

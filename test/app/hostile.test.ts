@@ -68,15 +68,25 @@ describe('hostile trace files', () => {
   it('replay, view and export: exit 2 with one line, or the command’s own result for a trace that stayed valid', async () => {
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), hostileValue, fc.constantFrom('replay', 'view', 'export'), async (picks, value, command) => {
-        const file = join(dir, `m${n++}.json`);
-        const text = JSON.stringify(mutate(race, picks, value)).replace(/"DEEP:(\d+)"/, (_, d: string) => `${'['.repeat(Number(d))}${']'.repeat(Number(d))}`);
-        writeFileSync(file, text);
-        const args = command === 'replay' ? ['replay', file, '--json'] : command === 'view' ? ['view', file, '--out', `${file}.html`] : ['export', file, '--format', 'markdown'];
-        const r = await run(args);
-        if (r.code === 2) oneLine(r.stderr);
-        else expect({ code: r.code, stderr: r.stderr }).toEqual({ code: command === 'replay' ? 1 : 0, stderr: '' });
-      }),
+      fc.asyncProperty(
+        fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+        hostileValue,
+        fc.constantFrom('replay', 'view', 'export'),
+        async (picks, value, command) => {
+          const file = join(dir, `m${n++}.json`);
+          const text = JSON.stringify(mutate(race, picks, value)).replace(/"DEEP:(\d+)"/, (_, d: string) => `${'['.repeat(Number(d))}${']'.repeat(Number(d))}`);
+          writeFileSync(file, text);
+          const args =
+            command === 'replay'
+              ? ['replay', file, '--json']
+              : command === 'view'
+                ? ['view', file, '--out', `${file}.html`]
+                : ['export', file, '--format', 'markdown'];
+          const r = await run(args);
+          if (r.code === 2) oneLine(r.stderr);
+          else expect({ code: r.code, stderr: r.stderr }).toEqual({ code: command === 'replay' ? 1 : 0, stderr: '' });
+        },
+      ),
       { numRuns: 150, seed: 7 },
     );
   });
@@ -91,7 +101,11 @@ describe('hostile trace files', () => {
     for (const [name, text] of cases) {
       const file = join(dir, name);
       writeFileSync(file, text);
-      for (const args of [['replay', file], ['view', file, '--out', `${file}.html`], ['export', file, '--format', 'mermaid']]) {
+      for (const args of [
+        ['replay', file],
+        ['view', file, '--out', `${file}.html`],
+        ['export', file, '--format', 'mermaid'],
+      ]) {
         const r = await run(args);
         expect(r.code).toBe(2);
         oneLine(r.stderr);
@@ -132,7 +146,12 @@ export const model = {
       ['s.extra = 1', 'extra', '1'],
     ];
     for (const [i, [write, field, value]] of writes.entries()) {
-      for (const args of [['check', '--workers', '1'], ['check', '--workers', '2'], ['simulate', '--runs', '3'], ['check', '--property', 'all']]) {
+      for (const args of [
+        ['check', '--workers', '1'],
+        ['check', '--workers', '2'],
+        ['simulate', '--runs', '3'],
+        ['check', '--property', 'all'],
+      ]) {
         const r = await run([args[0], '--model', modelFile(`w${i}`, { write }), ...args.slice(1)]);
         expect(r.code, `${write}: ${args.join(' ')}: ${r.stderr}`).toBe(2);
         oneLine(r.stderr);

@@ -14,7 +14,14 @@ import { writeKeyFile } from '../systems/dns/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-reenact-'));
 const file = (name: string): string => join(dir, name);
-const json = (text: string) => JSON.parse(text) as { status: string; conforms: boolean; steps: { conforms: boolean }[]; resolution: { name: string; rcode: string; answers: { type: string; data: string }[] }[]; server: { version: string; startMs: number } };
+const json = (text: string) =>
+  JSON.parse(text) as {
+    status: string;
+    conforms: boolean;
+    steps: { conforms: boolean }[];
+    resolution: { name: string; rcode: string; answers: { type: string; data: string }[] }[];
+    server: { version: string; startMs: number };
+  };
 
 /** The named processes running now (pgrep's pids), so that a test can tell that none was left behind. */
 const nameds = (): string[] => {
@@ -43,7 +50,9 @@ describe('dnsmc reenact on a private BIND 9', () => {
     expect(j.conforms).toBe(true);
     expect(j.steps).toHaveLength(13);
     expect(j.steps.every((s) => s.conforms)).toBe(true);
-    expect(j.resolution).toEqual([{ name: 'e0.ddb.example.', rcode: 'NXDOMAIN', answers: [{ name: 'e0.ddb.example.', type: 'CNAME', data: 'plan-1.e0.ddb.example.' }] }]);
+    expect(j.resolution).toEqual([
+      { name: 'e0.ddb.example.', rcode: 'NXDOMAIN', answers: [{ name: 'e0.ddb.example.', type: 'CNAME', data: 'plan-1.e0.ddb.example.' }] },
+    ]);
     expect(j.server.version).toMatch(/^BIND 9\./);
   });
 
@@ -104,7 +113,11 @@ describe('dnsmc reenact on a private BIND 9', () => {
       // The server given, with its own key: the race conforms there too.
       expect((await run(['reenact', file('race.json'), '--server', `127.0.0.1:${server.port}`, '--tsig-key', right.file])).code).toBe(1);
       const bad = await run(['reenact', file('race.json'), '--server', `127.0.0.1:${server.port}`, '--tsig-key', wrong.file]);
-      expect(bad).toMatchObject({ code: 2, stdout: '', stderr: "dnsmc: the server refused the TSIG signature (BADSIG): the secret of key dnsmc-run is not the server's\n" });
+      expect(bad).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: "dnsmc: the server refused the TSIG signature (BADSIG): the secret of key dnsmc-run is not the server's\n",
+      });
     } finally {
       right.remove();
       wrong.remove();
@@ -114,7 +127,9 @@ describe('dnsmc reenact on a private BIND 9', () => {
     expect(down.code).toBe(2);
     expect(down.stderr.split('\n')).toHaveLength(2);
     expect(down.stderr).toMatch(/^dnsmc: /);
-    expect((await run(['reenact', file('race.json'), '--server', '127.0.0.1:9'])).stderr).toBe('dnsmc: --server and --tsig-key go together: the key the server accepts signed updates with\n');
+    expect((await run(['reenact', file('race.json'), '--server', '127.0.0.1:9'])).stderr).toBe(
+      'dnsmc: --server and --tsig-key go together: the key the server accepts signed updates with\n',
+    );
     const other = JSON.stringify({ ...JSON.parse(readFileSync(file('race.json'), 'utf8')), model: 'counter', params: { n: 3 } });
     writeFileSync(file('other.json'), other);
     const o = await run(['reenact', file('other.json')]);

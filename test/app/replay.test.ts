@@ -42,8 +42,22 @@ describe('replaying the as-was race', () => {
       "step 11: enactor 0's flipAlias is not enabled here; skipped",
       "step 12: enactor 1's cleanupPlans cleans up after plan 3: nothing old enough to delete",
     ]);
-    expect(r.divergences[0]).toMatchObject({ outcome: 'differs', original: 'enactor 0 builds the tree of plan 1', fields: ['trees[0]', 'lockHolder[0]', 'phase[0]', 'plan[0]'] });
-    expect(r).toMatchObject({ status: 'ok', property: null, steps: 12, replayedSteps: 11, skipped: 1, reproduced: false, breaks: [], variant: 'fixed', traceVariant: 'as-was' });
+    expect(r.divergences[0]).toMatchObject({
+      outcome: 'differs',
+      original: 'enactor 0 builds the tree of plan 1',
+      fields: ['trees[0]', 'lockHolder[0]', 'phase[0]', 'plan[0]'],
+    });
+    expect(r).toMatchObject({
+      status: 'ok',
+      property: null,
+      steps: 12,
+      replayedSteps: 11,
+      skipped: 1,
+      reproduced: false,
+      breaks: [],
+      variant: 'fixed',
+      traceVariant: 'as-was',
+    });
     // The replayed run is a valid trace of the fixed model: the alias stays on plan 3, whose tree stands.
     const t = parseTrace(JSON.parse(JSON.stringify(r.trace)));
     expect(checkTraceAgainst(model('fixed'), t)).toEqual([]);
@@ -54,7 +68,15 @@ describe('replaying the as-was race', () => {
 
   it('under as-was: reproduces the violation exactly (the same 13 states, aliasResolves broken at step 12)', () => {
     const r = replayTrace(race, asWas);
-    expect(r).toMatchObject({ reproduced: true, firstDivergence: null, divergences: [], replayedSteps: 12, skipped: 0, status: 'violation', property: 'noRollback' });
+    expect(r).toMatchObject({
+      reproduced: true,
+      firstDivergence: null,
+      divergences: [],
+      replayedSteps: 12,
+      skipped: 0,
+      status: 'violation',
+      property: 'noRollback',
+    });
     expect(r.outcomes.every((o) => o.outcome === 'same')).toBe(true);
     expect(states(r.trace)).toHaveLength(13);
     expect(states(r.trace)).toEqual(states(race));
@@ -102,7 +124,7 @@ describe('dnsmc replay', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain("First divergence: step 10: enactor 0's buildTree gives up: plan 1 is not newer than the active plan 3; it releases the lock");
-    expect(r.stdout).toContain('step 11  SKIPPED  enactor 0\'s flipAlias is not enabled here');
+    expect(r.stdout).toContain("step 11  SKIPPED  enactor 0's flipAlias is not enabled here");
     expect(r.stdout).toContain('3 of 12 steps diverge (2 lead to another state, 1 not enabled and skipped); the replayed run has 11 steps.');
     expect(r.stdout).toContain('In the trace: noRollback breaks at step 11; aliasResolves breaks at step 12.');
     expect(r.stdout).toContain('In the replay: no property breaks (aliasResolves, lockExclusive, noRollback hold at every step).');
@@ -143,7 +165,11 @@ describe('trace files are untrusted: each defect is one line naming the field, e
     ['invalid JSON', '{"format": "dnsmc-trace", ', ': not a JSON document ('],
     ['an unknown version', JSON.stringify({ ...good, version: 7 }), ': trace: field version must be 1, got 7'],
     ['a missing field', JSON.stringify({ ...good, initial: undefined }), ': trace: field initial must be a state object'],
-    ['a step without narration', JSON.stringify({ ...good, steps: good.steps.map((s: object, i: number) => (i === 4 ? { ...s, narration: 5 } : s)) }), ': trace: steps[4].narration must be a string'],
+    [
+      'a step without narration',
+      JSON.stringify({ ...good, steps: good.steps.map((s: object, i: number) => (i === 4 ? { ...s, narration: 5 } : s)) }),
+      ': trace: steps[4].narration must be a string',
+    ],
     [
       'a state that does not fit the model',
       JSON.stringify({ ...good, steps: good.steps.map((s: { state: object }, i: number) => (i === 6 ? { ...s, state: { ...s.state, trees: [[9]] } } : s)) }),
@@ -154,22 +180,50 @@ describe('trace files are untrusted: each defect is one line naming the field, e
       JSON.stringify({ ...good, steps: good.steps.map((s: { state: object }, i: number) => (i === 6 ? { ...s, state: { ...s.state, trees: [[1]] } } : s)) }),
       ": trace: steps[6]: the recorded state differs from the one buildTree by enactor 1 leads to (the trace does not follow the model's rules)",
     ],
-    ['an unknown model', JSON.stringify({ ...good, model: 'raft' }), ': trace: made with the user model "raft"; pass --model FILE to load it (dnsmc never loads code a trace names)'],
-    ['a parameter out of range', JSON.stringify({ ...good, params: { ...good.params, plans: 99 } }), ': trace: field params.plans: plans must be a whole number from 1 to 31'],
-    ['a break past the last step', JSON.stringify({ ...good, breaks: [{ ...good.breaks[0], step: 40 }] }), ': trace: breaks[0].step must be from 0 to 12, got 40'],
+    [
+      'an unknown model',
+      JSON.stringify({ ...good, model: 'raft' }),
+      ': trace: made with the user model "raft"; pass --model FILE to load it (dnsmc never loads code a trace names)',
+    ],
+    [
+      'a parameter out of range',
+      JSON.stringify({ ...good, params: { ...good.params, plans: 99 } }),
+      ': trace: field params.plans: plans must be a whole number from 1 to 31',
+    ],
+    [
+      'a break past the last step',
+      JSON.stringify({ ...good, breaks: [{ ...good.breaks[0], step: 40 }] }),
+      ': trace: breaks[0].step must be from 0 to 12, got 40',
+    ],
     [
       'a patch without a path',
       JSON.stringify({ ...good, steps: good.steps.map((s: object, i: number) => (i === 0 ? { ...s, patches: [{ op: 'replace', value: 1 }] } : s)) }),
       ': trace: steps[0].patches[0].path must be a non-empty array of field names and indexes',
     ],
-    ['a step whose role is not its action’s', JSON.stringify({ ...good, steps: good.steps.map((s: object, i: number) => (i === 3 ? { ...s, role: '<img src=x>' } : s)) }), ': trace: field steps[3].role must be planner (the role of publishPlan)'],
-    ['a loop that does not close', JSON.stringify({ ...good, loop: 3 }), ': trace: field loop is 3, but the last state (step 12) differs from the state at step 3: the loop does not close'],
-    ['a control character in a quoted value', JSON.stringify({ ...good, params: { ...good.params, variant: 'x\u001b[31m\ny' } }), "variant must be one of as-was|fixed|recheck-only|spare-active-only, got x\\u001b[31m\\u000ay"],
+    [
+      'a step whose role is not its action’s',
+      JSON.stringify({ ...good, steps: good.steps.map((s: object, i: number) => (i === 3 ? { ...s, role: '<img src=x>' } : s)) }),
+      ': trace: field steps[3].role must be planner (the role of publishPlan)',
+    ],
+    [
+      'a loop that does not close',
+      JSON.stringify({ ...good, loop: 3 }),
+      ': trace: field loop is 3, but the last state (step 12) differs from the state at step 3: the loop does not close',
+    ],
+    [
+      'a control character in a quoted value',
+      JSON.stringify({ ...good, params: { ...good.params, variant: 'x\u001b[31m\ny' } }),
+      'variant must be one of as-was|fixed|recheck-only|spare-active-only, got x\\u001b[31m\\u000ay',
+    ],
   ];
   for (const [name, text, msg] of cases) {
     it(name, async () => {
       const f = write(`${name.replace(/\W+/g, '-')}.json`, text);
-      for (const argv of [['view', f, '--out', join(dir, 'x.html')], ['export', f, '--format', 'itf'], ['replay', f, '--variant', 'fixed']]) {
+      for (const argv of [
+        ['view', f, '--out', join(dir, 'x.html')],
+        ['export', f, '--format', 'itf'],
+        ['replay', f, '--variant', 'fixed'],
+      ]) {
         const r = await dnsmc(...argv);
         expect(r.code).toBe(2);
         expect(r.stdout).toBe('');
@@ -231,7 +285,11 @@ describe('dnsmc view and dnsmc export', () => {
   });
 
   it('bad flags: one line, exit 2', async () => {
-    expect(await dnsmc('export', raceFile, '--format', 'pdf')).toEqual({ code: 2, stdout: '', stderr: 'dnsmc: --format must be one of markdown|mermaid|itf, got "pdf"\n' });
+    expect(await dnsmc('export', raceFile, '--format', 'pdf')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'dnsmc: --format must be one of markdown|mermaid|itf, got "pdf"\n',
+    });
     expect((await dnsmc('export', raceFile)).stderr).toBe('dnsmc: --format must be one of markdown|mermaid|itf, got nothing\n');
     expect((await dnsmc('view', raceFile, '--out', raceFile)).stderr).toBe(`dnsmc: --out ${raceFile} would overwrite the trace; name another file\n`);
     expect((await dnsmc('view')).code).toBe(2);

@@ -26,7 +26,6 @@ interface ShardReport {
 /** The report without its timings (which differ run to run). */
 const stable = (j: Record<string, unknown>): Record<string, unknown> => ({ ...j, durationMs: 0, stepsPerSecond: 0 });
 
-
 /** Nothing on stderr but progress lines (a run longer than a second, on a loaded machine, reports progress). */
 const onlyProgress = (stderr: string): void => expect(stderr.split('\n').filter((l) => l !== '' && !l.startsWith('progress: '))).toEqual([]);
 
@@ -70,7 +69,15 @@ describe('dnsmc simulate: the done-when commands', () => {
   it('fixed, 2000 runs, seed 1: no violation, exit 0, pinned counts', async () => {
     const r = await run(['simulate', '--variant', 'fixed', ...BIG, '--runs', '2000', '--seed', '1', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'ok', property: null, runs: 2000, steps: 182_979, distinctStates: 151_537, terminalRuns: 1_144, violations: [] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      status: 'ok',
+      property: null,
+      runs: 2000,
+      steps: 182_979,
+      distinctStates: 151_537,
+      terminalRuns: 1_144,
+      violations: [],
+    });
   });
 
   it('text report: the shrunk traces, the verdict, the counts and the seed', async () => {
@@ -95,7 +102,9 @@ describe('dnsmc simulate: the done-when commands', () => {
   });
 
   it('slow-enactor on the default configuration finds the 12-step race after shrinking', async () => {
-    const j = JSON.parse((await run(['simulate', '--scheduler', 'slow-enactor', '--property', 'aliasResolves', '--runs', '500', '--seed', '2', '--json'])).stdout);
+    const j = JSON.parse(
+      (await run(['simulate', '--scheduler', 'slow-enactor', '--property', 'aliasResolves', '--runs', '500', '--seed', '2', '--json'])).stdout,
+    );
     expect(j).toMatchObject({ status: 'violation', schedulerName: 'slow-enactor', scheduler: { kind: 'slow-actor', role: 'enactor', actor: 0 } });
     expect(j.violations[0].length).toBe(12);
   });
@@ -204,7 +213,11 @@ describe('swarm shards and dnsmc merge', () => {
     ['an unsharded simulate report', async () => [writeAndName('plain.json', (await run(['simulate', '--runs', '5', '--json'])).stdout)], 'not a swarm shard'],
     ['the same shard twice', () => [files[0], files[0]], 'are both shard 1/4'],
     ['shards of different jobs', async () => [files[0], await shard(2, 4, '--depth', '50')], 'is not a shard of the same job'],
-    ['a tampered trace', () => [writeAndName('tampered.json', JSON.stringify({ ...reports[0], violations: [{ ...reports[0].violations[0], trace: { format: 'x' } }] }))], 'violations[0].trace: field format'],
+    [
+      'a tampered trace',
+      () => [writeAndName('tampered.json', JSON.stringify({ ...reports[0], violations: [{ ...reports[0].violations[0], trace: { format: 'x' } }] }))],
+      'violations[0].trace: field format',
+    ],
   ])('%s: one line, exit 2', async (_what, args, msg) => {
     const r = await run(['merge', ...(await args())]);
     expect(r.code).toBe(2);

@@ -150,7 +150,9 @@ describe('dnsmc (the postmortem demo)', () => {
     const tail = r.stdout.trim().split('\n').slice(-4);
     expect(tail.map((l) => l.trim().split(/\s+/)[0])).toEqual(['as-was', 'fixed', 'recheck-only', 'spare-active-only']);
     expect(tail[1]).toContain('aliasResolves holds, lockExclusive holds, noRollback holds, recoverable holds, converges holds; 127,647 states');
-    expect(tail[0]).toContain('aliasResolves VIOLATED (12 steps), lockExclusive holds, noRollback VIOLATED (10 steps), recoverable VIOLATED (stuck after 12 steps), converges VIOLATED (lasso 14 + loop 9); 278,301 states');
+    expect(tail[0]).toContain(
+      'aliasResolves VIOLATED (12 steps), lockExclusive holds, noRollback VIOLATED (10 steps), recoverable VIOLATED (stuck after 12 steps), converges VIOLATED (lasso 14 + loop 9); 278,301 states',
+    );
   });
 });
 
@@ -161,7 +163,11 @@ describe('the binary, bin/dnsmc.js, in a child process', () => {
     expect(v.stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(v.stdout).trace.steps).toHaveLength(12);
     // The binary peeks at --workers to start threads early; a bad value is left to the command to report.
-    expect(spawnCli(['check', '--workers', 'many'])).toEqual({ code: 2, stdout: '', stderr: 'dnsmc: --workers must be a whole number from 1 to 64, got "many"\n' });
+    expect(spawnCli(['check', '--workers', 'many'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'dnsmc: --workers must be a whole number from 1 to 64, got "many"\n',
+    });
     const i = spawnCli(['check', '--variant', 'fixed', '--max-states', '1000', '--json']);
     expect([i.code, i.stderr]).toEqual([3, '']);
     expect(JSON.parse(i.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-states', distinctStates: 1000 });

@@ -200,20 +200,30 @@ describe('any model, and a lasso', () => {
   it('the generic page: a lane per process, the fields table with what changed, the loop marked', async () => {
     // Process 1 requests; process 0 requests, enters, exits and requests again: back in the state after step 2.
     const model = lockMutexModel(2) as unknown as Model;
-    const schedule = [['request', 1], ['request', 0], ['enter', 0], ['exit', 0], ['request', 0]].map(([action, actor]) => ({ action: action as string, actor: actor as number }));
+    const schedule = [
+      ['request', 1],
+      ['request', 0],
+      ['enter', 0],
+      ['exit', 0],
+      ['request', 0],
+    ].map(([action, actor]) => ({ action: action as string, actor: actor as number }));
     const t = traceFromReplay(model, replay(model, model.init[0], schedule), 'mutualExclusion', 'invariant');
     const lasso = parseTrace(JSON.parse(JSON.stringify({ ...t, loop: 2 })));
     writeFileSync(join(dir, 'lasso.html'), viewerPage({ trace: lasso, model }));
     const { page, errors } = await open(join(dir, 'lasso.html'), '#step=4');
     expect(await page.locator('svg text.lanehead').allTextContents()).toEqual(['process 0', 'process 1', 'properties']);
     expect(await page.locator('[data-test=loop]').count()).toBe(1);
-    expect(await text(page, '[data-test=loop-note]')).toBe('↻ This step is in the loop: after step 5 the run is back in the state of step 2, and steps 3 to 5 repeat forever.');
+    expect(await text(page, '[data-test=loop-note]')).toBe(
+      '↻ This step is in the loop: after step 5 the run is back in the state of step 2, and steps 3 to 5 repeat forever.',
+    );
     expect(await page.locator('[data-test=fields] [data-field=proc][data-index="0"]').innerText()).toBe('[0]idle');
     expect(await page.locator('[data-test=fields] [data-field=proc][data-index="0"].changed').count()).toBe(1);
     expect(await page.locator('[data-test=fields] [data-field=lock].changed').innerText()).toBe('none');
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
-    expect(await text(page, '[data-test=loop-note]')).toBe('↻ The loop starts here: after step 5 the run is back in this state, and steps 3 to 5 repeat forever.');
+    expect(await text(page, '[data-test=loop-note]')).toBe(
+      '↻ The loop starts here: after step 5 the run is back in this state, and steps 3 to 5 repeat forever.',
+    );
     await page.keyboard.press('ArrowLeft');
     expect(await page.locator('[data-test=loop-note]').count()).toBe(0);
     expect(errors).toEqual([]);
@@ -224,20 +234,36 @@ describe('any model, and a lasso', () => {
 describe('a hostile picture', () => {
   it('is built under the allow-list: no script, no handler, no link or source, no style URL, no id; its strings stay text', async () => {
     const model = lockMutexModel(2) as unknown as Model;
-    const schedule = [['request', 1], ['request', 0], ['enter', 0]].map(([action, actor]) => ({ action: action as string, actor: actor as number }));
+    const schedule = [
+      ['request', 1],
+      ['request', 0],
+      ['enter', 0],
+    ].map(([action, actor]) => ({ action: action as string, actor: actor as number }));
     const t = traceFromReplay(model, replay(model, model.init[0], schedule), 'mutualExclusion', 'invariant');
     expect(t.steps[2].patches.map((p) => p.path[0])).toContain('lock');
     const hostile: PictureNode = {
       tag: 'div',
       class: 'card',
-      attrs: { 'data-test': 'hostile', onclick: 'window.__pwned=1', href: 'javascript:window.__pwned=2', style: 'background: url(https://example.com/a.png)', id: 'app', title: 'a title' },
+      attrs: {
+        'data-test': 'hostile',
+        onclick: 'window.__pwned=1',
+        href: 'javascript:window.__pwned=2',
+        style: 'background: url(https://example.com/a.png)',
+        id: 'app',
+        title: 'a title',
+      },
       text: '<b>bold?</b>',
       children: [
         { tag: 'script', text: 'window.__pwned=3' },
         { tag: 'img', attrs: { src: 'https://example.com/x.png', onerror: 'window.__pwned=4' } },
         { tag: 'a', attrs: { href: 'https://example.com/' }, text: 'a link' },
         { tag: 'iframe', attrs: { src: 'https://example.com/' } },
-        { tag: 'span', field: 'lock', attrs: { 'data-kept': 'yes', onmouseover: 'window.__pwned=5', 'data-x onclick': 'x', 'xlink:href': '#x' }, text: '</span><script>window.__pwned=6</script>' },
+        {
+          tag: 'span',
+          field: 'lock',
+          attrs: { 'data-kept': 'yes', onmouseover: 'window.__pwned=5', 'data-x onclick': 'x', 'xlink:href': '#x' },
+          text: '</span><script>window.__pwned=6</script>',
+        },
         {
           tag: 'svg',
           attrs: { width: 60, height: 20, onload: 'window.__pwned=7', 'data-test': 'hostile-svg' },
@@ -274,11 +300,18 @@ describe('a hostile picture', () => {
     // ... and is marked: this step changed the lock.
     expect(await span.getAttribute('class')).toBe('changed');
     // Only the allowed tags, each in its place: an svg with a rect and a text; nothing else.
-    expect(await page.locator('[data-test=picture] *').evaluateAll((es) => es.map((e) => e.tagName.toLowerCase()))).toEqual(['div', 'span', 'svg', 'rect', 'text']);
+    expect(await page.locator('[data-test=picture] *').evaluateAll((es) => es.map((e) => e.tagName.toLowerCase()))).toEqual([
+      'div',
+      'span',
+      'svg',
+      'rect',
+      'text',
+    ]);
     expect(await page.locator('[data-test=picture] rect').evaluate((e) => e.getAttributeNames())).toEqual(['width', 'height', 'stroke']);
     expect(await page.locator('[data-test=picture] svg text').textContent()).toBe('<script>svg text</script>');
     const shown = await page.locator('[data-test=picture]').innerText();
-    for (const gone of ['a link', 'inside foreignObject', 'svg link', 'html in svg', 'svg outside svg', 'title outside svg', 'example.com']) expect(shown).not.toContain(gone);
+    for (const gone of ['a link', 'inside foreignObject', 'svg link', 'html in svg', 'svg outside svg', 'title outside svg', 'example.com'])
+      expect(shown).not.toContain(gone);
     expect(await page.locator('script').count()).toBe(2);
     expect(await page.locator('img, iframe, a, image, foreignObject, style').count()).toBe(1); // the page's own <style> in <head>
     // Nothing runs on a click or a hover.
@@ -296,8 +329,7 @@ describe('a hostile picture', () => {
   });
 });
 
-describe('the race beside its replay under the fixed protocol'
-, () => {
+describe('the race beside its replay under the fixed protocol', () => {
   it('marks the divergence at step 10, where the fix makes enactor 0 give up, and shows step 11 not taken', async () => {
     dnsmc('replay', join(dir, 'race.json'), '--variant', 'fixed', '--trace-out', join(dir, 'fixed.json'));
     dnsmc('view', join(dir, 'race.json'), '--compare', join(dir, 'fixed.json'), '--out', join(dir, 'cmp.html'));
@@ -311,11 +343,15 @@ describe('the race beside its replay under the fixed protocol'
 
     await page.getByRole('button', { name: 'show step 10' }).click();
     expect(await hashOf(page)).toBe('#step=10');
-    expect(await text(page, '[data-test=pane-b] [data-test=narration]')).toBe('enactor 0 gives up: plan 1 is not newer than the active plan 3; it releases the lock');
+    expect(await text(page, '[data-test=pane-b] [data-test=narration]')).toBe(
+      'enactor 0 gives up: plan 1 is not newer than the active plan 3; it releases the lock',
+    );
     expect(await text(page, '[data-test=pane-a] [data-test=narration]')).toBe('enactor 0 builds the tree of plan 1');
 
     await page.keyboard.press('ArrowRight');
-    expect(await text(page, '[data-test=pane-b] [data-test=gap]')).toBe("enactor 0's flipAlias could not be taken here; the state is as after step 10 of this run.");
+    expect(await text(page, '[data-test=pane-b] [data-test=gap]')).toBe(
+      "enactor 0's flipAlias could not be taken here; the state is as after step 10 of this run.",
+    );
     expect(await text(page, '[data-test=pane-a] [data-test=alias-0]')).toBe('→ plan 1');
     expect(await text(page, '[data-test=pane-b] [data-test=alias-0]')).toBe('→ plan 3');
     // The alias differs between the runs: outlined on both sides.

@@ -58,7 +58,11 @@ describe('breadth-first search', () => {
         expect(r.status).toBe('violation');
         const v = r.violations[0];
         expect(v.schedule.length).toBe(Math.min(...badDists));
-        const run = replay(model, model.init[v.initial], v.schedule.map((t) => ({ action: t.name, actor: t.actor })));
+        const run = replay(
+          model,
+          model.init[v.initial],
+          v.schedule.map((t) => ({ action: t.name, actor: t.actor })),
+        );
         expect(run.failure).toBeUndefined();
         const last = run.steps.length > 0 ? run.steps[run.steps.length - 1].state : run.initial;
         expect(g.bad).toContain(last.node);

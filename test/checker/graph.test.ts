@@ -141,7 +141,11 @@ describe('state graph storage', () => {
     for (const i of [0, 1, Math.floor(graph.size / 2), graph.size - 1]) {
       const p = pathTo(graph, i);
       expect(p.states).toHaveLength(p.transitions.length + 1);
-      const run = replay(model, model.init[graph.initialOf(p.initial)], p.transitions.map((t) => ({ action: graph.transitions[t].name, actor: graph.transitions[t].actor })));
+      const run = replay(
+        model,
+        model.init[graph.initialOf(p.initial)],
+        p.transitions.map((t) => ({ action: graph.transitions[t].name, actor: graph.transitions[t].actor })),
+      );
       expect(run.failure).toBeUndefined();
       graph.unpackState(i, vec);
       expect(run.steps.length === 0 ? run.initial : run.steps[run.steps.length - 1].state).toEqual(model.layout.toPlain(vec));
@@ -217,7 +221,10 @@ describe('state graph limits', () => {
   it('stops for the same reasons as check, at the same counts', () => {
     const model = counterModel(100);
     // A state whose expansion the state limit cut short (state 8, after its first edge) keeps no edges in the graph.
-    for (const [o, cut] of [[{ maxStates: 10 }, 1], [{ maxDepth: 7 }, 0]] as const) {
+    for (const [o, cut] of [
+      [{ maxStates: 10 }, 1],
+      [{ maxDepth: 7 }, 0],
+    ] as const) {
       const g = exploreGraph(model, o);
       const r = check(model, { ...o, properties: [], checkDeadlock: false });
       expect([g.stoppedBy, g.size, g.expanded, g.edgeCount + cut]).toEqual([r.stoppedBy, r.distinctStates, r.distinctStates - r.queue, r.generatedStates]);

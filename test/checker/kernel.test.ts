@@ -4,16 +4,7 @@
  * and the status a run ends with.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  brokenInvariant,
-  brokenStep,
-  checkNames,
-  explainInvariant,
-  explainStep,
-  kernelOf,
-  selectProperties,
-  statusOf,
-} from '../../checker/kernel.js';
+import { brokenInvariant, brokenStep, checkNames, explainInvariant, explainStep, kernelOf, selectProperties, statusOf } from '../../checker/kernel.js';
 import { OptionError } from '../../checker/options.js';
 import { counterModel, lockMutexModel, naiveMutexModel } from '../../models/toys/index.js';
 import { dnsModel } from '../../models/dns/model.js';
@@ -24,7 +15,15 @@ describe('transition table', () => {
     const k = kernelOf(lockMutexModel(3));
     expect(k.size).toBe(9);
     expect(k.transitions.map((t) => `${t.name}(${t.actor})`)).toEqual([
-      'request(0)', 'request(1)', 'request(2)', 'enter(0)', 'enter(1)', 'enter(2)', 'exit(0)', 'exit(1)', 'exit(2)',
+      'request(0)',
+      'request(1)',
+      'request(2)',
+      'enter(0)',
+      'enter(1)',
+      'enter(2)',
+      'exit(0)',
+      'exit(1)',
+      'exit(2)',
     ]);
     expect(Array.from(k.actionOf)).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 2]);
     expect(Array.from(k.actors)).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2]);
@@ -120,7 +119,12 @@ describe('properties', () => {
     expect([brokenInvariant(m.invariants, one), brokenInvariant(m.invariants, both)]).toEqual([-1, 0]);
     expect(explainInvariant(m.invariants[0], both)).toBe('at most one process is in its critical section');
     const steps = [
-      { name: 'up', description: 'the counter only grows', holds: (a: { n: number }, b: { n: number }) => b.n >= a.n, explain: (a: { n: number }, b: { n: number }) => `${a.n} -> ${b.n}` },
+      {
+        name: 'up',
+        description: 'the counter only grows',
+        holds: (a: { n: number }, b: { n: number }) => b.n >= a.n,
+        explain: (a: { n: number }, b: { n: number }) => `${a.n} -> ${b.n}`,
+      },
     ];
     expect([brokenStep(steps, { n: 1 }, { n: 2 }), brokenStep(steps, { n: 2 }, { n: 0 })]).toEqual([-1, 0]);
     expect(explainStep(steps[0], { n: 2 }, { n: 0 })).toBe('2 -> 0');

@@ -95,7 +95,7 @@ function reachFrom(g: LGraph, sources: number[], allowed: (v: number) => boolean
   const queue = [...seen];
   while (queue.length > 0) {
     const v = queue.shift()!;
-    for (const { to } of g.out[v]) if (allowed(to) && !seen.has(to)) (seen.add(to), queue.push(to));
+    for (const { to } of g.out[v]) if (allowed(to) && !seen.has(to)) seen.add(to), queue.push(to);
   }
   return seen;
 }
@@ -116,7 +116,7 @@ function refFairStay(g: LGraph, R: Set<number>, groups: RefGroup[]): boolean {
       const queue = [u];
       while (queue.length > 0) {
         const v = queue.shift()!;
-        for (const e of internal) if (e.u === v && !seen.has(e.to)) (seen.add(e.to), queue.push(e.to));
+        for (const e of internal) if (e.u === v && !seen.has(e.to)) seen.add(e.to), queue.push(e.to);
       }
       return seen.size === S.size;
     });
@@ -133,10 +133,10 @@ function refFairStay(g: LGraph, R: Set<number>, groups: RefGroup[]): boolean {
 function distances(g: LGraph): Map<number, number> {
   const dist = new Map<number, number>();
   const queue: number[] = [];
-  for (const v of g.initial) if (!dist.has(v)) (dist.set(v, 0), queue.push(v));
+  for (const v of g.initial) if (!dist.has(v)) dist.set(v, 0), queue.push(v);
   while (queue.length > 0) {
     const v = queue.shift()!;
-    for (const { to } of g.out[v]) if (!dist.has(to)) (dist.set(to, dist.get(v)! + 1), queue.push(to));
+    for (const { to } of g.out[v]) if (!dist.has(to)) dist.set(to, dist.get(v)! + 1), queue.push(to);
   }
   return dist;
 }
@@ -146,10 +146,18 @@ function reference(g: LGraph, mode: FairnessMode) {
   const groups = refGroups(g, mode);
   const dist = distances(g);
   const reachable = new Set(dist.keys());
-  const ev = refFairStay(g, reachFrom(g, g.initial, (v) => !g.p[v]), groups);
+  const ev = refFairStay(
+    g,
+    reachFrom(g, g.initial, (v) => !g.p[v]),
+    groups,
+  );
   const gf = refFairStay(g, new Set([...reachable].filter((v) => !g.p[v])), groups);
   const triggers = [...reachable].filter((v) => g.p[v] && !g.q[v]);
-  const lt = refFairStay(g, reachFrom(g, triggers, (v) => !g.q[v]), groups);
+  const lt = refFairStay(
+    g,
+    reachFrom(g, triggers, (v) => !g.q[v]),
+    groups,
+  );
   const canRecover = (v: number): boolean => [...reachFrom(g, [v], () => true)].some((w) => g.p[w]);
   const stuck = [...reachable].filter((v) => !canRecover(v));
   return { groups, dist, ev, gf, lt, stuck, canRecover };
@@ -219,7 +227,15 @@ describe('liveness against a naive reference on random graphs', () => {
       fc.property(lgraphArb, (g) => {
         const R = reachFrom(g, g.initial, (v) => !g.p[v]);
         // A cycle in R: some v in R reaches itself in one or more steps inside R.
-        const cycle = [...R].some((v) => [...reachFrom(g, g.out[v].map((e) => e.to), (w) => R.has(w))].includes(v));
+        const cycle = [...R].some((v) =>
+          [
+            ...reachFrom(
+              g,
+              g.out[v].map((e) => e.to),
+              (w) => R.has(w),
+            ),
+          ].includes(v),
+        );
         const terminal = [...R].some((v) => g.out[v].length === 0);
         const [ev] = checkLiveness(exploreGraph(lgraphModel(g)), { properties: ['ev'], fairness: 'none' });
         expect(ev.status).toBe(cycle || terminal ? 'violated' : 'holds');
@@ -362,5 +378,3 @@ describe('liveness declarations and results', () => {
     expect(a.map((v) => ({ ...v, durationMs: 0 }))).toEqual(b.map((v) => ({ ...v, durationMs: 0 })));
   });
 });
-
-

@@ -116,7 +116,9 @@ describe('reenact', () => {
 
   it('a schedule the model cannot run is refused before anything is performed', async () => {
     const sys = gaugeSystem();
-    await expect(reenact(gaugeModel(9), { steps: [up(), down(), down()] }, sys)).rejects.toThrow('step 3 of the schedule cannot be taken in the model: down by hand 0 is not enabled');
+    await expect(reenact(gaugeModel(9), { steps: [up(), down(), down()] }, sys)).rejects.toThrow(
+      'step 3 of the schedule cannot be taken in the model: down by hand 0 is not enabled',
+    );
     expect(sys.performed).toEqual([]);
   });
 

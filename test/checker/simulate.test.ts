@@ -55,7 +55,15 @@ describe('simulate: the dns done-when configuration (plans 8, endpoints 3, enact
     const r = simulate(model, { runs: 2000, seed: 1 });
     expect(r.status).toBe('violation');
     expect([r.runs, r.steps, r.distinctStates, r.terminalRuns, r.longestRun]).toEqual([2000, 199_938, 178_668, 11, 100]);
-    expect(r.actions).toEqual({ publishPlan: 16_000, pickPlan: 16_377, acquireLock: 66_285, retryLock: 30_308, buildTree: 33_372, flipAlias: 30_119, cleanupPlans: 7_477 });
+    expect(r.actions).toEqual({
+      publishPlan: 16_000,
+      pickPlan: 16_377,
+      acquireLock: 66_285,
+      retryLock: 30_308,
+      buildTree: 33_372,
+      flipAlias: 30_119,
+      cleanupPlans: 7_477,
+    });
     expect(r.violations.map((v) => [v.property, v.kind, v.run, v.found.length, v.schedule.length, v.shrinkTests])).toEqual([
       ['noRollback', 'step', 0, 31, 10, 161],
       ['aliasResolves', 'invariant', 0, 60, 18, 284],

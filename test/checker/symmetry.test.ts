@@ -20,7 +20,16 @@ function naiveCanonical(s: DnsState, n: number): string {
       for (let i = 0; i < n; i++) out[p[i]] = f[i];
       return out;
     };
-    const key = JSON.stringify([s.latest, Array.from(s.alias), Array.from(s.trees), Array.from(s.lockHolder, (h) => (h < 0 ? h : p[h])), per(s.phase), per(s.plan), per(s.endpoint), per(s.failures)]);
+    const key = JSON.stringify([
+      s.latest,
+      Array.from(s.alias),
+      Array.from(s.trees),
+      Array.from(s.lockHolder, (h) => (h < 0 ? h : p[h])),
+      per(s.phase),
+      per(s.plan),
+      per(s.endpoint),
+      per(s.failures),
+    ]);
     if (best === '' || key < best) best = key;
   }
   return best;

@@ -11,11 +11,11 @@ describe('option validators', () => {
   });
 
   it('limitOption: absent is no limit; Infinity allowed; fractions only when asked', () => {
-    expect([limitOption('check', 'maxStates', undefined, 1), limitOption('check', 'maxStates', Infinity, 1), limitOption('check', 'timeLimitMs', 0.5, 0, true)]).toEqual([
-      Infinity,
-      Infinity,
-      0.5,
-    ]);
+    expect([
+      limitOption('check', 'maxStates', undefined, 1),
+      limitOption('check', 'maxStates', Infinity, 1),
+      limitOption('check', 'timeLimitMs', 0.5, 0, true),
+    ]).toEqual([Infinity, Infinity, 0.5]);
     expect(() => limitOption('check', 'maxDepth', 1.5, 0)).toThrow('check: option maxDepth must be a whole number of at least 0, got 1.5');
     expect(() => limitOption('check', 'timeLimitMs', Number.NaN, 0, true)).toThrow('check: option timeLimitMs must be a number of at least 0, got NaN');
   });

@@ -73,7 +73,10 @@ function enumerate(fencing: boolean, tokens = 3): { states: number; edges: numbe
 
 describe('examples/two-enactor-lock.ts through the CLI', () => {
   it('type-checks as a user project would (dnsmc resolved as a package)', () => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'examples/tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'examples/tsconfig.json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
@@ -158,7 +161,11 @@ describe('examples/two-enactor-lock.ts through the CLI', () => {
 
 describe('examples/library.ts (the runnable example of docs/library.md)', () => {
   it('runs with tsx and prints the race, the shrunk simulation and where the fix stops the race', () => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'examples/library.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'examples/library.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('dns (as-was): aliasResolves violated after 12 steps');
@@ -247,14 +254,27 @@ describe('--model: modules that are not valid models get one line and exit 2', (
   });
 
   it('a missing file', async () => oneLine(await run(['check', '--model', join(dir, 'nope.ts')]), '--model: no such file'));
-  it('a file of another kind', async () => oneLine(await run(['check', '--model', write('m.txt', 'x')]), '--model must be a .js, .mjs, .cjs, .ts, .mts or .cts module'));
+  it('a file of another kind', async () =>
+    oneLine(await run(['check', '--model', write('m.txt', 'x')]), '--model must be a .js, .mjs, .cjs, .ts, .mts or .cts module'));
   it('a TypeScript syntax error', async () => oneLine(await run(['check', '--model', write('bad.ts', 'export const model = {;\n')]), 'cannot load the module'));
-  it('a module that throws as it loads', async () => oneLine(await run(['check', '--model', write('throws.mjs', "throw new Error('boom');\n")]), 'cannot load the module: boom'));
+  it('a module that throws as it loads', async () =>
+    oneLine(await run(['check', '--model', write('throws.mjs', "throw new Error('boom');\n")]), 'cannot load the module: boom'));
   it('no model export', async () =>
-    oneLine(await run(['check', '--model', write('other.mjs', 'export const x = 1;\n')]), 'must export modelPackage, createModel(params) or model', 'it exports x'));
+    oneLine(
+      await run(['check', '--model', write('other.mjs', 'export const x = 1;\n')]),
+      'must export modelPackage, createModel(params) or model',
+      'it exports x',
+    ));
   it('a model missing its actions', async () =>
     oneLine(
-      await run(['check', '--model', write('noactions.mjs', `import { defineLayout, int } from '${DIST}';\nexport const model = { name: 'm', params: {}, layout: defineLayout({ n: int(0, 1) }), roles: { r: 1 }, init: [{ n: 0 }], invariants: [], stepInvariants: [] };\n`)]),
+      await run([
+        'check',
+        '--model',
+        write(
+          'noactions.mjs',
+          `import { defineLayout, int } from '${DIST}';\nexport const model = { name: 'm', params: {}, layout: defineLayout({ n: int(0, 1) }), roles: { r: 1 }, init: [{ n: 0 }], invariants: [], stepInvariants: [] };\n`,
+        ),
+      ]),
       'not a valid model: model m: field actions must be an array',
     ));
   it('an action of an unknown role (validateModel)', async () =>
@@ -271,11 +291,19 @@ describe('--model: modules that are not valid models get one line and exit 2', (
     ));
   it('an initial state outside the layout', async () =>
     oneLine(
-      await run(['check', '--model', write('init.mjs', `import { defineLayout, int } from '${DIST}';\nexport const model = { name: 'm', params: {}, layout: defineLayout({ n: int(0, 1) }), roles: { r: 1 }, init: [{ n: 5 }], actions: [], invariants: [], stepInvariants: [] };\n`)]),
+      await run([
+        'check',
+        '--model',
+        write(
+          'init.mjs',
+          `import { defineLayout, int } from '${DIST}';\nexport const model = { name: 'm', params: {}, layout: defineLayout({ n: int(0, 1) }), roles: { r: 1 }, init: [{ n: 5 }], actions: [], invariants: [], stepInvariants: [] };\n`,
+        ),
+      ]),
       'init[0]',
       'field n = 5 is outside its declared range 0..1',
     ));
-  it('a declared parameter out of its range', async () => oneLine(await run(['check', '--model', MODEL, '--variant', 'nope']), '--variant must be one of as-was|fixed, got "nope"'));
+  it('a declared parameter out of its range', async () =>
+    oneLine(await run(['check', '--model', MODEL, '--variant', 'nope']), '--variant must be one of as-was|fixed, got "nope"'));
   it('createModel refusing a parameter', async () => {
     const f = write(
       'refuses.mjs',
@@ -287,9 +315,12 @@ export function createModel(p) { if (p.n === 3) throw new Error('n must not be 3
     oneLine(await run(['check', '--model', f, '--n', '3']), 'createModel({"n":3}) failed: n must not be 3');
   });
   it('a scheduler the package does not offer', async () => {
-    const f = write('noenactor.mjs', `import { defineLayout, int } from '${DIST}';
+    const f = write(
+      'noenactor.mjs',
+      `import { defineLayout, int } from '${DIST}';
 export const model = { name: 'm', params: {}, layout: defineLayout({ n: int(0, 1) }), roles: { r: 1 }, init: [{ n: 0 }], actions: [], invariants: [], stepInvariants: [], terminalOk: () => true };
-`);
+`,
+    );
     oneLine(await run(['simulate', '--model', f, '--scheduler', 'slow-enactor']), '--scheduler must be one of uniform, got "slow-enactor"');
   });
 });

@@ -18,7 +18,8 @@ import { formatTrace } from '../../traces/text.js';
 import { checkTraceAgainst, parseTrace, traceOfLasso, TraceError } from '../../traces/trace.js';
 import { run } from '../support/cli.js';
 
-const names = (ts: readonly { name: string; role: string; actor: number }[]): string[] => ts.map((t) => (t.role === 'planner' ? t.name : `${t.name}(${t.actor})`));
+const names = (ts: readonly { name: string; role: string; actor: number }[]): string[] =>
+  ts.map((t) => (t.role === 'planner' ? t.name : `${t.name}(${t.actor})`));
 const healthy = (s: DnsState): boolean => s.alias[0] === s.latest && (s.trees[0] & (1 << (s.alias[0] - 1))) !== 0 && s.alias[0] > 0;
 
 // What dnsmc finds with the default parameters and the declared fairness (weak per enactor).
@@ -103,7 +104,7 @@ describe('dns recoverable: the as-was protocol gets stuck', () => {
     while (queue.length > 0) {
       const v = queue.shift()!;
       expect(ok[v]).toBe(0);
-      for (let e = graph.offsets[v]; e < graph.offsets[v + 1]; e++) if (!seen.has(graph.targets[e])) (seen.add(graph.targets[e]), queue.push(graph.targets[e]));
+      for (let e = graph.offsets[v]; e < graph.offsets[v + 1]; e++) if (!seen.has(graph.targets[e])) seen.add(graph.targets[e]), queue.push(graph.targets[e]);
     }
     expect(seen.size).toBe(344);
   });
@@ -111,7 +112,17 @@ describe('dns recoverable: the as-was protocol gets stuck', () => {
   it('the lasso: the alias dangles, then every enactor retries forever (pick, lock, build fails), and the loop closes', () => {
     const lasso = rec.lasso!;
     expect(names(lasso.prefix.slice(12))).toEqual(['flipAlias(0)', 'cleanupPlans(0)']);
-    expect(names(lasso.loop)).toEqual(['pickPlan(0)', 'pickPlan(1)', 'pickPlan(2)', 'acquireLock(0)', 'buildTree(0)', 'acquireLock(1)', 'buildTree(1)', 'acquireLock(2)', 'buildTree(2)']);
+    expect(names(lasso.loop)).toEqual([
+      'pickPlan(0)',
+      'pickPlan(1)',
+      'pickPlan(2)',
+      'acquireLock(0)',
+      'buildTree(0)',
+      'acquireLock(1)',
+      'buildTree(1)',
+      'acquireLock(2)',
+      'buildTree(2)',
+    ]);
     expect(loopIsFair(graph, lasso, fairnessGroups(model as unknown as Model, graph.transitions, 'declared'))).toBe(true);
     const t = traceOfLasso(model, rec); // throws unless the replay returns to the loop's first state
     expect(t.loop).toBe(14);
@@ -129,7 +140,9 @@ describe('dns recoverable: the as-was protocol gets stuck', () => {
   it('the text marks the stuck state and the loop', () => {
     const text = formatTrace(traceOfLasso(model, rec), { render: model.render });
     expect(text.split('\n')[0]).toBe('dns (as-was): recoverable violated: a lasso of 23 steps; steps 15-23 repeat forever');
-    expect(text).toContain('>> recoverable VIOLATED here: stuck: no state where every endpoint’s alias equals latest and resolves can be reached from here; 344 states are reachable from it');
+    expect(text).toContain(
+      '>> recoverable VIOLATED here: stuck: no state where every endpoint’s alias equals latest and resolves can be reached from here; 344 states are reachable from it',
+    );
     expect(text).toContain('~~ the loop starts here: steps 15-23 repeat forever');
     expect(text).toContain('~~ back to the state of step 14: the loop repeats forever');
   });
@@ -176,7 +189,9 @@ describe('lasso traces: the loop field', () => {
     expect(parseTrace(json()).loop).toBe(14);
     expect(() => parseTrace({ ...json(), loop: 24 })).toThrow(new TraceError('trace: field loop must be a step index from 0 to 23, got 24'));
     expect(() => parseTrace({ ...json(), loop: '3' })).toThrow(/^trace: field loop must be a step index from 0 to 23, got "3"$/);
-    expect(() => parseTrace({ ...json(), loop: 13 })).toThrow(/^trace: field loop is 13, but the last state \(step 23\) differs from the state at step 13: the loop does not close$/);
+    expect(() => parseTrace({ ...json(), loop: 13 })).toThrow(
+      /^trace: field loop is 13, but the last state \(step 23\) differs from the state at step 13: the loop does not close$/,
+    );
     const { loop: _loop, ...noLoop } = json();
     expect(() => parseTrace(noLoop)).toThrow(/^trace: field loop is required when kind is liveness$/);
   });
@@ -189,7 +204,9 @@ describe('dnsmc check with liveness properties (the command line)', () => {
     expect(r.stdout).toContain('>> recoverable VIOLATED here: stuck');
     expect(r.stdout).toContain('~~ back to the state of step 14: the loop repeats forever');
     expect(r.stdout).toContain('recoverable  always reachable (AG EF)  VIOLATED: stuck after 12 steps (344 states reachable, none a goal); lasso 14 + loop 9');
-    expect(r.stdout).toMatch(/^state graph: 278,301 states, 884,101 edges, stored in [\d.]+ MiB, built in [\d.]+ s; liveness analysis [\d.]+ s; peak memory [\d.]+ MiB$/m);
+    expect(r.stdout).toMatch(
+      /^state graph: 278,301 states, 884,101 edges, stored in [\d.]+ MiB, built in [\d.]+ s; liveness analysis [\d.]+ s; peak memory [\d.]+ MiB$/m,
+    );
   });
 
   it('--variant fixed --property recoverable: exit 0', async () => {
@@ -219,7 +236,13 @@ describe('dnsmc check with liveness properties (the command line)', () => {
     const r = await run(['check', '--variant', 'as-was', '--property', 'converges', '--fairness', 'strong', '--json', '--trace-out', file]);
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ status: 'violation', property: 'converges', fairness: ['SF(enactor 0)', 'SF(enactor 1)', 'SF(enactor 2)'], distinctStates: 278_301, complete: true });
+    expect(j).toMatchObject({
+      status: 'violation',
+      property: 'converges',
+      fairness: ['SF(enactor 0)', 'SF(enactor 1)', 'SF(enactor 2)'],
+      distinctStates: 278_301,
+      complete: true,
+    });
     expect(j.graph).toMatchObject({ states: 278_301, edges: 884_101 });
     expect(j.graph.bytes).toBeGreaterThan(0);
     expect(j.trace.loop).toBe(14);
@@ -231,7 +254,12 @@ describe('dnsmc check with liveness properties (the command line)', () => {
   it('limits stop the graph exploration cleanly: exit 3, verdict unknown', async () => {
     const m = await run(['check', '--variant', 'fixed', '--property', 'recoverable', '--max-states', '1000', '--json']);
     expect(m.code).toBe(3);
-    expect(JSON.parse(m.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-states', distinctStates: 1000, verdicts: [{ property: 'recoverable', verdict: 'unknown' }] });
+    expect(JSON.parse(m.stdout)).toMatchObject({
+      status: 'incomplete',
+      stoppedBy: 'max-states',
+      distinctStates: 1000,
+      verdicts: [{ property: 'recoverable', verdict: 'unknown' }],
+    });
     const t = await run(['check', '--variant', 'fixed', '--plans', '6', '--endpoints', '2', '--property', 'converges', '--time-limit', '0.5']);
     expect(t.code).toBe(3);
     expect(t.stdout).toContain('Incomplete: stopped by time-limit; converges unknown, no violation so far.');

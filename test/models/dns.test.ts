@@ -46,10 +46,24 @@ describe('dns model: the reference figures of docs/protocol.md', () => {
 describe('dns model: variants', () => {
   // Pinned from dnsmc's own full runs (--continue); the fixed figures above are the cross-checked ones.
   const expected: Record<string, { states: number; diameter: number; broken: [string, number][] }> = {
-    'as-was': { states: 278_301, diameter: 36, broken: [['noRollback', 10], ['aliasResolves', 12]] },
+    'as-was': {
+      states: 278_301,
+      diameter: 36,
+      broken: [
+        ['noRollback', 10],
+        ['aliasResolves', 12],
+      ],
+    },
     fixed: { states: 127_647, diameter: 28, broken: [] },
     'recheck-only': { states: 127_647, diameter: 28, broken: [] },
-    'spare-active-only': { states: 269_678, diameter: 36, broken: [['noRollback', 10], ['aliasResolves', 12]] },
+    'spare-active-only': {
+      states: 269_678,
+      diameter: 36,
+      broken: [
+        ['noRollback', 10],
+        ['aliasResolves', 12],
+      ],
+    },
   };
   for (const variant of VARIANT_NAMES) {
     it(`${variant}: every property, explored in full`, () => {

@@ -71,9 +71,7 @@ describe('markdown', () => {
     expect(lines[0]).toBe('### dns (as-was): aliasResolves violated after 12 steps');
     expect(lines).toContain('| step | actor | action | what happens | what changed |');
     expect(lines.filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(13);
-    expect(lines).toContain(
-      '| 10 | enactor 0 | buildTree | enactor 0 builds the tree of plan 1 | phase\\[0\\]: build → flip<br>trees\\[0\\]: {3} → {1, 3} |',
-    );
+    expect(lines).toContain('| 10 | enactor 0 | buildTree | enactor 0 builds the tree of plan 1 | phase\\[0\\]: build → flip<br>trees\\[0\\]: {3} → {1, 3} |');
     expect(lines).toContain(
       "| 12 | enactor 1 | cleanupPlans | enactor 1 cleans up after plan 3: deletes tree 1<br>**aliasResolves violated:** endpoint 0's top alias points at plan 1, whose tree has been deleted: the name resolves to nothing | phase\\[1\\]: cleanup → idle<br>trees\\[0\\]: {1, 3} → {3}<br>plan\\[1\\]: 3 → 0 |",
     );
@@ -87,7 +85,9 @@ describe('markdown', () => {
     );
     expect(markdownText('a\nb\r\nc')).toBe('a b c');
     const hostile = { ...race, steps: race.steps.map((s, i) => (i === 2 ? { ...s, narration: `${HOSTILE}\nsecond line` } : s)) };
-    const row = toMarkdown(hostile, lanes).split('\n').find((l) => l.startsWith('| 3 |'))!;
+    const row = toMarkdown(hostile, lanes)
+      .split('\n')
+      .find((l) => l.startsWith('| 3 |'))!;
     expect(row.split(/(?<!\\)\|/)).toHaveLength(7); // still five cells
     expect(row).not.toMatch(/(?<!\\)[<>&`*_[\]$]/); // every one escaped
   });
@@ -176,7 +176,8 @@ describe('ITF', () => {
     expect(itf.states[12].trees).toEqual({ '#map': [[b(0), { '#set': [b(3)] }]] });
     expect(itf.states[12].alias).toEqual({ '#map': [[b(0), b(1)]] });
     // No bare JSON number anywhere in a state (outside #meta).
-    const bare = (v: unknown): boolean => typeof v === 'number' || (Array.isArray(v) ? v.some(bare) : v !== null && typeof v === 'object' && Object.values(v).some(bare));
+    const bare = (v: unknown): boolean =>
+      typeof v === 'number' || (Array.isArray(v) ? v.some(bare) : v !== null && typeof v === 'object' && Object.values(v).some(bare));
     for (const s of itf.states) for (const [k, v] of Object.entries(s)) if (k !== '#meta') expect(bare(v)).toBe(false);
   });
 

@@ -58,7 +58,11 @@ describe('the dns picture', () => {
     const t3 = byTest(p, 'tree-0-3');
     expect(t3.attrs!['data-status']).toBe('present');
     expect(classes(t3)).toEqual(['chip', 'tree', 'present']);
-    expect(nodes(p).filter((n) => n.attrs?.['data-test']?.toString().startsWith('tree-0-')).map((n) => n.attrs!['data-test'])).toEqual(['tree-0-1', 'tree-0-3']);
+    expect(
+      nodes(p)
+        .filter((n) => n.attrs?.['data-test']?.toString().startsWith('tree-0-'))
+        .map((n) => n.attrs!['data-test']),
+    ).toEqual(['tree-0-1', 'tree-0-3']);
     expect(byTest(p, 'lock-0')).toMatchObject({ text: 'free', field: 'lockHolder', index: 0 });
     expect(byTest(p, 'latest')).toMatchObject({ text: '3', field: 'latest' });
     // The enactors table: phase, plan and failed lock attempts (one endpoint: no endpoint column), each cell marked with its field and enactor.
@@ -94,7 +98,12 @@ describe('the dns picture', () => {
     expect(lanes.of(['trees', 2])).toBeUndefined();
     const s = m.layout.toJson(m.layout.vector());
     const p = dnsPresentation.picture!(m, [s], 0);
-    expect(['endpoint-0', 'endpoint-1', 'alias-1', 'lock-1'].map((t) => byTest(p, t).attrs!['data-test'])).toEqual(['endpoint-0', 'endpoint-1', 'alias-1', 'lock-1']);
+    expect(['endpoint-0', 'endpoint-1', 'alias-1', 'lock-1'].map((t) => byTest(p, t).attrs!['data-test'])).toEqual([
+      'endpoint-0',
+      'endpoint-1',
+      'alias-1',
+      'lock-1',
+    ]);
     expect(byTest(p, 'enactor-0').children!.map((c) => c.field ?? textOf(c))).toEqual(['enactor 0', 'phase', 'plan', 'endpoint', 'failures']);
   });
 
@@ -123,7 +132,12 @@ describe('what the viewer page is given of pictures', () => {
     expect(dataOf(viewerPage({ trace: t, model: m })).panes[0].pictures).toBeNull();
     expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: undefined })).panes[0].pictures).toBeNull();
     // The lanes come from the presentation too: without it, only the actors.
-    expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: undefined })).panes[0].lanes.map((l) => l.kind)).toEqual(['actor', 'actor', 'actor', 'actor']);
+    expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: undefined })).panes[0].lanes.map((l) => l.kind)).toEqual([
+      'actor',
+      'actor',
+      'actor',
+      'actor',
+    ]);
   });
 
   it('a picture that throws: the page says why, and shows the fields table', () => {

@@ -77,7 +77,9 @@ describe('traces the checker emits', () => {
       ['follow', 0, 1],
       ['follow', 0, 2],
     ]);
-    expect(t.breaks).toEqual([{ property: 'deadlock', step: 2, kind: 'deadlock', explanation: 'no action is enabled, and the model does not accept this state as an end' }]);
+    expect(t.breaks).toEqual([
+      { property: 'deadlock', step: 2, kind: 'deadlock', explanation: 'no action is enabled, and the model does not accept this state as an end' },
+    ]);
     expect(checkTraceAgainst(model, parseTrace(JSON.parse(JSON.stringify(t))))).toEqual([]);
   });
 });
@@ -102,8 +104,13 @@ describe('parseTrace rejects malformed traces, naming the field', () => {
   }
 
   it('a state that does not fit the model', () => {
-    const bad = { ...good, steps: good.steps.map((s: Trace['steps'][number], i: number) => (i === 2 ? { ...s, state: { ...s.state, phase: ['idle', 'dancing', 'idle'] } } : s)) };
-    expect(() => checkTraceAgainst(model, parseTrace(bad))).toThrow("trace: steps[2].state: state field phase[1] must be one of idle|lock|backoff|build|flip|cleanup, got \"dancing\"");
+    const bad = {
+      ...good,
+      steps: good.steps.map((s: Trace['steps'][number], i: number) => (i === 2 ? { ...s, state: { ...s.state, phase: ['idle', 'dancing', 'idle'] } } : s)),
+    };
+    expect(() => checkTraceAgainst(model, parseTrace(bad))).toThrow(
+      'trace: steps[2].state: state field phase[1] must be one of idle|lock|backoff|build|flip|cleanup, got "dancing"',
+    );
   });
 });
 

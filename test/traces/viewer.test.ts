@@ -65,7 +65,14 @@ describe('embedding an untrusted trace', () => {
     const { script } = parts(html);
     const hash = createHash('sha256').update(script, 'utf8').digest('base64');
     expect(csp.split('; ')).toEqual(
-      expect.arrayContaining(["default-src 'none'", `script-src 'sha256-${hash}'`, "connect-src 'none'", "img-src 'none'", "form-action 'none'", "base-uri 'none'"]),
+      expect.arrayContaining([
+        "default-src 'none'",
+        `script-src 'sha256-${hash}'`,
+        "connect-src 'none'",
+        "img-src 'none'",
+        "form-action 'none'",
+        "base-uri 'none'",
+      ]),
     );
     expect(csp).not.toContain('unsafe');
     expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<script'));
@@ -77,7 +84,9 @@ describe('embedding an untrusted trace', () => {
   });
 
   it('is deterministic: the same trace gives the same bytes', () => {
-    expect(viewerPage({ trace: race, model: asWas, presentation: dnsPresentation })).toBe(viewerPage({ trace: race, model: asWas, presentation: dnsPresentation }));
+    expect(viewerPage({ trace: race, model: asWas, presentation: dnsPresentation })).toBe(
+      viewerPage({ trace: race, model: asWas, presentation: dnsPresentation }),
+    );
   });
 });
 

@@ -197,10 +197,47 @@
   const SVG_TAGS = new Set(['svg', 'g', 'rect', 'line', 'path', 'text', 'title', 'circle', 'polygon', 'marker', 'defs']);
   // Presentation attributes (besides data-*). No event handlers, no links or sources, no style, no ids.
   const ATTRS = new Set([
-    'title', 'role', 'aria-label', 'colspan', 'rowspan',
-    'x', 'y', 'x1', 'y1', 'x2', 'y2', 'cx', 'cy', 'r', 'rx', 'ry', 'width', 'height', 'viewBox', 'd', 'points', 'transform',
-    'fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin', 'opacity', 'fill-opacity', 'stroke-opacity',
-    'text-anchor', 'dominant-baseline', 'font-size', 'font-weight', 'refX', 'refY', 'markerWidth', 'markerHeight', 'orient', 'preserveAspectRatio',
+    'title',
+    'role',
+    'aria-label',
+    'colspan',
+    'rowspan',
+    'x',
+    'y',
+    'x1',
+    'y1',
+    'x2',
+    'y2',
+    'cx',
+    'cy',
+    'r',
+    'rx',
+    'ry',
+    'width',
+    'height',
+    'viewBox',
+    'd',
+    'points',
+    'transform',
+    'fill',
+    'stroke',
+    'stroke-width',
+    'stroke-dasharray',
+    'stroke-linecap',
+    'stroke-linejoin',
+    'opacity',
+    'fill-opacity',
+    'stroke-opacity',
+    'text-anchor',
+    'dominant-baseline',
+    'font-size',
+    'font-weight',
+    'refX',
+    'refY',
+    'markerWidth',
+    'markerHeight',
+    'orient',
+    'preserveAspectRatio',
   ]);
   const DATA_ATTR = /^data-[a-z0-9-]+$/;
   // A presentation value that names a resource (url(...)) is dropped even on an allowed attribute.
@@ -285,7 +322,10 @@
   button('\u25B6|', 'last step (End)', () => select(lastRow));
   const pos = add(controls, h('span', 'pos'));
   pos.setAttribute('data-test', 'position');
-  add(controls, h('span', 'hint', 'keys: \u2190 \u2192 Home End \u00B7 yellow: changed by this step' + (two ? ' \u00B7 dashed red: differs from the other run' : '')));
+  add(
+    controls,
+    h('span', 'hint', 'keys: \u2190 \u2192 Home End \u00B7 yellow: changed by this step' + (two ? ' \u00B7 dashed red: differs from the other run' : '')),
+  );
 
   if (two) {
     const banner = add(app, h('div', 'banner'));
@@ -354,7 +394,10 @@
     const svg = /** @type {SVGSVGElement} */ (add(wrap, sv('svg', { width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img' })));
     add(svg, sv('title', {}, 'timeline: one lane per actor; each step a mark on its actor\u2019s lane'));
     const defs = add(svg, sv('defs', {}));
-    const mk = add(defs, sv('marker', { id: 'ah-' + pane.side, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }));
+    const mk = add(
+      defs,
+      sv('marker', { id: 'ah-' + pane.side, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }),
+    );
     add(mk, sv('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' }));
     for (const l of pane.lanes) {
       const x = /** @type {number} */ (laneX.get(l.id));
@@ -454,7 +497,16 @@
       const oi = other ? ownStep(other, r) : null;
       const os = other && oi ? other.trace.steps[oi - 1] : null;
       add(el, h('div', 'step-title', 'Step ' + r + ': not taken in this run'));
-      const gap = add(el, h('p', 'gap', other && os ? actorLabel(other, os) + "'s " + os.action + ' could not be taken here; the state is as after step ' + i + ' of this run.' : 'No step here.'));
+      const gap = add(
+        el,
+        h(
+          'p',
+          'gap',
+          other && os
+            ? actorLabel(other, os) + "'s " + os.action + ' could not be taken here; the state is as after step ' + i + ' of this run.'
+            : 'No step here.',
+        ),
+      );
       gap.setAttribute('data-test', 'gap');
     } else if (own === 0) {
       add(el, h('div', 'step-title', two ? 'Initial state' : 'Step 0 of ' + t.steps.length + ': the initial state'));
@@ -475,7 +527,11 @@
           : (own === pane.loop
               ? '\u21BB The loop starts here: after step ' + n + ' the run is back in this state'
               : '\u21BB This step is in the loop: after step ' + n + ' the run is back in the state of step ' + pane.loop) +
-            ', and steps ' + (pane.loop + 1) + ' to ' + n + ' repeat forever.';
+            ', and steps ' +
+            (pane.loop + 1) +
+            ' to ' +
+            n +
+            ' repeat forever.';
       const lp = add(el, h('div', 'brkbox other', words));
       lp.setAttribute('data-test', 'loop-note');
     }
@@ -488,7 +544,8 @@
       box.setAttribute('data-property', bk.property);
       box.setAttribute('data-status', now ? 'violated-here' : 'violated-earlier');
       add(box, h('span', 'prop', bk.property));
-      const verb = bk.kind === 'deadlock' ? ' (deadlock)' : now ? (main ? ' VIOLATED at this step: ' : ' also breaks at this step: ') : ' broke at step ' + bk.step + ': ';
+      const verb =
+        bk.kind === 'deadlock' ? ' (deadlock)' : now ? (main ? ' VIOLATED at this step: ' : ' also breaks at this step: ') : ' broke at step ' + bk.step + ': ';
       txt(box, verb + (bk.kind === 'deadlock' ? ': ' : '') + bk.explanation);
     }
     const drawn = pane.pictures ? pane.pictures[i] : undefined;
@@ -521,7 +578,8 @@
       // Keep the selected row in view (the drawing may be scaled to fit its column).
       const scale = v.svg.getBoundingClientRect().width / v.width || 1;
       const y = (TOP + ROW_H * r) * scale;
-      if (y < v.wrap.scrollTop + TOP * scale || y + ROW_H * scale > v.wrap.scrollTop + v.wrap.clientHeight) v.wrap.scrollTop = Math.max(0, y - v.wrap.clientHeight / 2);
+      if (y < v.wrap.scrollTop + TOP * scale || y + ROW_H * scale > v.wrap.scrollTop + v.wrap.clientHeight)
+        v.wrap.scrollTop = Math.max(0, y - v.wrap.clientHeight / 2);
       renderState(v, r);
     }
     if (!fromHash) {

@@ -203,9 +203,13 @@ describe('re-enacting on a server named by address and key', () => {
     await expect(dnsSystem.start(dnsModel(), { ...opts(), server: `127.0.0.1:${port}` })).rejects.toThrow(
       new SystemError(`no DNS server answers at 127.0.0.1:${port} (connection refused)`),
     );
-    await expect(dnsSystem.start(dnsModel(), { ...opts(), tsigKey: '/nonexistent/key.conf' })).rejects.toThrow(new SystemError('cannot read TSIG key file /nonexistent/key.conf: ENOENT'));
+    await expect(dnsSystem.start(dnsModel(), { ...opts(), tsigKey: '/nonexistent/key.conf' })).rejects.toThrow(
+      new SystemError('cannot read TSIG key file /nonexistent/key.conf: ENOENT'),
+    );
     await expect(dnsSystem.start(dnsModel(), { server: `127.0.0.1:${server.port}` })).rejects.toThrow('--server needs --tsig-key FILE');
-    await expect(dnsSystem.start(dnsModel(), { ...opts(), server: 'localhost' })).rejects.toThrow('--server must be HOST:PORT (for example 127.0.0.1:5353), got "localhost"');
+    await expect(dnsSystem.start(dnsModel(), { ...opts(), server: 'localhost' })).rejects.toThrow(
+      '--server must be HOST:PORT (for example 127.0.0.1:5353), got "localhost"',
+    );
     await expect(dnsSystem.start(dnsModel(), { ...opts(), server: '10.0.0.1:53' })).rejects.toThrow('--server 10.0.0.1:53: only 127.0.0.1 is allowed here');
     const other = { ...dnsModel(), name: 'counter' };
     await expect(dnsSystem.start(other, opts())).rejects.toThrow('the dns system re-enacts traces of the dns model, not of counter');

@@ -72,7 +72,9 @@ describe('a private named', () => {
 describe('RFC 2136 updates signed with TSIG', () => {
   it('a signed update is applied; prerequisites are checked atomically (NXRRSET, YXRRSET) and a failed one changes nothing', async () => {
     const n = `t1.${server.zone}`;
-    expect(await client.update([{ kind: 'nameAbsent', name: n }], [{ kind: 'add', name: n, type: TYPE.TXT, ttl: 60, data: txt('free') }])).toEqual({ rcode: 'NOERROR' });
+    expect(await client.update([{ kind: 'nameAbsent', name: n }], [{ kind: 'add', name: n, type: TYPE.TXT, ttl: 60, data: txt('free') }])).toEqual({
+      rcode: 'NOERROR',
+    });
     expect(await client.update([{ kind: 'nameAbsent', name: n }], [add(n, '192.0.2.9')])).toEqual({ rcode: 'YXDOMAIN' });
     expect(await client.update([{ kind: 'rrsetAbsent', name: n, type: TYPE.TXT }], [add(n, '192.0.2.9')])).toEqual({ rcode: 'YXRRSET' });
     // Value-dependent: the TXT rrset must equal exactly {"taken"}; it holds {"free"}.
@@ -81,7 +83,11 @@ describe('RFC 2136 updates signed with TSIG', () => {
     expect(
       await client.update(
         [{ kind: 'rrsetEquals', name: n, type: TYPE.TXT, data: [txt('free')] }],
-        [{ kind: 'deleteRr', name: n, type: TYPE.TXT, data: txt('free') }, { kind: 'add', name: n, type: TYPE.TXT, ttl: 60, data: txt('taken') }, add(n, '192.0.2.9')],
+        [
+          { kind: 'deleteRr', name: n, type: TYPE.TXT, data: txt('free') },
+          { kind: 'add', name: n, type: TYPE.TXT, ttl: 60, data: txt('taken') },
+          add(n, '192.0.2.9'),
+        ],
       ),
     ).toEqual({ rcode: 'NOERROR' });
     expect(await addresses(n)).toEqual(['192.0.2.9']);
@@ -127,7 +133,9 @@ describe('RFC 2136 updates signed with TSIG', () => {
   it('a server that is not running is one error naming the address', async () => {
     const port = await freePort();
     const c = new DnsClient({ host: '127.0.0.1', port }, server.zone, server.key, { timeoutMs: 500 });
-    await expect(c.update([], [add(`x.${server.zone}`, '192.0.2.1')])).rejects.toThrow(new DnsError(`no DNS server answers at 127.0.0.1:${port} (connection refused)`));
+    await expect(c.update([], [add(`x.${server.zone}`, '192.0.2.1')])).rejects.toThrow(
+      new DnsError(`no DNS server answers at 127.0.0.1:${port} (connection refused)`),
+    );
     await expect(c.transfer()).rejects.toThrow(`no DNS server answers at 127.0.0.1:${port} (connection refused)`);
   });
 });
@@ -173,7 +181,9 @@ describe('wire format and keys', () => {
 describe('named dies with the process that started it', () => {
   for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
     it(`when that process gets ${signal}`, async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'start-named.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'start-named.ts')], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       const line = await new Promise<string>((resolve, reject) => {
         let out = '';
         child.stdout!.on('data', (b: Buffer) => {
