@@ -32,6 +32,12 @@ export function usageMessage(e: unknown): string | undefined {
   return undefined;
 }
 
+/** Untrusted text made printable: control characters (line breaks, terminal escapes) shown as `\u001b` escapes. */
+export function printable(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** `maxBackoff` -> `max-backoff`. */
 export function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -71,7 +71,7 @@ export function outputFlag(flag: string, v: unknown): string | undefined {
   const file = fileFlag(flag, v);
   if (file === undefined) return undefined;
   const dir = dirname(resolve(file));
-  let st;
+  let st: ReturnType<typeof statSync>;
   try {
     st = statSync(dir);
   } catch (e) {

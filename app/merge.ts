@@ -15,7 +15,7 @@
 import type { Model } from '../checker/model.js';
 import { formatTrace } from '../traces/text.js';
 import { parseTrace, TraceError, type Trace } from '../traces/trace.js';
-import { EXIT, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
 import { outputFlag, refuseOverwrite } from './flags.js';
@@ -75,8 +75,11 @@ export interface MergeReport
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isWhole = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
+/** A simulate report of a swarm shard: its `swarm` is present. */
+export type ShardReport = SimulateReport & { swarm: NonNullable<SimulateReport['swarm']> };
+
 /** Reads and checks one shard report. Throws UsageError naming the file and the field. */
-export function readShard(file: string): SimulateReport {
+export function readShard(file: string): ShardReport {
   let j: unknown;
   try {
     j = readJsonInput(file, 'simulate report (write one with dnsmc simulate --swarm i/N --json > FILE)');
@@ -117,15 +120,15 @@ export function readShard(file: string): SimulateReport {
       throw e;
     }
   });
-  return j as unknown as SimulateReport;
+  return j as unknown as ShardReport;
 }
 
 /** Merges shard reports (already read) into the job's report. Throws UsageError when they are not shards of one job. */
-export function mergeReports(shards: readonly { file: string; report: SimulateReport }[]): MergeReport {
+export function mergeReports(shards: readonly { file: string; report: ShardReport }[]): MergeReport {
   if (shards.length === 0) throw new UsageError('merge: give at least one shard report');
   const first = shards[0];
-  const job = (r: SimulateReport): string =>
-    JSON.stringify([r.model, r.variant, r.params, r.module, r.properties, r.schedulerName, r.swarm!.of, r.swarm!.seed, r.swarm!.runs, r.swarm!.depth]);
+  const job = (r: ShardReport): string =>
+    JSON.stringify([r.model, r.variant, r.params, r.module, r.properties, r.schedulerName, r.swarm.of, r.swarm.seed, r.swarm.runs, r.swarm.depth]);
   const seen = new Map<number, string>();
   for (const { file, report } of shards) {
     if (job(report) !== job(first.report)) {
@@ -133,16 +136,16 @@ export function mergeReports(shards: readonly { file: string; report: SimulateRe
         `merge: ${file} is not a shard of the same job as ${first.file} (model, variant, parameters, properties, scheduler, N, seed, runs and depth must all agree)`,
       );
     }
-    const other = seen.get(report.swarm!.shard);
-    if (other !== undefined) throw new UsageError(`merge: ${file} and ${other} are both shard ${report.swarm!.shard}/${report.swarm!.of}`);
-    seen.set(report.swarm!.shard, file);
+    const other = seen.get(report.swarm.shard);
+    if (other !== undefined) throw new UsageError(`merge: ${file} and ${other} are both shard ${report.swarm.shard}/${report.swarm.of}`);
+    seen.set(report.swarm.shard, file);
   }
   const r0 = first.report;
-  const of = r0.swarm!.of;
+  const of = r0.swarm.of;
   const numbers = [...seen.keys()].sort((a, b) => a - b);
   const missing: number[] = [];
   for (let k = 1; k <= of; k++) if (!seen.has(k)) missing.push(k);
-  const ordered = [...shards].sort((a, b) => a.report.swarm!.shard - b.report.swarm!.shard).map((s) => s.report);
+  const ordered = [...shards].sort((a, b) => a.report.swarm.shard - b.report.swarm.shard).map((s) => s.report);
   const actions: Record<string, number> = {};
   for (const r of ordered) for (const [a, n] of Object.entries(r.actions)) actions[a] = (actions[a] ?? 0) + n;
   const best = new Map<string, MergedViolation>();
@@ -153,7 +156,7 @@ export function mergeReports(shards: readonly { file: string; report: SimulateRe
         best.set(v.property, {
           property: v.property,
           kind: v.kind,
-          shard: r.swarm!.shard,
+          shard: r.swarm.shard,
           run: v.run,
           runSeed: v.runSeed,
           foundLength: v.foundLength,
@@ -164,7 +167,7 @@ export function mergeReports(shards: readonly { file: string; report: SimulateRe
     }
   }
   const violations = [...best.values()].sort((a, b) => a.length - b.length || a.shard - b.shard);
-  const incompleteShards = ordered.filter((r) => r.status === 'incomplete').map((r) => r.swarm!.shard);
+  const incompleteShards = ordered.filter((r) => r.status === 'incomplete').map((r) => r.swarm.shard);
   const propertyViolations = violations.filter((v) => v.kind !== 'deadlock');
   const status: MergeReport['status'] =
     propertyViolations.length > 0 ? 'violation' : violations.length > 0 ? 'deadlock' : missing.length > 0 || incompleteShards.length > 0 ? 'incomplete' : 'ok';
@@ -178,7 +181,7 @@ export function mergeReports(shards: readonly { file: string; report: SimulateRe
     module: r0.module,
     properties: r0.properties,
     property: propertyViolations[0]?.property ?? violations[0]?.property ?? null,
-    seed: r0.swarm!.seed,
+    seed: r0.swarm.seed,
     of,
     shards: numbers,
     missing,

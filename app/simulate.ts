@@ -12,7 +12,7 @@ import type { ModelPackage } from '../checker/package.js';
 import { simulate, swarmShard, type Scheduler, type SimulateOptions, type SimulateResult } from '../checker/simulate.js';
 import { formatTrace } from '../traces/text.js';
 import { traceOf, type Trace } from '../traces/trace.js';
-import { EXIT, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
 import { outputFlag, refuseOverwrite, secondsFlag, seedFlag, shown, swarmFlag, wholeFlag } from './flags.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';

@@ -14,7 +14,7 @@ import { traceFromItf } from '../traces/itf.js';
 import { checkTraceAgainst, parseTrace, TraceError, TRACE_FORMAT, TRACE_VERSION, type Trace } from '../traces/trace.js';
 import { verifyTrace } from '../traces/verify.js';
 import { ParamError } from '../checker/package.js';
-import { UsageError, usageMessage } from './errors.js';
+import { printable, UsageError, usageMessage } from './errors.js';
 import { modelFromTrace, type PackageSource } from './model.js';
 
 /** A trace read from a file, with the model it was made with. */
@@ -30,7 +30,6 @@ export interface LoadedTrace {
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A message quoting the file's strings, with control characters (line breaks, terminal escapes) shown as escapes. */
-const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** Runs `f`, turning any error a user can fix into a TraceError about `file`. */
 async function about<T>(file: string, f: () => T | Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@
  * every message for bad input is one line on stderr with exit code 2.
  */
 import yargs from 'yargs';
-import { EXIT, UsageError, usageMessage } from '../app/errors.js';
+import { EXIT, printable, UsageError, usageMessage } from '../app/errors.js';
 import { EXIT_OUTPUT, OutputError, processIo, type Io } from '../app/io.js';
 import { paramFlag, resolvePackage, type PackageSource } from '../app/model.js';
 import { earlyArgs } from '../app/prestart.js';
@@ -75,7 +75,7 @@ const MAX_MESSAGE = 400;
 /** A message as one printable line: control characters shown as escapes, cut to MAX_MESSAGE characters. */
 export function messageLine(msg: string): string {
   const flat = msg.split('\n').filter(Boolean).join(' ');
-  const shown = flat.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const shown = printable(flat);
   return shown.length <= MAX_MESSAGE ? shown : `${shown.slice(0, MAX_MESSAGE - 40)}... (${shown.length - (MAX_MESSAGE - 40)} more characters)`;
 }
 

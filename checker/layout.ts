@@ -283,7 +283,7 @@ export class Layout<F extends FieldSpec> {
   fromPlain(plain: StateOf<F>, vec: Int32Array): void {
     const p = plain as Record<string, unknown>;
     for (const s of this.slots) {
-      const off = this.offsets[s.field] + (s.index < 0 ? 0 : s.index);
+      const off = this.offsets[s.field] + Math.max(s.index, 0);
       const v = s.index < 0 ? p[s.field] : (p[s.field] as Ints)[s.index];
       if (typeof v !== 'number') throw new LayoutError(`field ${s.field} is missing from the state`);
       vec[off] = v;

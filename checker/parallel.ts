@@ -179,7 +179,7 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
       return assemble(m, opts, start, { ...totalsOf(search, null, workers), engineBytes }, violations);
     }
     const fired = new Float64Array(m.actions.length);
-    for (const f of finished) f.fired.forEach((n, i) => (fired[i] += n));
+    for (const f of finished) for (let i = 0; i < fired.length; i++) fired[i] += f.fired[i];
     return assemble(
       m,
       opts,

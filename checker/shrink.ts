@@ -43,7 +43,7 @@ export class LenientRunner<F extends FieldSpec> {
   private readonly target: (before: StateOf<F>, after: StateOf<F>) => boolean;
 
   constructor(
-    private readonly model: Model<F>,
+    readonly model: Model<F>,
     initial: number,
     readonly property: string,
     readonly kind: Violation['kind'],

@@ -95,7 +95,11 @@ class Picker {
     this.weighted = this.weight.some((w) => w !== 1);
     this.slow = new Uint8Array(T);
     this.slowP = sch.kind === 'slow-actor' ? (sch.probability ?? SLOW_PROBABILITY) : 0;
-    if (sch.kind === 'slow-actor') transitions.forEach((t, i) => (this.slow[i] = t.role === sch.role && t.actor === sch.actor ? 1 : 0));
+    if (sch.kind === 'slow-actor') {
+      transitions.forEach((t, i) => {
+        this.slow[i] = t.role === sch.role && t.actor === sch.actor ? 1 : 0;
+      });
+    }
     this.fast = new Int32Array(T);
     this.slowOnes = new Int32Array(T);
   }

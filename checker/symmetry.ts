@@ -81,7 +81,7 @@ export class Canonicalizer {
     const offsets = layout.offsets;
     for (const f of sym.indexed) {
       const spec = layout.fields[f];
-      if (!spec || spec.kind !== 'array' || spec.length !== n) {
+      if (spec?.kind !== 'array' || spec.length !== n) {
         throw new ModelError(`model ${model.name}: symmetry field ${f} must be an array of ${n} (one per ${sym.role})`);
       }
     }

@@ -48,7 +48,9 @@ export function toMermaid(trace: Trace, o: LaneOptions = {}): string {
     const step = seq.steps[i];
     const from = id.get(step.lane) ?? first;
     const targets = step.targets.length > 0 ? step.targets : [step.lane];
-    targets.forEach((to, j) => out.push(`  ${from}->>${id.get(to) ?? from}: ${t(j === 0 ? `${s.step}. ${s.action}` : `${s.step}. (also)`)}`));
+    targets.forEach((to, j) => {
+      out.push(`  ${from}->>${id.get(to) ?? from}: ${t(j === 0 ? `${s.step}. ${s.action}` : `${s.step}. (also)`)}`);
+    });
     out.push(`  Note over ${from}: ${t(s.narration)}`);
     breaks(s.step);
   });

@@ -246,7 +246,7 @@ export function checkTraceAgainst<F extends FieldSpec>(model: Model<F>, trace: T
     return model.layout.toPlain(vec);
   };
   const initial = fit(trace.initial, 'initial');
-  trace.steps.forEach((s) => fit(s.state, `steps[${s.step - 1}].state`));
+  for (const s of trace.steps) fit(s.state, `steps[${s.step - 1}].state`);
   const run = replay(model, initial, trace.steps);
   const out: TraceMismatch[] = [];
   if (run.failure) out.push({ step: run.failure.step, reason: run.failure.reason });
@@ -267,7 +267,7 @@ function sameJson(a: unknown, b: unknown): boolean {
   if (isObj(a)) {
     if (!isObj(b)) return false;
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameJson(a[k], b[k]));
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]));
   }
   return false;
 }

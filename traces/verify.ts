@@ -37,7 +37,9 @@ export function verifyTrace<F extends FieldSpec>(model: Model<F>, trace: Trace):
     if (missing !== undefined) fail(where, `lacks the field ${missing}`);
   };
   keysOf(trace.initial, 'initial');
-  trace.steps.forEach((s, i) => keysOf(s.state, `steps[${i}].state`));
+  trace.steps.forEach((s, i) => {
+    keysOf(s.state, `steps[${i}].state`);
+  });
 
   if ((model.variant ?? null) !== trace.variant) fail('variant', `must be the model's variant, ${JSON.stringify(model.variant ?? null)}`);
   const vec = model.layout.vector();

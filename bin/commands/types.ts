@@ -10,6 +10,5 @@ import type { Io } from '../../app/io.js';
 import type { PackageSource } from '../../app/model.js';
 
 export type Run = (f: () => Promise<number>) => Promise<void>;
-// The flags are declared at run time (from the package), so yargs' types cannot follow them.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the flags are declared at run time (from the package), so yargs' types cannot follow them.
 export type Command = (io: Io, run: Run, source: PackageSource) => CommandModule<any, any>;

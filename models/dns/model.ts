@@ -321,7 +321,7 @@ function narrate(p: DnsParams, { action, actor: e, before: b, after: a }: StepIn
     case 'pickPlan':
       return `${who} picks up plan ${num(a, 'plan', e)} (newest; the one-time freshness check passes)`;
     case 'acquireLock':
-      return a.phase instanceof Array && a.phase[e] === 'build'
+      return Array.isArray(a.phase) && a.phase[e] === 'build'
         ? `${who} takes the lock${where(p, k)}`
         : `${who} loses the lock race${where(p, k)} to enactor ${(b.lockHolder as number[])[k]} and backs off (failures: ${num(a, 'failures', e)})`;
     case 'retryLock':

@@ -109,7 +109,7 @@ export class DnsRun implements RunningSystem {
   /** The real state in the model's JSON form: latest from the plan store, alias/trees/lockHolder from a zone transfer, the rest from the enactors. */
   async observe(): Promise<JsonState> {
     const { names, config } = this.ctx;
-    let byName;
+    let byName: ReturnType<typeof indexRecords>;
     try {
       byName = indexRecords(await this.ctx.dns.transfer());
     } catch (e) {
@@ -171,7 +171,9 @@ export class DnsRun implements RunningSystem {
         }));
         // The server rotates the records of an rrset between answers; within an rrset they are listed in order, so runs print the same.
         const rank = new Map<string, number>();
-        answers.forEach((x, i) => rank.has(`${x.name} ${x.type}`) || rank.set(`${x.name} ${x.type}`, i));
+        answers.forEach((x, i) => {
+          if (!rank.has(`${x.name} ${x.type}`)) rank.set(`${x.name} ${x.type}`, i);
+        });
         answers.sort((x, y) => rank.get(`${x.name} ${x.type}`)! - rank.get(`${y.name} ${y.type}`)! || (x.data < y.data ? -1 : x.data > y.data ? 1 : 0));
         out.push({ name, rcode: rcodeName(m.rcode), answers });
       }

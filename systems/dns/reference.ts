@@ -14,7 +14,7 @@
  */
 import { ActionRefused } from '../../checker/reenact.js';
 import { DnsError, a, cname, txt, type DnsClient, type Prereq, type Update } from './messages.js';
-import { PlanStore, type Plan } from './plan-store.js';
+import type { PlanStore, Plan } from './plan-store.js';
 import { TYPE, fqdn, type Rr } from './wire.js';
 
 /** The two fixes of the protocol (the reference implementation's own switches). */

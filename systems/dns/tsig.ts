@@ -29,7 +29,7 @@ export function parseKeyFile(text: string, file = 'the key file'): TsigKey {
   if (!m) throw new TsigError(`${file}: no key "NAME" { algorithm hmac-sha256; secret "..."; }; in it`);
   const alg = /algorithm\s+"?([A-Za-z0-9-]+)"?\s*;/.exec(m[2]);
   const secret = /secret\s+"([A-Za-z0-9+/=]+)"\s*;/.exec(m[2]);
-  if (!alg || alg[1].toLowerCase() !== 'hmac-sha256') throw new TsigError(`${file}: key ${m[1]} must use algorithm hmac-sha256`);
+  if (alg?.[1].toLowerCase() !== 'hmac-sha256') throw new TsigError(`${file}: key ${m[1]} must use algorithm hmac-sha256`);
   if (!secret) throw new TsigError(`${file}: key ${m[1]} has no base64 secret`);
   return { name: fqdn(m[1]), secret: Buffer.from(secret[1], 'base64') };
 }
@@ -149,7 +149,7 @@ export function verify(answer: Uint8Array, key: TsigKey, prior: Buffer, first: b
   const m = decode(answer);
   const last = m.additional[m.additional.length - 1];
   if (!last || last.type !== TYPE.TSIG) return null;
-  if (!last.data || last.data.kind !== 'raw') throw new WireError('bad TSIG record');
+  if (last.data?.kind !== 'raw') throw new WireError('bad TSIG record');
   const t = parseTsigRData(last.data.bytes);
   if (fqdn(last.name) !== key.name) throw new TsigError(`the server signed with key ${last.name}, not ${key.name}`);
   if (t.error !== 0) {

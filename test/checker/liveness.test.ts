@@ -95,7 +95,12 @@ function reachFrom(g: LGraph, sources: number[], allowed: (v: number) => boolean
   const queue = [...seen];
   while (queue.length > 0) {
     const v = queue.shift()!;
-    for (const { to } of g.out[v]) if (allowed(to) && !seen.has(to)) seen.add(to), queue.push(to);
+    for (const { to } of g.out[v]) {
+      if (allowed(to) && !seen.has(to)) {
+        seen.add(to);
+        queue.push(to);
+      }
+    }
   }
   return seen;
 }
@@ -109,14 +114,23 @@ function refFairStay(g: LGraph, R: Set<number>, groups: RefGroup[]): boolean {
   for (let mask = 1; mask < 1 << list.length; mask++) {
     const S = new Set(list.filter((_, i) => mask & (1 << i)));
     const internal: { u: number; j: number; a: number; to: number }[] = [];
-    for (const u of S) g.out[u].forEach((e, j) => S.has(e.to) && internal.push({ u, j, a: e.a, to: e.to }));
+    for (const u of S) {
+      g.out[u].forEach((e, j) => {
+        if (S.has(e.to)) internal.push({ u, j, a: e.a, to: e.to });
+      });
+    }
     if (internal.length === 0) continue;
     const connected = [...S].every((u) => {
       const seen = new Set([u]);
       const queue = [u];
       while (queue.length > 0) {
         const v = queue.shift()!;
-        for (const e of internal) if (e.u === v && !seen.has(e.to)) seen.add(e.to), queue.push(e.to);
+        for (const e of internal) {
+          if (e.u === v && !seen.has(e.to)) {
+            seen.add(e.to);
+            queue.push(e.to);
+          }
+        }
       }
       return seen.size === S.size;
     });
@@ -133,10 +147,20 @@ function refFairStay(g: LGraph, R: Set<number>, groups: RefGroup[]): boolean {
 function distances(g: LGraph): Map<number, number> {
   const dist = new Map<number, number>();
   const queue: number[] = [];
-  for (const v of g.initial) if (!dist.has(v)) dist.set(v, 0), queue.push(v);
+  for (const v of g.initial) {
+    if (!dist.has(v)) {
+      dist.set(v, 0);
+      queue.push(v);
+    }
+  }
   while (queue.length > 0) {
     const v = queue.shift()!;
-    for (const { to } of g.out[v]) if (!dist.has(to)) dist.set(to, dist.get(v)! + 1), queue.push(to);
+    for (const { to } of g.out[v]) {
+      if (!dist.has(to)) {
+        dist.set(to, dist.get(v)! + 1);
+        queue.push(to);
+      }
+    }
   }
   return dist;
 }

@@ -104,7 +104,12 @@ describe('dns recoverable: the as-was protocol gets stuck', () => {
     while (queue.length > 0) {
       const v = queue.shift()!;
       expect(ok[v]).toBe(0);
-      for (let e = graph.offsets[v]; e < graph.offsets[v + 1]; e++) if (!seen.has(graph.targets[e])) seen.add(graph.targets[e]), queue.push(graph.targets[e]);
+      for (let e = graph.offsets[v]; e < graph.offsets[v + 1]; e++) {
+        if (!seen.has(graph.targets[e])) {
+          seen.add(graph.targets[e]);
+          queue.push(graph.targets[e]);
+        }
+      }
     }
     expect(seen.size).toBe(344);
   });

@@ -12,9 +12,7 @@
  * tags and attributes: anything else is dropped, so a picture can only ever
  * be shown, never run.
  */
-(function () {
-  'use strict';
-
+(() => {
   /** @typedef {import('./data.js').PageData} PageData */
   /** @typedef {import('./data.js').PaneData} PaneData */
   /** @typedef {import('./data.js').PageTrace} PageTrace */
@@ -186,9 +184,9 @@
    * @param {PageStep} step
    */
   function actorLabel(pane, step) {
-    const id = 'actor:' + step.role + ':' + step.actor;
+    const id = `actor:${step.role}:${step.actor}`;
     const lane = pane.lanes.find((l) => l.id === id);
-    return lane ? lane.label : step.role + ' ' + step.actor;
+    return lane ? lane.label : `${step.role} ${step.actor}`;
   }
 
   // ---- pictures: a model's inert drawing of a state
@@ -288,10 +286,10 @@
 
   // ---- page skeleton
   const app = /** @type {HTMLElement} */ (document.getElementById('app'));
-  document.title = DATA.title + ' - dnsmc';
+  document.title = `${DATA.title} - dnsmc`;
   const header = add(app, h('header'));
   add(header, h('h1', '', DATA.title));
-  for (const p of panes) add(header, h('div', 'sub', (two ? p.label + ': ' : '') + p.summary));
+  for (const p of panes) add(header, h('div', 'sub', (two ? `${p.label}: ` : '') + p.summary));
 
   const controls = add(app, h('div', 'controls'));
   /**
@@ -324,7 +322,7 @@
   pos.setAttribute('data-test', 'position');
   add(
     controls,
-    h('span', 'hint', 'keys: \u2190 \u2192 Home End \u00B7 yellow: changed by this step' + (two ? ' \u00B7 dashed red: differs from the other run' : '')),
+    h('span', 'hint', `keys: \u2190 \u2192 Home End \u00B7 yellow: changed by this step${two ? ' \u00B7 dashed red: differs from the other run' : ''}`),
   );
 
   if (two) {
@@ -336,26 +334,26 @@
       banner.textContent = 'The two runs agree at every step.';
     } else {
       const b = add(banner, h('div'));
-      add(b, h('strong', '', 'The runs diverge at step ' + r + '.'));
-      const go = add(b, h('button', '', 'show step ' + r));
+      add(b, h('strong', '', `The runs diverge at step ${r}.`));
+      const go = add(b, h('button', '', `show step ${r}`));
       go.type = 'button';
       go.addEventListener('click', () => select(r));
       for (const p of panes) {
         const i = ownStep(p, r);
         const line = add(banner, h('div'));
-        add(line, h('strong', '', p.label + ': '));
+        add(line, h('strong', '', `${p.label}: `));
         if (i === null) {
           const other = panes[p.side === 'a' ? 1 : 0];
           const j = ownStep(other, r);
           const s = j ? other.trace.steps[j - 1] : null;
-          if (s) txt(line, actorLabel(other, s) + "'s " + s.action + ' is not taken in this run');
+          if (s) txt(line, `${actorLabel(other, s)}'s ${s.action} is not taken in this run`);
         } else if (i === 0) txt(line, 'the initial states differ');
         else txt(line, p.trace.steps[i - 1].narration);
       }
     }
   }
 
-  const grid = add(app, h('div', 'panes ' + (two ? 'two' : 'one')));
+  const grid = add(app, h('div', `panes ${two ? 'two' : 'one'}`));
   const views = panes.map((p) => buildPane(grid, p));
   add(app, h('footer', '', 'Written by dnsmc. This page loads nothing from the network; every text in it comes from the trace file and is shown as text.'));
 
@@ -367,10 +365,10 @@
     const lines = [];
     let cur = '';
     for (const w of String(label).split(' ')) {
-      if (cur && (cur + ' ' + w).length > 16) {
+      if (cur && `${cur} ${w}`.length > 16) {
         lines.push(cur);
         cur = w;
-      } else cur = cur ? cur + ' ' + w : w;
+      } else cur = cur ? `${cur} ${w}` : w;
     }
     if (cur) lines.push(cur);
     return lines.slice(0, 3);
@@ -383,26 +381,30 @@
    */
   function buildPane(parent, pane) {
     const root = add(parent, h('section', 'pane'));
-    root.setAttribute('data-test', 'pane-' + pane.side);
+    root.setAttribute('data-test', `pane-${pane.side}`);
     if (two) add(root, h('h2', '', pane.label));
     const wrap = add(root, h('div', 'timeline'));
     /** @type {Map<string, number>} */
     const laneX = new Map();
-    pane.lanes.forEach((l, i) => laneX.set(l.id, LEFT + LANE_W * i + LANE_W / 2));
+    pane.lanes.forEach((l, i) => {
+      laneX.set(l.id, LEFT + LANE_W * i + LANE_W / 2);
+    });
     const width = LEFT + LANE_W * pane.lanes.length + RIGHT;
     const height = TOP + ROW_H * rows.length + 8;
-    const svg = /** @type {SVGSVGElement} */ (add(wrap, sv('svg', { width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img' })));
+    const svg = /** @type {SVGSVGElement} */ (add(wrap, sv('svg', { width: width, height: height, viewBox: `0 0 ${width} ${height}`, role: 'img' })));
     add(svg, sv('title', {}, 'timeline: one lane per actor; each step a mark on its actor\u2019s lane'));
     const defs = add(svg, sv('defs', {}));
     const mk = add(
       defs,
-      sv('marker', { id: 'ah-' + pane.side, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }),
+      sv('marker', { id: `ah-${pane.side}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }),
     );
     add(mk, sv('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' }));
     for (const l of pane.lanes) {
       const x = /** @type {number} */ (laneX.get(l.id));
-      laneLines(l.label).forEach((line, k) => add(svg, sv('text', { x: x, y: 14 + 12 * k, 'text-anchor': 'middle', class: 'lanehead ' + l.kind }, line)));
-      add(svg, sv('line', { x1: x, y1: TOP - 4, x2: x, y2: height - 4, class: 'laneline ' + l.kind }));
+      laneLines(l.label).forEach((line, k) => {
+        add(svg, sv('text', { x: x, y: 14 + 12 * k, 'text-anchor': 'middle', class: `lanehead ${l.kind}` }, line));
+      });
+      add(svg, sv('line', { x1: x, y1: TOP - 4, x2: x, y2: height - 4, class: `laneline ${l.kind}` }));
     }
     add(svg, sv('text', { x: LEFT + LANE_W * pane.lanes.length + 8, y: 14, class: 'lanehead' }, two ? 'compared' : 'properties'));
     /** @type {Map<number, import('./data.js').PageMark>} */
@@ -415,7 +417,7 @@
       const g = /** @type {SVGGElement} */ (add(svg, sv('g', { class: 'row', 'data-row': r })));
       add(g, sv('rect', { x: 0, y: y - ROW_H / 2, width: width, height: ROW_H, class: 'rowbg' }));
       const i = ownStep(pane, r);
-      add(g, sv('text', { x: 8, y: y + 4, class: 'steplabel' }, r === 0 ? 'initial' : 'step ' + r));
+      add(g, sv('text', { x: 8, y: y + 4, class: 'steplabel' }, r === 0 ? 'initial' : `step ${r}`));
       if (i !== null && i > 0) {
         const s = pane.trace.steps[i - 1];
         const m = byStep.get(s.step);
@@ -423,7 +425,7 @@
         const targets = m ? m.targets.filter((t) => laneX.has(t)) : [];
         for (const t of targets) {
           const tx = /** @type {number} */ (laneX.get(t));
-          add(g, sv('line', { x1: x, y1: y, x2: tx + (tx > x ? -6 : 6), y2: y, class: 'arrow', 'marker-end': 'url(#ah-' + pane.side + ')' }));
+          add(g, sv('line', { x1: x, y1: y, x2: tx + (tx > x ? -6 : 6), y2: y, class: 'arrow', 'marker-end': `url(#ah-${pane.side})` }));
         }
         add(g, sv('circle', { cx: x, cy: y, r: 5, class: 'mark' }));
         add(g, sv('text', { x: x + 8, y: targets.length ? y - 4 : y + 4, class: 'action' }, s.action));
@@ -431,14 +433,14 @@
         const oi = ownStep(other, r);
         const os = oi ? other.trace.steps[oi - 1] : null;
         if (os) {
-          const gx = laneX.get('actor:' + os.role + ':' + os.actor) ?? LEFT + 10;
+          const gx = laneX.get(`actor:${os.role}:${os.actor}`) ?? LEFT + 10;
           add(g, sv('circle', { cx: gx, cy: y, r: 5, class: 'mark ghost' }));
-          add(g, sv('text', { x: gx + 8, y: y + 4, class: 'ghost-label' }, os.action + ' (not taken)'));
+          add(g, sv('text', { x: gx + 8, y: y + 4, class: 'ghost-label' }, `${os.action} (not taken)`));
         }
       }
       if (two) {
         const st = row.status;
-        const mine = st === 'only-' + pane.side;
+        const mine = st === `only-${pane.side}`;
         const glyph = st === 'same' ? '= same' : st === 'differs' ? '\u2260 differs' : mine ? '\u2260 only in this run' : '\u2260 not taken here';
         const cls = st === 'same' ? 'status-same' : st === 'differs' ? 'status-differs' : 'status-only';
         add(g, sv('text', { x: bx, y: y + 4, class: cls }, (DATA.divergence === r ? '\u25B6 ' : '') + glyph));
@@ -450,7 +452,9 @@
             const main = bk.property === pane.trace.property;
             return { text: (main ? '\u2716 ' : '! ') + bk.property + (main ? (bk.kind === 'deadlock' ? '' : ' violated') : ' breaks'), main: main };
           });
-        texts.forEach((t, k) => add(g, sv('text', { x: bx, y: y + 4 + (k - (texts.length - 1) / 2) * 11, class: 'brk' + (t.main ? '' : ' other') }, t.text)));
+        texts.forEach((t, k) => {
+          add(g, sv('text', { x: bx, y: y + 4 + (k - (texts.length - 1) / 2) * 11, class: `brk${t.main ? '' : ' other'}` }, t.text));
+        });
       }
       g.addEventListener('click', () => select(r));
       return g;
@@ -467,12 +471,12 @@
         const lx = LEFT + LANE_W * pane.lanes.length - 6;
         const y1 = TOP + ROW_H * loopRow + ROW_H / 2;
         const y2 = TOP + ROW_H * endRow + ROW_H / 2;
-        add(svg, sv('path', { d: 'M ' + (lx - 8) + ' ' + y2 + ' H ' + lx + ' V ' + y1 + ' H ' + (lx - 8), class: 'loop', 'data-test': 'loop' }));
+        add(svg, sv('path', { d: `M ${lx - 8} ${y2} H ${lx} V ${y1} H ${lx - 8}`, class: 'loop', 'data-test': 'loop' }));
         add(svg, sv('text', { x: lx - 4, y: y1 - 6, 'text-anchor': 'end', class: 'looplabel' }, '\u21BB loop'));
       }
     }
     const state = add(root, h('div', 'state'));
-    state.setAttribute('data-test', 'state-' + pane.side);
+    state.setAttribute('data-test', `state-${pane.side}`);
     return { pane: pane, wrap: wrap, svg: svg, width: width, rowEls: rowEls, state: state };
   }
 
@@ -496,23 +500,21 @@
     if (own === null) {
       const oi = other ? ownStep(other, r) : null;
       const os = other && oi ? other.trace.steps[oi - 1] : null;
-      add(el, h('div', 'step-title', 'Step ' + r + ': not taken in this run'));
+      add(el, h('div', 'step-title', `Step ${r}: not taken in this run`));
       const gap = add(
         el,
         h(
           'p',
           'gap',
-          other && os
-            ? actorLabel(other, os) + "'s " + os.action + ' could not be taken here; the state is as after step ' + i + ' of this run.'
-            : 'No step here.',
+          other && os ? `${actorLabel(other, os)}'s ${os.action} could not be taken here; the state is as after step ${i} of this run.` : 'No step here.',
         ),
       );
       gap.setAttribute('data-test', 'gap');
     } else if (own === 0) {
-      add(el, h('div', 'step-title', two ? 'Initial state' : 'Step 0 of ' + t.steps.length + ': the initial state'));
+      add(el, h('div', 'step-title', two ? 'Initial state' : `Step 0 of ${t.steps.length}: the initial state`));
     } else {
       const st = t.steps[own - 1];
-      add(el, h('div', 'step-title', 'Step ' + (two ? r : st.step + ' of ' + t.steps.length) + ': ' + actorLabel(pane, st) + ' \u00B7 ' + st.action));
+      add(el, h('div', 'step-title', `Step ${two ? r : `${st.step} of ${t.steps.length}`}: ${actorLabel(pane, st)} \u00B7 ${st.action}`));
       const n = add(el, h('p', 'narration', st.narration));
       n.setAttribute('data-test', 'narration');
       const ul = add(el, h('ul', 'changes'));
@@ -525,8 +527,8 @@
         pane.loop === n
           ? '\u21BB The run stays in this state forever (the loop of this lasso).'
           : (own === pane.loop
-              ? '\u21BB The loop starts here: after step ' + n + ' the run is back in this state'
-              : '\u21BB This step is in the loop: after step ' + n + ' the run is back in the state of step ' + pane.loop) +
+              ? `\u21BB The loop starts here: after step ${n} the run is back in this state`
+              : `\u21BB This step is in the loop: after step ${n} the run is back in the state of step ${pane.loop}`) +
             ', and steps ' +
             (pane.loop + 1) +
             ' to ' +
@@ -539,13 +541,13 @@
       if (own === null || bk.step > own) continue;
       const main = bk.property === t.property;
       const now = bk.step === own;
-      const box = add(el, h('div', 'brkbox' + (now ? (main ? '' : ' other') : ' earlier' + (main ? ' main' : ''))));
+      const box = add(el, h('div', `brkbox${now ? (main ? '' : ' other') : ` earlier${main ? ' main' : ''}`}`));
       box.setAttribute('data-test', 'break');
       box.setAttribute('data-property', bk.property);
       box.setAttribute('data-status', now ? 'violated-here' : 'violated-earlier');
       add(box, h('span', 'prop', bk.property));
       const verb =
-        bk.kind === 'deadlock' ? ' (deadlock)' : now ? (main ? ' VIOLATED at this step: ' : ' also breaks at this step: ') : ' broke at step ' + bk.step + ': ';
+        bk.kind === 'deadlock' ? ' (deadlock)' : now ? (main ? ' VIOLATED at this step: ' : ' also breaks at this step: ') : ` broke at step ${bk.step}: `;
       txt(box, verb + (bk.kind === 'deadlock' ? ': ' : '') + bk.explanation);
     }
     const drawn = pane.pictures ? pane.pictures[i] : undefined;
@@ -554,7 +556,7 @@
       box.setAttribute('data-test', 'picture');
       picture(drawn, box, false, marks, own !== null, 0);
     }
-    if (pane.pictureError !== null) add(el, h('p', 'picture-error', 'The model\u2019s picture of its states could not be drawn: ' + pane.pictureError));
+    if (pane.pictureError !== null) add(el, h('p', 'picture-error', `The model\u2019s picture of its states could not be drawn: ${pane.pictureError}`));
     const det = add(el, h('details'));
     det.open = !drawn;
     add(det, h('summary', '', 'all state fields'));
@@ -572,9 +574,11 @@
     r = Math.max(0, Math.min(lastRow, Math.round(r)));
     current = r;
     slider.value = String(r);
-    pos.textContent = r === 0 ? 'initial state' : 'step ' + r + ' of ' + lastRow;
+    pos.textContent = r === 0 ? 'initial state' : `step ${r} of ${lastRow}`;
     for (const v of views) {
-      v.rowEls.forEach((g, q) => g.classList.toggle('selected', q === r));
+      v.rowEls.forEach((g, q) => {
+        g.classList.toggle('selected', q === r);
+      });
       // Keep the selected row in view (the drawing may be scaled to fit its column).
       const scale = v.svg.getBoundingClientRect().width / v.width || 1;
       const y = (TOP + ROW_H * r) * scale;
@@ -583,11 +587,11 @@
       renderState(v, r);
     }
     if (!fromHash) {
-      const hash = '#step=' + r;
+      const hash = `#step=${r}`;
       if (location.hash !== hash) {
         try {
           history.replaceState(null, '', hash);
-        } catch (e) {
+        } catch (_e) {
           location.hash = hash;
         }
       }

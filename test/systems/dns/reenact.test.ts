@@ -16,7 +16,7 @@ import { reenact, reenactExitCode, SystemError, type ReenactInput, type ReenactR
 import { scheduleArb } from '../../../checker/arbitrary.js';
 import { dnsModel } from '../../../models/dns/model.js';
 import { VARIANTS, type DnsParams } from '../../../models/dns/params.js';
-import { DnsRun, dnsSystem, type DnsSystemOptions } from '../../../systems/dns/adapter.js';
+import { type DnsRun, dnsSystem, type DnsSystemOptions } from '../../../systems/dns/adapter.js';
 import { VARIANT_FIXES } from '../../../systems/dns/reference.js';
 import { startNamed, freePort, type NamedServer } from '../../../systems/dns/server.js';
 import { traceOf, traceOfLasso, type Trace } from '../../../traces/trace.js';
@@ -45,7 +45,7 @@ const race = (p: Partial<DnsParams> = {}): { model: ReturnType<typeof dnsModel>;
 
 const cname = (k: number, g: number) => ({ name: `e${k}.ddb.example.`, type: 'CNAME', data: `plan-${g}.e${k}.ddb.example.` });
 const aRecords = (k: number, g: number, extra: string[] = []) =>
-  ['192.0.2.' + g, '198.51.100.' + g, ...extra].sort().map((data) => ({ name: `plan-${g}.e${k}.ddb.example.`, type: 'A', data }));
+  [`192.0.2.${g}`, `198.51.100.${g}`, ...extra].sort().map((data) => ({ name: `plan-${g}.e${k}.ddb.example.`, type: 'A', data }));
 
 /** The model's own property breaks along the trace (re-derived), as reenact reports them. */
 function modelBreaks(model: ReturnType<typeof dnsModel>, trace: Trace) {
