@@ -10,11 +10,10 @@ import { livenessNames } from '../checker/temporal.js';
 import { formatTrace } from '../traces/text.js';
 import { traceOf } from '../traces/trace.js';
 import { UsageError } from './errors.js';
-import { outputFlag, refuseOverwrite } from './flags.js';
 import type { Io } from './io.js';
 import { runLivenessCheck } from './liveness.js';
 import { modelFromFlags, type PackageSource, type ResolvedModel } from './model.js';
-import { checkOptionsFromArgs, propertiesFlag, propertyChoices, wantsLiveness, type CheckFlags } from './options.js';
+import { checkOptionsFromArgs, checkOutputs, propertiesFlag, propertyChoices, wantsLiveness, type CheckFlags } from './options.js';
 import { progressReporter } from './progress.js';
 import { checkReport, exitCode, headerLine, headerOf, printJson, statsLines, verdict, writeTrace } from './report.js';
 import { writeViewer } from './view.js';
@@ -36,15 +35,7 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: 
   if (a.fairness !== undefined)
     throw new UsageError(`--fairness applies to liveness properties only: add --property ${[...livenessNames(model), 'all'].join('|')}`);
   const options = checkOptionsFromArgs(model, a, propertiesFlag(model, a.property, propertyNames(model)));
-  const traceOut = outputFlag('trace-out', a.traceOut);
-  const view = outputFlag('view', a.view);
-  refuseOverwrite(
-    [
-      ['trace-out', traceOut],
-      ['view', view],
-    ],
-    [['the model module', resolved.source.module]],
-  );
+  const { traceOut, view } = checkOutputs(a, resolved.source.module);
   const progress = progressReporter(io);
   let r: CheckResult;
   try {

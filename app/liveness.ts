@@ -13,13 +13,13 @@ import { checkParallel } from '../checker/parallel.js';
 import { fairnessGroups, livenessNames, validateLiveness } from '../checker/temporal.js';
 import { formatTrace } from '../traces/text.js';
 import { traceOf, traceOfLasso, type Trace } from '../traces/trace.js';
-import { listFlag, outputFlag, refuseOverwrite } from './flags.js';
+import { listFlag } from './flags.js';
 import { int, mb, secs } from './format.js';
 import type { Io } from './io.js';
 import type { ResolvedModel } from './model.js';
-import { checkOptionsFromArgs, fairnessFromArgs, propertiesFlag, propertyChoices, type CheckFlags } from './options.js';
+import { checkOptionsFromArgs, checkOutputs, fairnessFromArgs, propertiesFlag, propertyChoices, type CheckFlags } from './options.js';
 import { progressReporter } from './progress.js';
-import { checkReport, exitCode, headerLine, headerOf, printJson, statsLines, writeTrace, type CheckReport } from './report.js';
+import { checkReport, exitCode, headerLine, headerOf, headFields, printJson, statsLines, writeTrace, type CheckReport } from './report.js';
 import { writeViewer } from './view.js';
 
 /** One row of the verdict table. */
@@ -209,15 +209,7 @@ export async function checkWithLiveness(model: Model, a: CheckFlags, io?: Io): P
 /** Runs `dnsmc check` for a property list that includes liveness properties (or `all`); resolves to the exit code. */
 export async function runLivenessCheck(resolved: ResolvedModel, a: CheckFlags, io: Io): Promise<number> {
   const { model } = resolved;
-  const traceOut = outputFlag('trace-out', a.traceOut);
-  const view = outputFlag('view', a.view);
-  refuseOverwrite(
-    [
-      ['trace-out', traceOut],
-      ['view', view],
-    ],
-    [['the model module', resolved.source.module]],
-  );
+  const { traceOut, view } = checkOutputs(a, resolved.source.module);
   const start = performance.now();
   const o = await checkWithLiveness(model, a, io);
   const durationMs = performance.now() - start;
@@ -227,13 +219,9 @@ export async function runLivenessCheck(resolved: ResolvedModel, a: CheckFlags, i
   const stopped = o.safety?.stoppedBy ?? o.graph?.stoppedBy ?? null;
   if (a.json === true) {
     const safety = o.safety ? (({ trace: _t, ...rest }) => rest)(checkReport(model, o.safety, [])) : undefined;
-    const h = headerOf(model);
     const report: LivenessReport = {
       status: o.status,
-      model: h.model,
-      variant: h.variant ?? null,
-      params: { ...h.params },
-      module: h.module ?? null,
+      ...headFields(model),
       properties: o.rows.map((r) => r.property),
       fairness: o.fairness,
       property: firstViolated?.property ?? null,

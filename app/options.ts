@@ -8,7 +8,7 @@ import { MAX_EXPECTED_STATES, type CheckOptions } from '../checker/options.js';
 import { propertyNames, type Model } from '../checker/model.js';
 import { livenessNames, type FairnessMode } from '../checker/temporal.js';
 import { UsageError } from './errors.js';
-import { listFlag, secondsFlag, shown, wholeFlag } from './flags.js';
+import { listFlag, outputFlag, refuseOverwrite, secondsFlag, shown, wholeFlag } from './flags.js';
 
 /** The flags of `dnsmc check` that are not the model's, as yargs hands them over (unvalidated). */
 export interface CheckFlags {
@@ -90,6 +90,20 @@ export function checkOptionsFromArgs(model: Model, a: CheckFlags, properties?: r
     maxMemoryBytes: mib === undefined ? undefined : mib * 2 ** 20,
     expectedStates: wholeFlag('expect-states', a.expectStates, 1, MAX_EXPECTED_STATES),
   };
+}
+
+/** The files `check` writes (`--trace-out`, `--view`), checked before the search: writable, and neither the other nor the model module. */
+export function checkOutputs(a: CheckFlags, modelModule: string | undefined): { traceOut?: string; view?: string } {
+  const traceOut = outputFlag('trace-out', a.traceOut);
+  const view = outputFlag('view', a.view);
+  refuseOverwrite(
+    [
+      ['trace-out', traceOut],
+      ['view', view],
+    ],
+    [['the model module', modelModule]],
+  );
+  return { traceOut, view };
 }
 
 /** `--symmetry`: only for a model that declares interchangeable actors. */

@@ -20,7 +20,7 @@ import type { Trace } from '../traces/trace.js';
 import { UsageError } from './errors.js';
 import { fileFlag, outputFlag, refuseOverwrite } from './flags.js';
 import type { Io } from './io.js';
-import { headerLine, headerOf, printJson, writeTrace } from './report.js';
+import { headerLine, headerOf, headFields, printJson, writeTrace } from './report.js';
 import { readTraceFile } from './trace-file.js';
 import { writeViewer } from './view.js';
 
@@ -40,6 +40,7 @@ export interface ReenactJson extends Omit<ReenactReport, 'server'> {
   readonly model: string;
   readonly variant: string | null;
   readonly params: Record<string, unknown>;
+  readonly module: string | null;
   readonly server: { readonly version: string; readonly startMs: number | null };
 }
 
@@ -181,11 +182,8 @@ export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
   if (view) writeViewer(view, { trace, model, source, presentation: besideObserved(source.pkg.presentation, observed, `on ${r.server.description}`) }, 'view');
   if (a.json === true) {
     const { server: s, ...rest } = r;
-    const h = headerOf(model);
     const out: ReenactJson = {
-      model: h.model,
-      variant: h.variant ?? null,
-      params: { ...h.params },
+      ...headFields(model),
       ...rest,
       server: { version: s.description, startMs: s.startMs },
     };

@@ -42,6 +42,12 @@ export function headerOf(model: Model): ModelHeader {
   return { model: model.name, variant: model.variant ?? null, params: model.params, module: moduleOf(model) ?? null };
 }
 
+/** The fields every JSON report opens with: the model, its variant and parameters, the module of a user model. */
+export function headFields(model: Model): { model: string; variant: string | null; params: Record<string, unknown>; module: string | null } {
+  const h = headerOf(model);
+  return { model: h.model, variant: h.variant ?? null, params: { ...h.params }, module: h.module ?? null };
+}
+
 /** `dnsmc check: model dns, variant as-was (enactors 3, plans 4, ...)`. */
 export function headerLine(command: string, h: ModelHeader): string {
   return `dnsmc ${command}: model ${h.model}${h.variant ? `, variant ${h.variant}` : ''}${h.module ? ` from ${h.module}` : ''} (${describeParams(h.params) || 'no parameters'})`;
@@ -140,13 +146,9 @@ export interface CheckReport {
 
 /** The JSON report of a search. */
 export function checkReport(model: Model, r: CheckResult, traces: readonly Trace[]): CheckReport {
-  const h = headerOf(model);
   return {
     status: r.status,
-    model: h.model,
-    variant: h.variant ?? null,
-    params: { ...h.params },
-    module: h.module ?? null,
+    ...headFields(model),
     properties: r.properties,
     property: r.violations[0]?.property ?? null,
     distinctStates: r.distinctStates,

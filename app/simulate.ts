@@ -19,7 +19,7 @@ import type { Io } from './io.js';
 import { modelFromFlags, type PackageSource } from './model.js';
 import { propertiesFlag } from './options.js';
 import { progressReporter } from './progress.js';
-import { actionsLine, exitCode, headerLine, headerOf, printJson, writeTrace } from './report.js';
+import { actionsLine, exitCode, headerLine, headerOf, headFields, printJson, writeTrace } from './report.js';
 
 /** The flags of `dnsmc simulate`, as yargs hands them over (unvalidated). */
 export interface SimulateArgs {
@@ -142,14 +142,10 @@ export interface SimulateReport {
 }
 
 export function simulateReport(model: Model, plan: SimulatePlan, r: SimulateResult, traces: Trace[]): SimulateReport {
-  const h = headerOf(model);
   return {
     command: 'simulate',
     status: r.status,
-    model: h.model,
-    variant: h.variant ?? null,
-    params: { ...h.params },
-    module: h.module ?? null,
+    ...headFields(model),
     properties: r.properties,
     property: r.violations[0]?.property ?? null,
     seed: r.seed,

@@ -1,5 +1,5 @@
 import { runCheck, type CheckArgs } from '../../app/check.js';
-import { modelOptions } from './model-options.js';
+import { JSON_OPTION, modelOptions } from './model-options.js';
 import type { Command } from './types.js';
 
 export const checkCommand: Command = (io, run, source) => ({
@@ -22,7 +22,7 @@ export const checkCommand: Command = (io, run, source) => ({
       .option('expect-states', { type: 'string', describe: "size the visited set for this many states up front (as Spin's -w): no pauses to grow it" })
       .option('workers', { type: 'string', describe: 'threads to search with, 1 to 64 [the number of cores]' })
       .option('symmetry', { type: 'boolean', describe: 'store one state per renaming of interchangeable actors' })
-      .option('json', { type: 'boolean', describe: 'print exactly one JSON object on stdout' })
+      .option('json', JSON_OPTION)
       .option('trace-out', { type: 'string', describe: 'write the counterexample trace (JSON) to this file' })
       .option('view', { type: 'string', describe: 'write the trace viewer (one HTML file) for the counterexample to this file' })
       .epilog('Exit codes: 0 no violation, 1 violation or deadlock, 2 bad usage or input, 3 incomplete.'),

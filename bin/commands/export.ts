@@ -1,4 +1,5 @@
 import { EXPORT_FORMATS, runExport, type ExportArgs } from '../../app/export.js';
+import { TRACE_MODEL_OPTION } from './model-options.js';
 import type { Command } from './types.js';
 
 export const exportCommand: Command = (io, run) => ({
@@ -9,7 +10,7 @@ export const exportCommand: Command = (io, run) => ({
       .positional('trace', { type: 'string', describe: 'a trace file (from check --trace-out)' })
       .option('format', { type: 'string', describe: `${EXPORT_FORMATS.join('|')}` })
       .option('out', { type: 'string', describe: 'write to this file (atomically) instead of stdout' })
-      .option('model', { type: 'string', describe: 'the user model module the trace was made with (dnsmc never loads code a trace names)' })
+      .option('model', TRACE_MODEL_OPTION)
       .epilog('Exit codes: 0 exported, 2 bad usage or input.'),
   handler: (a) => run(() => runExport(a as ExportArgs, io)),
 });

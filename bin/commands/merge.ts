@@ -1,4 +1,5 @@
 import { runMerge, type MergeArgs } from '../../app/merge.js';
+import { JSON_OPTION } from './model-options.js';
 import type { Command } from './types.js';
 
 export const mergeCommand: Command = (io, run) => ({
@@ -7,7 +8,7 @@ export const mergeCommand: Command = (io, run) => ({
   builder: (y) =>
     y
       .positional('files', { type: 'string', array: true, describe: 'shard reports (dnsmc simulate --swarm i/N --json > FILE)' })
-      .option('json', { type: 'boolean', describe: 'print exactly one JSON object on stdout' })
+      .option('json', JSON_OPTION)
       .option('trace-out', { type: 'string', describe: 'write the shortest violation’s trace (JSON) to this file' })
       .option('model', {
         type: 'string',

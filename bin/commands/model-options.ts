@@ -17,3 +17,9 @@ export function modelOptions<T>(y: Argv<T>, pkg: ModelPackage, defaults?: string
   }
   return out;
 }
+
+/** `--json`, the same for every command that reports. */
+export const JSON_OPTION = { type: 'boolean', describe: 'print exactly one JSON object on stdout' } as const;
+
+/** `--model` for commands that read a trace: the module is named again, since a trace file never names code that runs. */
+export const TRACE_MODEL_OPTION = { type: 'string', describe: 'the user model module the trace was made with (dnsmc never loads code a trace names)' } as const;

@@ -1,5 +1,5 @@
 import { runReplay, type ReplayArgs } from '../../app/replay.js';
-import { modelOptions } from './model-options.js';
+import { JSON_OPTION, modelOptions } from './model-options.js';
 import type { Command } from './types.js';
 
 export const replayCommand: Command = (io, run, source) => ({
@@ -7,7 +7,7 @@ export const replayCommand: Command = (io, run, source) => ({
   describe: "replay a trace's schedule under other parameters (e.g. another variant) and report where it diverges",
   builder: (y) =>
     modelOptions(y.positional('trace', { type: 'string', describe: 'a trace file (from check --trace-out)' }), source.pkg, "[the trace's own]")
-      .option('json', { type: 'boolean', describe: 'print exactly one JSON object on stdout' })
+      .option('json', JSON_OPTION)
       .option('trace-out', { type: 'string', describe: 'write the replayed run as a trace file' })
       .epilog('Exit codes: 0 no property breaks in the replayed run, 1 a property breaks in it, 2 bad usage or input.'),
   handler: (a) => run(() => runReplay(a as ReplayArgs, io)),

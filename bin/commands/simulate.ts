@@ -1,5 +1,5 @@
 import { runSimulate, schedulerNames, SIMULATE_DEFAULTS, type SimulateArgs } from '../../app/simulate.js';
-import { modelOptions } from './model-options.js';
+import { JSON_OPTION, modelOptions } from './model-options.js';
 import type { Command } from './types.js';
 
 export const simulateCommand: Command = (io, run, source) => ({
@@ -18,7 +18,7 @@ export const simulateCommand: Command = (io, run, source) => ({
       .option('deadlock', { type: 'boolean', default: true, describe: 'report walks that end in a deadlock (--no-deadlock to skip)' })
       .option('swarm', { type: 'string', describe: 'run shard i of N (i/N, 1 <= i <= N) with its own seed and search variation; combine with dnsmc merge' })
       .option('time-limit', { type: 'string', describe: 'stop (incomplete) after this many seconds' })
-      .option('json', { type: 'boolean', describe: 'print exactly one JSON object on stdout' })
+      .option('json', JSON_OPTION)
       .option('trace-out', { type: 'string', describe: 'write the (shrunk) counterexample trace (JSON) to this file' })
       .epilog('Exit codes: 0 no violation, 1 violation or deadlock, 2 bad usage or input, 3 incomplete.'),
   handler: (a) => run(() => runSimulate(a as SimulateArgs, io, source)),

@@ -1,4 +1,5 @@
 import { runView, type ViewArgs } from '../../app/view.js';
+import { TRACE_MODEL_OPTION } from './model-options.js';
 import type { Command } from './types.js';
 
 export const viewCommand: Command = (io, run) => ({
@@ -9,7 +10,7 @@ export const viewCommand: Command = (io, run) => ({
       .positional('trace', { type: 'string', describe: 'a trace file (from check --trace-out or replay --trace-out)' })
       .option('compare', { type: 'string', describe: 'a second trace, shown side by side, aligned by step' })
       .option('out', { type: 'string', describe: 'the HTML file to write [TRACE with .html]' })
-      .option('model', { type: 'string', describe: 'the user model module the trace was made with (dnsmc never loads code a trace names)' })
+      .option('model', TRACE_MODEL_OPTION)
       .epilog('Exit codes: 0 page written, 2 bad usage or input.'),
   handler: (a) => run(() => runView(a as ViewArgs, io)),
 });

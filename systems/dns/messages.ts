@@ -199,6 +199,23 @@ function udpExchange(server: ServerAddress, bytes: Uint8Array, id: number, timeo
 }
 
 /** A client of one server, signing with one key. */
+/** A query message with one question (no recursion asked). */
+function question(id: number, name: string, type: number): Message {
+  return {
+    id,
+    response: false,
+    opcode: OPCODE.QUERY,
+    aa: false,
+    tc: false,
+    rd: false,
+    rcode: 0,
+    questions: [{ name, type, class: CLASS.IN }],
+    answers: [],
+    authority: [],
+    additional: [],
+  };
+}
+
 export class DnsClient {
   readonly timeoutMs: number;
   readonly updateTransport: 'tcp' | 'udp';
@@ -250,20 +267,7 @@ export class DnsClient {
   async query(name: string, type: number): Promise<Decoded> {
     const make = (): { id: number; bytes: Uint8Array } => {
       const id = randomInt(0, 0x10000);
-      const msg: Message = {
-        id,
-        response: false,
-        opcode: OPCODE.QUERY,
-        aa: false,
-        tc: false,
-        rd: false,
-        rcode: 0,
-        questions: [{ name: fqdn(name), type, class: CLASS.IN }],
-        answers: [],
-        authority: [],
-        additional: [],
-      };
-      return { id, bytes: encode(msg) };
+      return { id, bytes: encode(question(id, fqdn(name), type)) };
     };
     let last: unknown;
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -284,19 +288,7 @@ export class DnsClient {
   /** The whole zone, by a signed AXFR over TCP (every signed message verified). Records in the server's order, the closing SOA dropped. */
   async transfer(): Promise<Rr[]> {
     const id = randomInt(0, 0x10000);
-    const plain = encode({
-      id,
-      response: false,
-      opcode: OPCODE.QUERY,
-      aa: false,
-      tc: false,
-      rd: false,
-      rcode: 0,
-      questions: [{ name: this.zone, type: TYPE.AXFR, class: CLASS.IN }],
-      answers: [],
-      authority: [],
-      additional: [],
-    });
+    const plain = encode(question(id, this.zone, TYPE.AXFR));
     const signed = sign(plain, this.key);
     let soas = 0;
     const msgs = await tcpExchange(this.server, signed.bytes, this.timeoutMs, (raw) => {
