@@ -37,8 +37,6 @@ import { resolveOptions } from './options.js';
 import type { EdgeSink } from './search.js';
 import type { Transition } from './transitions.js';
 
-export { reverseEdges } from './regions.js';
-
 /** Limits and progress reporting for {@link exploreGraph}; every field optional (the same meaning as `check`'s). */
 export interface GraphOptions {
   /** Stop (graph incomplete) once this many distinct states are stored. Default: no limit. */

@@ -5,8 +5,9 @@
  * knows nothing of any particular protocol.
  */
 import type { FieldSpec, Json, JsonState, Layout, StateOf } from './layout.js';
-import type { Symmetry } from './symmetry.js';
-import type { FairnessDecl, LivenessProperty } from './temporal.js';
+import { ModelError } from './model-error.js';
+import type { Symmetry } from './symmetry-decl.js';
+import type { FairnessDecl, LivenessProperty } from './temporal-decl.js';
 
 /**
  * One named action, taken by each actor of a role in turn. `guard` reads the
@@ -110,10 +111,7 @@ export interface ModelOrigin {
   readonly args: readonly Json[];
 }
 
-/** A thrown error for a model that does not fit the interface. */
-export class ModelError extends Error {
-  override name = 'ModelError';
-}
+export { ModelError } from './model-error.js';
 
 /** Checks the structural rules of a model once, before a search. */
 export function validateModel(model: Model): void {

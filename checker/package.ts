@@ -6,7 +6,7 @@
  * (lanes, a picture of a state) and a system adapter (a real system the
  * model's traces can be re-enacted against).
  *
- * The built-in `dns` package (models/dns/) and a user's `--model` module are
+ * The built-in packages (models/index.ts) and a user's `--model` module are
  * loaded the same way. Nothing here knows any particular model.
  */
 import type { Json, JsonState } from './layout.js';

@@ -12,18 +12,11 @@
 import { kernelOf } from './kernel.js';
 import type { FieldSpec, StateOf } from './layout.js';
 import type { Model } from './model.js';
-import { ModelError } from './model.js';
+import { ModelError } from './model-error.js';
 import type { ScheduleStep } from './path.js';
+import type { Symmetry } from './symmetry-decl.js';
 
-/** The symmetry a model declares. */
-export interface Symmetry {
-  /** The role whose actors are interchangeable. */
-  readonly role: string;
-  /** Array fields with one element per actor of the role. */
-  readonly indexed: readonly string[];
-  /** Fields (scalars or arrays) whose values name an actor of the role, or none. */
-  readonly holds: readonly string[];
-}
+export type { Symmetry } from './symmetry-decl.js';
 
 /** Most actors a symmetric role may have: the canonicaliser tries every permutation. */
 export const MAX_SYMMETRIC_ACTORS = 6;

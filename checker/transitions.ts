@@ -5,7 +5,7 @@
  * the search reports.
  */
 import type { Model } from './model.js';
-import { ModelError } from './model.js';
+import { ModelError } from './model-error.js';
 
 /** One action taken by one actor. */
 export interface Transition {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../checker/bfs.js';
-import { exploreGraph, markStates, pathTo, reverseEdges, type StateGraph } from '../../checker/graph.js';
+import { exploreGraph, markStates, pathTo, type StateGraph } from '../../checker/graph.js';
+import { reverseEdges } from '../../checker/regions.js';
 import { array, defineLayout, int, type StateOf } from '../../checker/layout.js';
 import type { Model } from '../../checker/model.js';
 import { replay } from '../../checker/path.js';

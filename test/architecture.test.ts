@@ -1,0 +1,84 @@
+/**
+ * The architecture as rules the sources must keep: no import cycle (types
+ * included), nothing outside models/ imports a model but the registry's one
+ * reader and the public API, checker/ and traces/ name no model, and no file
+ * points outside the repository.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SOURCES = ['app', 'bin', 'checker', 'models', 'systems', 'traces', 'bench'];
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? files(p) : /\.(ts|js)$/.test(name) && !name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+const sources = [...SOURCES.flatMap((d) => files(join(ROOT, d))), join(ROOT, 'index.ts'), join(ROOT, 'cli.ts')].map((f) => relative(ROOT, f));
+
+/** The project files a source imports (static imports and re-exports, `import type` included). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const out: string[] = [];
+  for (const m of text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'(\.{1,2}\/[^']+)'/gm)) {
+    const target = relative(ROOT, resolve(dirname(join(ROOT, file)), m[1])).replace(/\.js$/, '.ts');
+    if (sources.includes(target)) out.push(target);
+    else if (sources.includes(target.replace(/\.ts$/, '.js'))) out.push(target.replace(/\.ts$/, '.js'));
+  }
+  return out;
+}
+
+const graph = new Map(sources.map((f) => [f, importsOf(f)]));
+
+describe('the architecture', () => {
+  it('reads the sources it rules on', () => {
+    expect(graph.size).toBeGreaterThan(80);
+    expect(graph.get('app/check.ts')).toContain('app/liveness.ts');
+  });
+
+  it('has no import cycle, types included', () => {
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (f: string, path: string[]): void => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') {
+        cycles.push([...path.slice(path.indexOf(f)), f].join(' -> '));
+        return;
+      }
+      state.set(f, 'open');
+      for (const g of graph.get(f) ?? []) visit(g, [...path, f]);
+      state.set(f, 'done');
+    };
+    for (const f of graph.keys()) visit(f, []);
+    expect(cycles).toEqual([]);
+  });
+
+  it('nothing outside models/ imports a model, but the registry’s reader (app/model.ts), the public API and the dns benchmark', () => {
+    const importers = [...graph].filter(([f, to]) => !f.startsWith('models/') && to.some((t) => t.startsWith('models/'))).map(([f]) => f);
+    expect(importers.sort()).toEqual(['app/model.ts', 'bench/run.ts', 'bench/promela.ts', 'bench/reenact.ts', 'index.ts'].sort());
+    expect(graph.get('app/model.ts')!.filter((t) => t.startsWith('models/'))).toEqual(['models/index.ts']);
+  });
+
+  it('checker/ and traces/ name no model', () => {
+    for (const f of sources.filter((s) => s.startsWith('checker/') || s.startsWith('traces/'))) {
+      expect(readFileSync(join(ROOT, f), 'utf8'), f).not.toMatch(/\bdnsModel\b|models\/dns|'dns'|Route 53/);
+    }
+  });
+
+  it('no file points at ../shared', () => {
+    const all = [
+      ...sources,
+      ...files(join(ROOT, 'test'))
+        .map((f) => relative(ROOT, f))
+        .filter((f) => f !== 'test/architecture.test.ts'),
+      ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`),
+      'README.md',
+      'models/dns/README.md',
+    ];
+    for (const f of all) expect(readFileSync(join(ROOT, f), 'utf8'), f).not.toContain('../shared');
+  });
+});
