@@ -155,6 +155,7 @@ export async function checkWithLiveness(model: Model, a: CheckFlags, io?: Io): P
       graph = exploreGraph(model, {
         maxStates: options.maxStates,
         maxDepth: options.maxDepth,
+        maxMemoryBytes: options.maxMemoryBytes,
         timeLimitMs: left,
         onProgress: progress?.onProgress,
         progressIntervalMs: progress?.intervalMs,

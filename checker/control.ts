@@ -12,18 +12,16 @@ const LINE = 16;
 export const Ctl = {
   /** Why the search stops ({@link StopCode}); `none` while it runs. */
   stop: 0,
-  /** States claimed under a state limit (parallel search). */
-  distinct: LINE,
   /** The layer's cursor: the next state to claim. */
-  cursor: 2 * LINE,
+  cursor: LINE,
   /** Threads still expanding the layer. */
-  expanding: 3 * LINE,
+  expanding: 2 * LINE,
   /** Worker threads ready. */
-  ready: 4 * LINE,
+  ready: 3 * LINE,
 } as const;
 
 /** Offset of searcher `s`'s counters: generated, expanded, stored (refreshed about every thousand states, for progress). */
-export const ctlSearcher = (s: number): number => (5 + s) * LINE;
+export const ctlSearcher = (s: number): number => (4 + s) * LINE;
 /** Words of the control block of a search with `searchers` threads. */
 export const ctlSize = (searchers: number): number => ctlSearcher(searchers);
 

@@ -58,12 +58,15 @@ export interface ParallelTuning {
 /**
  * Like {@link check}, with `options.workers` threads (default: the number of
  * cores). Falls back to `check` on this thread for one worker, for a model
- * without `origin`, or with a `visit` callback (which cannot cross threads).
+ * without `origin`, with a `visit` callback (which cannot cross threads), or
+ * with a state limit: threads stop a layer part-way through in an order
+ * that depends on timing, and a limited search must report the same counts
+ * on every run.
  */
 export async function checkParallel<F extends FieldSpec>(model: Model<F>, options: CheckOptions = {}, tuning: ParallelTuning = {}): Promise<CheckResult> {
   const m: Model = model;
   const workers = options.workers ?? defaultWorkers();
-  if (workers <= 1 || !m.origin || options.visit) return check(model, { ...options, workers: 1 });
+  if (workers <= 1 || !m.origin || options.visit || options.maxStates !== undefined) return check(model, { ...options, workers: 1 });
   validateModel(m);
   const opts = resolveOptions(m, { ...options, workers });
   const start = performance.now();

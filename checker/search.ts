@@ -281,11 +281,6 @@ export class LayerSearch {
 
   /** Stores a new state: counts it, appends it to the next layer, checks its invariants. */
   private admit(words: Uint32Array, at: number, parent: number, via: number, inNext: boolean, depth: number): void {
-    // Under a state limit in a parallel search a state counts only once a place is claimed for it.
-    if (this.parallel && this.opts.maxStates !== Infinity && Atomics.add(this.ctl, Ctl.distinct, 1) >= this.opts.maxStates) {
-      this.stop(StopCode.maxStates);
-      return;
-    }
     const local = this.stored++;
     if (this.keepParents) {
       this.parent.push(parent);
@@ -307,7 +302,8 @@ export class LayerSearch {
         this.record(invs[p].name, 'invariant', local, -1, depth);
       }
     }
-    if (!this.parallel && this.stored >= this.opts.maxStates) this.stop(StopCode.maxStates);
+    // A state limit runs on one thread (checkParallel), so that where it stops does not depend on timing.
+    if (this.stored >= this.opts.maxStates) this.stop(StopCode.maxStates);
   }
 
   private record(property: string, kind: RawViolation['kind'], state: number, transition: number, length: number): void {

@@ -98,6 +98,26 @@ describe('dnsmc check (text)', () => {
     expect(JSON.parse(r.stdout).trace.steps).toHaveLength(12);
   });
 
+  it('the same options give the same JSON, timings aside, on every run and worker count, a state limit included', async () => {
+    const strip = (text: string) => {
+      const { durationMs: _d, statesPerSecond: _s, peakMemoryBytes: _p, engineBytes: _e, bytesPerState: _b, workers: _w, ...rest } = JSON.parse(text);
+      return rest;
+    };
+    const args = ['check', '--variant', 'as-was', '--plans', '5', '--endpoints', '2', '--property', 'aliasResolves', '--max-states', '90000', '--json'];
+    const runs = [];
+    for (const w of ['1', '2', '2', '3']) runs.push(strip((await run([...args, '--workers', w])).stdout));
+    expect(runs[0]).toMatchObject({ status: 'incomplete', stoppedBy: 'max-states', distinctStates: 90_000 });
+    for (const r of runs) expect(r).toEqual(runs[0]);
+  });
+
+  it('--max-memory holds for liveness too: the state graph stops before the limit (spawned)', () => {
+    const r = spawnCli(['check', '--variant', 'as-was', '--plans', '5', '--endpoints', '2', '--property', 'converges', '--max-memory', '200', '--json']);
+    expect(r.code).toBe(3);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ status: 'incomplete', stoppedBy: 'max-memory', verdicts: [{ property: 'converges', verdict: 'unknown' }] });
+    expect(j.peakMemoryBytes).toBeLessThanOrEqual(200 * 2 ** 20);
+  });
+
   it('--max-memory stops cleanly as incomplete (spawned: the limit is on the resident memory of the process)', () => {
     const r = spawnCli(['check', '--variant', 'fixed', '--plans', '7', '--endpoints', '2', '--max-memory', '128', '--workers', '1', '--json']);
     expect(r.code).toBe(3);
