@@ -10,6 +10,7 @@ import { livenessNames } from '../checker/temporal.js';
 import { formatTrace } from '../traces/text.js';
 import { traceOf } from '../traces/trace.js';
 import { UsageError } from './errors.js';
+import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import type { Io } from './io.js';
 import { runLivenessCheck } from './liveness.js';
 import { modelFromFlags, type PackageSource, type ResolvedModel } from './model.js';
@@ -38,17 +39,22 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: 
   const { traceOut, view } = checkOutputs(a, resolved.source.module);
   const progress = progressReporter(io);
   let r: CheckResult;
+  let signal: keyof typeof SIGNAL_EXIT | null;
   try {
-    r = await checkParallel(model, { ...options, onProgress: progress.onProgress, progressIntervalMs: progress.intervalMs });
+    ({ value: r, signal } = await interruptible((interrupt) =>
+      checkParallel(model, { ...options, interrupt, onProgress: progress.onProgress, progressIntervalMs: progress.intervalMs }),
+    ));
   } finally {
     progress.done();
   }
+  // Stopped by a signal: the report says what was found, and the exit code which signal.
+  const code = signal ? SIGNAL_EXIT[signal] : exitCode(r.status);
   const traces = r.violations.map((v) => traceOf(model, v));
   if (traceOut && traces.length > 0) writeTrace(traceOut, traces[0]);
   if (view && traces.length > 0) writeViewer(view, { trace: traces[0], ...resolved }, 'view');
   if (a.json === true) {
     printJson(io, checkReport(model, r, traces));
-    return exitCode(r.status);
+    return code;
   }
   io.out(`${headerLine('check', headerOf(model))}\n`);
   io.out(`properties: ${r.properties.join(', ')}; deadlock ${options.checkDeadlock ? 'checked' : 'not checked'}\n\n`);
@@ -57,5 +63,5 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: 
   for (const l of statsLines(r)) io.out(`${l}\n`);
   if (traceOut && traces.length > 0) io.out(`trace written to ${traceOut}\n`);
   if (view) io.out(traces.length > 0 ? `viewer written to ${view}\n` : `no counterexample, so no viewer written to ${view}\n`);
-  return exitCode(r.status);
+  return code;
 }

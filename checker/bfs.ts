@@ -21,7 +21,7 @@ import type { Model } from './model.js';
 import { validateModel } from './model.js';
 import type { CheckOptions, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
-import { Ctl, ctlSize, stopReason, type StopReason } from './control.js';
+import { Ctl, ctlSize, LayerEnd, stopReason, type StopReason } from './control.js';
 import { kernelOf, statusOf, type Status } from './kernel.js';
 import { LayerSearch, scheduleTo, type EdgeSink, type RawViolation } from './search.js';
 import { unsymmetrize } from './symmetry.js';
@@ -132,8 +132,38 @@ export function assemble(model: Model, opts: ResolvedOptions, start: number, tot
  * exploration hands every state and edge to its sink.
  */
 export function runLayers(m: Model, opts: ResolvedOptions, start: number, keepParents: boolean, sink?: EdgeSink): { s: LayerSearch; stoppedBy: StopReason } {
+  const layers = searchLayers(m, opts, start, keepParents, sink, 0);
+  for (;;) {
+    const r = layers.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same search, pausing about every `yieldEveryMs` to let the event loop
+ * turn (so that a signal handler can set `opts.interrupt`).
+ */
+export async function runLayersAsync(m: Model, opts: ResolvedOptions, start: number, yieldEveryMs: number): Promise<{ s: LayerSearch; stoppedBy: StopReason }> {
+  const layers = searchLayers(m, opts, start, false, undefined, yieldEveryMs);
+  for (;;) {
+    const r = layers.next();
+    if (r.done) return r.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The layer loop of a sequential search; it yields where the searcher paused part-way through a layer. */
+function* searchLayers(
+  m: Model,
+  opts: ResolvedOptions,
+  start: number,
+  keepParents: boolean,
+  sink: EdgeSink | undefined,
+  yieldEveryMs: number,
+): Generator<void, { s: LayerSearch; stoppedBy: StopReason }> {
   const ctl = new Int32Array(ctlSize(1));
   const s = new LayerSearch(m, opts, ctl, start, { searchers: 1, self: 0, keepParents, sink });
+  s.yieldEveryMs = yieldEveryMs;
   const tick = opts.onProgress
     ? (): void =>
         opts.onProgress?.({
@@ -153,7 +183,7 @@ export function runLayers(m: Model, opts: ResolvedOptions, start: number, keepPa
       stoppedBy = 'max-depth';
       break;
     }
-    s.expandLayer(tick);
+    while (s.expandLayer(tick) === LayerEnd.paused) yield;
   }
   return { s, stoppedBy: stoppedBy ?? stopReason(ctl[Ctl.stop]) };
 }
@@ -184,6 +214,8 @@ export function rebuildViolations(m: Model, opts: ResolvedOptions, raws: readonl
     expectedStates: 0,
     onProgress: undefined,
     visit: undefined,
+    // The counterexamples of what was found are rebuilt even after an interruption.
+    interrupt: undefined,
   };
   const { s } = runLayers(m, ropts, performance.now(), true);
   const transitions = kernelOf(m).transitions;
@@ -230,5 +262,22 @@ export function check<F extends FieldSpec>(model: Model<F>, options: CheckOption
   const opts = resolveOptions(m, options);
   const start = performance.now();
   const { s, stoppedBy } = runLayers(m, opts, start, false);
+  return assemble(m, opts, start, totalsOf(s, stoppedBy, 1), rebuildViolations(m, opts, s.violations).violations);
+}
+
+/** How often a search on this thread lets its caller's event loop turn, when it can be interrupted. */
+const YIELD_EVERY_MS = 50;
+
+/**
+ * {@link check}, letting the event loop turn about every 50 ms while it
+ * searches, so that `options.interrupt` can be set (by a signal handler)
+ * and stop it. The same counts and counterexamples as `check`.
+ */
+export async function checkAsync<F extends FieldSpec>(model: Model<F>, options: CheckOptions = {}): Promise<CheckResult> {
+  const m: Model = model;
+  validateModel(m);
+  const opts = resolveOptions(m, options);
+  const start = performance.now();
+  const { s, stoppedBy } = await runLayersAsync(m, opts, start, YIELD_EVERY_MS);
   return assemble(m, opts, start, totalsOf(s, stoppedBy, 1), rebuildViolations(m, opts, s.violations).violations);
 }

@@ -34,6 +34,8 @@ export const StopCode = {
   memory: 4,
   /** A thread failed (an exception in the model or the engine); its coordinator reports why. */
   error: 5,
+  /** The caller asked the search to stop (`CheckOptions.interrupt`: e.g. Ctrl-C). */
+  interrupted: 6,
 } as const;
 export type StopCode = (typeof StopCode)[keyof typeof StopCode];
 
@@ -45,11 +47,13 @@ export const LayerEnd = {
   stopped: 1,
   /** Done expanding; others are not: call `takeIn` until it says the layer is over. */
   waiting: 2,
+  /** A sequential search paused part-way through the layer so that its caller's event loop can turn: call `expandLayer` again. */
+  paused: 3,
 } as const;
 export type LayerEnd = (typeof LayerEnd)[keyof typeof LayerEnd];
 
 /** Why a search (or a state graph's exploration) stopped early; null when it did not. */
-export type StopReason = 'max-states' | 'max-depth' | 'time-limit' | 'max-memory' | null;
+export type StopReason = 'max-states' | 'max-depth' | 'time-limit' | 'max-memory' | 'interrupted' | null;
 
 /** Maps the block's stop code to a {@link StopReason} (a violation or an error is not a limit: null). */
 export function stopReason(code: number): StopReason {
@@ -60,6 +64,8 @@ export function stopReason(code: number): StopReason {
       return 'time-limit';
     case StopCode.memory:
       return 'max-memory';
+    case StopCode.interrupted:
+      return 'interrupted';
     default:
       return null;
   }

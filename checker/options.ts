@@ -18,6 +18,11 @@ export interface Progress {
   readonly elapsedMs: number;
 }
 
+/** A request to stop a search, set from outside it (see `CheckOptions.interrupt`). */
+export interface Interrupt {
+  readonly requested: boolean;
+}
+
 export interface CheckOptions {
   /** Properties to check, by name (an empty list checks none). Default: every property of the model. */
   properties?: readonly string[];
@@ -31,6 +36,14 @@ export interface CheckOptions {
   maxDepth?: number;
   /** Stop (status `incomplete`) after this many milliseconds. Default: no limit. */
   timeLimitMs?: number;
+  /**
+   * Set `requested` to stop the search as soon as it looks (about every
+   * thousand states): it then ends as `incomplete`, stopped by
+   * `interrupted`, with what it has found. The CLI sets it on Ctrl-C. With
+   * `checkParallel`, the search on this thread pauses every few tens of
+   * milliseconds so that the caller's event loop can set it. Default: none.
+   */
+  interrupt?: Interrupt;
   /** Called about once per `progressIntervalMs` while the search runs. */
   onProgress?: (p: Progress) => void;
   /** Default: 1000. */
@@ -64,6 +77,7 @@ export interface ResolvedOptions {
   readonly maxStates: number;
   readonly maxDepth: number;
   readonly timeLimitMs: number;
+  readonly interrupt: Interrupt | undefined;
   readonly onProgress: ((p: Progress) => void) | undefined;
   readonly progressIntervalMs: number;
   readonly visit: ((state: unknown, depth: number) => void) | undefined;
@@ -97,6 +111,7 @@ export function resolveOptions(model: Model, o: CheckOptions = {}, who = 'check'
     maxStates: limitOption(who, 'maxStates', o.maxStates, 1),
     maxDepth: limitOption(who, 'maxDepth', o.maxDepth, 0),
     timeLimitMs: limitOption(who, 'timeLimitMs', o.timeLimitMs, 0, true),
+    interrupt: o.interrupt,
     onProgress: o.onProgress,
     progressIntervalMs: o.progressIntervalMs ?? 1000,
     visit: o.visit,

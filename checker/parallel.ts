@@ -21,7 +21,7 @@
  * without one is checked on this thread by `check`. The messages are in
  * protocol.ts, the threads in pool.ts.
  */
-import { assemble, check, rebuildViolations, totalsOf, type CheckResult } from './bfs.js';
+import { assemble, check, checkAsync, rebuildViolations, totalsOf, type CheckResult } from './bfs.js';
 import { Ctl, ctlSearcher, ctlSize, LayerEnd, stopReason, StopCode } from './control.js';
 import type { FingerprintImage } from './fingerprint.js';
 import type { FieldSpec } from './layout.js';
@@ -66,7 +66,10 @@ export interface ParallelTuning {
 export async function checkParallel<F extends FieldSpec>(model: Model<F>, options: CheckOptions = {}, tuning: ParallelTuning = {}): Promise<CheckResult> {
   const m: Model = model;
   const workers = options.workers ?? defaultWorkers();
-  if (workers <= 1 || !m.origin || options.visit || options.maxStates !== undefined) return check(model, { ...options, workers: 1 });
+  if (workers <= 1 || !m.origin || options.visit || options.maxStates !== undefined) {
+    // An interruptible search lets the event loop turn while it runs.
+    return options.interrupt ? checkAsync(model, { ...options, workers: 1 }) : check(model, { ...options, workers: 1 });
+  }
   validateModel(m);
   const opts = resolveOptions(m, { ...options, workers });
   const start = performance.now();
@@ -79,7 +82,7 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
   const rings = Array.from({ length: workers }, (_, from) => Array.from({ length: workers }, (_, to) => (from === to ? null : Ring.memory(records, W))));
   const role = (self: number) => ({ searchers: workers, self, outbox: rings[self], inbox: rings.map((r) => r[self]) });
   const here = new LayerSearch(m, opts, ctl, start, { ...role(0), holdAll: true });
-  const { onProgress: _p, visit: _v, ...crossing } = options;
+  const { onProgress: _p, visit: _v, interrupt: _i, ...crossing } = options;
   const origin: ModelOrigin = m.origin;
   // A worker that fails stops every thread; the error it sent is reported.
   const failed = (): void => {
@@ -120,6 +123,7 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
     let stoppedBy: CheckResult['stoppedBy'] = null;
     for (;;) {
       const states = segments.reduce((n, s) => n + s.length, 0) / W;
+      if (options.interrupt?.requested) Atomics.compareExchange(ctl, Ctl.stop, StopCode.none, StopCode.interrupted);
       if (Atomics.load(ctl, Ctl.stop) !== 0 || (here.violations.length + workerFound > 0 && !opts.continueAfterViolation) || states === 0) break;
       if (depth >= opts.maxDepth) {
         stoppedBy = 'max-depth';
@@ -143,6 +147,11 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
       // This thread waits for the others without blocking its event loop, so that it hears of a worker that fails.
       let r = here.expandLayer(progress, false);
       while (r === LayerEnd.waiting) {
+        // Asked to stop while this thread waited (its event loop turned): every thread stops.
+        if (options.interrupt?.requested && Atomics.compareExchange(ctl, Ctl.stop, StopCode.none, StopCode.interrupted) === StopCode.none) {
+          Atomics.notify(ctl, Ctl.expanding);
+          Atomics.notify(ctl, Ctl.stop);
+        }
         const expanding = Atomics.load(ctl, Ctl.expanding);
         r = here.takeIn();
         if (r === LayerEnd.waiting && here.taken === 0) {

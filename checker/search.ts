@@ -218,6 +218,15 @@ export class LayerSearch {
     };
   }
 
+  /**
+   * A sequential search driven asynchronously (bfs.ts `checkAsync`) pauses
+   * after about this many milliseconds of expanding, so that its caller's
+   * event loop turns (to hear of Ctrl-C). 0: never.
+   */
+  yieldEveryMs = 0;
+  private lastYield = 0;
+  private pauseNow = false;
+
   /** Whether the search should stop (a limit, or a violation when not continuing). */
   get stopped(): boolean {
     return this.ctl[STOP_WORD] !== RUNNING;
@@ -433,7 +442,13 @@ export class LayerSearch {
             this.deadlockFound = true;
             this.record('deadlock', 'deadlock', this.source, -1, this.depth);
           }
-          if ((++this.expanded & 1023) === 0 && this.tick(onTick)) return LayerEnd.stopped;
+          if ((++this.expanded & 1023) === 0) {
+            if (this.tick(onTick)) return LayerEnd.stopped;
+            if (this.pauseNow) {
+              this.pauseNow = false;
+              return LayerEnd.paused;
+            }
+          }
         }
       }
       if (this.parallel) this.drain();
@@ -474,6 +489,14 @@ export class LayerSearch {
   /** Every thousand states: the time and memory limits, counters for progress. True when the search must stop. */
   private tick(onTick: (() => void) | undefined): boolean {
     const now = performance.now();
+    if (this.opts.interrupt?.requested) {
+      this.stop(StopCode.interrupted);
+      return true;
+    }
+    if (this.yieldEveryMs > 0 && now - this.lastYield >= this.yieldEveryMs) {
+      this.lastYield = now;
+      this.pauseNow = true;
+    }
     if (now - this.start >= this.opts.timeLimitMs) {
       this.stop(StopCode.time);
       return true;

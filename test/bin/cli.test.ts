@@ -5,6 +5,7 @@
  * shell sees, the `internal error` line, the early start of worker threads,
  * the resident-memory limit and the demo.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -177,6 +178,41 @@ describe('dnsmc (the postmortem demo)', () => {
 });
 
 describe('the binary, bin/dnsmc.js, in a child process', () => {
+  /** Runs the binary and sends it `signal` after `ms`; resolves to its exit code and output. */
+  const interrupted = (args: string[], signal: NodeJS.Signals, ms: number): Promise<{ code: number | null; stdout: string }> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'dnsmc.js'), ...args], { cwd: ROOT });
+      let stdout = '';
+      child.stdout.on('data', (d) => {
+        stdout += d;
+      });
+      const timer = setTimeout(() => child.kill(signal), ms);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout });
+      });
+    });
+
+  it('Ctrl-C (SIGINT) or SIGTERM during a search: it stops, reports what it found as incomplete, writes its files whole, exits 130 or 143', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dnsmc-signal-'));
+    const big = ['check', '--variant', 'as-was', '--plans', '5', '--endpoints', '2', '--continue', '--json'];
+    for (const [workers, signal, code] of [
+      ['1', 'SIGINT', 130],
+      ['2', 'SIGTERM', 143],
+    ] as const) {
+      const trace = join(dir, `t${workers}.json`);
+      const r = await interrupted([...big, '--workers', workers, '--trace-out', trace], signal, 2000);
+      expect(r.code).toBe(code);
+      const j = JSON.parse(r.stdout);
+      expect(j).toMatchObject({ complete: false, stoppedBy: 'interrupted' });
+      // The whole space has 18,185,160 states; the first violations come early, and are reported.
+      expect(j.distinctStates).toBeLessThan(18_185_160);
+      expect(j.violations.map((v: { property: string }) => v.property)).toContain('noRollback');
+      expect(parseTrace(JSON.parse(readFileSync(trace, 'utf8'))).steps).toHaveLength(10);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['t1.json', 't2.json']);
+  });
+
   it('the shell sees exit codes 1, 2 and 3; stdout carries the report and nothing else', () => {
     const v = spawnCli(['check', '--property', 'aliasResolves', '--json']);
     expect([v.code, v.stderr]).toEqual([1, '']);
