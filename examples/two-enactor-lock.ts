@@ -179,6 +179,6 @@ export const modelPackage: ModelPackage = {
     { name: 'variant', type: 'enum', values: VARIANTS, default: 'as-was', help: 'as-was: the store accepts any write; fixed: fencing tokens' },
     { name: 'tokens', type: 'int', min: 1, max: 15, default: 3, help: 'lease grants there are (bounds the state space)' },
   ],
-  createModel: (p) => createModel(p as LockParams) as unknown as Model,
+  createModel: (p) => createModel(p as LockParams),
   schedulers: [{ name: 'slow-enactor', help: 'enactor 0 is rarely scheduled (its lease expires under it)', slow: { role: 'enactor', actor: 0 } }],
 };

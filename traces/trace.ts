@@ -106,7 +106,7 @@ function jsonPatches(patches: readonly Patch[], after: JsonState): TracePatch[] 
 
 /** Narrates one step with the model's narrator, or generically. */
 function narrateStep<F extends FieldSpec>(model: Model<F>, action: string, role: string, actor: number, before: JsonState, after: JsonState): string {
-  return model.narrate?.({ action, role, actor, before, after }) ?? `${actorName(model as unknown as Model, role, actor)} takes ${action}`;
+  return model.narrate?.({ action, role, actor, before, after }) ?? `${actorName(model, role, actor)} takes ${action}`;
 }
 
 /** Builds a trace from a replay of a schedule. */

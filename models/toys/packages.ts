@@ -13,7 +13,7 @@ const n = (help: string, def: number, max: number): ParamSpec => ({ name: 'n', t
 
 /** A package of a toy built from one whole-number parameter `n`. */
 function toy(name: string, description: string, param: ParamSpec, build: (n: number) => Model<never>): ModelPackage {
-  return { name, description, params: [param], createModel: (p) => build(p.n as number) as unknown as Model };
+  return { name, description, params: [param], createModel: (p) => build(p.n as number) };
 }
 
 export const counterPackage = toy(

@@ -16,7 +16,7 @@ import { dnsModel } from '../../models/dns/model.js';
 import type { Variant } from '../../models/dns/params.js';
 import { checkTraceAgainst, parseTrace, traceOf, type Trace } from '../../traces/trace.js';
 
-const model = (variant: Variant): Model => dnsModel({ variant }) as unknown as Model;
+const model = (variant: Variant): Model => dnsModel({ variant });
 const asWas = model('as-was');
 /** The 12-step October 2025 race: the shortest aliasResolves violation of the as-was protocol. */
 const race = traceOf(asWas, check(asWas, { properties: ['aliasResolves'] }).violations[0]);

@@ -18,19 +18,20 @@ import { replay } from '../../checker/path.js';
 import { dnsModel } from '../../models/dns/model.js';
 import { dnsPresentation } from '../../models/dns/picture.js';
 import { lockMutexModel } from '../../models/toys/index.js';
+import { BIN, spawnCli } from '../support/cli.js';
 import { parseTrace, traceFromReplay } from '../../traces/trace.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'dnsmc.js');
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-browser-'));
 const HOSTILE = '</script><script>window.__pwned=1</script>';
 const HOSTILE_IMG = '<img src=x onerror="window.__pwned=2">';
 
+/** The binary end to end (the page a user gets); a failure to run is the test's failure. */
 function dnsmc(...args: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`dnsmc ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const r = spawnCli(args);
+  if (r.code !== 0 && r.code !== 1) throw new Error(`dnsmc ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return r.stdout;
 }
 
@@ -199,7 +200,7 @@ describe('a hostile trace', () => {
 describe('any model, and a lasso', () => {
   it('the generic page: a lane per process, the fields table with what changed, the loop marked', async () => {
     // Process 1 requests; process 0 requests, enters, exits and requests again: back in the state after step 2.
-    const model = lockMutexModel(2) as unknown as Model;
+    const model = lockMutexModel(2);
     const schedule = [
       ['request', 1],
       ['request', 0],
@@ -233,7 +234,7 @@ describe('any model, and a lasso', () => {
 
 describe('a hostile picture', () => {
   it('is built under the allow-list: no script, no handler, no link or source, no style URL, no id; its strings stay text', async () => {
-    const model = lockMutexModel(2) as unknown as Model;
+    const model = lockMutexModel(2);
     const schedule = [
       ['request', 1],
       ['request', 0],

@@ -221,7 +221,7 @@ describe('liveness against a naive reference on random graphs', () => {
         const ref = reference(g, mode);
         const verdicts = checkLiveness(graph, { fairness: mode });
         const by = (name: string): LivenessVerdict => verdicts.find((v) => v.property === name)!;
-        const groups = fairnessGroups(model as unknown as Model, graph.transitions, mode);
+        const groups = fairnessGroups(model, graph.transitions, mode);
         expect(by('ev').status).toBe(ref.ev ? 'violated' : 'holds');
         expect(by('gf').status).toBe(ref.gf ? 'violated' : 'holds');
         expect(by('lt').status).toBe(ref.lt ? 'violated' : 'holds');
@@ -303,7 +303,7 @@ describe('toy models with known liveness results', () => {
   const names = (ts: readonly { name: string; actor: number }[]): string[] => ts.map((t) => `${t.name}(${t.actor})`);
 
   it('Peterson: process 0 starves without fairness, and not under weak or strong fairness', () => {
-    const m = petersonModel() as unknown as Model;
+    const m = petersonModel();
     const none = verdict(m, 'noStarvation', 'none');
     expect(none.status).toBe('violated');
     // Process 0 asks, then process 1 goes round forever with process 0's flag still down.
@@ -319,7 +319,7 @@ describe('toy models with known liveness results', () => {
   });
 
   it('the lock mutex needs strong fairness: process 0 starves under weak fairness, not under strong', () => {
-    const m = starvingMutexModel() as unknown as Model;
+    const m = starvingMutexModel();
     for (const f of ['none', 'weak'] as const) {
       const v = verdict(m, 'noStarvation', f);
       expect(v.status).toBe('violated');
@@ -330,7 +330,7 @@ describe('toy models with known liveness results', () => {
   });
 
   it('a lossy channel delivers under strong fairness of deliver (declared per group of actions), not under weak', () => {
-    const m = lossyChannelModel() as unknown as Model;
+    const m = lossyChannelModel();
     for (const p of ['eventuallyDelivered', 'deliveredOften', 'sentLeadsToDelivered']) {
       for (const f of ['none', 'weak'] as const) {
         const v = verdict(m, p, f);
@@ -345,7 +345,7 @@ describe('toy models with known liveness results', () => {
   });
 
   it('a terminal state repeats forever: the climb reaches its top, and then never returns to 0 (an empty loop)', () => {
-    const m = climbModel(3) as unknown as Model;
+    const m = climbModel(3);
     for (const f of ['none', 'declared', 'strong'] as const) {
       expect(verdict(m, 'reachesTop', f).status).toBe('holds');
       const v = verdict(m, 'returnsToZero', f);
@@ -382,7 +382,7 @@ describe('toy models with known liveness results', () => {
 
 describe('liveness declarations and results', () => {
   it('rejects bad declarations, naming them', () => {
-    const base = climbModel(2) as unknown as Model;
+    const base = climbModel(2);
     expect(() => validateLiveness({ ...base, liveness: [...base.liveness!, base.liveness![0]] })).toThrow(/liveness property reachesTop clashes/);
     expect(() => validateLiveness({ ...base, fairness: [{ kind: 'weak', role: 'nobody' }] })).toThrow(/fairness\[0\]\.role nobody is not one of climber/);
     expect(() => validateLiveness({ ...base, fairness: [{ kind: 'weak', role: 'climber', actions: ['fly'] }] })).toThrow(/fairness\[0\]\.actions names fly/);

@@ -26,7 +26,7 @@ function oneMinimal(model: Model, v: Violation): boolean {
 
 describe('shrinkViolation', () => {
   it('cuts a padded naive-mutex race down to the 4 steps every such race needs', () => {
-    const model = naiveMutexModel(2) as unknown as Model;
+    const model = naiveMutexModel(2);
     const padded = schedule(model, 'test(0) set(0) exit(0) test(1) set(1) exit(1) test(0) test(1) set(1) set(0)');
     const r = shrinkViolation(model, { property: 'mutualExclusion', kind: 'invariant', initial: 0, schedule: padded });
     expect(show(r.schedule)).toBe('test(0) test(1) set(1) set(0)');
@@ -35,7 +35,7 @@ describe('shrinkViolation', () => {
   });
 
   it('drops steps that become disabled once earlier steps are removed', () => {
-    const model = counterModel(10, 4) as unknown as Model;
+    const model = counterModel(10, 4);
     const walk = schedule(model, 'increment(0) increment(0) reset(0) increment(0) increment(0) increment(0) increment(0)');
     const runner = new LenientRunner(model, 0, 'belowForbidden', 'invariant');
     const all = transitionsOf(model);
@@ -47,7 +47,7 @@ describe('shrinkViolation', () => {
   });
 
   it('shrinks step-invariant violations and stops at the breaking step', () => {
-    const model = dnsModel({ variant: 'as-was' }) as unknown as Model;
+    const model = dnsModel({ variant: 'as-was' });
     const bfs = check(model, { properties: ['noRollback'] });
     const shortest = bfs.violations[0];
     expect(shortest.schedule).toHaveLength(10);
@@ -57,7 +57,7 @@ describe('shrinkViolation', () => {
   });
 
   it('is deterministic and leaves 1-minimal schedules on the dns done-when walks', () => {
-    const model = dnsModel({ variant: 'as-was', plans: 8, endpoints: 3, enactors: 4 }) as unknown as Model;
+    const model = dnsModel({ variant: 'as-was', plans: 8, endpoints: 3, enactors: 4 });
     const sim = simulate(model, { runs: 2000, seed: 1, shrink: false });
     expect(sim.violations.map((v) => v.schedule.length)).toEqual([31, 60]);
     for (const v of sim.violations) {
@@ -85,18 +85,18 @@ describe('shrinkViolation', () => {
       ],
       invariants: [],
       stepInvariants: [],
-    } as unknown as Model;
+    };
     const walk = schedule(model, 'wiggle(0) up(0) wiggle(0) wiggle(0) up(0) wiggle(0) up(0)');
     const r = shrinkViolation(model, { property: 'deadlock', kind: 'deadlock', initial: 0, schedule: walk });
     expect(show(r.schedule)).toBe('up(0) up(0) up(0)');
     const runner = new LenientRunner(model, 0, 'deadlock', 'deadlock');
     expect(runner.run([0, 0])).toBeNull(); // n = 2: not stuck yet
     // The naive mutex never deadlocks.
-    expect(new LenientRunner(naiveMutexModel(2) as unknown as Model, 0, 'deadlock', 'deadlock').run([0, 1, 2])).toBeNull();
+    expect(new LenientRunner(naiveMutexModel(2), 0, 'deadlock', 'deadlock').run([0, 1, 2])).toBeNull();
   });
 
   it('refuses a schedule that does not violate the property', () => {
-    const model = naiveMutexModel(2) as unknown as Model;
+    const model = naiveMutexModel(2);
     const fine = schedule(model, 'test(0) set(0)');
     expect(() => shrinkViolation(model, { property: 'mutualExclusion', kind: 'invariant', initial: 0, schedule: fine })).toThrow(ModelError);
     const runner = new LenientRunner(model, 0, 'mutualExclusion', 'invariant');
@@ -104,7 +104,7 @@ describe('shrinkViolation', () => {
   });
 
   it('refuses a property the model does not have', () => {
-    const model = naiveMutexModel(2) as unknown as Model;
+    const model = naiveMutexModel(2);
     expect(() => new LenientRunner(model, 0, 'nope', 'invariant')).toThrow('nope is not a state invariant');
     expect(() => new LenientRunner(model, 0, 'mutualExclusion', 'step')).toThrow('not a step invariant');
   });

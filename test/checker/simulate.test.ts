@@ -190,7 +190,7 @@ describe('options', () => {
 });
 
 describe('swarm shards', () => {
-  const model = big('fixed') as unknown as Model;
+  const model = big('fixed');
   const job = { runs: 10, depth: 100, seed: 1 };
 
   it('shard 1 of 1 is the unsharded run', () => {

@@ -63,7 +63,7 @@ const EXPECTED: Record<string, Record<string, Partial<VerdictRow>>> = {
 describe('dns liveness: every variant, every property (--property all)', () => {
   for (const variant of VARIANT_NAMES) {
     it(`${variant}`, async () => {
-      const model = dnsModel({ variant }) as unknown as Model;
+      const model = dnsModel({ variant });
       const o = await checkWithLiveness(model, { property: ['all'] });
       expect(o.rows.map((r) => r.property)).toEqual(Object.keys(EXPECTED[variant]));
       for (const r of o.rows) expect(r).toEqual({ property: r.property, kind: r.kind, ...EXPECTED[variant][r.property] });
@@ -128,7 +128,7 @@ describe('dns recoverable: the as-was protocol gets stuck', () => {
       'acquireLock(2)',
       'buildTree(2)',
     ]);
-    expect(loopIsFair(graph, lasso, fairnessGroups(model as unknown as Model, graph.transitions, 'declared'))).toBe(true);
+    expect(loopIsFair(graph, lasso, fairnessGroups(model, graph.transitions, 'declared'))).toBe(true);
     const t = traceOfLasso(model, rec); // throws unless the replay returns to the loop's first state
     expect(t.loop).toBe(14);
     expect(t.steps).toHaveLength(23);

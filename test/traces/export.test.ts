@@ -12,7 +12,7 @@ import { mermaidText, toMermaid } from '../../traces/mermaid.js';
 import { traceTitle } from '../../traces/text.js';
 import { parseTrace, traceFromReplay, traceOf, TraceError, type Trace } from '../../traces/trace.js';
 
-const dns = dnsModel({ variant: 'as-was' }) as unknown as Model;
+const dns = dnsModel({ variant: 'as-was' });
 const race = traceOf(dns, check(dns, { properties: ['aliasResolves'] }).violations[0]);
 const fields = dns.layout.fields as FieldSpec;
 /** The dns lanes as app/view.ts makes them: every actor, then endpoint 0's Route 53 records. */
@@ -28,7 +28,7 @@ const HOSTILE = '</script><script>window.__pwned=1</script> <img src=x onerror="
 
 /** A lasso of the lock mutex: process 0 requests, enters and exits, back in the initial state (loop at step 0). */
 function mutexLasso(): { model: Model; trace: Trace } {
-  const model = lockMutexModel(2) as unknown as Model;
+  const model = lockMutexModel(2);
   const run = replay(model, model.init[0], [
     { action: 'request', actor: 0 },
     { action: 'enter', actor: 0 },
@@ -186,11 +186,7 @@ describe('ITF', () => {
   });
 
   it('round trips every trace of the toy models and the dns variants, and a lasso with its loop', () => {
-    const models: Model[] = [
-      naiveMutexModel(3) as unknown as Model,
-      dnsModel({ variant: 'spare-active-only' }) as unknown as Model,
-      dnsModel({ variant: 'as-was', endpoints: 2, plans: 3 }) as unknown as Model,
-    ];
+    const models: Model[] = [naiveMutexModel(3), dnsModel({ variant: 'spare-active-only' }), dnsModel({ variant: 'as-was', endpoints: 2, plans: 3 })];
     let n = 0;
     for (const m of models) {
       for (const v of check(m, { continueAfterViolation: true }).violations) {

@@ -19,7 +19,7 @@ import { stateTable } from '../../traces/state-table.js';
 import { traceOf } from '../../traces/trace.js';
 import { viewerHtml } from '../../traces/viewer.js';
 
-const asWas = dnsModel({ variant: 'as-was' }) as unknown as Model;
+const asWas = dnsModel({ variant: 'as-was' });
 const race = traceOf(asWas, check(asWas, { properties: ['aliasResolves'] }).violations[0]);
 const states = [race.initial, ...race.steps.map((s) => s.state)];
 const picture = (i: number): PictureNode => dnsPresentation.picture!(asWas, states, i);
@@ -88,7 +88,7 @@ describe('the dns picture', () => {
   });
 
   it('two endpoints: a card and a lane each, and an endpoint column for the enactors', () => {
-    const m = dnsModel({ variant: 'as-was', endpoints: 2 }) as unknown as Model;
+    const m = dnsModel({ variant: 'as-was', endpoints: 2 });
     const lanes = dnsPresentation.lanes!(m)!;
     expect(lanes.lanes).toEqual([
       { id: 'endpoint 0', label: 'endpoint 0 (Route 53)' },
@@ -127,7 +127,7 @@ describe('what the viewer page is given of pictures', () => {
   });
 
   it('a model without a picture, or a presentation passed as none: no pictures, the fields table', () => {
-    const m = naiveMutexModel(3) as unknown as Model;
+    const m = naiveMutexModel(3);
     const t = traceOf(m, check(m).violations[0]);
     expect(dataOf(viewerPage({ trace: t, model: m })).panes[0].pictures).toBeNull();
     expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: undefined })).panes[0].pictures).toBeNull();

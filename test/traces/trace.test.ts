@@ -18,10 +18,10 @@ function tracesOf(model: Model): Trace[] {
 }
 
 const models: [string, () => Model][] = [
-  ...VARIANT_NAMES.map((variant): [string, () => Model] => [`dns ${variant}`, () => dnsModel({ variant }) as unknown as Model]),
-  ['dns as-was, 2 endpoints', () => dnsModel({ variant: 'as-was', endpoints: 2, plans: 3 }) as unknown as Model],
-  ['naive mutex', () => naiveMutexModel(3) as unknown as Model],
-  ['counter', () => counterModel(9, 6) as unknown as Model],
+  ...VARIANT_NAMES.map((variant): [string, () => Model] => [`dns ${variant}`, () => dnsModel({ variant })]),
+  ['dns as-was, 2 endpoints', () => dnsModel({ variant: 'as-was', endpoints: 2, plans: 3 })],
+  ['naive mutex', () => naiveMutexModel(3)],
+  ['counter', () => counterModel(9, 6)],
 ];
 
 describe('traces the checker emits', () => {
@@ -70,7 +70,7 @@ describe('traces the checker emits', () => {
   });
 
   it('deadlocks are traced too, ending at the stuck state', () => {
-    const model = graphModel({ nodes: 4, out: [[1], [2, 3], [], [3]], initial: [0], bad: [], ends: [] }) as unknown as Model;
+    const model = graphModel({ nodes: 4, out: [[1], [2, 3], [], [3]], initial: [0], bad: [], ends: [] });
     const [t] = tracesOf(model);
     expect(t.kind).toBe('deadlock');
     expect(t.steps.map((s) => [s.action, s.actor, s.state.node])).toEqual([

@@ -14,8 +14,8 @@ import { naiveMutexModel } from '../../models/toys/index.js';
 import { traceOf, type Trace } from '../../traces/trace.js';
 import { alignTraces, firstDivergence, scriptSafeJson, viewerHtml } from '../../traces/viewer.js';
 
-const asWas = dnsModel({ variant: 'as-was' }) as unknown as Model;
-const fixed = dnsModel({ variant: 'fixed' }) as unknown as Model;
+const asWas = dnsModel({ variant: 'as-was' });
+const fixed = dnsModel({ variant: 'fixed' });
 const race = traceOf(asWas, check(asWas, { properties: ['aliasResolves'] }).violations[0]);
 const replayed = replayTrace(race, fixed).trace;
 const HOSTILE = '</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"><!-- \u2028\u2029 & </SCRIPT >';
@@ -102,7 +102,7 @@ describe('what the page is given', () => {
   });
 
   it('any model: the generic page, lanes from its roles', () => {
-    const m = naiveMutexModel(3) as unknown as Model;
+    const m = naiveMutexModel(3);
     const t = traceOf(m, check(m).violations[0]);
     const { data } = parts(viewerPage({ trace: t, model: m }));
     const d = data as { panes: { lanes: { label: string }[]; trace: Trace }[] };
