@@ -25,6 +25,8 @@ import { findNamed, ServerError } from '../systems/dns/server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'dnsmc.js');
+/** The dns model with checked writes, loaded as a user's model is. */
+const CHECKED = join(ROOT, 'dist', 'bench', 'checked-dns.js');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 interface Sample {
@@ -71,8 +73,8 @@ function dnsmcArgs(p: DnsParams, workers: number, symmetry: boolean, expect: num
 }
 
 /** One dnsmc run; `expect`: size the visited set for that many states up front, as Spin's -w sizes its table. */
-function runDnsmc(p: DnsParams, workers: number, symmetry = false, expect?: number): Sample {
-  const r = timed(process.execPath, [BIN, ...dnsmcArgs(p, workers, symmetry, expect)], ROOT);
+function runDnsmc(p: DnsParams, workers: number, symmetry = false, expect?: number, extra: readonly string[] = []): Sample {
+  const r = timed(process.execPath, [BIN, ...dnsmcArgs(p, workers, symmetry, expect), ...extra], ROOT);
   if (r.code !== 0 && r.code !== 1) throw new Error(`dnsmc exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
   const j = JSON.parse(r.stdout) as { distinctStates: number; durationMs: number; peakMemoryBytes: number; complete: boolean };
   if (!j.complete) throw new Error('dnsmc did not explore the whole state space');
@@ -144,6 +146,11 @@ async function main(): Promise<number> {
       default: true,
       describe: "also measure dnsmc --expect-states (with the most workers), its visited set sized up front for the count as Spin's -w sizes its table",
     })
+    .option('checked', {
+      type: 'boolean',
+      default: true,
+      describe: 'also measure what checking every write costs a user model: the dns model loaded with --model, its writes checked, on 1 worker',
+    })
     .option('reenact', {
       type: 'boolean',
       default: true,
@@ -176,6 +183,7 @@ async function main(): Promise<number> {
     const theirs: Sample[] = [];
     const reduced: Sample[] = [];
     const sized: Sample[] = [];
+    const checked: Sample[] = [];
     const most = Math.max(...a.workers);
     for (let i = 0; i < a.runs; i++) {
       for (const w of a.workers) ours.get(w)!.push(runDnsmc(p, w));
@@ -184,6 +192,7 @@ async function main(): Promise<number> {
         theirs.push(runSpin(spinDir, bits));
       }
       if (a.expect) sized.push(runDnsmc(p, most, false, ours.get(a.workers[0])![0].states));
+      if (a.checked) checked.push(runDnsmc(p, 1, false, undefined, ['--model', CHECKED]));
       if (a.symmetry) reduced.push(runDnsmc(p, most, true));
     }
     const first = ours.get(a.workers[0])![0].states;
@@ -200,6 +209,10 @@ async function main(): Promise<number> {
     };
     for (const [w, xs] of ours) report(`dnsmc ${w}w`, xs);
     if (sized.length > 0) report(`dnsmc ${most}w sized`, sized, ` (--expect-states ${first})`);
+    if (checked.length > 0 && ours.has(1)) {
+      const plain = median(ours.get(1)!.map((x) => x.wallMs));
+      report('dnsmc 1w checked', checked, `; checked/built-in ${(median(checked.map((x) => x.wallMs)) / plain).toFixed(2)} (every write checked, as a user model's)`);
+    }
     if (spin) console.log(spin.line);
     if (ours.size > 1) {
       const walls = [...ours.entries()].map(([w, xs]) => [w, median(xs.map((x) => x.wallMs))] as const);

@@ -266,9 +266,9 @@ export class Layout<F extends FieldSpec> {
   ) => object;
   private CheckedView: (new (vec: Int32Array) => object) | undefined;
 
-  /** A view over `vec` that checks every write (whatever `checkWrites` says): for finding what a model did wrong. */
+  /** A view over `vec` that checks every write and names it (whatever `checkWrites` says): for finding what a model did wrong. */
   checkedView(vec: Int32Array): StateOf<F> {
-    this.CheckedView ??= this.checkWrites ? this.View : compileCheckedView(this.fields, this.offsets);
+    this.CheckedView ??= compileCheckedView(this.fields, this.offsets, true);
     return Object.seal(new this.CheckedView(vec)) as StateOf<F>;
   }
 
@@ -399,23 +399,26 @@ function compileView(fields: FieldSpec, offsets: Record<string, number>): new (v
 
 /**
  * The checked view: scalar setters refuse anything but a whole number that
- * fits 32 bits; array fields are proxies over their subarrays that refuse an
- * index outside the array and a value that is not such a number; array
- * fields cannot be replaced (accessors without a usable setter), and the
- * object is sealed, so that adding a field throws (ES modules are strict).
+ * fits 32 bits; array fields are objects with one accessor per element
+ * (compiled for the field's length, so that V8 inlines them as it does the
+ * plain view's typed arrays) whose setters refuse the same, and which are
+ * sealed, so that writing past the end throws; array fields cannot be
+ * replaced, and the view is sealed, so that adding a field throws (ES
+ * modules are strict). Reads, and the typed-array methods model code uses
+ * (`includes`, `indexOf`, iteration, ...), go to the field's subarray.
  */
-function compileCheckedView(fields: FieldSpec, offsets: Record<string, number>): new (vec: Int32Array) => object {
+function compileCheckedView(fields: FieldSpec, offsets: Record<string, number>, diagnostic = false): new (vec: Int32Array) => object {
   const ctor: string[] = ['this.__dnsmc_vec = v;'];
   const members: string[] = [];
+  const arrays: Record<string, new (a: Int32Array) => object> = {};
   for (const [name, f] of Object.entries(fields)) {
     const key = JSON.stringify(name);
     const off = offsets[name];
     if (f.kind === 'array') {
-      ctor.push(`this[${JSON.stringify(`__dnsmc_a_${name}`)}] = arrayProxy(${key}, v.subarray(${off}, ${off + f.length}));`);
-      members.push(
-        `get ${key}() { return this[${JSON.stringify(`__dnsmc_a_${name}`)}]; }`,
-        `set ${key}(x) { badWrite(${key}, x, 'an array field cannot be replaced; write its elements'); }`,
-      );
+      arrays[name] = compileCheckedArray(name, f.length, diagnostic);
+      const slot = JSON.stringify(`__dnsmc_a_${name}`);
+      ctor.push(`this[${slot}] = Object.seal(new A[${key}](v.subarray(${off}, ${off + f.length})));`);
+      members.push(`get ${key}() { return this[${slot}]; }`, `set ${key}(x) { badWrite(${key}, x, 'an array field cannot be replaced; write its elements'); }`);
     } else {
       members.push(
         `get ${key}() { return this.__dnsmc_vec[${off}]; }`,
@@ -423,35 +426,35 @@ function compileCheckedView(fields: FieldSpec, offsets: Record<string, number>):
       );
     }
   }
-  return new Function('arrayProxy', 'badWrite', `return class CheckedView {\nconstructor(v) {\n${ctor.join('\n')}\n}\n${members.join('\n')}\n};`)(
-    arrayProxy,
-    badWrite,
-  );
+  return new Function('A', 'badWrite', `return class CheckedView {\nconstructor(v) {\n${ctor.join('\n')}\n}\n${members.join('\n')}\n};`)(arrays, badWrite);
 }
 
-/** An array field's elements, with every write checked (index within the array, value a whole number). */
-function arrayProxy(name: string, a: Int32Array): Int32Array {
-  const n = a.length;
-  return new Proxy(a, {
-    get(t, k) {
-      const v = Reflect.get(t, k, t);
-      // Methods (subarray, includes, ...) run on the typed array itself.
-      return typeof v === 'function' ? v.bind(t) : v;
-    },
-    set(t, k, x) {
-      const i = typeof k === 'string' && /^(0|[1-9]\d*)$/.test(k) ? Number(k) : -1;
-      if (i < 0 || i >= n) badWrite(`${name}[${String(k)}]`, x, `${name} has elements 0..${n - 1} only`);
-      if ((x | 0) !== x) badWrite(`${name}[${i}]`, x, 'not a whole number of 32 bits');
-      t[i] = x as number;
-      return true;
-    },
-    defineProperty(_t, k, d) {
-      return badWrite(`${name}[${String(k)}]`, d.value, `${name} has elements 0..${n - 1} only`);
-    },
-    deleteProperty(_t, k) {
-      return badWrite(`${name}[${String(k)}]`, undefined, 'elements cannot be deleted');
-    },
-  });
+/** Methods of a typed array that model code may call on an array field; they run on the field's subarray. */
+const ARRAY_METHODS = ['includes', 'indexOf', 'lastIndexOf', 'some', 'every', 'find', 'findIndex', 'forEach', 'map', 'filter', 'reduce', 'join', 'slice', 'at'] as const;
+
+/** The class of one array field's checked elements: `length` accessors, each setter checked. */
+function compileCheckedArray(name: string, length: number, diagnostic: boolean): new (a: Int32Array) => object {
+  const members: string[] = [`get length() { return ${length}; }`, '[Symbol.iterator]() { return this.__dnsmc_a[Symbol.iterator](); }'];
+  for (const m of ARRAY_METHODS) members.push(`${m}(...args) { return this.__dnsmc_a.${m}(...args); }`);
+  for (let i = 0; i < length; i++) {
+    const at = JSON.stringify(`${name}[${i}]`);
+    members.push(`get ${i}() { return this.__dnsmc_a[${i}]; }`, `set ${i}(x) { if ((x | 0) !== x) badWrite(${at}, x, 'not a whole number of 32 bits'); this.__dnsmc_a[${i}] = x; }`);
+  }
+  const Cls = new Function('badWrite', `return class CheckedArray {\nconstructor(a) { this.__dnsmc_a = a; }\n${members.join('\n')}\n};`)(badWrite);
+  // Writing past the end of the sealed object throws a TypeError in strict code. Finding what a
+  // model did wrong (diagnose.ts) runs the step again on views that also name the index and value.
+  if (!diagnostic) return Cls;
+  return class extends Cls {
+    constructor(a: Int32Array) {
+      super(a);
+      return new Proxy(this, {
+        set(target, key, value, receiver) {
+          if (typeof key === 'string' && !(key in target)) badWrite(`${name}[${key}]`, value, `${name} has elements 0..${length - 1} only`);
+          return Reflect.set(target, key, value, receiver);
+        },
+      });
+    }
+  };
 }
 
 function scalarToJson(f: ScalarField, v: number): Json {
