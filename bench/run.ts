@@ -211,7 +211,11 @@ async function main(): Promise<number> {
     if (sized.length > 0) report(`dnsmc ${most}w sized`, sized, ` (--expect-states ${first})`);
     if (checked.length > 0 && ours.has(1)) {
       const plain = median(ours.get(1)!.map((x) => x.wallMs));
-      report('dnsmc 1w checked', checked, `; checked/built-in ${(median(checked.map((x) => x.wallMs)) / plain).toFixed(2)} (every write checked, as a user model's)`);
+      report(
+        'dnsmc 1w checked',
+        checked,
+        `; checked/built-in ${(median(checked.map((x) => x.wallMs)) / plain).toFixed(2)} (every write checked, as a user model's)`,
+      );
     }
     if (spin) console.log(spin.line);
     if (ours.size > 1) {

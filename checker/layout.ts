@@ -410,14 +410,14 @@ function compileView(fields: FieldSpec, offsets: Record<string, number>): new (v
 function compileCheckedView(fields: FieldSpec, offsets: Record<string, number>, diagnostic = false): new (vec: Int32Array) => object {
   const ctor: string[] = ['this.__dnsmc_vec = v;'];
   const members: string[] = [];
-  const arrays: Record<string, new (a: Int32Array) => object> = {};
+  const arrays: Record<string, (a: Int32Array) => object> = {};
   for (const [name, f] of Object.entries(fields)) {
     const key = JSON.stringify(name);
     const off = offsets[name];
     if (f.kind === 'array') {
       arrays[name] = compileCheckedArray(name, f.length, diagnostic);
       const slot = JSON.stringify(`__dnsmc_a_${name}`);
-      ctor.push(`this[${slot}] = Object.seal(new A[${key}](v.subarray(${off}, ${off + f.length})));`);
+      ctor.push(`this[${slot}] = Object.seal(A[${key}](v.subarray(${off}, ${off + f.length})));`);
       members.push(`get ${key}() { return this[${slot}]; }`, `set ${key}(x) { badWrite(${key}, x, 'an array field cannot be replaced; write its elements'); }`);
     } else {
       members.push(
@@ -430,31 +430,45 @@ function compileCheckedView(fields: FieldSpec, offsets: Record<string, number>, 
 }
 
 /** Methods of a typed array that model code may call on an array field; they run on the field's subarray. */
-const ARRAY_METHODS = ['includes', 'indexOf', 'lastIndexOf', 'some', 'every', 'find', 'findIndex', 'forEach', 'map', 'filter', 'reduce', 'join', 'slice', 'at'] as const;
+const ARRAY_METHODS = [
+  'includes',
+  'indexOf',
+  'lastIndexOf',
+  'some',
+  'every',
+  'find',
+  'findIndex',
+  'forEach',
+  'map',
+  'filter',
+  'reduce',
+  'join',
+  'slice',
+  'at',
+] as const;
 
-/** The class of one array field's checked elements: `length` accessors, each setter checked. */
-function compileCheckedArray(name: string, length: number, diagnostic: boolean): new (a: Int32Array) => object {
+/** Makes one array field's checked elements: `length` accessors, each setter checked. */
+function compileCheckedArray(name: string, length: number, diagnostic: boolean): (a: Int32Array) => object {
   const members: string[] = [`get length() { return ${length}; }`, '[Symbol.iterator]() { return this.__dnsmc_a[Symbol.iterator](); }'];
   for (const m of ARRAY_METHODS) members.push(`${m}(...args) { return this.__dnsmc_a.${m}(...args); }`);
   for (let i = 0; i < length; i++) {
     const at = JSON.stringify(`${name}[${i}]`);
-    members.push(`get ${i}() { return this.__dnsmc_a[${i}]; }`, `set ${i}(x) { if ((x | 0) !== x) badWrite(${at}, x, 'not a whole number of 32 bits'); this.__dnsmc_a[${i}] = x; }`);
+    members.push(
+      `get ${i}() { return this.__dnsmc_a[${i}]; }`,
+      `set ${i}(x) { if ((x | 0) !== x) badWrite(${at}, x, 'not a whole number of 32 bits'); this.__dnsmc_a[${i}] = x; }`,
+    );
   }
   const Cls = new Function('badWrite', `return class CheckedArray {\nconstructor(a) { this.__dnsmc_a = a; }\n${members.join('\n')}\n};`)(badWrite);
   // Writing past the end of the sealed object throws a TypeError in strict code. Finding what a
   // model did wrong (diagnose.ts) runs the step again on views that also name the index and value.
-  if (!diagnostic) return Cls;
-  return class extends Cls {
-    constructor(a: Int32Array) {
-      super(a);
-      return new Proxy(this, {
-        set(target, key, value, receiver) {
-          if (typeof key === 'string' && !(key in target)) badWrite(`${name}[${key}]`, value, `${name} has elements 0..${length - 1} only`);
-          return Reflect.set(target, key, value, receiver);
-        },
-      });
-    }
-  };
+  if (!diagnostic) return (a) => new Cls(a);
+  return (a) =>
+    new Proxy(new Cls(a), {
+      set(target, key, value, receiver) {
+        if (typeof key === 'string' && !(key in target)) badWrite(`${name}[${key}]`, value, `${name} has elements 0..${length - 1} only`);
+        return Reflect.set(target, key, value, receiver);
+      },
+    });
 }
 
 function scalarToJson(f: ScalarField, v: number): Json {
