@@ -19,7 +19,7 @@ import type { Io } from './io.js';
 import type { ResolvedModel } from './model.js';
 import { checkOptionsFromArgs, checkOutputs, fairnessFromArgs, propertiesFlag, propertyChoices, type CheckFlags } from './options.js';
 import { progressReporter } from './progress.js';
-import { checkReport, exitCode, headerLine, headerOf, headFields, printJson, statsLines, writeTrace, type CheckReport } from './report.js';
+import { checkReport, exitCode, headerLine, headerOf, headFields, printJson, statsLines, writeTrace, type CheckReport, type ReportHead } from './report.js';
 import { writeViewer } from './view.js';
 
 /** One row of the verdict table. */
@@ -49,13 +49,8 @@ export interface GraphCost {
 }
 
 /** The JSON report of `check --json` when liveness properties are checked: exactly one object. */
-export interface LivenessReport {
+export interface LivenessReport extends ReportHead {
   status: CheckResult['status'];
-  model: string;
-  variant: string | null;
-  params: Record<string, unknown>;
-  /** The user model module (`--model FILE`), or null for a built-in model. */
-  module: string | null;
   properties: string[];
   /** The fairness constraints the liveness properties were checked under, e.g. `WF(enactor 0)`. */
   fairness: string[];

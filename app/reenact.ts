@@ -20,7 +20,7 @@ import type { Trace } from '../traces/trace.js';
 import { UsageError } from './errors.js';
 import { fileFlag, outputFlag, refuseOverwrite } from './flags.js';
 import type { Io } from './io.js';
-import { headerLine, headerOf, headFields, printJson, writeTrace } from './report.js';
+import { headerLine, headerOf, headFields, printJson, writeTrace, type ReportHead } from './report.js';
 import { readTraceFile } from './trace-file.js';
 import { writeViewer } from './view.js';
 
@@ -36,11 +36,7 @@ export interface ReenactArgs {
 }
 
 /** The `--json` report: the re-enactment, with the server named as `{version, startMs}`. */
-export interface ReenactJson extends Omit<ReenactReport, 'server'> {
-  readonly model: string;
-  readonly variant: string | null;
-  readonly params: Record<string, unknown>;
-  readonly module: string | null;
+export interface ReenactJson extends Omit<ReenactReport, 'server'>, ReportHead {
   readonly server: { readonly version: string; readonly startMs: number | null };
 }
 

@@ -43,7 +43,16 @@ export function headerOf(model: Model): ModelHeader {
 }
 
 /** The fields every JSON report opens with: the model, its variant and parameters, the module of a user model. */
-export function headFields(model: Model): { model: string; variant: string | null; params: Record<string, unknown>; module: string | null } {
+export interface ReportHead {
+  model: string;
+  variant: string | null;
+  params: Record<string, unknown>;
+  /** The user model module (`--model FILE`), or null for a built-in model. */
+  module: string | null;
+}
+
+/** A model's {@link ReportHead}. */
+export function headFields(model: Model): ReportHead {
   const h = headerOf(model);
   return { model: h.model, variant: h.variant ?? null, params: { ...h.params }, module: h.module ?? null };
 }
@@ -111,13 +120,8 @@ export function printJson(io: Io, report: unknown): void {
 }
 
 /** The JSON report of `check --json`: exactly one object. */
-export interface CheckReport {
+export interface CheckReport extends ReportHead {
   status: CheckResult['status'];
-  model: string;
-  variant: string | null;
-  params: Record<string, unknown>;
-  /** The user model module (`--model FILE`), or null for a built-in model. */
-  module: string | null;
   properties: readonly string[];
   /** The violated property (the first found), or null. */
   property: string | null;

@@ -19,7 +19,7 @@ import type { Io } from './io.js';
 import { modelFromFlags, type PackageSource } from './model.js';
 import { propertiesFlag } from './options.js';
 import { progressReporter } from './progress.js';
-import { actionsLine, exitCode, headerLine, headerOf, headFields, printJson, writeTrace } from './report.js';
+import { actionsLine, exitCode, headerLine, headerOf, headFields, printJson, writeTrace, type ReportHead } from './report.js';
 
 /** The flags of `dnsmc simulate`, as yargs hands them over (unvalidated). */
 export interface SimulateArgs {
@@ -107,14 +107,9 @@ export interface SimulateViolationReport {
 }
 
 /** The JSON report of `simulate --json`: exactly one object. `dnsmc merge` reads these. */
-export interface SimulateReport {
+export interface SimulateReport extends ReportHead {
   command: 'simulate';
   status: SimulateResult['status'];
-  model: string;
-  variant: string | null;
-  params: Record<string, unknown>;
-  /** The user model module (`--model`), or null for the built-in model. */
-  module: string | null;
   properties: readonly string[];
   /** The first violated property, or null. */
   property: string | null;
