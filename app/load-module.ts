@@ -26,7 +26,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Json } from '../checker/layout.js';
 import type { Model } from '../checker/model.js';
 import type { ModelPackage, ParamSpec } from '../checker/package.js';
 import { ModelError, validateModel } from '../checker/model.js';
@@ -35,9 +34,6 @@ import { UsageError } from './errors.js';
 
 const JS = ['.js', '.mjs', '.cjs'];
 const TS = ['.ts', '.mts', '.cts'];
-
-/** Parameters handed to a module's `createModel`. */
-export type UserParams = Record<string, Json>;
 
 /** The message of anything thrown, on one line and not too long. */
 export function oneLine(e: unknown): string {

@@ -14,7 +14,6 @@ import type { FieldSpec, StateOf } from './layout.js';
 import type { Model } from './model.js';
 import { ModelError } from './model-error.js';
 import type { ScheduleStep } from './path.js';
-import type { Symmetry } from './symmetry-decl.js';
 
 export type { Symmetry } from './symmetry-decl.js';
 
