@@ -12,7 +12,6 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewerPage } from '../../app/view.js';
-import type { Model } from '../../checker/model.js';
 import type { PictureNode, Presentation } from '../../checker/package.js';
 import { replay } from '../../checker/path.js';
 import { dnsModel } from '../../models/dns/model.js';

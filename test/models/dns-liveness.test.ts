@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { checkWithLiveness, type VerdictRow } from '../../app/liveness.js';
 import { exploreGraph, markStates } from '../../checker/graph.js';
 import { checkLiveness, checkModelLiveness, loopIsFair } from '../../checker/liveness.js';
-import type { Model } from '../../checker/model.js';
 import { fairnessGroups } from '../../checker/temporal.js';
 import { dnsModel, type DnsFields, type DnsState } from '../../models/dns/model.js';
 import { VARIANT_NAMES } from '../../models/dns/params.js';

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { viewerPage } from '../../app/view.js';
 import { check } from '../../checker/bfs.js';
-import type { Model } from '../../checker/model.js';
 import type { PictureNode, Presentation } from '../../checker/package.js';
 import { dnsModel } from '../../models/dns/model.js';
 import { dnsPresentation } from '../../models/dns/picture.js';

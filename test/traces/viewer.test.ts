@@ -8,7 +8,6 @@ import { replayTrace } from '../../app/replay.js';
 import { viewerPage } from '../../app/view.js';
 import { dnsPresentation } from '../../models/dns/picture.js';
 import { check } from '../../checker/bfs.js';
-import type { Model } from '../../checker/model.js';
 import { dnsModel } from '../../models/dns/model.js';
 import { naiveMutexModel } from '../../models/toys/index.js';
 import { traceOf, type Trace } from '../../traces/trace.js';
