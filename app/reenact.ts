@@ -13,7 +13,6 @@
  */
 import type { Json, JsonState } from '../checker/layout.js';
 import type { Model } from '../checker/model.js';
-import type { PictureNode, Presentation } from '../checker/package.js';
 import { reenact, reenactExitCode, type ReenactReport } from '../checker/reenact.js';
 import { showValue } from '../traces/format.js';
 import type { Trace } from '../traces/trace.js';
@@ -22,7 +21,7 @@ import { fileFlag, outputFlag, refuseOverwrite } from './flags.js';
 import type { Io } from './io.js';
 import { headerLine, headerOf, headFields, printJson, writeTrace, type ReportHead } from './report.js';
 import { readTraceFile } from './trace-file.js';
-import { writeViewer } from './view.js';
+import { besideObserved, writeViewer } from './view.js';
 
 /** The flags of `dnsmc reenact`, as yargs hands them over (unvalidated). */
 export interface ReenactArgs {
@@ -115,33 +114,6 @@ export function reenactText(r: ReenactReport, trace: Trace, model: Model, source
     for (const x of r.resolution) lines.push(`  ${resolutionLine(x)}`);
   }
   return lines;
-}
-
-/** A presentation that shows the model's picture of each state beside the same picture of what the system held. */
-function besideObserved(p: Presentation | undefined, observed: readonly (JsonState | null)[], label: string): Presentation | undefined {
-  const picture = p?.picture;
-  if (!picture) return p;
-  return {
-    ...p,
-    picture: (model, states, i) => {
-      const seen = observed[i];
-      const real: PictureNode = seen
-        ? picture(
-            model,
-            states.map((s, j) => ({ ...s, ...(observed[j] ?? {}) })),
-            i,
-          )
-        : { tag: 'p', text: 'not observed (the system refused the step, or re-enacting stopped before it)' };
-      return {
-        tag: 'div',
-        class: 'beside',
-        children: [
-          { tag: 'div', children: [{ tag: 'h4', text: 'the model' }, picture(model, states, i)] },
-          { tag: 'div', attrs: { 'data-test': 'observed' }, children: [{ tag: 'h4', text: label }, real] },
-        ],
-      };
-    },
-  };
 }
 
 /** Runs `dnsmc reenact`; resolves to its exit code (0, 1 or 4). */

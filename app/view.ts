@@ -5,9 +5,10 @@
  */
 import { basename } from 'node:path';
 import type { Model } from '../checker/model.js';
-import type { Presentation } from '../checker/package.js';
+import type { JsonState } from '../checker/layout.js';
+import type { PictureNode, Presentation } from '../checker/package.js';
 import { laneOptionsFor, type LaneOptions } from '../traces/lanes.js';
-import type { Trace } from '../traces/trace.js';
+import { TraceError, type Trace } from '../traces/trace.js';
 import { viewerHtml, type ViewerPane } from '../traces/viewer.js';
 import { EXIT, UsageError } from './errors.js';
 import { fileFlag, outputFlag, refuseOverwrite } from './flags.js';
@@ -56,6 +57,60 @@ export function writeViewer(file: string, v: ViewSource, flag: string): void {
   writeOutput(file, viewerPage(v), flag);
 }
 
+/** A presentation that shows the model's picture of each state beside the same picture of what the system held. */
+export function besideObserved(p: Presentation | undefined, observed: readonly (JsonState | null)[], label: string): Presentation | undefined {
+  const picture = p?.picture;
+  if (!picture) return p;
+  return {
+    ...p,
+    picture: (model, states, i) => {
+      const seen = observed[i];
+      const real: PictureNode = seen
+        ? picture(
+            model,
+            states.map((s, j) => ({ ...s, ...(observed[j] ?? {}) })),
+            i,
+          )
+        : { tag: 'p', text: 'not observed (the system refused the step, or re-enacting stopped before it)' };
+      return {
+        tag: 'div',
+        class: 'beside',
+        children: [
+          { tag: 'div', children: [{ tag: 'h4', text: 'the model' }, picture(model, states, i)] },
+          { tag: 'div', attrs: { 'data-test': 'observed' }, children: [{ tag: 'h4', text: label }, real] },
+        ],
+      };
+    },
+  };
+}
+
+/**
+ * What `dnsmc reenact --trace-out` recorded the real system holding after each
+ * step, when the trace carries it: checked against the model's layout (each
+ * observation must fit it, over the model's own state), or refused naming
+ * the field. These are the file's word, not re-derived: the page says so.
+ */
+export function recordedObservations(loaded: { trace: Trace; model: Model; file: string }): (JsonState | null)[] | undefined {
+  const r = (loaded.trace as { reenacted?: unknown }).reenacted;
+  if (r === undefined) return undefined;
+  const observed = (r as { observed?: unknown } | null)?.observed;
+  const states = [loaded.trace.initial, ...loaded.trace.steps.map((s) => s.state)];
+  if (!Array.isArray(observed) || observed.length > states.length) {
+    throw new TraceError(`${loaded.file}: trace: field reenacted.observed must be an array of at most ${states.length} observed states`);
+  }
+  const vec = loaded.model.layout.vector();
+  return observed.map((o, i) => {
+    if (o === null) return null;
+    if (typeof o !== 'object' || Array.isArray(o)) throw new TraceError(`${loaded.file}: trace: field reenacted.observed[${i}] must be a state object or null`);
+    try {
+      loaded.model.layout.fromJson({ ...states[i], ...(o as JsonState) }, vec);
+    } catch (e) {
+      throw new TraceError(`${loaded.file}: trace: field reenacted.observed[${i}]: ${(e as Error).message}`);
+    }
+    return o as JsonState;
+  });
+}
+
 const labelOf = (file: string, t: Trace): string => `${basename(file)}${t.variant ? ` (${t.variant})` : ''}`;
 
 /** Runs `dnsmc view`; resolves to 0 once the page is written. Throws UsageError or TraceError for bad input. */
@@ -72,7 +127,13 @@ export async function runView(a: ViewArgs, io: Io): Promise<number> {
   );
   const first = await readTraceFile(a.trace, { model: a.model });
   const second = compare === undefined ? undefined : await readTraceFile(compare, { model: a.model });
-  const page = viewerPage({ ...first, label: labelOf(first.file, first.trace) }, second && { ...second, label: labelOf(second.file, second.trace) });
+  // A trace `dnsmc reenact` annotated: the real records beside the model's, as the file recorded them.
+  const pane = (l: typeof first): ViewSource => {
+    const observed = recordedObservations(l);
+    const base = { ...l, label: labelOf(l.file, l.trace) };
+    return observed ? { ...base, presentation: besideObserved(l.source.pkg.presentation, observed, 'on the real system, as the file records it') } : base;
+  };
+  const page = viewerPage(pane(first), second && pane(second));
   writeOutput(out, page, 'out');
   io.out(`viewer written to ${out}\n`);
   return EXIT.ok;

@@ -103,6 +103,15 @@ describe('dnsmc reenact on a private BIND 9', () => {
     // The annotated trace is still a trace: view and replay read it.
     expect((await run(['replay', file('race-real.json')])).code).toBe(1);
     expect(readFileSync(file('race-real.html'), 'utf8')).toContain('data-test');
+    // dnsmc view shows the recorded records beside the model's, saying whose word they are; a forged one is refused.
+    expect((await run(['view', file('race-real.json'), '--out', file('race-real-2.html')])).code).toBe(0);
+    expect(readFileSync(file('race-real-2.html'), 'utf8')).toContain('on the real system, as the file records it');
+    const forged = JSON.parse(readFileSync(file('race-real.json'), 'utf8'));
+    forged.reenacted.observed[3].latest = 99;
+    writeFileSync(file('forged-real.json'), JSON.stringify(forged));
+    const r2 = await run(['view', file('forged-real.json'), '--out', file('forged-real.html')]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain('field reenacted.observed[3]');
   });
 
   it('no server, a wrong TSIG key, a trace of another model: one line each, exit 2', async () => {
