@@ -32,6 +32,10 @@ export async function runCheck(a: CheckArgs, io: Io, source?: PackageSource): Pr
 /** `dnsmc check` on a model already resolved. */
 export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: Io): Promise<number> {
   const { model } = resolved;
+  const live = observedBy(model) ? livenessNames(baseModel(model)) : [];
+  const asked = (Array.isArray(a.property) ? a.property : [a.property]).find((p) => live.includes(p as string));
+  if (asked !== undefined)
+    throw new UsageError(`--property ${String(asked)}: a scenario or constraint restricts safety checks only; ${String(asked)} is a liveness property`);
   propertiesFlag(model, a.property, propertyChoices(model));
   if (wantsLiveness(model, a.property)) return runLivenessCheck(resolved, a, io);
   if (a.fairness !== undefined)
@@ -55,7 +59,7 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: 
   const by = observedBy(model);
   const traces = r.violations.map((v) => recordObservers(traceOf(base, v), by));
   if (traceOut && traces.length > 0) writeTrace(traceOut, traces[0]);
-  if (view && traces.length > 0) writeViewer(view, { trace: traces[0], ...resolved }, 'view');
+  if (view && traces.length > 0) writeViewer(view, { trace: traces[0], model: base, source: resolved.source }, 'view');
   if (a.json === true) {
     printJson(io, by ? { ...checkReport(model, r, traces), scenario: by.scenario, constraints: by.constraints } : checkReport(model, r, traces));
     return code;

@@ -202,6 +202,7 @@ describe('constraint --max-retries-total', () => {
       [['--scenario', 'nope'], '--scenario must be one of postmortem|cleanup-while-flipping, got "nope"'],
       [['--retries', '3'], '--retries is a parameter of scenario postmortem: add --scenario postmortem'],
       [['--scenario', 'postmortem', '--retries', '9'], '--retries must be a whole number from 1 to 7'],
+      [['--scenario', 'postmortem', '--property', 'converges'], '--property converges: a scenario or constraint restricts safety checks only'],
     ] as const) {
       const r = await run(['check', ...args]);
       expect(r.code).toBe(2);
