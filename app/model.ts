@@ -100,6 +100,38 @@ function checkParams(pkg: ModelPackage, where: string): void {
   });
 }
 
+/** Checks a package's scenario and constraint declarations once: names, and flags that clash with no other flag. */
+function checkObserverDecls(pkg: ModelPackage, where: string): void {
+  const taken = new Set([...COMMAND_FLAGS, ...pkg.params.map((p) => kebab(p.name))]);
+  const bad = (what: string): never => {
+    throw new UsageError(`${where}: ${what}`);
+  };
+  if (pkg.scenarios !== undefined && !Array.isArray(pkg.scenarios)) bad('scenarios must be an array');
+  if (pkg.constraints !== undefined && !Array.isArray(pkg.constraints)) bad('constraints must be an array');
+  const names = new Set<string>();
+  (pkg.scenarios ?? []).forEach((s, i) => {
+    if (typeof s !== 'object' || s === null || typeof s.name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(s.name))
+      bad(`scenarios[${i}]: name must be a kebab-case name`);
+    if (names.has(s.name)) bad(`scenarios[${i}] (${s.name}) is declared twice`);
+    names.add(s.name);
+    if (typeof s.observer !== 'function') bad(`scenarios[${i}] (${s.name}): observer must be a function (model, params) => Observer`);
+    if (!Array.isArray(s.params)) bad(`scenarios[${i}] (${s.name}): params must be an array`);
+    checkParams({ ...pkg, params: s.params }, `${where}: scenario ${s.name}`);
+    for (const p of s.params) if (taken.has(kebab(p.name))) bad(`scenario ${s.name}: parameter --${kebab(p.name)} is already a flag; name it otherwise`);
+  });
+  const scenarioFlags = new Set(scenarioParamSpecs(pkg).map((p) => kebab(p.name)));
+  (pkg.constraints ?? []).forEach((c, i) => {
+    if (typeof c !== 'object' || c === null || typeof c.name !== 'string' || !/^[a-z][A-Za-z0-9]*$/.test(c.name))
+      bad(`constraints[${i}]: name must be a camelCase identifier`);
+    const flag = kebab(c.name);
+    if (taken.has(flag) || scenarioFlags.has(flag)) bad(`constraints[${i}] (${c.name}): --${flag} is already a flag; name it otherwise`);
+    taken.add(flag);
+    if (!Number.isSafeInteger(c.min) || !Number.isSafeInteger(c.max) || c.min > c.max)
+      bad(`constraints[${i}] (${c.name}): min and max must be whole numbers with min <= max`);
+    if (typeof c.observer !== 'function') bad(`constraints[${i}] (${c.name}): observer must be a function (model, bound) => Observer`);
+  });
+}
+
 /** The package `--model` names: a built-in package's name, or a module file; absent, the default package. */
 export async function resolvePackage(ref: unknown): Promise<PackageSource> {
   if (ref === undefined) return builtin(DEFAULT_PACKAGE.pkg.name);
@@ -107,6 +139,7 @@ export async function resolvePackage(ref: unknown): Promise<PackageSource> {
   if (builtinPackage(ref)) return builtin(ref);
   const m = await loadModulePackage(ref);
   checkParams(m.pkg, `--model ${ref}`);
+  checkObserverDecls(m.pkg, `--model ${ref}`);
   const url = pathToFileURL(resolve(ref)).href;
   return { pkg: m.pkg, module: modulePathForTrace(ref), origin: m.export ? { module: url, export: m.export } : undefined, declared: m.declared };
 }

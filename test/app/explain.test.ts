@@ -256,6 +256,26 @@ export const modelPackage = {
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('one-first: actor 1 bumps before actor 0 does');
   });
 
+  it('a scenario parameter or constraint whose flag clashes with another flag is refused in one line', async () => {
+    const src = readFileSync(file, 'utf8');
+    const clash = join(dir, 'clash.mjs');
+    writeFileSync(clash, src.replace("name: 'maxZero'", "name: 'top'"));
+    const r = await run(['check', '--model', clash]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`dnsmc: --model ${clash}: constraints[0] (top): --top is already a flag; name it otherwise`);
+    const clash2 = join(dir, 'clash2.mjs');
+    writeFileSync(
+      clash2,
+      src.replace(
+        "description: 'actor 1 bumps before actor 0 does', params: []",
+        "description: 'x', params: [{ name: 'seed', type: 'int', min: 0, max: 1, default: 0, help: 'h' }]",
+      ),
+    );
+    const r2 = await run(['check', '--model', clash2]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain('--seed is a flag of dnsmc');
+  });
+
   it('explain --model reads the module again (a trace never names code that runs)', async () => {
     const out = join(dir, 'bumps-1.json');
     const no = await run(['explain', out]);

@@ -181,6 +181,31 @@ describe('scenario cleanup-while-flipping', () => {
   });
 });
 
+describe('simulate --scenario', () => {
+  it('finds and shrinks a run the scenario accepts; the trace records it', async () => {
+    const out = join(dir, 'sim.json');
+    const r = await run([
+      'simulate',
+      '--variant',
+      'spare-active-only',
+      '--property',
+      'aliasResolves',
+      '--scenario',
+      'cleanup-while-flipping',
+      '--runs',
+      '2000',
+      '--trace-out',
+      out,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('restricted to: scenario cleanup-while-flipping');
+    const t = parseTrace(JSON.parse(readFileSync(out, 'utf8')));
+    expect(t.scenario).toEqual({ name: 'cleanup-while-flipping', params: {} });
+    expect(t.steps).toHaveLength(12);
+    verifyTrace(dnsModel({ variant: 'spare-active-only' }), t);
+  });
+});
+
 describe('constraint --max-retries-total', () => {
   it('forbids retries past the bound, counts its counter, and is reported', async () => {
     const inner = dnsModel({ variant: 'fixed', enactors: 2, plans: 3 });
