@@ -164,6 +164,11 @@ describe('scenario postmortem', () => {
     const r = await run(['check', '--variant', 'fixed', '--endpoints', '2', '--property', 'aliasResolves', '--scenario', 'postmortem', '--workers', '2']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('holds in all 2,047,339 reachable states');
+    // Workers rebuild the combined model from its origin: one thread counts the same.
+    const one = await run(['check', '--variant', 'fixed', '--endpoints', '2', '--property', 'aliasResolves', '--scenario', 'postmortem', '--workers', '1']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('holds in all 2,047,339 reachable states');
+    expect(r.stdout).toContain('2 workers');
   }, 60_000);
 });
 
