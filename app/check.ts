@@ -8,7 +8,8 @@ import { checkParallel } from '../checker/parallel.js';
 import { propertyNames } from '../checker/model.js';
 import { livenessNames } from '../checker/temporal.js';
 import { formatTrace } from '../traces/text.js';
-import { traceOf } from '../traces/trace.js';
+import { recordObservers, traceOf } from '../traces/trace.js';
+import { baseModel, describeObservedBy, observedBy } from '../checker/scenario.js';
 import { UsageError } from './errors.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import type { Io } from './io.js';
@@ -31,6 +32,10 @@ export async function runCheck(a: CheckArgs, io: Io, source?: PackageSource): Pr
 /** `dnsmc check` on a model already resolved. */
 export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: Io): Promise<number> {
   const { model } = resolved;
+  const live = observedBy(model) ? livenessNames(baseModel(model)) : [];
+  const asked = (Array.isArray(a.property) ? a.property : [a.property]).find((p) => live.includes(p as string));
+  if (asked !== undefined)
+    throw new UsageError(`--property ${String(asked)}: a scenario or constraint restricts safety checks only; ${String(asked)} is a liveness property`);
   propertiesFlag(model, a.property, propertyChoices(model));
   if (wantsLiveness(model, a.property)) return runLivenessCheck(resolved, a, io);
   if (a.fairness !== undefined)
@@ -49,16 +54,21 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: 
   }
   // Stopped by a signal: the report says what was found, and the exit code which signal.
   const code = signal ? SIGNAL_EXIT[signal] : exitCode(r.status);
-  const traces = r.violations.map((v) => traceOf(model, v));
+  // Traces are runs of the model itself; they record the scenario and constraints (see checker/scenario.ts).
+  const base = baseModel(model);
+  const by = observedBy(model);
+  const traces = r.violations.map((v) => recordObservers(traceOf(base, v), by));
   if (traceOut && traces.length > 0) writeTrace(traceOut, traces[0]);
-  if (view && traces.length > 0) writeViewer(view, { trace: traces[0], ...resolved }, 'view');
+  if (view && traces.length > 0) writeViewer(view, { trace: traces[0], model: base, source: resolved.source }, 'view');
   if (a.json === true) {
-    printJson(io, checkReport(model, r, traces));
+    printJson(io, by ? { ...checkReport(model, r, traces), scenario: by.scenario, constraints: by.constraints } : checkReport(model, r, traces));
     return code;
   }
   io.out(`${headerLine('check', headerOf(model))}\n`);
+  // Counts under a scenario or constraints are of another state space: say so in the header.
+  if (by) io.out(`restricted to: ${describeObservedBy(by)}; counts include the observers' counters\n`);
   io.out(`properties: ${r.properties.join(', ')}; deadlock ${options.checkDeadlock ? 'checked' : 'not checked'}\n\n`);
-  for (const t of traces) io.out(`${formatTrace(t, { render: model.render })}\n\n`);
+  for (const t of traces) io.out(`${formatTrace(t, { render: base.render })}\n\n`);
   io.out(`${verdict(r)}\n`);
   for (const l of statsLines(r)) io.out(`${l}\n`);
   if (traceOut && traces.length > 0) io.out(`trace written to ${traceOut}\n`);

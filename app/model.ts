@@ -10,7 +10,8 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import type { Json } from '../checker/layout.js';
-import type { Model } from '../checker/model.js';
+import { ModelError, type Model } from '../checker/model.js';
+import { combine } from '../checker/scenario.js';
 import { describeParam, ParamError, resolveParamValues, type ModelPackage, type ParamSpec } from '../checker/package.js';
 import { BUILTIN_PACKAGES, DEFAULT_PACKAGE, builtinPackage } from '../models/index.js';
 import type { Trace } from '../traces/trace.js';
@@ -59,6 +60,7 @@ const COMMAND_FLAGS = new Set([
   'depth',
   'seed',
   'scheduler',
+  'scenario',
   'swarm',
   'out',
   'format',
@@ -98,6 +100,38 @@ function checkParams(pkg: ModelPackage, where: string): void {
   });
 }
 
+/** Checks a package's scenario and constraint declarations once: names, and flags that clash with no other flag. */
+function checkObserverDecls(pkg: ModelPackage, where: string): void {
+  const taken = new Set([...COMMAND_FLAGS, ...pkg.params.map((p) => kebab(p.name))]);
+  const bad = (what: string): never => {
+    throw new UsageError(`${where}: ${what}`);
+  };
+  if (pkg.scenarios !== undefined && !Array.isArray(pkg.scenarios)) bad('scenarios must be an array');
+  if (pkg.constraints !== undefined && !Array.isArray(pkg.constraints)) bad('constraints must be an array');
+  const names = new Set<string>();
+  (pkg.scenarios ?? []).forEach((s, i) => {
+    if (typeof s !== 'object' || s === null || typeof s.name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(s.name))
+      bad(`scenarios[${i}]: name must be a kebab-case name`);
+    if (names.has(s.name)) bad(`scenarios[${i}] (${s.name}) is declared twice`);
+    names.add(s.name);
+    if (typeof s.observer !== 'function') bad(`scenarios[${i}] (${s.name}): observer must be a function (model, params) => Observer`);
+    if (!Array.isArray(s.params)) bad(`scenarios[${i}] (${s.name}): params must be an array`);
+    checkParams({ ...pkg, params: s.params }, `${where}: scenario ${s.name}`);
+    for (const p of s.params) if (taken.has(kebab(p.name))) bad(`scenario ${s.name}: parameter --${kebab(p.name)} is already a flag; name it otherwise`);
+  });
+  const scenarioFlags = new Set(scenarioParamSpecs(pkg).map((p) => kebab(p.name)));
+  (pkg.constraints ?? []).forEach((c, i) => {
+    if (typeof c !== 'object' || c === null || typeof c.name !== 'string' || !/^[a-z][A-Za-z0-9]*$/.test(c.name))
+      bad(`constraints[${i}]: name must be a camelCase identifier`);
+    const flag = kebab(c.name);
+    if (taken.has(flag) || scenarioFlags.has(flag)) bad(`constraints[${i}] (${c.name}): --${flag} is already a flag; name it otherwise`);
+    taken.add(flag);
+    if (!Number.isSafeInteger(c.min) || !Number.isSafeInteger(c.max) || c.min > c.max)
+      bad(`constraints[${i}] (${c.name}): min and max must be whole numbers with min <= max`);
+    if (typeof c.observer !== 'function') bad(`constraints[${i}] (${c.name}): observer must be a function (model, bound) => Observer`);
+  });
+}
+
 /** The package `--model` names: a built-in package's name, or a module file; absent, the default package. */
 export async function resolvePackage(ref: unknown): Promise<PackageSource> {
   if (ref === undefined) return builtin(DEFAULT_PACKAGE.pkg.name);
@@ -105,6 +139,7 @@ export async function resolvePackage(ref: unknown): Promise<PackageSource> {
   if (builtinPackage(ref)) return builtin(ref);
   const m = await loadModulePackage(ref);
   checkParams(m.pkg, `--model ${ref}`);
+  checkObserverDecls(m.pkg, `--model ${ref}`);
   const url = pathToFileURL(resolve(ref)).href;
   return { pkg: m.pkg, module: modulePathForTrace(ref), origin: m.export ? { module: url, export: m.export } : undefined, declared: m.declared };
 }
@@ -122,7 +157,7 @@ export const paramFlag = (p: ParamSpec): string => kebab(p.name);
  * absent ones left out). Whole numbers are parsed here; ranges are checked
  * when the model is built (a ParamError names the flag).
  */
-export function paramsFromFlags(pkg: ModelPackage, a: Readonly<Record<string, unknown>>): Record<string, Json> {
+export function paramsFromFlags(pkg: Pick<ModelPackage, 'params'>, a: Readonly<Record<string, unknown>>): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const p of pkg.params) {
     const v = a[p.name];
@@ -167,10 +202,62 @@ export async function buildModel(src: PackageSource, given: Readonly<Record<stri
   return Object.create(model, extra) as Model;
 }
 
-/** The model the flags select: `--model` and the package's parameter flags. */
+/** The model the flags select: `--model`, the package's parameter flags, and `--scenario` and the constraint flags (see observeFromFlags). */
 export async function modelFromFlags(a: Readonly<Record<string, unknown>>, resolved?: PackageSource): Promise<ResolvedModel> {
   const source = resolved ?? (await resolvePackage(a.model));
-  return { model: await buildModel(source, paramsFromFlags(source.pkg, a)), source };
+  const model = await buildModel(source, paramsFromFlags(source.pkg, a));
+  return { model: observeFromFlags(source, model, a), source };
+}
+
+/** The parameters of a package's scenarios, each name once (their flags, as a model parameter's). */
+export function scenarioParamSpecs(pkg: ModelPackage): ParamSpec[] {
+  const out: ParamSpec[] = [];
+  for (const s of pkg.scenarios ?? []) for (const p of s.params) if (!out.some((q) => q.name === p.name)) out.push(p);
+  return out;
+}
+
+/**
+ * The model combined with the scenario `--scenario` names (its parameters
+ * from their flags) and the constraints whose flags are given (see
+ * checker/scenario.ts); the model itself when there are none. Worker threads
+ * rebuild the combination from the package's origin.
+ */
+export function observeFromFlags(source: PackageSource, model: Model, a: Readonly<Record<string, unknown>>): Model {
+  const { pkg } = source;
+  const scenarios = pkg.scenarios ?? [];
+  let scenario: string | null = null;
+  if (a.scenario !== undefined) {
+    const names = scenarios.map((s) => s.name);
+    if (typeof a.scenario !== 'string' || !names.includes(a.scenario)) {
+      throw new UsageError(
+        names.length > 0 ? `--scenario must be one of ${names.join('|')}, got ${shown(a.scenario)}` : `--scenario: model ${pkg.name} declares no scenarios`,
+      );
+    }
+    scenario = a.scenario;
+  }
+  const chosen = scenarios.find((s) => s.name === scenario);
+  for (const p of scenarioParamSpecs(pkg)) {
+    if (a[p.name] !== undefined && !chosen?.params.some((q) => q.name === p.name)) {
+      const owners = scenarios.filter((s) => s.params.some((q) => q.name === p.name)).map((s) => s.name);
+      throw new UsageError(`--${paramFlag(p)} is a parameter of scenario ${owners.join('|')}: add --scenario ${owners[0]}`);
+    }
+  }
+  const scenarioParams = chosen ? paramsFromFlags(chosen, a) : {};
+  const constraints: Record<string, number> = {};
+  for (const c of pkg.constraints ?? []) {
+    const v = a[c.name];
+    if (v === undefined) continue;
+    if (Array.isArray(v)) throw new UsageError(`--${kebab(c.name)} must be given once`);
+    constraints[c.name] = wholeFlag(kebab(c.name), v, c.min, c.max)!;
+  }
+  if (scenario === null && Object.keys(constraints).length === 0) return model;
+  const origin = source.origin && model.origin ? { pkg: source.origin, model: model.origin } : undefined;
+  try {
+    return combine(model, pkg, scenario, scenarioParams, constraints, origin);
+  } catch (e) {
+    if (e instanceof ModelError) throw new UsageError(`${source.module !== undefined ? `--model ${source.module}` : `model ${pkg.name}`}: ${e.message}`);
+    throw e;
+  }
 }
 
 /**

@@ -11,7 +11,8 @@ import type { Progress } from '../checker/options.js';
 import type { ModelPackage } from '../checker/package.js';
 import { simulate, swarmShard, type Scheduler, type SimulateOptions, type SimulateResult } from '../checker/simulate.js';
 import { formatTrace } from '../traces/text.js';
-import { traceOf, type Trace } from '../traces/trace.js';
+import { recordObservers, traceOf, type Trace } from '../traces/trace.js';
+import { baseModel, describeObservedBy, observedBy } from '../checker/scenario.js';
 import { UsageError } from './errors.js';
 import { outputFlag, refuseOverwrite, secondsFlag, seedFlag, shown, swarmFlag, wholeFlag } from './flags.js';
 import { int, secs } from './format.js';
@@ -226,13 +227,17 @@ export async function runSimulate(a: SimulateArgs, io: Io, pkgSource?: PackageSo
   } finally {
     progress.done();
   }
-  const traces = r.violations.map((v) => traceOf(model, v));
+  // Traces are runs of the model itself; they record the scenario and constraints (see checker/scenario.ts).
+  const by = observedBy(model);
+  const traces = r.violations.map((v) => recordObservers(traceOf(baseModel(model), v), by));
   if (traceOut && traces.length > 0) writeTrace(traceOut, traces[0]);
   if (a.json === true) {
-    printJson(io, simulateReport(model, plan, r, traces));
+    const report = simulateReport(model, plan, r, traces);
+    printJson(io, by ? { ...report, scenario: by.scenario, constraints: by.constraints } : report);
     return exitCode(r.status);
   }
   io.out(`${headerLine('simulate', headerOf(model))}\n`);
+  if (by) io.out(`restricted to: ${describeObservedBy(by)}\n`);
   if (plan.swarm) {
     io.out(
       `swarm shard ${plan.swarm.shard}/${plan.swarm.of} of a job of ${int(plan.job.runs)} runs with seed ${plan.job.seed}: this shard runs ${int(plan.options.runs ?? 0)}\n`,
@@ -242,7 +247,7 @@ export async function runSimulate(a: SimulateArgs, io: Io, pkgSource?: PackageSo
     `scheduler ${describeScheduler(r.scheduler)}; seed ${r.seed}; ${int(plan.options.runs ?? 0)} runs of at most ${r.depth} steps; ` +
       `properties: ${r.properties.join(', ') || 'none'}; deadlock ${plan.options.checkDeadlock === false ? 'not checked' : 'checked'}\n\n`,
   );
-  for (const t of traces) io.out(`${formatTrace(t, { render: model.render })}\n\n`);
+  for (const t of traces) io.out(`${formatTrace(t, { render: baseModel(model).render })}\n\n`);
   io.out(`${simulateVerdict(r)}\n`);
   for (const l of simulateStats(r)) io.out(`${l}\n`);
   if (traceOut && traces.length > 0) io.out(`trace written to ${traceOut}\n`);

@@ -13,13 +13,24 @@ import { demoCommand } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
 import { replayCommand } from './commands/replay.js';
 import { viewCommand } from './commands/view.js';
+import { explainCommand } from './commands/explain.js';
 import { simulateCommand } from './commands/simulate.js';
 import { mergeCommand } from './commands/merge.js';
 import { reenactCommand } from './commands/reenact.js';
 import type { Command, Run } from './commands/types.js';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: Command[] = [demoCommand, checkCommand, replayCommand, reenactCommand, viewCommand, exportCommand, simulateCommand, mergeCommand];
+const COMMANDS: Command[] = [
+  demoCommand,
+  checkCommand,
+  replayCommand,
+  reenactCommand,
+  viewCommand,
+  exportCommand,
+  simulateCommand,
+  mergeCommand,
+  explainCommand,
+];
 
 /** Runs the CLI on `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

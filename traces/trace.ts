@@ -74,6 +74,13 @@ export interface Trace {
    * As ITF's `loop` field. Absent for a finite trace.
    */
   readonly loop?: number;
+  /**
+   * The scenario the search was restricted to (`check --scenario`), and the
+   * constraints it ran under: recorded only. The trace is a run of the model
+   * itself (the scenario's counters are not part of its states).
+   */
+  readonly scenario?: { readonly name: string; readonly params: Readonly<Record<string, Json>> };
+  readonly constraints?: Readonly<Record<string, number>>;
 }
 
 /** Thrown when a trace does not fit the format or the model. */
@@ -151,6 +158,24 @@ export function traceFromReplay<F extends FieldSpec>(model: Model<F>, run: Repla
   };
 }
 
+/** The trace with the scenario and constraints it was found under recorded (the trace itself when there are none). */
+export function recordObservers(
+  trace: Trace,
+  by:
+    | {
+        readonly scenario: { readonly name: string; readonly params: Readonly<Record<string, Json>> } | null;
+        readonly constraints: Readonly<Record<string, number>>;
+      }
+    | undefined,
+): Trace {
+  if (!by) return trace;
+  return {
+    ...trace,
+    ...(by.scenario ? { scenario: { name: by.scenario.name, params: { ...by.scenario.params } } } : {}),
+    ...(Object.keys(by.constraints).length > 0 ? { constraints: { ...by.constraints } } : {}),
+  };
+}
+
 /** Rebuilds the trace of a violation the checker found, by replaying its schedule. */
 export function traceOf<F extends FieldSpec>(model: Model<F>, v: Violation): Trace {
   const schedule: ScheduleStep[] = v.schedule.map((t) => ({ action: t.name, actor: t.actor }));
@@ -204,6 +229,16 @@ export function parseTrace(json: unknown): Trace {
     if (!Array.isArray(s.patches)) throw new TraceError(`${at}.patches must be an array`);
     if (!isObj(s.state)) throw new TraceError(`${at}.state must be a state object`);
   });
+  if (json.scenario !== undefined) {
+    const sc = json.scenario;
+    if (!isObj(sc) || typeof sc.name !== 'string' || !isObj(sc.params))
+      throw new TraceError('trace: field scenario must be an object { name, params } when present');
+  }
+  if (json.constraints !== undefined) {
+    const cs = json.constraints;
+    if (!isObj(cs) || !Object.values(cs).every((v) => Number.isSafeInteger(v)))
+      throw new TraceError('trace: field constraints must be an object of whole numbers when present');
+  }
   if (json.loop !== undefined) {
     const n = json.steps.length;
     if (!Number.isInteger(json.loop) || (json.loop as number) < 0 || (json.loop as number) > n) {

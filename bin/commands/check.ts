@@ -1,12 +1,12 @@
 import { runCheck, type CheckArgs } from '../../app/check.js';
-import { JSON_OPTION, modelOptions } from './model-options.js';
+import { JSON_OPTION, modelOptions, scenarioOptions } from './model-options.js';
 import type { Command } from './types.js';
 
 export const checkCommand: Command = (io, run, source) => ({
   command: 'check',
   describe: 'explore every interleaving of the model and check its properties',
   builder: (y) =>
-    modelOptions(y, source.pkg)
+    scenarioOptions(modelOptions(y, source.pkg), source.pkg)
       .option('property', {
         type: 'string',
         array: true,

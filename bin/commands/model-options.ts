@@ -1,7 +1,8 @@
 /** The flags that select and parameterise the model: `--model`, and the parameters its package declares. */
 import type { Argv } from 'yargs';
 import { describeParam, type ModelPackage } from '../../checker/package.js';
-import { BUILTIN_NAMES, paramFlag } from '../../app/model.js';
+import { BUILTIN_NAMES, paramFlag, scenarioParamSpecs } from '../../app/model.js';
+import { kebab } from '../../app/errors.js';
 
 /** `--model` and one flag per parameter of `pkg` (values are checked by the command, which names the flag). */
 export function modelOptions<T>(y: Argv<T>, pkg: ModelPackage, defaults?: string) {
@@ -23,3 +24,26 @@ export const JSON_OPTION = { type: 'boolean', describe: 'print exactly one JSON 
 
 /** `--model` for commands that read a trace: the module is named again, since a trace file never names code that runs. */
 export const TRACE_MODEL_OPTION = { type: 'string', describe: 'the user model module the trace was made with (dnsmc never loads code a trace names)' } as const;
+
+/** `--scenario`, its parameters' flags, and the package's constraint flags (see docs/scenarios.md). */
+export function scenarioOptions<T>(y: Argv<T>, pkg: ModelPackage) {
+  const scenarios = pkg.scenarios ?? [];
+  let out = y.option('scenario', {
+    type: 'string',
+    describe:
+      scenarios.length > 0
+        ? `search only runs that tell this story: ${scenarios.map((s) => `${s.name}: ${s.description}`).join('; ')}`
+        : `search only runs that tell a story the model declares (model ${pkg.name} declares none)`,
+  });
+  for (const p of scenarioParamSpecs(pkg)) {
+    const owners = scenarios.filter((s) => s.params.some((q) => q.name === p.name)).map((s) => s.name);
+    out = out.option(paramFlag(p), {
+      type: p.type === 'bool' ? 'boolean' : 'string',
+      describe: `scenario ${owners.join('|')}: ${p.help}: ${describeParam(p)} [${String(p.default)}]`,
+    });
+  }
+  for (const c of pkg.constraints ?? []) {
+    out = out.option(kebab(c.name), { type: 'string', describe: `constraint: ${c.help}: a whole number from ${c.min} to ${c.max} [no constraint]` });
+  }
+  return out;
+}

@@ -1,12 +1,12 @@
 import { runSimulate, schedulerNames, SIMULATE_DEFAULTS, type SimulateArgs } from '../../app/simulate.js';
-import { JSON_OPTION, modelOptions } from './model-options.js';
+import { JSON_OPTION, modelOptions, scenarioOptions } from './model-options.js';
 import type { Command } from './types.js';
 
 export const simulateCommand: Command = (io, run, source) => ({
   command: 'simulate',
   describe: 'run random walks over the model, checking every property at every step; shrink what breaks',
   builder: (y) =>
-    modelOptions(y, source.pkg)
+    scenarioOptions(modelOptions(y, source.pkg), source.pkg)
       .option('runs', { type: 'string', describe: `random walks to run [${SIMULATE_DEFAULTS.runs}]` })
       .option('depth', { type: 'string', describe: `most steps per walk [${SIMULATE_DEFAULTS.depth}]` })
       .option('seed', { type: 'string', describe: `seed, 0 to 4294967295; the same seed gives the same walks [${SIMULATE_DEFAULTS.seed}]` })

@@ -9,6 +9,7 @@ import type { ModelPackage, SystemAdapter } from '../../checker/package.js';
 import { dnsModel } from './model.js';
 import { dnsPresentation } from './picture.js';
 import { DNS_PARAMS, type DnsParams } from './params.js';
+import { DNS_CONSTRAINTS, DNS_SCENARIOS } from './scenarios.js';
 
 /**
  * The real system behind the model: the reference implementation against a
@@ -25,6 +26,8 @@ export const dnsPackage: ModelPackage = {
   params: DNS_PARAMS,
   createModel: (params) => dnsModel(params as unknown as Partial<DnsParams>),
   presentation: dnsPresentation,
+  scenarios: DNS_SCENARIOS,
+  constraints: DNS_CONSTRAINTS,
   system: dnsSystem,
   schedulers: [
     // The postmortem: "one enactor experienced unusually high delays".
