@@ -37,16 +37,19 @@ export type {
 } from './checker/temporal.js';
 /** Interchangeable actors, for symmetry reduction. */
 export type { Symmetry } from './checker/symmetry.js';
-/** A model package: declared parameters (the CLI's flags), schedulers, presentation, a real system behind the model, a demo. */
+/** A model package: declared parameters (the CLI's flags), schedulers, scenarios and constraints, presentation, a real system behind the model, a demo. */
 export {
   ParamError,
   describeParam,
   resolveParamValues,
   type BoolParam,
+  type ConstraintDecl,
   type DemoScript,
   type DemoSection,
   type EnumParam,
   type IntParam,
+  type ObservedState,
+  type Observer,
   type Lane,
   type ModelPackage,
   type ParamSpec,
@@ -55,6 +58,7 @@ export {
   type Presentation,
   type ResourceLanes,
   type RunningSystem,
+  type ScenarioDecl,
   type SchedulerDecl,
   type SystemAdapter,
 } from './checker/package.js';

@@ -27,9 +27,20 @@ export function headline(t: Trace): string {
   const n = t.steps.length;
   if (t.loop !== undefined) {
     const then = t.loop === n ? 'the last state repeats forever' : `steps ${t.loop + 1}-${n} repeat forever`;
-    return `${t.model}${variant}: ${what}: a lasso of ${n} step${n === 1 ? '' : 's'}; ${then}`;
+    return `${t.model}${variant}: ${what}: a lasso of ${n} step${n === 1 ? '' : 's'}; ${then}${restriction(t)}`;
   }
-  return `${t.model}${variant}: ${what} after ${n} step${n === 1 ? '' : 's'}`;
+  return `${t.model}${variant}: ${what} after ${n} step${n === 1 ? '' : 's'}${restriction(t)}`;
+}
+
+/** `, in scenario postmortem (retries 2), constraint maxRetriesTotal 3`: what the search that found the trace was restricted to. */
+function restriction(t: Trace): string {
+  const parts: string[] = [];
+  if (t.scenario) {
+    const params = Object.entries(t.scenario.params).map(([k, v]) => `${k} ${String(v)}`);
+    parts.push(`scenario ${t.scenario.name}${params.length > 0 ? ` (${params.join(', ')})` : ''}`);
+  }
+  for (const [k, v] of Object.entries(t.constraints ?? {})) parts.push(`constraint ${k} ${v}`);
+  return parts.length > 0 ? `, in ${parts.join(', ')}` : '';
 }
 
 /** Renders a trace as narrated text. */
