@@ -67,3 +67,8 @@ export function spawnCli(args: readonly string[], options: { env?: NodeJS.Proces
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** The lines of `stderr` that are not progress reports (a run longer than a second, on a loaded machine, reports progress). */
+export function notProgress(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => l !== '' && !l.startsWith('progress: '));
+}
