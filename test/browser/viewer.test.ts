@@ -23,6 +23,8 @@ import { parseTrace, traceFromReplay } from '../../traces/trace.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
+/** The README's pictures: the race's last step and the compare page, as a reader first sees them (1400x900). */
+const DOCS_IMG = join(ROOT, 'docs', 'img');
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-browser-'));
 const HOSTILE = '</script><script>window.__pwned=1</script>';
 const HOSTILE_IMG = '<img src=x onerror="window.__pwned=2">';
@@ -119,7 +121,20 @@ describe('the as-was race in the viewer', () => {
     expect(await page.locator('svg text.brk', { hasText: 'aliasResolves violated' }).count()).toBe(1);
     expect(await text(page, '[data-test=enactor-1]')).toBe('enactor 1\tidle\t0\t0');
 
+    // The drawing: the arrow from the top name goes to plan 1 and dangles (red); plan 1's tree is drawn deleted.
+    const arrow = page.locator('[data-test=picture] svg [data-test=pic-arrow-0]');
+    expect(await arrow.getAttribute('data-from')).toBe('top');
+    expect(await arrow.getAttribute('data-to')).toBe('plan 1');
+    expect(await arrow.getAttribute('data-dangling')).toBe('true');
+    expect(await arrow.locator('line').getAttribute('stroke')).toBe('#c62828');
+    expect(await page.locator('[data-test=picture] svg [data-test=pic-tree-0-1]').getAttribute('data-status')).toBe('deleted');
+    expect(await page.locator('[data-test=picture] svg [data-test=pic-tree-0-1] text').textContent()).toBe('plan-1 deleted @12');
+    expect(await page.locator('[data-test=picture] svg [data-test=pic-tree-0-3]').getAttribute('data-status')).toBe('present');
+    expect(await page.locator('[data-test=picture] svg [data-test=pic-lock-0] text').last().textContent()).toBe('free');
+
     await page.screenshot({ path: join(OUT, 'viewer-race.png'), fullPage: true });
+    mkdirSync(DOCS_IMG, { recursive: true });
+    await page.screenshot({ path: join(DOCS_IMG, 'race.png') });
 
     // End stays at the last step; Home goes back; End again.
     await page.keyboard.press('ArrowRight');
@@ -365,6 +380,8 @@ describe('the race beside its replay under the fixed protocol', () => {
     await page.goto(`${url}#step=11`);
     await page.reload();
     await page.screenshot({ path: join(OUT, 'viewer-compare.png'), fullPage: true });
+    mkdirSync(DOCS_IMG, { recursive: true });
+    await page.screenshot({ path: join(DOCS_IMG, 'compare.png') });
     expect(errors).toEqual([]);
     expect(new Set(requests.map((r) => r.replace(/#.*$/, '')))).toEqual(new Set([url]));
     await page.close();

@@ -179,3 +179,45 @@ describe('the generic viewer', () => {
     expect(naming).toEqual([]);
   });
 });
+
+describe('the dns drawing (an SVG of the records)', () => {
+  it('at the race’s last step: the arrow from the top name to plan 1 dangles in red; tree 1 is drawn deleted at step 12, tree 3 standing; the lock is free', () => {
+    const p = picture(12);
+    const svg = byTest(p, 'diagram');
+    expect(svg.tag).toBe('svg');
+    const arrow = byTest(p, 'pic-arrow-0');
+    expect(arrow.attrs).toMatchObject({ 'data-from': 'top', 'data-to': 'plan 1', 'data-dangling': 'true' });
+    expect(classes(arrow)).toEqual(['pic-arrow', 'dangling']);
+    const line = arrow.children!.find((c) => c.tag === 'line')!;
+    expect(line.attrs).toMatchObject({ stroke: '#c62828', 'stroke-dasharray': '6 4' });
+    expect(textOf(arrow)).toContain('resolves to nothing');
+    const t1 = byTest(p, 'pic-tree-0-1');
+    expect(t1.attrs!['data-status']).toBe('deleted');
+    expect(classes(t1)).toEqual(['pic-tree', 'deleted', 'changed']);
+    expect(textOf(t1)).toContain('plan-1 deleted @12');
+    expect(byTest(p, 'pic-tree-0-3').attrs!['data-status']).toBe('present');
+    expect(byTest(p, 'pic-top-0')).toMatchObject({ field: 'alias', index: 0 });
+    expect(textOf(byTest(p, 'pic-top-0'))).toContain('→ plan 1');
+    expect(byTest(p, 'pic-lock-0').attrs!['data-holder']).toBe('none');
+    expect(textOf(byTest(p, 'pic-enactor-1'))).toContain('enactor 1 · idle');
+    // Every tag is one the viewer's allow-list keeps inside an svg.
+    const allowed = new Set(['svg', 'g', 'rect', 'line', 'path', 'text', 'title', 'circle', 'polygon']);
+    expect(nodes(svg).filter((n) => !allowed.has(n.tag))).toEqual([]);
+  });
+
+  it('at step 11 the arrow points at the standing tree of plan 1 (green), and enactor 0 carries plan 1; at step 9 enactor 0 holds the lock', () => {
+    const p = picture(11);
+    expect(byTest(p, 'pic-arrow-0').attrs).toMatchObject({ 'data-to': 'plan 1', 'data-dangling': 'false' });
+    expect(byTest(p, 'pic-tree-0-1').attrs!['data-status']).toBe('present');
+    expect(textOf(byTest(p, 'pic-enactor-0'))).toContain('carries plan 1');
+    const holder = states.findIndex((s) => (s.lockHolder as (number | null)[])[0] === 0);
+    expect(holder).toBeGreaterThan(0);
+    const q = picture(holder);
+    expect(byTest(q, 'pic-lock-0').attrs!['data-holder']).toBe(0);
+    expect(textOf(byTest(q, 'pic-lock-0'))).toContain('held by enactor 0');
+    expect(byTest(q, 'pic-holds-0-0').tag).toBe('line');
+    // The initial state: no alias, so no arrow.
+    expect(nodes(picture(0)).filter((n) => n.attrs?.['data-test'] === 'pic-arrow-0')).toEqual([]);
+    expect(textOf(byTest(picture(0), 'pic-top-0'))).toContain('unset');
+  });
+});

@@ -230,6 +230,8 @@
     'dominant-baseline',
     'font-size',
     'font-weight',
+    'font-family',
+    'text-decoration',
     'refX',
     'refY',
     'markerWidth',
