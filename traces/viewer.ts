@@ -185,6 +185,27 @@ function picturesOf(p: ViewerPane, states: readonly JsonState[]): { pictures: Pi
   }
 }
 
+/** The model's labels of every step of the trace (null where it has none), or null when it offers none or they could not be made. */
+function labelsOf(p: ViewerPane, states: readonly JsonState[]): (string | null)[] | null {
+  const label = p.presentation?.label;
+  if (!label || !p.model) return null;
+  const model = p.model;
+  try {
+    return states.map((_, i) => (i === 0 ? null : (label.call(p.presentation, model, states, i) ?? null)));
+  } catch {
+    return null;
+  }
+}
+
+/** What the run shows of its properties: the property it violates and where, or that every property it was checked for holds at each step. */
+function verdictOf(t: Trace): { ok: boolean; text: string } {
+  const main = t.breaks.find((b) => b.property === t.property) ?? t.breaks[0];
+  if (!main) return { ok: true, text: `every safety property holds at each of its ${t.steps.length} steps` };
+  const others = new Set(t.breaks.filter((b) => b !== main).map((b) => b.property));
+  const what = main.kind === 'deadlock' ? `deadlock at step ${main.step}` : `${main.property} violated at step ${main.step}`;
+  return { ok: false, text: `${what}${others.size > 0 ? ` (also breaks: ${[...others].join(', ')})` : ''}` };
+}
+
 function paneData(p: ViewerPane, side: 'a' | 'b'): PaneData {
   const t = p.trace;
   const fields = p.fields ?? (p.model?.layout.fields as FieldSpec | undefined);
@@ -206,6 +227,8 @@ function paneData(p: ViewerPane, side: 'a' | 'b'): PaneData {
     fields: states.map((s) => stateTable(s, arrays)),
     pictures,
     pictureError: error,
+    labels: labelsOf(p, states),
+    verdict: verdictOf(t),
   };
 }
 

@@ -390,8 +390,59 @@ function dnsPicture(_model: Model, states: readonly JsonState[], i: number): Pic
   return node('div', 'dns', undefined, { children: cards });
 }
 
-/** The dns package's presentation: endpoint lanes and the Route 53 picture. */
+/**
+ * What step `i` did, in the values that matter, read from the states before
+ * and after it: `publish plan 3`, `picks plan 1 (latest 1)`, `takes lock`,
+ * `builds tree 1`, `flip → plan 1 (active 3), rollback`, `releases lock`,
+ * `cleanup deletes tree 1`, `lock busy (2 failed)`, `gives up plan 1 (active 3)`. With more than
+ * one endpoint, each record change names its endpoint.
+ */
+export function dnsStepLabel(_model: Model, states: readonly JsonState[], i: number): string | undefined {
+  if (i <= 0) return undefined;
+  const a = viewOf(states[i - 1], `state ${i - 1}`);
+  const b = viewOf(states[i], `state ${i}`);
+  const many = b.alias.length > 1;
+  const at = (k: number): string => (many ? ` (endpoint ${k})` : '');
+  const out: string[] = [];
+  if (b.latest !== a.latest) out.push(`publish plan ${b.latest}`);
+  for (let e = 0; e < b.enactor.plan.length; e++) {
+    const [p0, p1] = [a.enactor.plan[e], b.enactor.plan[e]];
+    if (p1 !== p0 && p1 !== 0) out.push(`picks plan ${showValue(p1 ?? null)} (latest ${b.latest})`);
+    const [f0, f1] = [a.enactor.failures[e], b.enactor.failures[e]];
+    if (typeof f0 === 'number' && typeof f1 === 'number' && f1 > f0) out.push(`lock busy (${f1} failed)`);
+  }
+  const released: string[] = [];
+  for (let k = 0; k < b.alias.length; k++) {
+    const [h0, h1] = [a.lockHolder[k], b.lockHolder[k]];
+    if (h1 !== h0 && h1 !== null) out.push(`takes lock${at(k)}`);
+    for (const g of b.trees[k]) if (!a.trees[k].includes(g)) out.push(`builds tree ${g}${at(k)}`);
+    const [x0, x1] = [a.alias[k], b.alias[k]];
+    if (x1 !== x0) out.push(`flip → plan ${x1}${at(k)} (${x0 === 0 ? 'first' : `active ${x0}`})${x0 !== 0 && x1 < x0 ? ', rollback' : ''}`);
+    if (h1 !== h0 && h0 !== null) released.push(`releases lock${at(k)}`);
+  }
+  out.push(...released);
+  const cleans = b.enactor.phase.some((ph, e) => a.enactor.phase[e] === 'cleanup' && ph !== 'cleanup');
+  const deletes: string[] = [];
+  for (let k = 0; k < b.alias.length; k++) for (const g of a.trees[k]) if (!b.trees[k].includes(g)) deletes.push(`tree ${g}${at(k)}`);
+  if (deletes.length > 0) out.push(`${cleans ? 'cleanup ' : ''}deletes ${deletes.join(', ')}`);
+  else if (cleans) out.push('cleanup, nothing to delete');
+  // An enactor that lets go of its plan without flipping or deleting anything gives up on it.
+  if (!cleans && !out.some((w) => w.startsWith('flip'))) {
+    for (let e = 0; e < b.enactor.plan.length; e++) {
+      const p0 = a.enactor.plan[e];
+      if (p0 !== b.enactor.plan[e] && b.enactor.plan[e] === 0) {
+        const k = a.enactor.endpoint[e];
+        const active = typeof k === 'number' ? b.alias[k] : undefined;
+        out.unshift(`gives up plan ${showValue(p0 ?? null)}${active ? ` (active ${active})` : ''}`);
+      }
+    }
+  }
+  return out.length > 0 ? out.join(', ') : undefined;
+}
+
+/** The dns package's presentation: endpoint lanes, the Route 53 picture, and what each step did. */
 export const dnsPresentation: Presentation = {
   lanes: dnsLanes,
   picture: dnsPicture,
+  label: dnsStepLabel,
 };

@@ -82,6 +82,17 @@ describe('the as-was race in the viewer', () => {
   it('steps through with the keyboard; at step 12 the alias points at plan 1, tree 1 is deleted and aliasResolves is marked violated', async () => {
     const { page, requests, errors, url } = await open(join(dir, 'race.html'));
     expect(await page.title()).toBe('dns (as-was): aliasResolves violated after 12 steps - dnsmc');
+    // The rows can be reached with Tab (after the controls), and focusing one selects its step.
+    const tabbed: string[] = [];
+    for (let k = 0; k < 12 && tabbed.length < 2; k++) {
+      await page.keyboard.press('Tab');
+      const row = await page.evaluate(() => document.activeElement?.getAttribute('data-row') ?? null);
+      if (row !== null) tabbed.push(row);
+    }
+    expect(tabbed).toEqual(['0', '1']);
+    expect(await text(page, '[data-test=position]')).toBe('step 1 of 12');
+    // The lane headers are their own drawing, which sticks to the top of the timeline.
+    expect(await page.locator('[data-test=pane-a] .timeline-head').evaluate((e) => getComputedStyle(e).position)).toBe('sticky');
 
     await page.keyboard.press('Home');
     expect(await text(page, '[data-test=position]')).toBe('initial state');
@@ -91,6 +102,14 @@ describe('the as-was race in the viewer', () => {
     for (let i = 1; i <= 11; i++) await page.keyboard.press('ArrowRight');
     expect(await text(page, '[data-test=position]')).toBe('step 11 of 12');
     expect(await text(page, '[data-test=narration]')).toBe('enactor 0 points the top alias at plan 1, older than the active plan 3, and releases the lock');
+    // The row tells the story: the rollback and the plan numbers; the narration is its tooltip.
+    const row11 = page.locator('[data-test=pane-a] g.row[data-row="11"]');
+    expect(await row11.locator('text.action').textContent()).toBe('flipAlias: flip → plan 1 (active 3), rollback, releases lock');
+    expect(await row11.locator(':scope > title').textContent()).toBe(
+      'step 11: flipAlias (flip → plan 1 (active 3), rollback, releases lock)\nenactor 0 points the top alias at plan 1, older than the active plan 3, and releases the lock',
+    );
+    expect(await text(page, '[data-test=step-label]')).toBe(' — flip → plan 1 (active 3), rollback, releases lock');
+    expect(await page.locator('[data-test=pane-a] g.row[data-row="12"] text.action').textContent()).toBe('cleanupPlans: cleanup deletes tree 1');
     expect(await attr(page, '[data-test=tree-0-1]', 'data-status')).toBe('present');
     expect(await attr(page, '[data-test=break][data-property=noRollback]', 'data-status')).toBe('violated-here');
     expect(await page.locator('[data-test=break][data-property=aliasResolves]').count()).toBe(0);
@@ -349,6 +368,13 @@ describe('the race beside its replay under the fixed protocol', () => {
     dnsmc('replay', join(dir, 'race.json'), '--variant', 'fixed', '--trace-out', join(dir, 'fixed.json'));
     dnsmc('view', join(dir, 'race.json'), '--compare', join(dir, 'fixed.json'), '--out', join(dir, 'cmp.html'));
     const { page, errors, requests, url } = await open(join(dir, 'cmp.html'));
+    // Each run's verdict; the reason for the divergence in its row; each run numbered by its own steps.
+    expect(await text(page, '[data-test=verdict-a]')).toBe('✖ aliasResolves violated at step 12 (also breaks: noRollback)');
+    expect(await text(page, '[data-test=verdict-b]')).toBe('✔ every safety property holds at each of its 11 steps');
+    expect(await page.locator('[data-test=pane-b] [data-test=divergence-reason]').textContent()).toBe('▶ gives up plan 1 (active 3), r…');
+    expect(await page.locator('[data-test=pane-a] [data-test=divergence-reason]').textContent()).toBe('▶ builds tree 1');
+    expect(await page.locator('[data-test=pane-b] g.row[data-row="12"] text.steplabel').textContent()).toBe('step 11');
+    expect(await page.locator('[data-test=pane-b] g.row[data-row="11"] text.steplabel').textContent()).toBe('—');
     const banner = await text(page, '[data-test=divergence]');
     expect(banner).toContain('The runs diverge at step 10.');
     expect(banner).toContain('race.json (as-was): enactor 0 builds the tree of plan 1');
@@ -373,6 +399,10 @@ describe('the race beside its replay under the fixed protocol', () => {
     expect(await page.locator('[data-test=alias-0].differs').count()).toBe(2);
 
     await page.keyboard.press('End');
+    expect(await text(page, '[data-test=pane-b] .step-title')).toMatch(/^Step 11 of 11: /);
+    expect(await text(page, '[data-test=pane-a] .step-title')).toMatch(/^Step 12 of 12: /);
+    // The state panels start above the fold (900 px).
+    expect((await page.locator('[data-test=pane-b] [data-test=picture]').boundingBox())!.y).toBeLessThan(900);
     expect(await attr(page, '[data-test=pane-a] [data-test=break][data-property=aliasResolves]', 'data-status')).toBe('violated-here');
     expect(await page.locator('[data-test=pane-b] [data-test=break]').count()).toBe(0);
     expect(await attr(page, '[data-test=pane-a] [data-test=tree-0-1]', 'data-status')).toBe('deleted');

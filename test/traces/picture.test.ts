@@ -221,3 +221,34 @@ describe('the dns drawing (an SVG of the records)', () => {
     expect(textOf(byTest(picture(0), 'pic-top-0'))).toContain('unset');
   });
 });
+
+describe('the dns step labels (the timeline rows)', () => {
+  it('tell the race in the values that matter: the rollback with its plan numbers at step 11, the deletion at step 12', () => {
+    const labels = states.map((_, i) => dnsPresentation.label!(asWas, states, i));
+    expect(labels).toEqual([
+      undefined,
+      'publish plan 1',
+      'picks plan 1 (latest 1)',
+      'publish plan 2',
+      'publish plan 3',
+      'picks plan 3 (latest 3)',
+      'takes lock',
+      'builds tree 3',
+      'flip → plan 3 (first), releases lock',
+      'takes lock',
+      'builds tree 1',
+      'flip → plan 1 (active 3), rollback, releases lock',
+      'cleanup deletes tree 1',
+    ]);
+  });
+
+  it('the page carries them, and each run’s verdict', () => {
+    const html = viewerPage({ trace: race, model: asWas, presentation: dnsPresentation });
+    const pane = dataOf(html).panes[0];
+    expect(pane.labels![11]).toBe('flip → plan 1 (active 3), rollback, releases lock');
+    expect(pane.labels![0]).toBeNull();
+    expect(pane.verdict).toEqual({ ok: false, text: 'aliasResolves violated at step 12 (also breaks: noRollback)' });
+    // Without a presentation: no labels.
+    expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: undefined })).panes[0].labels).toBeNull();
+  });
+});

@@ -73,6 +73,10 @@ export interface PaneData {
   readonly pictures: readonly PictureNode[] | null;
   /** Why the model's picture could not be drawn, when it threw. */
   readonly pictureError: string | null;
+  /** `labels[i]`: the model's one-line label of step `i` for the timeline (`labels[0]` null); null when its package has none. */
+  readonly labels: readonly (string | null)[] | null;
+  /** The run's verdict, e.g. `every property holds at each of its 11 steps` or `aliasResolves violated at step 12`. */
+  readonly verdict: { readonly ok: boolean; readonly text: string };
 }
 
 /** Everything the page shows. */
