@@ -56,7 +56,7 @@ export interface ItfTrace {
     /** Each var's and param's type, as Apalache writes types (`Int`, `Str`, `Set(Int)`, `Int -> Str`, `Some(Int) | None(UNIT)`). */
     readonly varTypes: Readonly<Record<string, string>>;
   };
-  /** The model's parameters (ADR-015: names set in the initial state), e.g. `variant`, `enactors`. */
+  /** The model's parameters (ADR-015: names set in the initial state). */
   readonly params: readonly string[];
   /** The model's state fields, then `mbt::actionTaken` and `mbt::nondetPicks`. */
   readonly vars: readonly string[];

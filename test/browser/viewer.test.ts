@@ -110,6 +110,14 @@ describe('the as-was race in the viewer', () => {
     );
     expect(await text(page, '[data-test=step-label]')).toBe(' — flip → plan 1 (active 3), rollback, releases lock');
     expect(await page.locator('[data-test=pane-a] g.row[data-row="12"] text.action').textContent()).toBe('cleanupPlans: cleanup deletes tree 1');
+    // What else could have happened here: the three enabled actions, the flip taken, the cleanup that would have deleted tree 1.
+    const alts = page.locator('[data-test=alternatives] [data-test=alternative]');
+    expect(
+      await alts.evaluateAll((es) => es.map((e) => `${e.getAttribute('data-action')}/${e.getAttribute('data-actor')}/${e.getAttribute('data-taken')}`)),
+    ).toEqual(['publishPlan/0/false', 'flipAlias/0/true', 'cleanupPlans/1/false']);
+    await page.locator('[data-test=alternatives] summary').click();
+    expect(await text(page, '[data-test=alternatives] summary')).toBe('What else could have happened here: 2 other actions enabled');
+    expect(await alts.nth(2).innerText()).toContain('enactor 1 · cleanupPlans — cleanup deletes tree 1');
     expect(await attr(page, '[data-test=tree-0-1]', 'data-status')).toBe('present');
     expect(await attr(page, '[data-test=break][data-property=noRollback]', 'data-status')).toBe('violated-here');
     expect(await page.locator('[data-test=break][data-property=aliasResolves]').count()).toBe(0);

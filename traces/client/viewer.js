@@ -181,7 +181,7 @@
   }
   /**
    * @param {PaneData} pane
-   * @param {PageStep} step
+   * @param {{ role: string, actor: number }} step
    */
   function actorLabel(pane, step) {
     const id = `actor:${step.role}:${step.actor}`;
@@ -574,6 +574,37 @@
       const ul = add(el, h('ul', 'changes'));
       ul.setAttribute('data-test', 'changes');
       for (const line of pane.changes[own] || []) add(ul, h('li', '', line));
+      const alts = pane.alternatives ? pane.alternatives[own] : null;
+      if (alts && alts.length > 0) {
+        const det = add(el, h('details', 'alternatives'));
+        det.setAttribute('data-test', 'alternatives');
+        const others = alts.length - 1;
+        add(
+          det,
+          h(
+            'summary',
+            '',
+            others === 0
+              ? 'What else could have happened here: nothing, this was the only enabled action'
+              : `What else could have happened here: ${others} other action${others === 1 ? '' : 's'} enabled`,
+          ),
+        );
+        const list = add(det, h('ul', 'alts'));
+        for (const a of alts) {
+          const li = add(list, h('li', a.taken ? 'taken' : ''));
+          li.setAttribute('data-test', 'alternative');
+          li.setAttribute('data-action', a.action);
+          li.setAttribute('data-actor', String(a.actor));
+          li.setAttribute('data-taken', a.taken ? 'true' : 'false');
+          const head = add(li, h('div', 'alt-head'));
+          add(head, h('strong', '', `${actorLabel(pane, { role: a.role, actor: a.actor })} \u00B7 ${a.action}`));
+          if (a.label) txt(head, ` \u2014 ${a.label}`);
+          if (a.taken) add(head, h('span', 'alt-taken', ' (the step taken)'));
+          for (const b of a.breaks) add(head, h('span', 'alt-breaks', ` \u2716 breaks ${b}`));
+          add(li, h('div', 'alt-narration', a.narration));
+          if (a.changes.length > 0) add(li, h('div', 'alt-changes', a.changes.join(' \u00B7 ')));
+        }
+      }
     }
     if (pane.loop !== null && own !== null && own >= pane.loop) {
       const n = t.steps.length;
