@@ -135,6 +135,18 @@ describe('mermaid', () => {
     }
   });
 
+  it('the violating note stands out (a red rect around it, amber for another property) and long notes wrap', () => {
+    expect(lines[1]).toBe("  %%{init: {'sequence': {'wrap': true, 'noteAlign': 'left'}}}%%");
+    const v = lines.findIndex((l) => l.startsWith('  Note over p0,p4: aliasResolves VIOLATED'));
+    expect([lines[v - 1], lines[v + 1]]).toEqual(['  rect rgb(253, 236, 234)', '  end']);
+    const other = lines.findIndex((l) => l.startsWith('  Note over p0,p4: noRollback also breaks'));
+    expect([lines[other - 1], lines[other + 1]]).toEqual(['  rect rgb(255, 244, 229)', '  end']);
+    // Every narration note is outside any rect.
+    const notes = lines.filter((l) => /^ {2}Note over p\d:/.test(l));
+    expect(notes).toHaveLength(12);
+    for (const n of notes) expect(lines[lines.indexOf(n) - 1]).not.toMatch(/rect/);
+  });
+
   it('a lasso’s loop is a loop block', () => {
     const out = toMermaid(mutexLasso().trace).trimEnd().split('\n');
     expect(out).toContain('  loop steps 1 to 3 repeat forever');
