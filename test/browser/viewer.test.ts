@@ -190,6 +190,33 @@ describe('the as-was race in the viewer', () => {
     await page.close();
   });
 
+  it('the whole trace on one page: every step with its narration and picture, shown on demand and when printed', async () => {
+    const { page, errors } = await open(join(dir, 'race.html'));
+    const view = page.locator('[data-test=print-view]');
+    expect(await view.isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'print' });
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    expect(await view.isVisible()).toBe(true);
+    expect(await page.locator('.panes').isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+    await page.locator('[data-test=whole-trace]').click();
+    expect(await view.isVisible()).toBe(true);
+    expect(await page.locator('.panes').isVisible()).toBe(false);
+    const steps = view.locator('.print-step');
+    expect(await steps.count()).toBe(13);
+    expect(await steps.nth(11).locator('.print-title').innerText()).toBe(
+      'Step 11 of 12: enactor 0 · flipAlias — flip → plan 1 (active 3), rollback, releases lock',
+    );
+    expect(await steps.nth(12).locator('.narration').innerText()).toBe('enactor 1 cleans up after plan 3: deletes tree 1');
+    expect(await steps.nth(12).locator('[data-test=pic-arrow-0]').getAttribute('data-dangling')).toBe('true');
+    expect(await steps.nth(12).locator('.brkbox .prop').innerText()).toBe('aliasResolves');
+    expect(await view.locator('h2').innerText()).toBe('dns (as-was): ✖ aliasResolves violated at step 12 (also breaks: noRollback)');
+    await page.locator('[data-test=whole-trace]').click();
+    expect(await page.locator('.panes').isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('a link to a step that does not exist opens at the last one', async () => {
     const { page, errors } = await open(join(dir, 'race.html'), '#step=99');
     expect(await text(page, '[data-test=position]')).toBe('step 12 of 12');

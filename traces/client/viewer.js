@@ -331,6 +331,14 @@
   slider.addEventListener('input', () => select(Number(slider.value)));
   button('\u25B6', 'next step (right arrow)', () => select(current + 1));
   button('\u25B6|', 'last step (End)', () => select(lastRow));
+  const wholeButton = button('whole trace', 'every step on one page, with its narration and picture, for printing or pasting into a postmortem', () => {
+    const on = printView.hidden;
+    if (on) buildPrint();
+    printView.hidden = !on;
+    grid.hidden = on;
+    wholeButton.setAttribute('aria-pressed', on ? 'true' : 'false');
+  });
+  wholeButton.setAttribute('data-test', 'whole-trace');
   const pos = add(controls, h('span', 'pos'));
   pos.setAttribute('data-test', 'position');
   add(
@@ -368,6 +376,45 @@
 
   const grid = add(app, h('div', `panes ${two ? 'two' : 'one'}`));
   const views = panes.map((p) => buildPane(grid, p));
+  const printView = add(app, h('section', 'print-view'));
+  printView.setAttribute('data-test', 'print-view');
+  printView.hidden = true;
+  let printed = false;
+  /** Every step of every run on one page: title, narration, changes, breaks and the picture (built once, on demand or before printing). */
+  function buildPrint() {
+    if (printed) return;
+    printed = true;
+    for (const pane of panes) {
+      const sec = add(printView, h('section', 'print-pane'));
+      add(sec, h('h2', '', `${pane.label}: ${pane.verdict.ok ? '\u2714' : '\u2716'} ${pane.verdict.text}`));
+      const t = pane.trace;
+      for (let i = 0; i <= t.steps.length; i++) {
+        const box = add(sec, h('article', 'print-step'));
+        box.setAttribute('data-step', String(i));
+        if (i === 0) add(box, h('h3', 'print-title', `Step 0 of ${t.steps.length}: the initial state`));
+        else {
+          const st = t.steps[i - 1];
+          const label = labelOf(pane, i);
+          add(box, h('h3', 'print-title', `Step ${i} of ${t.steps.length}: ${actorLabel(pane, st)} \u00B7 ${st.action}${label ? ` \u2014 ${label}` : ''}`));
+          add(box, h('p', 'narration', st.narration));
+          const ul = add(box, h('ul', 'changes'));
+          for (const line of pane.changes[i] || []) add(ul, h('li', '', line));
+        }
+        for (const bk of t.breaks) {
+          if (bk.step !== i) continue;
+          const b = add(box, h('div', `brkbox${bk.property === t.property ? '' : ' other'}`));
+          add(b, h('span', 'prop', bk.property));
+          txt(b, ` ${bk.kind === 'deadlock' ? '(deadlock)' : 'breaks here'}: ${bk.explanation}`);
+        }
+        const drawn = pane.pictures ? pane.pictures[i] : undefined;
+        if (drawn) {
+          const pic = add(box, h('div', 'picture'));
+          picture(drawn, pic, false, { changed: changedKeys(pane, i), differs: null }, true, 0);
+        }
+      }
+    }
+  }
+  window.addEventListener('beforeprint', buildPrint);
   add(app, h('footer', '', 'Written by dnsmc. This page loads nothing from the network; every text in it comes from the trace file and is shown as text.'));
 
   // ---- timeline
