@@ -282,6 +282,13 @@ describe('any model, and a lasso', () => {
     const { page, errors } = await open(join(dir, 'lasso.html'), '#step=4');
     expect(await page.locator('svg text.lanehead').allTextContents()).toEqual(['process 0', 'process 1', 'properties']);
     expect(await page.locator('[data-test=loop]').count()).toBe(1);
+    // The bracket starts at the first repeating step (3: the step after state 2, which the run comes back to) and ends at the last.
+    expect(await attr(page, '[data-test=loop]', 'data-first-step')).toBe('3');
+    expect(await attr(page, '[data-test=loop]', 'data-last-step')).toBe('5');
+    const top = await page.locator('[data-test=loop]').evaluate((e) => e.getBoundingClientRect().top);
+    const row3 = await page.locator('g.row[data-row="3"] rect.rowbg').evaluate((e) => e.getBoundingClientRect());
+    expect(top).toBeGreaterThanOrEqual(row3.top);
+    expect(top).toBeLessThan(row3.bottom);
     expect(await text(page, '[data-test=loop-note]')).toBe(
       '↻ This step is in the loop: after step 5 the run is back in the state of step 2, and steps 3 to 5 repeat forever.',
     );

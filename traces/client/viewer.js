@@ -559,19 +559,27 @@
       return g;
     });
     if (pane.loop !== null) {
+      // The bracket spans the steps that repeat: from the first one (the step after the state the run comes back to) to the last.
+      const n = pane.trace.steps.length;
+      const firstRepeating = pane.loop < n ? pane.loop + 1 : n;
       let loopRow = -1;
       let endRow = -1;
       rows.forEach((_, r) => {
         const i = ownStep(pane, r);
-        if (i === pane.loop) loopRow = r;
+        if (i === firstRepeating) loopRow = r;
         if (i !== null) endRow = r;
       });
       if (loopRow >= 0) {
         const lx = LEFT + LANE_W * pane.lanes.length - 6;
-        const y1 = TOP + ROW_H * loopRow + ROW_H / 2;
-        const y2 = TOP + ROW_H * endRow + ROW_H / 2;
-        add(svg, sv('path', { d: `M ${lx - 8} ${y2} H ${lx} V ${y1} H ${lx - 8}`, class: 'loop', 'data-test': 'loop' }));
-        add(svg, sv('text', { x: lx - 4, y: y1 - 6, 'text-anchor': 'end', class: 'looplabel' }, '\u21BB loop'));
+        const y1 = TOP + ROW_H * loopRow + 4;
+        const y2 = TOP + ROW_H * endRow + ROW_H - 4;
+        const path = add(svg, sv('path', { d: `M ${lx - 8} ${y2} H ${lx} V ${y1} H ${lx - 8}`, class: 'loop', 'data-test': 'loop' }));
+        path.setAttribute('data-first-step', String(firstRepeating));
+        path.setAttribute('data-last-step', String(n));
+        add(
+          svg,
+          sv('text', { x: lx - 4, y: y1 + 10, 'text-anchor': 'end', class: 'looplabel' }, pane.loop < n ? `\u21BB back to step ${pane.loop}` : '\u21BB stays'),
+        );
       }
     }
     const state = add(root, h('div', 'state'));
