@@ -305,12 +305,175 @@ function dnsDiagram(s: DnsView, history: readonly TreeHistory[], before: DnsView
   });
 }
 
+/** A flip of an endpoint's alias, and the freshness check it relied on: when its enactor picked the plan, and the latest plan then and at the flip. */
+interface CheckToUse {
+  readonly endpoint: number;
+  readonly enactor: number;
+  readonly plan: number;
+  readonly checkedAt: number;
+  readonly latestThen: number;
+  readonly usedAt: number;
+  readonly latestAtUse: number;
+}
+
+/** Every flip in the states, with the step its plan was picked (the one-time freshness check). */
+function checksToUse(views: readonly DnsView[]): CheckToUse[] {
+  const out: CheckToUse[] = [];
+  for (let j = 1; j < views.length; j++) {
+    const a = views[j - 1];
+    const b = views[j];
+    for (let k = 0; k < b.alias.length; k++) {
+      if (a.alias[k] === b.alias[k]) continue;
+      const plan = b.alias[k];
+      const e = b.enactor.plan.findIndex((p, x) => p === plan && a.enactor.phase[x] === 'flip');
+      if (e < 0) continue;
+      let c = j - 1;
+      while (c > 0 && !(views[c].enactor.plan[e] === plan && views[c - 1].enactor.plan[e] !== plan)) c--;
+      out.push({ endpoint: k, enactor: e, plan, checkedAt: c, latestThen: views[c].latest, usedAt: j, latestAtUse: a.latest });
+    }
+  }
+  return out;
+}
+
+/** Above this many steps the picture draws no strips: too thin to read, and every state's picture carries them. */
+const MAX_STRIP_STEPS = 60;
+
+/** The states' views and flips, computed once per list of states. */
+const stripData = new WeakMap<readonly JsonState[], { views: DnsView[]; flips: CheckToUse[] }>();
+
+/**
+ * Strips over time: for each endpoint, its alias, its trees and its lock
+ * holder at every step, with the selected step marked; and for each flip a
+ * bar from the freshness check (when the enactor picked the plan) to its use
+ * (the flip), red when the plan was no longer the latest.
+ */
+function dnsStrips(states: readonly JsonState[], i: number): PictureNode | undefined {
+  const n = states.length - 1;
+  if (n > MAX_STRIP_STEPS) return undefined;
+  let known = stripData.get(states);
+  if (!known) {
+    const views = states.map((st, j) => viewOf(st, `state ${j}`));
+    known = { views, flips: checksToUse(views) };
+    stripData.set(states, known);
+  }
+  const { views, flips } = known;
+  const LEFT = 96;
+  const cw = Math.max(4, Math.min(34, Math.floor(490 / (n + 1))));
+  const W = LEFT + cw * (n + 1) + 8;
+  const parts: PictureNode[] = [];
+  let y = 4;
+  const row = (label: string, test: string, value: (v: DnsView) => string, tone: (v: DnsView) => string): void => {
+    parts.push(svgText(4, y + 13, label, { fill: MUTED, 'font-size': 11 }));
+    const cells: PictureNode[] = [];
+    views.forEach((v, j) => {
+      const text = value(v);
+      cells.push(
+        node('g', undefined, undefined, {
+          attrs: { 'data-step': j, 'data-value': text },
+          children: [
+            node('title', undefined, `step ${j}: ${label} ${text}`),
+            rect(LEFT + cw * j, y, cw - 1, 18, tone(v), 'none', { rx: 2, 'stroke-width': 0 }),
+            ...(cw >= 18 ? [svgText(LEFT + cw * j + cw / 2, y + 13, text, { 'font-size': 10, 'text-anchor': 'middle' })] : []),
+          ],
+        }),
+      );
+    });
+    parts.push(node('g', undefined, undefined, { attrs: { 'data-test': test }, children: cells }));
+    y += 22;
+  };
+  for (let k = 0; k < views[0].alias.length; k++) {
+    const at = views[0].alias.length > 1 ? ` ${k}` : '';
+    row(
+      `alias${at}`,
+      `strip-alias-${k}`,
+      (v) => (v.alias[k] === 0 ? '–' : String(v.alias[k])),
+      (v) => (v.alias[k] === 0 ? BOX : v.trees[k].includes(v.alias[k]) ? OKBG : '#f7c5c0'),
+    );
+    row(
+      `trees${at}`,
+      `strip-trees-${k}`,
+      (v) => v.trees[k].join(',') || '–',
+      () => BOX,
+    );
+    row(
+      `lock${at}`,
+      `strip-lock-${k}`,
+      (v) => (v.lockHolder[k] === null ? '–' : `e${v.lockHolder[k]}`),
+      (v) => (v.lockHolder[k] === null ? BOX : '#efe8fb'),
+    );
+  }
+  // Check to use: a bar per flip, from the freshness check to the flip.
+  for (const f of flips) {
+    const stale = f.latestAtUse !== f.plan;
+    const colour = stale ? BAD : OK;
+    const x1 = LEFT + cw * f.checkedAt + cw / 2;
+    const x2 = LEFT + cw * f.usedAt + cw / 2;
+    parts.push(
+      node('g', `pic-check ${stale ? 'stale' : 'fresh'}`, undefined, {
+        attrs: {
+          'data-test': `check-use-${f.enactor}-${f.usedAt}`,
+          'data-checked': f.checkedAt,
+          'data-used': f.usedAt,
+          'data-stale': stale ? 'true' : 'false',
+        },
+        children: [
+          node(
+            'title',
+            undefined,
+            `enactor ${f.enactor} checked plan ${f.plan} at step ${f.checkedAt} (latest ${f.latestThen}) and used it at step ${f.usedAt} (latest ${f.latestAtUse})`,
+          ),
+          node('line', undefined, undefined, { attrs: { x1, y1: y + 9, x2, y2: y + 9, stroke: colour, 'stroke-width': 2 } }),
+          node('circle', undefined, undefined, { attrs: { cx: x1, cy: y + 9, r: 4, fill: colour } }),
+          node('circle', undefined, undefined, { attrs: { cx: x2, cy: y + 9, r: 4, fill: colour } }),
+          svgText(4, y + 13, `e${f.enactor} check→use`, { fill: MUTED, 'font-size': 11 }),
+          svgText(LEFT, y + 27, `plan ${f.plan}: checked at step ${f.checkedAt} (latest ${f.latestThen}), used at step ${f.usedAt} (latest ${f.latestAtUse})`, {
+            'font-size': 10,
+            fill: colour,
+          }),
+        ],
+      }),
+    );
+    y += 34;
+  }
+  // The selected step.
+  parts.push(
+    node('rect', undefined, undefined, {
+      attrs: {
+        x: LEFT + cw * i - 1,
+        y: 1,
+        width: cw + 1,
+        height: y + 2,
+        fill: 'none',
+        stroke: '#e0a800',
+        'stroke-width': 2,
+        'data-test': 'strip-cursor',
+        'data-step': i,
+      },
+    }),
+  );
+  const height = y + 6;
+  return node('svg', 'dns-strips', undefined, {
+    attrs: {
+      width: Math.max(W, 600),
+      height,
+      viewBox: `0 0 ${Math.max(W, 600)} ${height}`,
+      role: 'img',
+      'aria-label': 'the records over time',
+      'data-test': 'strips',
+      'font-family': 'sans-serif',
+    },
+    children: parts,
+  });
+}
+
 /** The picture of `states[i]`: the planner, each endpoint's records, the enactors. */
 function dnsPicture(_model: Model, states: readonly JsonState[], i: number): PictureNode {
   const s = viewOf(states[i], `state ${i}`);
   const before = i > 0 ? viewOf(states[i - 1], `state ${i - 1}`) : s;
+  const strip = dnsStrips(states, i);
   const cards: PictureNode[] = [
     node('div', 'card drawing', undefined, { children: [node('h3', undefined, 'the records, drawn'), dnsDiagram(s, historyOf(states)[i], before)] }),
+    ...(strip ? [node('div', 'card strips', undefined, { children: [node('h3', undefined, 'over time (the selected step outlined)'), strip] })] : []),
     node('div', 'card', undefined, {
       children: [
         node('h3', undefined, 'the planner'),

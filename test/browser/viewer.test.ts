@@ -159,6 +159,10 @@ describe('the as-was race in the viewer', () => {
     expect(await page.locator('[data-test=picture] svg [data-test=pic-tree-0-3]').getAttribute('data-status')).toBe('present');
     expect(await page.locator('[data-test=picture] svg [data-test=pic-lock-0] text').last().textContent()).toBe('free');
 
+    // Over time: the bar from enactor 0's freshness check (step 2) to its use (step 11), red: plan 1 was stale by then.
+    const bar = page.locator('[data-test=picture] [data-test=check-use-0-11]');
+    expect([await bar.getAttribute('data-checked'), await bar.getAttribute('data-used'), await bar.getAttribute('data-stale')]).toEqual(['2', '11', 'true']);
+
     await page.screenshot({ path: join(OUT, 'viewer-race.png'), fullPage: true });
     mkdirSync(DOCS_IMG, { recursive: true });
     await page.screenshot({ path: join(DOCS_IMG, 'race.png') });

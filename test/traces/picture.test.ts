@@ -252,3 +252,20 @@ describe('the dns step labels (the timeline rows)', () => {
     expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: undefined })).panes[0].labels).toBeNull();
   });
 });
+
+describe('the dns strips over time', () => {
+  it('show alias, trees and lock holder at every step, the selected step outlined, and a bar from each freshness check to its use', () => {
+    const p = picture(12);
+    const cells = (test: string): string[] => byTest(p, test).children!.map((c) => String(c.attrs!['data-value']));
+    expect(cells('strip-alias-0')).toEqual(['–', '–', '–', '–', '–', '–', '–', '–', '3', '3', '3', '1', '1']);
+    expect(cells('strip-trees-0')).toEqual(['–', '–', '–', '–', '–', '–', '–', '3', '3', '3', '1,3', '1,3', '3']);
+    expect(cells('strip-lock-0')).toEqual(['–', '–', '–', '–', '–', '–', 'e1', 'e1', '–', 'e0', 'e0', '–', '–']);
+    expect(byTest(p, 'strip-cursor').attrs!['data-step']).toBe(12);
+    expect(byTest(picture(4), 'strip-cursor').attrs!['data-step']).toBe(4);
+    // Enactor 1 checked plan 3 at step 5 and used it at step 8, still the latest; enactor 0 checked plan 1 at step 2 and used it at step 11, when 3 was.
+    expect(byTest(p, 'check-use-1-8').attrs).toMatchObject({ 'data-checked': 5, 'data-used': 8, 'data-stale': 'false' });
+    const stale = byTest(p, 'check-use-0-11');
+    expect(stale.attrs).toMatchObject({ 'data-checked': 2, 'data-used': 11, 'data-stale': 'true' });
+    expect(textOf(stale)).toContain('plan 1: checked at step 2 (latest 1), used at step 11 (latest 3)');
+  });
+});
