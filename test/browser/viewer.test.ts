@@ -23,8 +23,8 @@ import { parseTrace, traceFromReplay } from '../../traces/trace.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
-/** The README's pictures: the race's last step and the compare page, as a reader first sees them (1400x900). */
-const DOCS_IMG = join(ROOT, 'docs', 'img');
+/** The README's pictures (docs/viewer-race.png, docs/viewer-compare.png): the race's last step and the compare page, as a reader first sees them. */
+const DOCS = join(ROOT, 'docs');
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-browser-'));
 const HOSTILE = '</script><script>window.__pwned=1</script>';
 const HOSTILE_IMG = '<img src=x onerror="window.__pwned=2">';
@@ -164,8 +164,7 @@ describe('the as-was race in the viewer', () => {
     expect([await bar.getAttribute('data-checked'), await bar.getAttribute('data-used'), await bar.getAttribute('data-stale')]).toEqual(['2', '11', 'true']);
 
     await page.screenshot({ path: join(OUT, 'viewer-race.png'), fullPage: true });
-    mkdirSync(DOCS_IMG, { recursive: true });
-    await page.screenshot({ path: join(DOCS_IMG, 'race.png') });
+    await page.screenshot({ path: join(DOCS, 'viewer-race.png') });
 
     // End stays at the last step; Home goes back; End again.
     await page.keyboard.press('ArrowRight');
@@ -456,8 +455,7 @@ describe('the race beside its replay under the fixed protocol', () => {
     await page.goto(`${url}#step=11`);
     await page.reload();
     await page.screenshot({ path: join(OUT, 'viewer-compare.png'), fullPage: true });
-    mkdirSync(DOCS_IMG, { recursive: true });
-    await page.screenshot({ path: join(DOCS_IMG, 'compare.png') });
+    await page.screenshot({ path: join(DOCS, 'viewer-compare.png') });
     expect(errors).toEqual([]);
     expect(new Set(requests.map((r) => r.replace(/#.*$/, '')))).toEqual(new Set([url]));
     await page.close();
