@@ -1,14 +1,16 @@
 /**
- * `dnsmc export TRACE --format markdown|mermaid|itf [--out FILE]`: the trace
- * as a markdown table for a postmortem, a mermaid sequence diagram, or an ITF
- * document (see traces/export.ts). Printed on stdout, or written atomically
- * to `--out`.
+ * `dnsmc export TRACE --format markdown|mermaid|itf|svg [--step N] [--out FILE]`:
+ * the trace as a markdown table for a postmortem, a mermaid sequence
+ * diagram, an ITF document, or the model's drawing of the state at step N
+ * (the last step when `--step` is not given) as an SVG file. Printed on
+ * stdout, or written atomically to `--out`.
  */
 import type { FieldSpec } from '../checker/layout.js';
 import type { Model } from '../checker/model.js';
 import { toItf } from '../traces/itf.js';
 import { toMarkdown } from '../traces/markdown.js';
 import { toMermaid } from '../traces/mermaid.js';
+import { pictureSvg } from '../traces/svg.js';
 import type { Trace } from '../traces/trace.js';
 import { EXIT, UsageError } from './errors.js';
 import { outputFlag, refuseOverwrite, shown } from './flags.js';
@@ -19,7 +21,7 @@ import { writeOutput } from './report.js';
 import { laneOptions } from './view.js';
 
 /** The export formats. */
-export const EXPORT_FORMATS = ['markdown', 'mermaid', 'itf'] as const;
+export const EXPORT_FORMATS = ['markdown', 'mermaid', 'itf', 'svg'] as const;
 /** One of {@link EXPORT_FORMATS}. */
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -30,11 +32,25 @@ export interface ExportArgs {
   out?: unknown;
   /** The user model module the trace was made with. */
   model?: unknown;
+  /** For svg: the step whose state is drawn (0 is the initial state). */
+  step?: unknown;
 }
 
-/** A trace of `model` in one of the export formats. */
-export function exportTrace(trace: Trace, model: Model, format: ExportFormat, presentation?: Presentation): string {
+/** The model's drawing of the state after `step` (0: the initial state) as an SVG document. Throws UsageError when there is none. */
+export function exportSvg(trace: Trace, model: Model, step: number, presentation?: Presentation): string {
+  const draw = presentation?.picture;
+  if (!draw) throw new UsageError(`--format svg needs a model whose package draws its states; ${trace.model} has no picture`);
+  const states = [trace.initial, ...trace.steps.map((s) => s.state)];
+  const svg = pictureSvg(draw.call(presentation, model, states, step));
+  if (svg === undefined) throw new UsageError(`--format svg: the picture of ${trace.model}'s states has no drawing (no svg element)`);
+  return svg;
+}
+
+/** A trace of `model` in one of the export formats (svg: the last step's state). */
+export function exportTrace(trace: Trace, model: Model, format: ExportFormat, presentation?: Presentation, step = trace.steps.length): string {
   switch (format) {
+    case 'svg':
+      return exportSvg(trace, model, step, presentation);
     case 'markdown':
       return toMarkdown(trace, { ...laneOptions(model, presentation), render: model.render ? (s) => model.render!(s) : undefined });
     case 'mermaid':
@@ -46,14 +62,23 @@ export function exportTrace(trace: Trace, model: Model, format: ExportFormat, pr
 
 /** Runs `dnsmc export`; resolves to 0 once the export is printed or written. */
 export async function runExport(a: ExportArgs, io: Io): Promise<number> {
-  if (typeof a.trace !== 'string' || a.trace === '') throw new UsageError('export needs a trace file: dnsmc export TRACE --format markdown|mermaid|itf');
+  if (typeof a.trace !== 'string' || a.trace === '') throw new UsageError('export needs a trace file: dnsmc export TRACE --format markdown|mermaid|itf|svg');
   if (!EXPORT_FORMATS.includes(a.format as ExportFormat)) {
     throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join('|')}, got ${a.format === undefined ? 'nothing' : shown(a.format)}`);
   }
+  if (a.step !== undefined && a.format !== 'svg') throw new UsageError('--step goes with --format svg only');
   const out = outputFlag('out', a.out);
   refuseOverwrite([['out', out]], [['the trace', a.trace]]);
   const { trace, model, source } = await readTraceFile(a.trace, { model: a.model });
-  const text = exportTrace(trace, model, a.format as ExportFormat, source.pkg.presentation);
+  let step = trace.steps.length;
+  if (a.step !== undefined) {
+    const n = typeof a.step === 'number' ? a.step : typeof a.step === 'string' && /^\d+$/.test(a.step) ? Number(a.step) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < 0 || n > trace.steps.length) {
+      throw new UsageError(`--step must be a step of the trace, a whole number from 0 to ${trace.steps.length}, got ${shown(a.step)}`);
+    }
+    step = n;
+  }
+  const text = exportTrace(trace, model, a.format as ExportFormat, source.pkg.presentation, step);
   if (out === undefined) {
     io.out(text.endsWith('\n') ? text : `${text}\n`);
   } else {

@@ -100,6 +100,8 @@ export interface Presentation {
    * first), so that the picture may show history (e.g. what was deleted).
    */
   picture?(model: Model, states: readonly JsonState[], i: number): PictureNode;
+  /** A one-line label of step `i` (from `states[i - 1]` to `states[i]`) for the timeline, e.g. `flip → plan 1 (active 3), rollback`. */
+  label?(model: Model, states: readonly JsonState[], i: number): string | undefined;
 }
 
 /**

@@ -30,13 +30,18 @@ export function toMermaid(trace: Trace, o: LaneOptions = {}): string {
   const first = 'p0';
   const last = `p${Math.max(0, seq.lanes.length - 1)}`;
   const loop = loopOf(trace);
-  const out = ['sequenceDiagram'];
+  // Long narrations wrap inside their notes (mermaid reads this directive anywhere in the diagram).
+  const out = ['sequenceDiagram', "  %%{init: {'sequence': {'wrap': true, 'noteAlign': 'left'}}}%%"];
   for (const l of seq.lanes) out.push(`  participant ${id.get(l.id)} as ${t(l.label)}`);
   const breaks = (i: number): void => {
     for (const b of trace.breaks) {
       if (b.step !== i) continue;
-      const what = b.property === trace.property ? (b.kind === 'deadlock' ? 'deadlock' : `${b.property} VIOLATED`) : `${b.property} also breaks`;
+      const main = b.property === trace.property;
+      const what = main ? (b.kind === 'deadlock' ? 'deadlock' : `${b.property} VIOLATED`) : `${b.property} also breaks`;
+      // The violation's note on a red ground, another property's on amber, so that neither reads as one more narration.
+      out.push(main ? '  rect rgb(253, 236, 234)' : '  rect rgb(255, 244, 229)');
       out.push(`  Note over ${first},${last}: ${t(`${what}: ${b.explanation}`)}`);
+      out.push('  end');
     }
   };
   if (seq.lanes.length > 0) {

@@ -37,7 +37,8 @@ import { changeLines, showValue } from './format.js';
 import { laneOptionsFor, sequenceOf, type LaneOptions } from './lanes.js';
 import { stateTable } from './state-table.js';
 import { loopOf, traceTitle } from './text.js';
-import type { Trace } from './trace.js';
+import { alternativesOf, type Alternative } from './alternatives.js';
+import { TraceError, type Trace } from './trace.js';
 
 export type { AlignedRow, RowStatus } from './client/data.js';
 
@@ -185,6 +186,42 @@ function picturesOf(p: ViewerPane, states: readonly JsonState[]): { pictures: Pi
   }
 }
 
+/** The model's labels of every step of the trace (null where it has none), or null when it offers none or they could not be made. */
+function labelsOf(p: ViewerPane, states: readonly JsonState[]): (string | null)[] | null {
+  const label = p.presentation?.label;
+  if (!label || !p.model) return null;
+  const model = p.model;
+  try {
+    return states.map((_, i) => (i === 0 ? null : (label.call(p.presentation, model, states, i) ?? null)));
+  } catch {
+    return null;
+  }
+}
+
+/** Above this many steps a page carries no alternatives (each step costs a replay of every enabled action). */
+export const MAX_ALTERNATIVE_STEPS = 2_000;
+/** Above this many steps the viewer refuses a trace: a timeline that long cannot be read (export it as markdown instead). */
+export const MAX_VIEW_STEPS = 20_000;
+
+/** The alternatives at each step, when the model is known and the trace not too long; null if the model throws. */
+function alternativesFor(p: ViewerPane): Alternative[][] | null {
+  if (!p.model || p.trace.steps.length > MAX_ALTERNATIVE_STEPS) return null;
+  try {
+    return alternativesOf(p.trace, p.model, p.presentation);
+  } catch {
+    return null;
+  }
+}
+
+/** What the run shows of its properties: the property it violates and where, or that every property it was checked for holds at each step. */
+function verdictOf(t: Trace): { ok: boolean; text: string } {
+  const main = t.breaks.find((b) => b.property === t.property) ?? t.breaks[0];
+  if (!main) return { ok: true, text: `every safety property holds at each of its ${t.steps.length} steps` };
+  const others = new Set(t.breaks.filter((b) => b !== main).map((b) => b.property));
+  const what = main.kind === 'deadlock' ? `deadlock at step ${main.step}` : `${main.property} violated at step ${main.step}`;
+  return { ok: false, text: `${what}${others.size > 0 ? ` (also breaks: ${[...others].join(', ')})` : ''}` };
+}
+
 function paneData(p: ViewerPane, side: 'a' | 'b'): PaneData {
   const t = p.trace;
   const fields = p.fields ?? (p.model?.layout.fields as FieldSpec | undefined);
@@ -206,6 +243,9 @@ function paneData(p: ViewerPane, side: 'a' | 'b'): PaneData {
     fields: states.map((s) => stateTable(s, arrays)),
     pictures,
     pictureError: error,
+    labels: labelsOf(p, states),
+    alternatives: alternativesFor(p),
+    verdict: verdictOf(t),
   };
 }
 
@@ -216,6 +256,13 @@ function paneData(p: ViewerPane, side: 'a' | 'b'): PaneData {
  */
 export function viewerHtml(panes: readonly [ViewerPane] | readonly [ViewerPane, ViewerPane], o: ViewerOptions = {}): string {
   const [first, second] = panes;
+  for (const p of panes) {
+    if (p.trace.steps.length > MAX_VIEW_STEPS) {
+      throw new TraceError(
+        `trace: ${p.trace.steps.length} steps are more than the viewer can show usefully (at most ${MAX_VIEW_STEPS}); read it with dnsmc export --format markdown instead`,
+      );
+    }
+  }
   const rows: AlignedRow[] = second
     ? alignTraces(first.trace, second.trace)
     : [0, ...first.trace.steps.map((s) => s.step)].map((a) => ({ a, b: null, status: 'same' }));

@@ -288,9 +288,9 @@ describe('dnsmc view and dnsmc export', () => {
     expect(await dnsmc('export', raceFile, '--format', 'pdf')).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'dnsmc: --format must be one of markdown|mermaid|itf, got "pdf"\n',
+      stderr: 'dnsmc: --format must be one of markdown|mermaid|itf|svg, got "pdf"\n',
     });
-    expect((await dnsmc('export', raceFile)).stderr).toBe('dnsmc: --format must be one of markdown|mermaid|itf, got nothing\n');
+    expect((await dnsmc('export', raceFile)).stderr).toBe('dnsmc: --format must be one of markdown|mermaid|itf|svg, got nothing\n');
     expect((await dnsmc('view', raceFile, '--out', raceFile)).stderr).toBe(`dnsmc: --out ${raceFile} would overwrite the trace; name another file\n`);
     expect((await dnsmc('view')).code).toBe(2);
   });

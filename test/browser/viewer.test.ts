@@ -23,6 +23,8 @@ import { parseTrace, traceFromReplay } from '../../traces/trace.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
+/** The README's pictures (docs/viewer-race.png, docs/viewer-compare.png): the race's last step and the compare page, as a reader first sees them. */
+const DOCS = join(ROOT, 'docs');
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-browser-'));
 const HOSTILE = '</script><script>window.__pwned=1</script>';
 const HOSTILE_IMG = '<img src=x onerror="window.__pwned=2">';
@@ -80,6 +82,17 @@ describe('the as-was race in the viewer', () => {
   it('steps through with the keyboard; at step 12 the alias points at plan 1, tree 1 is deleted and aliasResolves is marked violated', async () => {
     const { page, requests, errors, url } = await open(join(dir, 'race.html'));
     expect(await page.title()).toBe('dns (as-was): aliasResolves violated after 12 steps - dnsmc');
+    // The rows can be reached with Tab (after the controls), and focusing one selects its step.
+    const tabbed: string[] = [];
+    for (let k = 0; k < 12 && tabbed.length < 2; k++) {
+      await page.keyboard.press('Tab');
+      const row = await page.evaluate(() => document.activeElement?.getAttribute('data-row') ?? null);
+      if (row !== null) tabbed.push(row);
+    }
+    expect(tabbed).toEqual(['0', '1']);
+    expect(await text(page, '[data-test=position]')).toBe('step 1 of 12');
+    // The lane headers are their own drawing, which sticks to the top of the timeline.
+    expect(await page.locator('[data-test=pane-a] .timeline-head').evaluate((e) => getComputedStyle(e).position)).toBe('sticky');
 
     await page.keyboard.press('Home');
     expect(await text(page, '[data-test=position]')).toBe('initial state');
@@ -89,6 +102,22 @@ describe('the as-was race in the viewer', () => {
     for (let i = 1; i <= 11; i++) await page.keyboard.press('ArrowRight');
     expect(await text(page, '[data-test=position]')).toBe('step 11 of 12');
     expect(await text(page, '[data-test=narration]')).toBe('enactor 0 points the top alias at plan 1, older than the active plan 3, and releases the lock');
+    // The row tells the story: the rollback and the plan numbers; the narration is its tooltip.
+    const row11 = page.locator('[data-test=pane-a] g.row[data-row="11"]');
+    expect(await row11.locator('text.action').textContent()).toBe('flipAlias: flip → plan 1 (active 3), rollback, releases lock');
+    expect(await row11.locator(':scope > title').textContent()).toBe(
+      'step 11: flipAlias (flip → plan 1 (active 3), rollback, releases lock)\nenactor 0 points the top alias at plan 1, older than the active plan 3, and releases the lock',
+    );
+    expect(await text(page, '[data-test=step-label]')).toBe(' — flip → plan 1 (active 3), rollback, releases lock');
+    expect(await page.locator('[data-test=pane-a] g.row[data-row="12"] text.action').textContent()).toBe('cleanupPlans: cleanup deletes tree 1');
+    // What else could have happened here: the three enabled actions, the flip taken, the cleanup that would have deleted tree 1.
+    const alts = page.locator('[data-test=alternatives] [data-test=alternative]');
+    expect(
+      await alts.evaluateAll((es) => es.map((e) => `${e.getAttribute('data-action')}/${e.getAttribute('data-actor')}/${e.getAttribute('data-taken')}`)),
+    ).toEqual(['publishPlan/0/false', 'flipAlias/0/true', 'cleanupPlans/1/false']);
+    await page.locator('[data-test=alternatives] summary').click();
+    expect(await text(page, '[data-test=alternatives] summary')).toBe('What else could have happened here: 2 other actions enabled');
+    expect(await alts.nth(2).innerText()).toContain('enactor 1 · cleanupPlans — cleanup deletes tree 1');
     expect(await attr(page, '[data-test=tree-0-1]', 'data-status')).toBe('present');
     expect(await attr(page, '[data-test=break][data-property=noRollback]', 'data-status')).toBe('violated-here');
     expect(await page.locator('[data-test=break][data-property=aliasResolves]').count()).toBe(0);
@@ -119,7 +148,23 @@ describe('the as-was race in the viewer', () => {
     expect(await page.locator('svg text.brk', { hasText: 'aliasResolves violated' }).count()).toBe(1);
     expect(await text(page, '[data-test=enactor-1]')).toBe('enactor 1\tidle\t0\t0');
 
+    // The drawing: the arrow from the top name goes to plan 1 and dangles (red); plan 1's tree is drawn deleted.
+    const arrow = page.locator('[data-test=picture] svg [data-test=pic-arrow-0]');
+    expect(await arrow.getAttribute('data-from')).toBe('top');
+    expect(await arrow.getAttribute('data-to')).toBe('plan 1');
+    expect(await arrow.getAttribute('data-dangling')).toBe('true');
+    expect(await arrow.locator('line').getAttribute('stroke')).toBe('#c62828');
+    expect(await page.locator('[data-test=picture] svg [data-test=pic-tree-0-1]').getAttribute('data-status')).toBe('deleted');
+    expect(await page.locator('[data-test=picture] svg [data-test=pic-tree-0-1] text').textContent()).toBe('plan-1 deleted @12');
+    expect(await page.locator('[data-test=picture] svg [data-test=pic-tree-0-3]').getAttribute('data-status')).toBe('present');
+    expect(await page.locator('[data-test=picture] svg [data-test=pic-lock-0] text').last().textContent()).toBe('free');
+
+    // Over time: the bar from enactor 0's freshness check (step 2) to its use (step 11), red: plan 1 was stale by then.
+    const bar = page.locator('[data-test=picture] [data-test=check-use-0-11]');
+    expect([await bar.getAttribute('data-checked'), await bar.getAttribute('data-used'), await bar.getAttribute('data-stale')]).toEqual(['2', '11', 'true']);
+
     await page.screenshot({ path: join(OUT, 'viewer-race.png'), fullPage: true });
+    await page.screenshot({ path: join(DOCS, 'viewer-race.png') });
 
     // End stays at the last step; Home goes back; End again.
     await page.keyboard.press('ArrowRight');
@@ -145,6 +190,33 @@ describe('the as-was race in the viewer', () => {
 
     expect(errors).toEqual([]);
     expect(new Set(requests.map((r) => r.replace(/#.*$/, '')))).toEqual(new Set([url]));
+    await page.close();
+  });
+
+  it('the whole trace on one page: every step with its narration and picture, shown on demand and when printed', async () => {
+    const { page, errors } = await open(join(dir, 'race.html'));
+    const view = page.locator('[data-test=print-view]');
+    expect(await view.isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'print' });
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    expect(await view.isVisible()).toBe(true);
+    expect(await page.locator('.panes').isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+    await page.locator('[data-test=whole-trace]').click();
+    expect(await view.isVisible()).toBe(true);
+    expect(await page.locator('.panes').isVisible()).toBe(false);
+    const steps = view.locator('.print-step');
+    expect(await steps.count()).toBe(13);
+    expect(await steps.nth(11).locator('.print-title').innerText()).toBe(
+      'Step 11 of 12: enactor 0 · flipAlias — flip → plan 1 (active 3), rollback, releases lock',
+    );
+    expect(await steps.nth(12).locator('.narration').innerText()).toBe('enactor 1 cleans up after plan 3: deletes tree 1');
+    expect(await steps.nth(12).locator('[data-test=pic-arrow-0]').getAttribute('data-dangling')).toBe('true');
+    expect(await steps.nth(12).locator('.brkbox .prop').innerText()).toBe('aliasResolves');
+    expect(await view.locator('h2').innerText()).toBe('dns (as-was): ✖ aliasResolves violated at step 12 (also breaks: noRollback)');
+    await page.locator('[data-test=whole-trace]').click();
+    expect(await page.locator('.panes').isVisible()).toBe(true);
+    expect(errors).toEqual([]);
     await page.close();
   });
 
@@ -213,6 +285,13 @@ describe('any model, and a lasso', () => {
     const { page, errors } = await open(join(dir, 'lasso.html'), '#step=4');
     expect(await page.locator('svg text.lanehead').allTextContents()).toEqual(['process 0', 'process 1', 'properties']);
     expect(await page.locator('[data-test=loop]').count()).toBe(1);
+    // The bracket starts at the first repeating step (3: the step after state 2, which the run comes back to) and ends at the last.
+    expect(await attr(page, '[data-test=loop]', 'data-first-step')).toBe('3');
+    expect(await attr(page, '[data-test=loop]', 'data-last-step')).toBe('5');
+    const top = await page.locator('[data-test=loop]').evaluate((e) => e.getBoundingClientRect().top);
+    const row3 = await page.locator('g.row[data-row="3"] rect.rowbg').evaluate((e) => e.getBoundingClientRect());
+    expect(top).toBeGreaterThanOrEqual(row3.top);
+    expect(top).toBeLessThan(row3.bottom);
     expect(await text(page, '[data-test=loop-note]')).toBe(
       '↻ This step is in the loop: after step 5 the run is back in the state of step 2, and steps 3 to 5 repeat forever.',
     );
@@ -334,6 +413,13 @@ describe('the race beside its replay under the fixed protocol', () => {
     dnsmc('replay', join(dir, 'race.json'), '--variant', 'fixed', '--trace-out', join(dir, 'fixed.json'));
     dnsmc('view', join(dir, 'race.json'), '--compare', join(dir, 'fixed.json'), '--out', join(dir, 'cmp.html'));
     const { page, errors, requests, url } = await open(join(dir, 'cmp.html'));
+    // Each run's verdict; the reason for the divergence in its row; each run numbered by its own steps.
+    expect(await text(page, '[data-test=verdict-a]')).toBe('✖ aliasResolves violated at step 12 (also breaks: noRollback)');
+    expect(await text(page, '[data-test=verdict-b]')).toBe('✔ every safety property holds at each of its 11 steps');
+    expect(await page.locator('[data-test=pane-b] [data-test=divergence-reason]').textContent()).toBe('▶ gives up plan 1 (active 3), r…');
+    expect(await page.locator('[data-test=pane-a] [data-test=divergence-reason]').textContent()).toBe('▶ builds tree 1');
+    expect(await page.locator('[data-test=pane-b] g.row[data-row="12"] text.steplabel').textContent()).toBe('step 11');
+    expect(await page.locator('[data-test=pane-b] g.row[data-row="11"] text.steplabel').textContent()).toBe('—');
     const banner = await text(page, '[data-test=divergence]');
     expect(banner).toContain('The runs diverge at step 10.');
     expect(banner).toContain('race.json (as-was): enactor 0 builds the tree of plan 1');
@@ -358,6 +444,10 @@ describe('the race beside its replay under the fixed protocol', () => {
     expect(await page.locator('[data-test=alias-0].differs').count()).toBe(2);
 
     await page.keyboard.press('End');
+    expect(await text(page, '[data-test=pane-b] .step-title')).toMatch(/^Step 11 of 11: /);
+    expect(await text(page, '[data-test=pane-a] .step-title')).toMatch(/^Step 12 of 12: /);
+    // The state panels start above the fold (900 px).
+    expect((await page.locator('[data-test=pane-b] [data-test=picture]').boundingBox())!.y).toBeLessThan(900);
     expect(await attr(page, '[data-test=pane-a] [data-test=break][data-property=aliasResolves]', 'data-status')).toBe('violated-here');
     expect(await page.locator('[data-test=pane-b] [data-test=break]').count()).toBe(0);
     expect(await attr(page, '[data-test=pane-a] [data-test=tree-0-1]', 'data-status')).toBe('deleted');
@@ -365,6 +455,7 @@ describe('the race beside its replay under the fixed protocol', () => {
     await page.goto(`${url}#step=11`);
     await page.reload();
     await page.screenshot({ path: join(OUT, 'viewer-compare.png'), fullPage: true });
+    await page.screenshot({ path: join(DOCS, 'viewer-compare.png') });
     expect(errors).toEqual([]);
     expect(new Set(requests.map((r) => r.replace(/#.*$/, '')))).toEqual(new Set([url]));
     await page.close();

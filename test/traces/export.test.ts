@@ -135,6 +135,18 @@ describe('mermaid', () => {
     }
   });
 
+  it('the violating note stands out (a red rect around it, amber for another property) and long notes wrap', () => {
+    expect(lines[1]).toBe("  %%{init: {'sequence': {'wrap': true, 'noteAlign': 'left'}}}%%");
+    const v = lines.findIndex((l) => l.startsWith('  Note over p0,p4: aliasResolves VIOLATED'));
+    expect([lines[v - 1], lines[v + 1]]).toEqual(['  rect rgb(253, 236, 234)', '  end']);
+    const other = lines.findIndex((l) => l.startsWith('  Note over p0,p4: noRollback also breaks'));
+    expect([lines[other - 1], lines[other + 1]]).toEqual(['  rect rgb(255, 244, 229)', '  end']);
+    // Every narration note is outside any rect.
+    const notes = lines.filter((l) => /^ {2}Note over p\d:/.test(l));
+    expect(notes).toHaveLength(12);
+    for (const n of notes) expect(lines[lines.indexOf(n) - 1]).not.toMatch(/rect/);
+  });
+
   it('a lasso’s loop is a loop block', () => {
     const out = toMermaid(mutexLasso().trace).trimEnd().split('\n');
     expect(out).toContain('  loop steps 1 to 3 repeat forever');
@@ -149,7 +161,9 @@ describe('ITF', () => {
   it('has the ITF structure: #meta with the format, vars (the state fields) and one state per step, each with #meta {index, action, actor}', () => {
     expect(itf['#meta']).toMatchObject({ format: 'ITF', source: 'dnsmc', description: 'dns (as-was): aliasResolves violated after 12 steps' });
     expect(itf['#meta'].dnsmc).toMatchObject({ model: 'dns', variant: 'as-was', property: 'aliasResolves', kind: 'invariant' });
-    expect(itf.vars).toEqual(['latest', 'alias', 'trees', 'lockHolder', 'phase', 'plan', 'endpoint', 'failures']);
+    // ADR-015 as Quint writes it: the state fields, then the action taken and the nondeterministic picks.
+    expect(itf.vars).toEqual(['latest', 'alias', 'trees', 'lockHolder', 'phase', 'plan', 'endpoint', 'failures', 'mbt::actionTaken', 'mbt::nondetPicks']);
+    expect(itf.params).toEqual(['variant', 'enactors', 'plans', 'endpoints', 'maxBackoff', 'keep']);
     expect(itf.states).toHaveLength(13);
     expect(itf.loop).toBeUndefined();
     expect(itf.states.map((s) => s['#meta'].index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
@@ -170,7 +184,18 @@ describe('ITF', () => {
       plan: zero3,
       endpoint: zero3,
       failures: zero3,
+      // The parameters are set in the first state (ADR-015), and each state names the step that led to it as Quint does.
+      variant: 'as-was',
+      enactors: b(3),
+      plans: b(4),
+      endpoints: b(1),
+      maxBackoff: b(2),
+      keep: b(1),
+      'mbt::actionTaken': 'init',
+      'mbt::nondetPicks': { actor: { tag: 'None', value: { '#tup': [] } } },
     });
+    expect(itf.states[11]['mbt::actionTaken']).toBe('flipAlias');
+    expect(itf.states[11]['mbt::nondetPicks']).toEqual({ actor: { tag: 'Some', value: b(0) } });
     expect(itf.states[6].lockHolder).toEqual({ '#map': [[b(0), { tag: 'Some', value: b(1) }]] });
     expect(itf.states[11].trees).toEqual({ '#map': [[b(0), { '#set': [b(1), b(3)] }]] });
     expect(itf.states[12].trees).toEqual({ '#map': [[b(0), { '#set': [b(3)] }]] });

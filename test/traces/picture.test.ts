@@ -179,3 +179,93 @@ describe('the generic viewer', () => {
     expect(naming).toEqual([]);
   });
 });
+
+describe('the dns drawing (an SVG of the records)', () => {
+  it('at the race’s last step: the arrow from the top name to plan 1 dangles in red; tree 1 is drawn deleted at step 12, tree 3 standing; the lock is free', () => {
+    const p = picture(12);
+    const svg = byTest(p, 'diagram');
+    expect(svg.tag).toBe('svg');
+    const arrow = byTest(p, 'pic-arrow-0');
+    expect(arrow.attrs).toMatchObject({ 'data-from': 'top', 'data-to': 'plan 1', 'data-dangling': 'true' });
+    expect(classes(arrow)).toEqual(['pic-arrow', 'dangling']);
+    const line = arrow.children!.find((c) => c.tag === 'line')!;
+    expect(line.attrs).toMatchObject({ stroke: '#c62828', 'stroke-dasharray': '6 4' });
+    expect(textOf(arrow)).toContain('resolves to nothing');
+    const t1 = byTest(p, 'pic-tree-0-1');
+    expect(t1.attrs!['data-status']).toBe('deleted');
+    expect(classes(t1)).toEqual(['pic-tree', 'deleted', 'changed']);
+    expect(textOf(t1)).toContain('plan-1 deleted @12');
+    expect(byTest(p, 'pic-tree-0-3').attrs!['data-status']).toBe('present');
+    expect(byTest(p, 'pic-top-0')).toMatchObject({ field: 'alias', index: 0 });
+    expect(textOf(byTest(p, 'pic-top-0'))).toContain('→ plan 1');
+    expect(byTest(p, 'pic-lock-0').attrs!['data-holder']).toBe('none');
+    expect(textOf(byTest(p, 'pic-enactor-1'))).toContain('enactor 1 · idle');
+    // Every tag is one the viewer's allow-list keeps inside an svg.
+    const allowed = new Set(['svg', 'g', 'rect', 'line', 'path', 'text', 'title', 'circle', 'polygon']);
+    expect(nodes(svg).filter((n) => !allowed.has(n.tag))).toEqual([]);
+  });
+
+  it('at step 11 the arrow points at the standing tree of plan 1 (green), and enactor 0 carries plan 1; at step 9 enactor 0 holds the lock', () => {
+    const p = picture(11);
+    expect(byTest(p, 'pic-arrow-0').attrs).toMatchObject({ 'data-to': 'plan 1', 'data-dangling': 'false' });
+    expect(byTest(p, 'pic-tree-0-1').attrs!['data-status']).toBe('present');
+    expect(textOf(byTest(p, 'pic-enactor-0'))).toContain('carries plan 1');
+    const holder = states.findIndex((s) => (s.lockHolder as (number | null)[])[0] === 0);
+    expect(holder).toBeGreaterThan(0);
+    const q = picture(holder);
+    expect(byTest(q, 'pic-lock-0').attrs!['data-holder']).toBe(0);
+    expect(textOf(byTest(q, 'pic-lock-0'))).toContain('held by enactor 0');
+    expect(byTest(q, 'pic-holds-0-0').tag).toBe('line');
+    // The initial state: no alias, so no arrow.
+    expect(nodes(picture(0)).filter((n) => n.attrs?.['data-test'] === 'pic-arrow-0')).toEqual([]);
+    expect(textOf(byTest(picture(0), 'pic-top-0'))).toContain('unset');
+  });
+});
+
+describe('the dns step labels (the timeline rows)', () => {
+  it('tell the race in the values that matter: the rollback with its plan numbers at step 11, the deletion at step 12', () => {
+    const labels = states.map((_, i) => dnsPresentation.label!(asWas, states, i));
+    expect(labels).toEqual([
+      undefined,
+      'publish plan 1',
+      'picks plan 1 (latest 1)',
+      'publish plan 2',
+      'publish plan 3',
+      'picks plan 3 (latest 3)',
+      'takes lock',
+      'builds tree 3',
+      'flip → plan 3 (first), releases lock',
+      'takes lock',
+      'builds tree 1',
+      'flip → plan 1 (active 3), rollback, releases lock',
+      'cleanup deletes tree 1',
+    ]);
+  });
+
+  it('the page carries them, and each run’s verdict', () => {
+    const html = viewerPage({ trace: race, model: asWas, presentation: dnsPresentation });
+    const pane = dataOf(html).panes[0];
+    expect(pane.labels![11]).toBe('flip → plan 1 (active 3), rollback, releases lock');
+    expect(pane.labels![0]).toBeNull();
+    expect(pane.verdict).toEqual({ ok: false, text: 'aliasResolves violated at step 12 (also breaks: noRollback)' });
+    // Without a presentation: no labels.
+    expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: undefined })).panes[0].labels).toBeNull();
+  });
+});
+
+describe('the dns strips over time', () => {
+  it('show alias, trees and lock holder at every step, the selected step outlined, and a bar from each freshness check to its use', () => {
+    const p = picture(12);
+    const cells = (test: string): string[] => byTest(p, test).children!.map((c) => String(c.attrs!['data-value']));
+    expect(cells('strip-alias-0')).toEqual(['–', '–', '–', '–', '–', '–', '–', '–', '3', '3', '3', '1', '1']);
+    expect(cells('strip-trees-0')).toEqual(['–', '–', '–', '–', '–', '–', '–', '3', '3', '3', '1,3', '1,3', '3']);
+    expect(cells('strip-lock-0')).toEqual(['–', '–', '–', '–', '–', '–', 'e1', 'e1', '–', 'e0', 'e0', '–', '–']);
+    expect(byTest(p, 'strip-cursor').attrs!['data-step']).toBe(12);
+    expect(byTest(picture(4), 'strip-cursor').attrs!['data-step']).toBe(4);
+    // Enactor 1 checked plan 3 at step 5 and used it at step 8, still the latest; enactor 0 checked plan 1 at step 2 and used it at step 11, when 3 was.
+    expect(byTest(p, 'check-use-1-8').attrs).toMatchObject({ 'data-checked': 5, 'data-used': 8, 'data-stale': 'false' });
+    const stale = byTest(p, 'check-use-0-11');
+    expect(stale.attrs).toMatchObject({ 'data-checked': 2, 'data-used': 11, 'data-stale': 'true' });
+    expect(textOf(stale)).toContain('plan 1: checked at step 2 (latest 1), used at step 11 (latest 3)');
+  });
+});

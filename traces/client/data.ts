@@ -52,6 +52,22 @@ export interface PageMark {
   readonly targets: readonly string[];
 }
 
+/** An action the model enabled before a step, and where it leads (computed when the page is written). */
+export interface Alternative {
+  readonly action: string;
+  readonly role: string;
+  readonly actor: number;
+  /** The one the trace took. */
+  readonly taken: boolean;
+  /** The model's label of that step, when its package offers labels. */
+  readonly label: string | null;
+  readonly narration: string;
+  /** The next state's changes, one line each (`alias[0]: 3 → 1`). */
+  readonly changes: readonly string[];
+  /** The properties that step would break. */
+  readonly breaks: readonly string[];
+}
+
 /** One trace of the page. */
 export interface PaneData {
   readonly label: string;
@@ -73,6 +89,12 @@ export interface PaneData {
   readonly pictures: readonly PictureNode[] | null;
   /** Why the model's picture could not be drawn, when it threw. */
   readonly pictureError: string | null;
+  /** `labels[i]`: the model's one-line label of step `i` for the timeline (`labels[0]` null); null when its package has none. */
+  readonly labels: readonly (string | null)[] | null;
+  /** `alternatives[i]`: every action enabled before step `i` and where each leads (`[0]` empty); null without the model, or for a trace too long. */
+  readonly alternatives: readonly (readonly Alternative[])[] | null;
+  /** The run's verdict, e.g. `every property holds at each of its 11 steps` or `aliasResolves violated at step 12`. */
+  readonly verdict: { readonly ok: boolean; readonly text: string };
 }
 
 /** Everything the page shows. */

@@ -181,12 +181,23 @@
   }
   /**
    * @param {PaneData} pane
-   * @param {PageStep} step
+   * @param {{ role: string, actor: number }} step
    */
   function actorLabel(pane, step) {
     const id = `actor:${step.role}:${step.actor}`;
     const lane = pane.lanes.find((l) => l.id === id);
     return lane ? lane.label : `${step.role} ${step.actor}`;
+  }
+
+  /**
+   * The model's label of step i of the pane's run, if it offers one.
+   * @param {PaneData} pane
+   * @param {number} i
+   * @returns {string}
+   */
+  function labelOf(pane, i) {
+    const l = pane.labels ? pane.labels[i] : null;
+    return typeof l === 'string' ? l : '';
   }
 
   // ---- pictures: a model's inert drawing of a state
@@ -230,6 +241,8 @@
     'dominant-baseline',
     'font-size',
     'font-weight',
+    'font-family',
+    'text-decoration',
     'refX',
     'refY',
     'markerWidth',
@@ -318,6 +331,14 @@
   slider.addEventListener('input', () => select(Number(slider.value)));
   button('\u25B6', 'next step (right arrow)', () => select(current + 1));
   button('\u25B6|', 'last step (End)', () => select(lastRow));
+  const wholeButton = button('whole trace', 'every step on one page, with its narration and picture, for printing or pasting into a postmortem', () => {
+    const on = printView.hidden;
+    if (on) buildPrint();
+    printView.hidden = !on;
+    grid.hidden = on;
+    wholeButton.setAttribute('aria-pressed', on ? 'true' : 'false');
+  });
+  wholeButton.setAttribute('data-test', 'whole-trace');
   const pos = add(controls, h('span', 'pos'));
   pos.setAttribute('data-test', 'position');
   add(
@@ -355,6 +376,45 @@
 
   const grid = add(app, h('div', `panes ${two ? 'two' : 'one'}`));
   const views = panes.map((p) => buildPane(grid, p));
+  const printView = add(app, h('section', 'print-view'));
+  printView.setAttribute('data-test', 'print-view');
+  printView.hidden = true;
+  let printed = false;
+  /** Every step of every run on one page: title, narration, changes, breaks and the picture (built once, on demand or before printing). */
+  function buildPrint() {
+    if (printed) return;
+    printed = true;
+    for (const pane of panes) {
+      const sec = add(printView, h('section', 'print-pane'));
+      add(sec, h('h2', '', `${pane.label}: ${pane.verdict.ok ? '\u2714' : '\u2716'} ${pane.verdict.text}`));
+      const t = pane.trace;
+      for (let i = 0; i <= t.steps.length; i++) {
+        const box = add(sec, h('article', 'print-step'));
+        box.setAttribute('data-step', String(i));
+        if (i === 0) add(box, h('h3', 'print-title', `Step 0 of ${t.steps.length}: the initial state`));
+        else {
+          const st = t.steps[i - 1];
+          const label = labelOf(pane, i);
+          add(box, h('h3', 'print-title', `Step ${i} of ${t.steps.length}: ${actorLabel(pane, st)} \u00B7 ${st.action}${label ? ` \u2014 ${label}` : ''}`));
+          add(box, h('p', 'narration', st.narration));
+          const ul = add(box, h('ul', 'changes'));
+          for (const line of pane.changes[i] || []) add(ul, h('li', '', line));
+        }
+        for (const bk of t.breaks) {
+          if (bk.step !== i) continue;
+          const b = add(box, h('div', `brkbox${bk.property === t.property ? '' : ' other'}`));
+          add(b, h('span', 'prop', bk.property));
+          txt(b, ` ${bk.kind === 'deadlock' ? '(deadlock)' : 'breaks here'}: ${bk.explanation}`);
+        }
+        const drawn = pane.pictures ? pane.pictures[i] : undefined;
+        if (drawn) {
+          const pic = add(box, h('div', 'picture'));
+          picture(drawn, pic, false, { changed: changedKeys(pane, i), differs: null }, true, 0);
+        }
+      }
+    }
+  }
+  window.addEventListener('beforeprint', buildPrint);
   add(app, h('footer', '', 'Written by dnsmc. This page loads nothing from the network; every text in it comes from the trace file and is shown as text.'));
 
   // ---- timeline
@@ -382,7 +442,11 @@
   function buildPane(parent, pane) {
     const root = add(parent, h('section', 'pane'));
     root.setAttribute('data-test', `pane-${pane.side}`);
-    if (two) add(root, h('h2', '', pane.label));
+    if (two) {
+      add(root, h('h2', '', pane.label));
+      const v = add(root, h('div', `verdict ${pane.verdict.ok ? 'ok' : 'bad'}`, `${pane.verdict.ok ? '\u2714' : '\u2716'} ${pane.verdict.text}`));
+      v.setAttribute('data-test', `verdict-${pane.side}`);
+    }
     const wrap = add(root, h('div', 'timeline'));
     /** @type {Map<string, number>} */
     const laneX = new Map();
@@ -391,7 +455,14 @@
     });
     const width = LEFT + LANE_W * pane.lanes.length + RIGHT;
     const height = TOP + ROW_H * rows.length + 8;
-    const svg = /** @type {SVGSVGElement} */ (add(wrap, sv('svg', { width: width, height: height, viewBox: `0 0 ${width} ${height}`, role: 'img' })));
+    // The lane headers are a drawing of their own that stays at the top of the scrolled timeline; the rows are
+    // the rest of the same drawing (its viewBox starts below the headers, so both share coordinates).
+    const headBox = add(wrap, h('div', 'timeline-head'));
+    const head = add(headBox, sv('svg', { width: width, height: TOP, viewBox: `0 0 ${width} ${TOP}`, role: 'img' }));
+    add(head, sv('title', {}, 'the lanes: one per actor, then the resources; the last column: ' + (two ? 'how the runs compare' : 'the properties broken')));
+    const svg = /** @type {SVGSVGElement} */ (
+      add(wrap, sv('svg', { width: width, height: height - TOP, viewBox: `0 ${TOP} ${width} ${height - TOP}`, role: 'img' }))
+    );
     add(svg, sv('title', {}, 'timeline: one lane per actor; each step a mark on its actor\u2019s lane'));
     const defs = add(svg, sv('defs', {}));
     const mk = add(
@@ -402,11 +473,12 @@
     for (const l of pane.lanes) {
       const x = /** @type {number} */ (laneX.get(l.id));
       laneLines(l.label).forEach((line, k) => {
-        add(svg, sv('text', { x: x, y: 14 + 12 * k, 'text-anchor': 'middle', class: `lanehead ${l.kind}` }, line));
+        add(head, sv('text', { x: x, y: 14 + 12 * k, 'text-anchor': 'middle', class: `lanehead ${l.kind}` }, line));
       });
-      add(svg, sv('line', { x1: x, y1: TOP - 4, x2: x, y2: height - 4, class: `laneline ${l.kind}` }));
+      add(head, sv('line', { x1: x, y1: TOP - 4, x2: x, y2: TOP, class: `laneline ${l.kind}` }));
+      add(svg, sv('line', { x1: x, y1: TOP, x2: x, y2: height - 4, class: `laneline ${l.kind}` }));
     }
-    add(svg, sv('text', { x: LEFT + LANE_W * pane.lanes.length + 8, y: 14, class: 'lanehead' }, two ? 'compared' : 'properties'));
+    add(head, sv('text', { x: LEFT + LANE_W * pane.lanes.length + 8, y: 14, class: 'lanehead' }, two ? 'compared' : 'properties'));
     /** @type {Map<number, import('./data.js').PageMark>} */
     const byStep = new Map();
     for (const m of pane.marks) byStep.set(m.step, m);
@@ -417,7 +489,10 @@
       const g = /** @type {SVGGElement} */ (add(svg, sv('g', { class: 'row', 'data-row': r })));
       add(g, sv('rect', { x: 0, y: y - ROW_H / 2, width: width, height: ROW_H, class: 'rowbg' }));
       const i = ownStep(pane, r);
-      add(g, sv('text', { x: 8, y: y + 4, class: 'steplabel' }, r === 0 ? 'initial' : `step ${r}`));
+      // Each run is numbered by its own steps; a row where this run takes no step has no number.
+      add(g, sv('text', { x: 8, y: y + 4, class: 'steplabel' }, r === 0 ? 'initial' : i === null ? '\u2014' : `step ${i}`));
+      /** @type {string[]} */
+      const tip = [];
       if (i !== null && i > 0) {
         const s = pane.trace.steps[i - 1];
         const m = byStep.get(s.step);
@@ -428,8 +503,25 @@
           add(g, sv('line', { x1: x, y1: y, x2: tx + (tx > x ? -6 : 6), y2: y, class: 'arrow', 'marker-end': `url(#ah-${pane.side})` }));
         }
         add(g, sv('circle', { cx: x, cy: y, r: 5, class: 'mark' }));
-        add(g, sv('text', { x: x + 8, y: targets.length ? y - 4 : y + 4, class: 'action' }, s.action));
-      } else if (i === null && other) {
+        const label = labelOf(pane, i);
+        const t = add(g, sv('text', { x: x + 8, y: targets.length ? y - 4 : y + 4, class: 'action' }, s.action));
+        if (label) {
+          // As much of the label as fits before the last column; all of it in the tooltip.
+          const room = Math.floor((LEFT + LANE_W * pane.lanes.length - x - 16) / 5.6) - s.action.length - 3;
+          const shown = label.length <= room ? label : room > 8 ? `${label.slice(0, room - 1)}\u2026` : '';
+          if (shown) add(t, sv('tspan', { class: 'steplabel-story', 'data-test': 'row-label' }, `: ${shown}`));
+        }
+        tip.push(`step ${i}: ${s.action}${label ? ` (${label})` : ''}`, s.narration);
+      } else if (r === 0) tip.push('the initial state');
+      else tip.push('no step of this run here');
+      add(g, sv('title', {}, tip.join('\n')));
+      g.setAttribute('tabindex', '0');
+      g.setAttribute('role', 'button');
+      g.setAttribute('aria-label', tip.join(': '));
+      g.addEventListener('focus', () => {
+        if (current !== r) select(r);
+      });
+      if (i === null && r > 0 && other) {
         const oi = ownStep(other, r);
         const os = oi ? other.trace.steps[oi - 1] : null;
         if (os) {
@@ -443,7 +535,14 @@
         const mine = st === `only-${pane.side}`;
         const glyph = st === 'same' ? '= same' : st === 'differs' ? '\u2260 differs' : mine ? '\u2260 only in this run' : '\u2260 not taken here';
         const cls = st === 'same' ? 'status-same' : st === 'differs' ? 'status-differs' : 'status-only';
-        add(g, sv('text', { x: bx, y: y + 4, class: cls }, (DATA.divergence === r ? '\u25B6 ' : '') + glyph));
+        let said = glyph;
+        if (DATA.divergence === r) {
+          // The reason, in the row: what this run does here (or that it takes no step), in the model's words.
+          const why = i !== null && i > 0 ? labelOf(pane, i) || pane.trace.steps[i - 1].action : mine ? '' : 'not taken here';
+          said = `\u25B6 ${why ? (why.length > 30 ? `${why.slice(0, 29)}\u2026` : why) : glyph}`;
+        }
+        const st_ = add(g, sv('text', { x: bx, y: y + 4, class: cls }, said));
+        if (DATA.divergence === r) st_.setAttribute('data-test', 'divergence-reason');
         if (DATA.divergence === r) g.classList.add('diverges');
       } else if (i !== null) {
         const texts = pane.trace.breaks
@@ -460,19 +559,27 @@
       return g;
     });
     if (pane.loop !== null) {
+      // The bracket spans the steps that repeat: from the first one (the step after the state the run comes back to) to the last.
+      const n = pane.trace.steps.length;
+      const firstRepeating = pane.loop < n ? pane.loop + 1 : n;
       let loopRow = -1;
       let endRow = -1;
       rows.forEach((_, r) => {
         const i = ownStep(pane, r);
-        if (i === pane.loop) loopRow = r;
+        if (i === firstRepeating) loopRow = r;
         if (i !== null) endRow = r;
       });
       if (loopRow >= 0) {
         const lx = LEFT + LANE_W * pane.lanes.length - 6;
-        const y1 = TOP + ROW_H * loopRow + ROW_H / 2;
-        const y2 = TOP + ROW_H * endRow + ROW_H / 2;
-        add(svg, sv('path', { d: `M ${lx - 8} ${y2} H ${lx} V ${y1} H ${lx - 8}`, class: 'loop', 'data-test': 'loop' }));
-        add(svg, sv('text', { x: lx - 4, y: y1 - 6, 'text-anchor': 'end', class: 'looplabel' }, '\u21BB loop'));
+        const y1 = TOP + ROW_H * loopRow + 4;
+        const y2 = TOP + ROW_H * endRow + ROW_H - 4;
+        const path = add(svg, sv('path', { d: `M ${lx - 8} ${y2} H ${lx} V ${y1} H ${lx - 8}`, class: 'loop', 'data-test': 'loop' }));
+        path.setAttribute('data-first-step', String(firstRepeating));
+        path.setAttribute('data-last-step', String(n));
+        add(
+          svg,
+          sv('text', { x: lx - 4, y: y1 + 10, 'text-anchor': 'end', class: 'looplabel' }, pane.loop < n ? `\u21BB back to step ${pane.loop}` : '\u21BB stays'),
+        );
       }
     }
     const state = add(root, h('div', 'state'));
@@ -500,7 +607,7 @@
     if (own === null) {
       const oi = other ? ownStep(other, r) : null;
       const os = other && oi ? other.trace.steps[oi - 1] : null;
-      add(el, h('div', 'step-title', `Step ${r}: not taken in this run`));
+      add(el, h('div', 'step-title', `Row ${r}: no step of this run (${t.steps.length} steps in all)`));
       const gap = add(
         el,
         h(
@@ -514,12 +621,45 @@
       add(el, h('div', 'step-title', two ? 'Initial state' : `Step 0 of ${t.steps.length}: the initial state`));
     } else {
       const st = t.steps[own - 1];
-      add(el, h('div', 'step-title', `Step ${two ? r : `${st.step} of ${t.steps.length}`}: ${actorLabel(pane, st)} \u00B7 ${st.action}`));
+      const label = labelOf(pane, own);
+      const title = add(el, h('div', 'step-title', `Step ${st.step} of ${t.steps.length}: ${actorLabel(pane, st)} \u00B7 ${st.action}`));
+      if (label) add(title, h('span', 'step-label', ` \u2014 ${label}`)).setAttribute('data-test', 'step-label');
       const n = add(el, h('p', 'narration', st.narration));
       n.setAttribute('data-test', 'narration');
       const ul = add(el, h('ul', 'changes'));
       ul.setAttribute('data-test', 'changes');
       for (const line of pane.changes[own] || []) add(ul, h('li', '', line));
+      const alts = pane.alternatives ? pane.alternatives[own] : null;
+      if (alts && alts.length > 0) {
+        const det = add(el, h('details', 'alternatives'));
+        det.setAttribute('data-test', 'alternatives');
+        const others = alts.length - 1;
+        add(
+          det,
+          h(
+            'summary',
+            '',
+            others === 0
+              ? 'What else could have happened here: nothing, this was the only enabled action'
+              : `What else could have happened here: ${others} other action${others === 1 ? '' : 's'} enabled`,
+          ),
+        );
+        const list = add(det, h('ul', 'alts'));
+        for (const a of alts) {
+          const li = add(list, h('li', a.taken ? 'taken' : ''));
+          li.setAttribute('data-test', 'alternative');
+          li.setAttribute('data-action', a.action);
+          li.setAttribute('data-actor', String(a.actor));
+          li.setAttribute('data-taken', a.taken ? 'true' : 'false');
+          const head = add(li, h('div', 'alt-head'));
+          add(head, h('strong', '', `${actorLabel(pane, { role: a.role, actor: a.actor })} \u00B7 ${a.action}`));
+          if (a.label) txt(head, ` \u2014 ${a.label}`);
+          if (a.taken) add(head, h('span', 'alt-taken', ' (the step taken)'));
+          for (const b of a.breaks) add(head, h('span', 'alt-breaks', ` \u2716 breaks ${b}`));
+          add(li, h('div', 'alt-narration', a.narration));
+          if (a.changes.length > 0) add(li, h('div', 'alt-changes', a.changes.join(' \u00B7 ')));
+        }
+      }
     }
     if (pane.loop !== null && own !== null && own >= pane.loop) {
       const n = t.steps.length;
