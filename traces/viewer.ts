@@ -37,6 +37,7 @@ import { changeLines, showValue } from './format.js';
 import { laneOptionsFor, sequenceOf, type LaneOptions } from './lanes.js';
 import { stateTable } from './state-table.js';
 import { loopOf, traceTitle } from './text.js';
+import { explainRun } from '../checker/explain.js';
 import { alternativesOf, type Alternative } from './alternatives.js';
 import { TraceError, type Trace } from './trace.js';
 
@@ -246,7 +247,28 @@ function paneData(p: ViewerPane, side: 'a' | 'b'): PaneData {
     labels: labelsOf(p, states),
     alternatives: alternativesFor(p),
     verdict: verdictOf(t),
+    explanation: explanationFor(p),
   };
+}
+
+/** Above this many steps a page carries no explanation (it replays the run once per pair of steps it reorders). */
+export const MAX_EXPLAIN_STEPS = 200;
+
+/** The causal structure of a violating finite run (see checker/explain.ts); null otherwise, or if the model throws. */
+function explanationFor(p: ViewerPane): PaneData['explanation'] {
+  const t = p.trace;
+  if (!p.model || t.loop !== undefined || t.kind === 'deadlock' || t.breaks.length === 0 || t.steps.length > MAX_EXPLAIN_STEPS) return null;
+  try {
+    const x = explainRun(p.model, t);
+    return {
+      outcome: x.outcome,
+      critical: x.critical.map((c) => c.words),
+      movable: x.movable.map((m) => `step ${m.step} (${t.steps[m.step - 1].narration}) could come anywhere from position ${m.earliest} to ${m.latest}`),
+      edges: x.edges.map((e) => ({ from: e.from, to: e.to, why: `${e.reasons.join(', ')}${e.on.length > 0 ? `: ${e.on.join(', ')}` : ''}` })),
+    };
+  } catch {
+    return null;
+  }
 }
 
 /**

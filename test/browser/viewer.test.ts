@@ -93,6 +93,10 @@ describe('the as-was race in the viewer', () => {
     expect(await text(page, '[data-test=position]')).toBe('step 1 of 12');
     // The lane headers are their own drawing, which sticks to the top of the timeline.
     expect(await page.locator('[data-test=pane-a] .timeline-head').evaluate((e) => getComputedStyle(e).position)).toBe('sticky');
+    // Why it breaks (dnsmc explain, drawn when the page was written): the orderings the race depends on.
+    await page.locator('[data-test=explanation-a] summary').click();
+    expect(await page.locator('[data-test=critical] li').count()).toBe(5);
+    expect(await text(page, '[data-test=explanation-a] summary')).toBe('Why it breaks: 5 orderings this run depends on');
 
     await page.keyboard.press('Home');
     expect(await text(page, '[data-test=position]')).toBe('initial state');

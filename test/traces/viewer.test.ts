@@ -98,6 +98,12 @@ describe('what the page is given', () => {
     expect(d.panes[0].lanes.map((l) => l.label)).toEqual(['the planner', 'enactor 0', 'enactor 1', 'enactor 2', 'endpoint 0 (Route 53)']);
     expect(d.panes[0].marks.filter((m) => m.targets.length > 0)).toHaveLength(7);
     expect(d.panes[0].arrays).toEqual(['alias', 'trees', 'lockHolder', 'phase', 'plan', 'endpoint', 'failures']);
+    // What the violation depends on, as dnsmc explain says it: five orderings; the cleanup (12) and the stale flip (11) could swap.
+    const x = (data as { panes: { explanation: { critical: string[]; movable: string[]; edges: unknown[] } }[] }).panes[0].explanation;
+    expect(x.critical).toHaveLength(5);
+    expect(x.critical[1]).toContain('step 3 (the planner publishes plan 2) must come after step 2');
+    expect(x.movable.map((m) => m.split(' ')[1])).toEqual(['11', '12']);
+    expect(x.edges.length).toBeGreaterThan(0);
   });
 
   it('any model: the generic page, lanes from its roles', () => {

@@ -95,6 +95,17 @@ export interface PaneData {
   readonly alternatives: readonly (readonly Alternative[])[] | null;
   /** The run's verdict, e.g. `every property holds at each of its 11 steps` or `aliasResolves violated at step 12`. */
   readonly verdict: { readonly ok: boolean; readonly text: string };
+  /**
+   * What the violation depends on (`dnsmc explain`, computed when the page is written): the orderings that
+   * must hold, in words; the steps that could move; the happens-before edges. Null for a run that
+   * breaks nothing, a lasso, or a trace too long.
+   */
+  readonly explanation: {
+    readonly outcome: string;
+    readonly critical: readonly string[];
+    readonly movable: readonly string[];
+    readonly edges: readonly { readonly from: number; readonly to: number; readonly why: string }[];
+  } | null;
 }
 
 /** Everything the page shows. */

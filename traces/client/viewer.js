@@ -435,6 +435,36 @@
   }
 
   /**
+   * What the violation depends on (computed when the page was written): the orderings that must
+   * hold, the steps that could move, and the happens-before edges, as text.
+   * @param {HTMLElement} root
+   * @param {PaneData} pane
+   */
+  function explain(root, pane) {
+    const x = pane.explanation;
+    if (!x) return;
+    const det = add(root, h('details', 'explanation'));
+    det.setAttribute('data-test', `explanation-${pane.side}`);
+    add(det, h('summary', '', `Why it breaks: ${x.critical.length} ordering${x.critical.length === 1 ? '' : 's'} this run depends on`));
+    add(det, h('p', '', x.outcome));
+    /** @param {string} title @param {readonly string[]} items @param {string} test */
+    const list = (title, items, test) => {
+      if (items.length === 0) return;
+      add(det, h('h4', '', title));
+      const ul = add(det, h('ul', ''));
+      ul.setAttribute('data-test', test);
+      for (const t of items) add(ul, h('li', '', t));
+    };
+    list('It depends on these orderings (reverse one and the outcome changes):', x.critical, 'critical');
+    list('These steps could take other places (the outcome stays):', x.movable, 'movable');
+    list(
+      'Happens before (each step after the one it must follow):',
+      x.edges.map((e) => `step ${e.from} \u2192 step ${e.to}: ${e.why}`),
+      'edges',
+    );
+  }
+
+  /**
    * @param {HTMLElement} parent
    * @param {PaneData} pane
    * @returns {View}
@@ -582,6 +612,7 @@
         );
       }
     }
+    if (pane.explanation) explain(root, pane);
     const state = add(root, h('div', 'state'));
     state.setAttribute('data-test', `state-${pane.side}`);
     return { pane: pane, wrap: wrap, svg: svg, width: width, rowEls: rowEls, state: state };
