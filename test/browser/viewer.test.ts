@@ -23,8 +23,16 @@ import { parseTrace, traceFromReplay } from '../../traces/trace.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
-/** The README's pictures (docs/viewer-race.png, docs/viewer-compare.png): the race's last step and the compare page, as a reader first sees them. */
-const DOCS = join(ROOT, 'docs');
+/**
+ * The README's pictures (docs/viewer-race.png, docs/viewer-compare.png): the race's last step and the
+ * compare page, as a reader first sees them. Written to test-output/ on every run (`-docs` beside the
+ * full-page shots); `DNSMC_UPDATE_PICTURES=1 npm test` writes them into docs/ as well, to be committed.
+ */
+const DOCS = process.env.DNSMC_UPDATE_PICTURES === '1' ? join(ROOT, 'docs') : undefined;
+async function picture(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(OUT, name.replace(/\.png$/, '-docs.png')) });
+  if (DOCS) await page.screenshot({ path: join(DOCS, name) });
+}
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-browser-'));
 const HOSTILE = '</script><script>window.__pwned=1</script>';
 const HOSTILE_IMG = '<img src=x onerror="window.__pwned=2">';
@@ -168,7 +176,7 @@ describe('the as-was race in the viewer', () => {
     expect([await bar.getAttribute('data-checked'), await bar.getAttribute('data-used'), await bar.getAttribute('data-stale')]).toEqual(['2', '11', 'true']);
 
     await page.screenshot({ path: join(OUT, 'viewer-race.png'), fullPage: true });
-    await page.screenshot({ path: join(DOCS, 'viewer-race.png') });
+    await picture(page, 'viewer-race.png');
 
     // End stays at the last step; Home goes back; End again.
     await page.keyboard.press('ArrowRight');
@@ -459,7 +467,7 @@ describe('the race beside its replay under the fixed protocol', () => {
     await page.goto(`${url}#step=11`);
     await page.reload();
     await page.screenshot({ path: join(OUT, 'viewer-compare.png'), fullPage: true });
-    await page.screenshot({ path: join(DOCS, 'viewer-compare.png') });
+    await picture(page, 'viewer-compare.png');
     expect(errors).toEqual([]);
     expect(new Set(requests.map((r) => r.replace(/#.*$/, '')))).toEqual(new Set([url]));
     await page.close();
