@@ -16,10 +16,21 @@ import { viewCommand } from './commands/view.js';
 import { simulateCommand } from './commands/simulate.js';
 import { mergeCommand } from './commands/merge.js';
 import { reenactCommand } from './commands/reenact.js';
+import { testSystemCommand } from './commands/test-system.js';
 import type { Command, Run } from './commands/types.js';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: Command[] = [demoCommand, checkCommand, replayCommand, reenactCommand, viewCommand, exportCommand, simulateCommand, mergeCommand];
+const COMMANDS: Command[] = [
+  demoCommand,
+  checkCommand,
+  replayCommand,
+  reenactCommand,
+  viewCommand,
+  exportCommand,
+  simulateCommand,
+  mergeCommand,
+  testSystemCommand,
+];
 
 /** Runs the CLI on `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
