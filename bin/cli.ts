@@ -15,6 +15,7 @@ import { replayCommand } from './commands/replay.js';
 import { viewCommand } from './commands/view.js';
 import { simulateCommand } from './commands/simulate.js';
 import { mergeCommand } from './commands/merge.js';
+import { conformCommand } from './commands/conform.js';
 import { reenactCommand } from './commands/reenact.js';
 import { testSystemCommand } from './commands/test-system.js';
 import type { Command, Run } from './commands/types.js';
@@ -30,6 +31,7 @@ const COMMANDS: Command[] = [
   simulateCommand,
   mergeCommand,
   testSystemCommand,
+  conformCommand,
 ];
 
 /** Runs the CLI on `argv` (without node and script); resolves to the exit code. */
