@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { conform, logsOfSchedule } from '../checker/conform.js';
 import { kernelOf } from '../checker/kernel.js';
 import { Rng } from '../checker/random.js';
-import { dnsModel } from '../models/dns/model.js';
+import type { Model } from '../checker/model.js';
+import { buildModel, resolvePackage } from '../app/model.js';
 
 export interface ConformBenchRow {
   readonly events: number;
@@ -35,8 +36,7 @@ const MODEL = { variant: 'fixed', enactors: 6, plans: 31, endpoints: 250 } as co
  * concurrency: an enactor keeps the turn with probability 0.97 (bursts, as a
  * process runs on its own for a while), else a step is drawn uniformly.
  */
-function walk(events: number, seed: number): { action: string; actor: number }[] {
-  const model = dnsModel(MODEL);
+function walk(model: Model, events: number, seed: number): { action: string; actor: number }[] {
   const kernel = kernelOf(model);
   const vec = model.layout.vector();
   const view = model.layout.view(vec);
@@ -63,16 +63,16 @@ function walk(events: number, seed: number): { action: string; actor: number }[]
   return out;
 }
 
-export function benchConform(
+export async function benchConform(
   sizes: readonly number[] = [1_000, 2_500, 5_000, 10_000, 20_000],
   out: (l: string) => void = (l) => process.stdout.write(`${l}\n`),
-): ConformBenchRow[] {
+): Promise<ConformBenchRow[]> {
+  const model = await buildModel(await resolvePackage('dns'), MODEL);
   const rows: ConformBenchRow[] = [];
   out('conform: logs of random walks of the dns model (fixed, 6 enactors, 31 plans, 250 endpoints; bursts), each step logged with what it wrote');
   out('events   processes  skew      status     configurations  widest   ms        us/event');
   for (const size of sizes) {
-    const steps = walk(size, 1);
-    const model = dnsModel(MODEL);
+    const steps = walk(model, size, 1);
     const logs = logsOfSchedule(model, steps);
     for (const skew of [5]) {
       const r = conform(model, logs, { skewMs: skew });
@@ -97,5 +97,5 @@ export function benchConform(
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--events');
-  benchConform(i > 0 ? [Number(process.argv[i + 1])] : undefined);
+  await benchConform(i > 0 ? [Number(process.argv[i + 1])] : undefined);
 }

@@ -17,6 +17,7 @@ import { simulateCommand } from './commands/simulate.js';
 import { mergeCommand } from './commands/merge.js';
 import { conformCommand } from './commands/conform.js';
 import { reenactCommand } from './commands/reenact.js';
+import { stormCommand } from './commands/storm.js';
 import { testSystemCommand } from './commands/test-system.js';
 import type { Command, Run } from './commands/types.js';
 
@@ -32,6 +33,7 @@ const COMMANDS: Command[] = [
   mergeCommand,
   testSystemCommand,
   conformCommand,
+  stormCommand,
 ];
 
 /** Runs the CLI on `argv` (without node and script); resolves to the exit code. */
