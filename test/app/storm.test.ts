@@ -29,7 +29,9 @@ interface StormJson {
 
 const nameds = (): string[] => {
   try {
-    return execFileSync('pgrep', ['-x', 'named'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-x', 'named', '-P', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return [];
   }

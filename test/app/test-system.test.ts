@@ -31,7 +31,9 @@ const json = (text: string): Report => JSON.parse(text) as Report;
 
 const nameds = (): string[] => {
   try {
-    return execFileSync('pgrep', ['-x', 'named'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-x', 'named', '-P', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return [];
   }
