@@ -16,7 +16,10 @@ import { viewCommand } from './commands/view.js';
 import { explainCommand } from './commands/explain.js';
 import { simulateCommand } from './commands/simulate.js';
 import { mergeCommand } from './commands/merge.js';
+import { conformCommand } from './commands/conform.js';
 import { reenactCommand } from './commands/reenact.js';
+import { stormCommand } from './commands/storm.js';
+import { testSystemCommand } from './commands/test-system.js';
 import type { Command, Run } from './commands/types.js';
 
 /** Every command, in the order `--help` lists them. */
@@ -30,6 +33,9 @@ const COMMANDS: Command[] = [
   simulateCommand,
   mergeCommand,
   explainCommand,
+  testSystemCommand,
+  conformCommand,
+  stormCommand,
 ];
 
 /** Runs the CLI on `argv` (without node and script); resolves to the exit code. */

@@ -112,6 +112,12 @@ export interface Presentation {
 export interface SystemAdapter<Opts = unknown> {
   /** Starts a fresh system for a model built by this package. */
   start(model: Model, options: Opts): Promise<RunningSystem>;
+  /**
+   * Implementations of the system `start` can run (option `impl`), the
+   * default first: e.g. a reference implementation and deliberately drifted
+   * ones that tests of the system must catch. Absent: one implementation.
+   */
+  readonly implementations?: readonly { readonly name: string; readonly help: string }[];
 }
 
 /** A started system. `stop` is safe to call more than once. */
@@ -126,6 +132,8 @@ export interface RunningSystem {
   observe(): Promise<JsonState>;
   /** What the real system answers for each public name, at the end (e.g. a DNS resolution). */
   resolve?(): Promise<readonly Json[]>;
+  /** Puts the system back in its initial state (e.g. resets the zone), so that one started system serves many runs. */
+  reset?(): Promise<void>;
   stop(): Promise<void>;
 }
 

@@ -6,6 +6,7 @@
  * dnsmc loads for the built-in model (see models/index.ts).
  */
 import type { ModelPackage, SystemAdapter } from '../../checker/package.js';
+import { DNS_IMPLEMENTATIONS } from '../../systems/dns/implementations.js';
 import { dnsModel } from './model.js';
 import { dnsPresentation } from './picture.js';
 import { DNS_PARAMS, type DnsParams } from './params.js';
@@ -18,6 +19,7 @@ import { DNS_CONSTRAINTS, DNS_SCENARIOS } from './scenarios.js';
  */
 const dnsSystem: SystemAdapter = {
   start: async (model, options) => (await import('../../systems/dns/adapter.js')).dnsSystem.start(model, options as never),
+  implementations: DNS_IMPLEMENTATIONS,
 };
 
 export const dnsPackage: ModelPackage = {

@@ -12,9 +12,10 @@ import type { Json, JsonState } from '../../checker/layout.js';
 import type { Model } from '../../checker/model.js';
 import type { RunningSystem, SystemAdapter } from '../../checker/package.js';
 import { ActionRefused, SystemError } from '../../checker/reenact.js';
+import { IMPLEMENTATIONS, type Implementation } from './drifted.js';
 import { DnsClient, DnsError } from './messages.js';
 import { PlanStore, PlanStoreError } from './plan-store.js';
-import { Enactor, FREE, Names, Planner, VARIANT_FIXES, indexRecords, resetZone, type Context, type ProtocolConfig } from './reference.js';
+import { type Enactor, FREE, Names, Planner, VARIANT_FIXES, indexRecords, resetZone, type Context, type ProtocolConfig } from './reference.js';
 import { ServerError, startNamed, type NamedServer } from './server.js';
 import { TsigError, readKeyFile, type TsigKey } from './tsig.js';
 import { TYPE, WireError, fqdn, rcodeName, typeName } from './wire.js';
@@ -29,6 +30,8 @@ export interface DnsSystemOptions {
   readonly zone?: string;
   /** Milliseconds to wait for each answer (default 2000). */
   readonly timeoutMs?: number;
+  /** The implementation to run (systems/dns/drifted.ts lists them): `reference` (the default) or a drifted one. */
+  readonly impl?: string;
   /** Only for tests: refuse any server address but 127.0.0.1. */
   readonly loopbackOnly?: boolean;
 }
@@ -84,9 +87,21 @@ export class DnsRun implements RunningSystem {
     private readonly cleanup: () => Promise<void>,
     /** The private `named` of this run (its pid and directory), or null on a server named by address. */
     readonly named: { readonly pid: number; readonly dir: string } | null = null,
+    readonly implementation: Implementation = IMPLEMENTATIONS[0],
   ) {
     this.planner = new Planner(ctx);
-    this.enactors = Array.from({ length: ctx.config.enactors }, (_, i) => new Enactor(i, ctx));
+    this.enactors = Array.from({ length: ctx.config.enactors }, (_, i) => implementation.enactor(i, ctx));
+  }
+
+  /** Back to the protocol's start: an empty plan store, idle enactors, the zone reset (one transaction). */
+  async reset(): Promise<void> {
+    this.ctx.store.clear();
+    for (let i = 0; i < this.enactors.length; i++) this.enactors[i] = this.implementation.enactor(i, this.ctx);
+    try {
+      await resetZone(this.ctx.dns, this.ctx.names, this.ctx.config.endpoints);
+    } catch (e) {
+      throw asSystemError(e);
+    }
   }
 
   async perform(action: string, actor: number): Promise<void> {
@@ -192,6 +207,9 @@ export class DnsRun implements RunningSystem {
 async function start(model: Model, options: DnsSystemOptions = {}): Promise<DnsRun> {
   if (model.name !== 'dns') throw new SystemError(`the dns system re-enacts traces of the dns model, not of ${model.name}`);
   const config = protocolConfig(model);
+  const implementation = IMPLEMENTATIONS.find((i) => i.name === (options.impl ?? 'reference'));
+  if (!implementation)
+    throw new SystemError(`the dns system's implementations are ${IMPLEMENTATIONS.map((i) => i.name).join(', ')}, not ${String(options.impl)}`);
   const zone = fqdn(options.zone ?? 'ddb.example.');
   let server: NamedServer | null = null;
   let address: { host: string; port: number };
@@ -232,8 +250,11 @@ async function start(model: Model, options: DnsSystemOptions = {}): Promise<DnsR
     await cleanup();
     throw asSystemError(e);
   }
-  return new DnsRun(description, startMs, ctx, cleanup, server ? { pid: server.pid, dir: server.dir } : null);
+  return new DnsRun(description, startMs, ctx, cleanup, server ? { pid: server.pid, dir: server.dir } : null, implementation);
 }
 
 /** The dns model's system adapter. */
-export const dnsSystem: SystemAdapter<DnsSystemOptions> = { start };
+export const dnsSystem: SystemAdapter<DnsSystemOptions> = {
+  start,
+  implementations: IMPLEMENTATIONS.map(({ name, help }) => ({ name, help })),
+};

@@ -39,6 +39,11 @@ export class PlanStore {
       .sort((x, y) => x - y);
   }
 
+  /** Removes every plan (a fresh store for the next run). */
+  clear(): void {
+    for (const f of readdirSync(this.dir)) rmSync(join(this.dir, f), { force: true, recursive: true });
+  }
+
   /** The newest generation (0 when none is published yet). */
   latest(): number {
     const gs = this.generations();

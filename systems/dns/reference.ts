@@ -86,10 +86,15 @@ export interface Context {
   readonly config: ProtocolConfig;
 }
 
-const lockIs = (ctx: Context, k: number, value: string): Prereq => ({ kind: 'rrsetEquals', name: ctx.names.lock(k), type: TYPE.TXT, data: [txt(value)] });
+export const lockIs = (ctx: Context, k: number, value: string): Prereq => ({
+  kind: 'rrsetEquals',
+  name: ctx.names.lock(k),
+  type: TYPE.TXT,
+  data: [txt(value)],
+});
 
 /** Moves the lock of endpoint k from `from` to `to` in one transaction that requires it to hold exactly `from`. */
-async function swapLock(ctx: Context, k: number, from: string, to: string): Promise<string> {
+export async function swapLock(ctx: Context, k: number, from: string, to: string): Promise<string> {
   const r = await ctx.dns.update(
     [lockIs(ctx, k, from)],
     [
@@ -113,7 +118,7 @@ export async function readAlias(ctx: Context, k: number): Promise<number> {
 }
 
 /** Prerequisites that pin the top alias of endpoint k to what was read (`active`, 0 for none). */
-function aliasIs(ctx: Context, k: number, active: number): Prereq {
+export function aliasIs(ctx: Context, k: number, active: number): Prereq {
   return active === 0
     ? { kind: 'rrsetAbsent', name: ctx.names.endpoint(k), type: TYPE.CNAME }
     : { kind: 'rrsetEquals', name: ctx.names.endpoint(k), type: TYPE.CNAME, data: [cname(ctx.names.tree(active, k))] };
@@ -154,22 +159,32 @@ export class Enactor {
 
   constructor(
     readonly id: number,
-    private readonly ctx: Context,
+    protected readonly ctx: Context,
   ) {}
 
   get name(): string {
     return holderName(this.id);
   }
 
-  private expect(phase: Phase, step: string): void {
+  protected expect(phase: Phase, step: string): void {
     if (this.phase !== phase) throw new ActionRefused(`enactor ${this.id} cannot ${step}: it is in phase ${this.phase}, not ${phase}`);
   }
 
-  private becomeIdle(): void {
+  protected becomeIdle(): void {
     this.phase = 'idle';
     this.plan = 0;
     this.endpoint = 0;
     this.failures = 0;
+  }
+
+  /** Whether buildTree checks, under the lock, that its plan is newer than the active one (the recheck fix). */
+  protected recheckUnderLock(): boolean {
+    return this.ctx.config.recheckUnderLock;
+  }
+
+  /** Whether cleanup spares each endpoint's active tree, requiring the aliases it read to be unchanged (the cleanup fix). */
+  protected sparesActive(): boolean {
+    return this.ctx.config.cleanerSparesActive;
   }
 
   /** Picks up the newest plan, after checking once that some endpoint's alias is behind it. */
@@ -206,7 +221,7 @@ export class Enactor {
     this.phase = 'lock';
   }
 
-  private async releaseLock(k: number): Promise<void> {
+  protected async releaseLock(k: number): Promise<void> {
     const rcode = await swapLock(this.ctx, k, this.name, FREE);
     if (rcode !== 'NOERROR')
       throw new DnsError(`enactor ${this.id} releasing ${this.ctx.names.lock(k)}: the server answered ${rcode} (the lock is not its own)`);
@@ -223,7 +238,7 @@ export class Enactor {
     this.expect('build', 'build its tree');
     const k = this.endpoint;
     const active = await readAlias(this.ctx, k);
-    if (this.ctx.config.recheckUnderLock && this.plan <= active) {
+    if (this.recheckUnderLock() && this.plan <= active) {
       await this.releaseLock(k);
       this.becomeIdle();
       return;
@@ -278,7 +293,8 @@ export class Enactor {
    */
   async cleanupPlans(): Promise<void> {
     this.expect('cleanup', 'clean up');
-    const { endpoints, keep, cleanerSparesActive } = this.ctx.config;
+    const { endpoints, keep } = this.ctx.config;
+    const cleanerSparesActive = this.sparesActive();
     for (let attempt = 0; ; attempt++) {
       const prereqs: Prereq[] = [];
       const updates: Update[] = [];

@@ -23,10 +23,12 @@ const json = (text: string) =>
     server: { version: string; startMs: number };
   };
 
-/** The named processes running now (pgrep's pids), so that a test can tell that none was left behind. */
+/** The named processes this test process started that still run (pgrep's pids; other test files start their own in parallel), so that a test can tell that none was left behind. */
 const nameds = (): string[] => {
   try {
-    return execFileSync('pgrep', ['-x', 'named'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-x', 'named', '-P', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return [];
   }

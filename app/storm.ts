@@ -1,0 +1,92 @@
+/**
+ * `dnsmc storm [model flags] --duration S --seed S [--slow-enactor E --delay MS] [--out DIR]`:
+ * the dns reference implementation running for real against a private
+ * BIND 9 (systems/dns/storm.ts), with a progress line while it runs, then a
+ * summary: plans published and applied, lock contention, and each endpoint
+ * name's availability (first NXDOMAIN, total time unresolvable). `--out`
+ * receives one event log per component (docs/conformance.md), which
+ * `dnsmc conform` reads. Exit 0 (the storm ran; its findings are in the
+ * report), 2 bad input or no server.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../traces/io.js';
+import { UsageError } from './errors.js';
+import { seedFlag, shown, wholeFlag } from './flags.js';
+import { int } from './format.js';
+import type { Io } from './io.js';
+import { modelFromFlags, type PackageSource } from './model.js';
+import { headerLine, headerOf, headFields, printJson } from './report.js';
+
+export interface StormArgs {
+  [flag: string]: unknown;
+  duration?: unknown;
+  seed?: unknown;
+  slowEnactor?: unknown;
+  delay?: unknown;
+  out?: unknown;
+  json?: unknown;
+}
+
+export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource): Promise<number> {
+  const { model } = await modelFromFlags(a, pkgSource);
+  const duration = wholeFlag('duration', a.duration, 1, 3600) ?? 10;
+  const seed = seedFlag(a.seed) ?? 0;
+  const delay = wholeFlag('delay', a.delay, 0, 60_000);
+  const slow = wholeFlag('slow-enactor', a.slowEnactor, 0);
+  if ((slow === undefined) !== (delay === undefined))
+    throw new UsageError('--slow-enactor and --delay go together: which enactor is slowed, and by how many milliseconds per step');
+  let out: string | undefined;
+  if (a.out !== undefined) {
+    if (typeof a.out !== 'string' || a.out === '') throw new UsageError(`--out must be a directory, got ${shown(a.out)}`);
+    out = a.out;
+  }
+  const storm = await import('../systems/dns/storm.js');
+  const config = storm.stormConfig(model);
+  if (slow !== undefined && slow >= config.enactors) throw new UsageError(`--slow-enactor must be an enactor, 0 to ${config.enactors - 1}, got ${slow}`);
+  if (out !== undefined) {
+    try {
+      mkdirSync(out, { recursive: true });
+    } catch (e) {
+      throw new UsageError(`--out ${out}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  const r = await storm.runStorm({
+    config,
+    durationMs: duration * 1000,
+    seed,
+    slowEnactor: slow,
+    delayMs: delay,
+    onProgress: a.json === true ? undefined : (l) => io.err(`${l}\n`),
+  });
+  const files: string[] = [];
+  if (out !== undefined) {
+    for (const [process, events] of [...r.logs].sort(([x], [y]) => (x < y ? -1 : 1))) {
+      const f = join(out, `${process}.jsonl`);
+      writeFileAtomic(f, events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      files.push(f);
+    }
+  }
+  const events = [...r.logs].filter(([p]) => p !== 'prober').reduce((n, [, l]) => n + l.length, 0);
+  const { logs: _logs, ...summary } = r;
+  if (a.json === true) {
+    printJson(io, { command: 'storm', ...headFields(model), seed, duration, slowEnactor: slow ?? null, delayMs: delay ?? null, ...summary, events, files });
+    return 0;
+  }
+  io.out(`${headerLine('storm', headerOf(model))}\n`);
+  io.out(
+    `${r.server}; ${duration} s, seed ${seed}${slow !== undefined ? `; enactor ${slow} slowed by ${delay} ms before each lock attempt` : ''}\n\n` +
+      `plans published ${r.plansPublished}; flips ${r.flips}; trees built ${r.builds}, builds given up ${r.gaveUp}; cleanups ${r.cleanups}\n` +
+      `lock attempts ${int(r.lockAttempts)}, failed (contention) ${int(r.lockFailures)}\n` +
+      `protocol events logged ${int(events)}\n\n`,
+  );
+  for (const x of r.availability) {
+    io.out(
+      `${x.name}: ${int(x.probes)} probes; ${x.firstResolvedMs === null ? 'never resolved' : `first resolved at ${Math.round(x.firstResolvedMs)} ms`}; ` +
+        `${x.firstNxdomainMs === null ? 'never NXDOMAIN after that' : `first NXDOMAIN at ${Math.round(x.firstNxdomainMs)} ms, ${int(x.nxdomainProbes)} NXDOMAIN probes`}; ` +
+        `unresolvable for ${int(x.unresolvableMs)} ms; last answer ${x.last}\n`,
+    );
+  }
+  if (files.length > 0) io.out(`\nevent logs written to ${out}: ${files.map((f) => f.slice(out!.length).replace(/^\//, '')).join(', ')}\n`);
+  return 0;
+}

@@ -1,0 +1,217 @@
+/**
+ * `dnsmc test-system`: model-based testing of the real system behind a
+ * model. fast-check's schedule arbitrary (checker/arbitrary.ts) generates
+ * schedules of the model; each one is performed on the real system through
+ * the package's system adapter (one system started for the whole command,
+ * reset before every run), and re-enacted step by step (checker/reenact.ts):
+ * after every step the observed state must equal the model's, and the
+ * chosen properties must hold on what was observed. A failing schedule is
+ * shrunk by fast-check to a minimal one, performed once more for the
+ * report, printed narrated with the real state beside the model's, and
+ * written as a trace (`--trace-out`) that reenact, view and replay open.
+ *
+ * Exit codes: 0 every run conformed and every property held; 1 a property
+ * broke on the real system; 4 the system diverged from the model; 2 bad
+ * input, or no system.
+ */
+import fc from 'fast-check';
+import { scheduleArb, type Schedule } from '../checker/arbitrary.js';
+import type { JsonState } from '../checker/layout.js';
+import type { Model } from '../checker/model.js';
+import { propertyNames } from '../checker/model.js';
+import type { RunningSystem } from '../checker/package.js';
+import { reenact, type ReenactReport } from '../checker/reenact.js';
+import { replay } from '../checker/path.js';
+import { traceFromReplay, type Trace } from '../traces/trace.js';
+import { UsageError } from './errors.js';
+import { outputFlag, refuseOverwrite, seedFlag, shown, wholeFlag } from './flags.js';
+import { int, secs } from './format.js';
+import type { Io } from './io.js';
+import { modelFromFlags, type PackageSource } from './model.js';
+import { propertiesFlag } from './options.js';
+import { reenactText, type ReenactedTrace } from './reenact.js';
+import { headerLine, headerOf, headFields, printJson, writeTrace, type ReportHead } from './report.js';
+
+/** The flags of `dnsmc test-system`, as yargs hands them over (unvalidated). */
+export interface TestSystemArgs {
+  /** `--model`, and the model's parameter flags. */
+  [flag: string]: unknown;
+  runs?: unknown;
+  seed?: unknown;
+  depth?: unknown;
+  impl?: unknown;
+  property?: unknown;
+  json?: unknown;
+  traceOut?: unknown;
+}
+
+export const TEST_SYSTEM_DEFAULTS = { runs: 100, seed: 0, depth: 30 };
+
+/** The first failing run, shrunk, and its re-enactment. */
+export interface TestSystemFailure {
+  /** 1-based: the run that first failed. */
+  readonly run: number;
+  /** Steps of the shrunk schedule. */
+  readonly length: number;
+  readonly shrinks: number;
+  /** `diverged` (exit 4) or `violation` (exit 1). */
+  readonly status: 'diverged' | 'violation';
+  readonly report: ReenactReport;
+  readonly trace: ReenactedTrace;
+}
+
+export interface TestSystemReport extends ReportHead {
+  readonly command: 'test-system';
+  readonly status: 'ok' | 'violation' | 'diverged';
+  readonly impl: string;
+  readonly system: string;
+  readonly seed: number;
+  readonly runs: number;
+  readonly runsDone: number;
+  readonly depth: number;
+  readonly properties: readonly string[];
+  /** Steps performed on the system, shrinking included. */
+  readonly steps: number;
+  readonly durationMs: number;
+  readonly failure: TestSystemFailure | null;
+}
+
+/** Whether a re-enactment fails the test, given the properties checked. */
+function verdictOf(r: ReenactReport, properties: readonly string[]): 'ok' | 'violation' | 'diverged' {
+  if (!r.conforms) return 'diverged';
+  return r.breaks.some((b) => properties.includes(b.property)) ? 'violation' : 'ok';
+}
+
+/** The trace of a schedule under the model, annotated with what the system held after each step. */
+function traceOfRun(model: Model, s: Schedule, r: ReenactReport, properties: readonly string[]): ReenactedTrace {
+  const run = replay(model, model.init[s.initial], s.steps);
+  if (run.failure) throw new Error(`the shrunk schedule does not run in the model at step ${run.failure.step}: ${run.failure.reason}`);
+  const stepNames = new Set(model.stepInvariants.map((p) => p.name));
+  const observedBreak = r.breaks.find((b) => properties.includes(b.property));
+  const property = observedBreak?.property ?? properties[0] ?? propertyNames(model)[0];
+  const base: Trace = traceFromReplay(model, run, property, stepNames.has(property) ? 'step' : 'invariant');
+  return {
+    ...base,
+    reenacted: { status: r.status, server: r.server.description, observed: r.steps.map((x) => x.observed), resolution: r.resolution },
+  };
+}
+
+const initialJson = (model: Model, i: number): JsonState | undefined => {
+  if (i === 0) return undefined;
+  const v = model.layout.vector();
+  model.layout.fromPlain(model.init[i], v);
+  return model.layout.toJson(v);
+};
+
+/** Runs `dnsmc test-system`; resolves to its exit code (0, 1 or 4). */
+export async function runTestSystem(a: TestSystemArgs, io: Io, pkgSource?: PackageSource): Promise<number> {
+  const { model, source } = await modelFromFlags(a, pkgSource);
+  const all = propertyNames(model);
+  const chosen = propertiesFlag(model, a.property, all, 'test-system checks the safety properties on each run');
+  const properties = chosen.length > 0 ? chosen : all;
+  const runs = wholeFlag('runs', a.runs, 1, 1_000_000) ?? TEST_SYSTEM_DEFAULTS.runs;
+  const seed = seedFlag(a.seed) ?? TEST_SYSTEM_DEFAULTS.seed;
+  const depth = wholeFlag('depth', a.depth, 1, 10_000) ?? TEST_SYSTEM_DEFAULTS.depth;
+  const traceOut = outputFlag('trace-out', a.traceOut);
+  refuseOverwrite([['trace-out', traceOut]], [['the model module', source.module]]);
+  const system = source.pkg.system;
+  if (!system) throw new UsageError(`model ${model.name} has no system adapter: there is no real system to test`);
+  const impls = system.implementations?.map((i) => i.name) ?? [];
+  let impl: string | undefined;
+  if (a.impl !== undefined) {
+    if (typeof a.impl !== 'string' || !impls.includes(a.impl))
+      throw new UsageError(
+        impls.length > 0
+          ? `--impl must be one of ${impls.join('|')}, got ${shown(a.impl)}`
+          : `--impl: model ${model.name}'s system has one implementation; do not name one`,
+      );
+    impl = a.impl;
+  }
+  const implName = impl ?? impls[0] ?? 'default';
+
+  const started = performance.now();
+  const running: RunningSystem = await system.start(model, { impl });
+  let steps = 0;
+  let runsDone = 0;
+  let fatal: unknown = null;
+  const perform = async (s: Schedule): Promise<ReenactReport> => {
+    if (running.reset) await running.reset();
+    steps += s.steps.length;
+    return reenact(model, { initial: initialJson(model, s.initial), steps: s.steps }, running);
+  };
+  let failure: TestSystemFailure | null = null;
+  let status: TestSystemReport['status'] = 'ok';
+  try {
+    const arb = scheduleArb(model, { maxSteps: depth });
+    const property = fc.asyncProperty(arb, async (s) => {
+      if (fatal !== null) return true;
+      try {
+        return verdictOf(await perform(s), properties) === 'ok';
+      } catch (e) {
+        // An error of the system (not a divergence) ends the command with one line; it must not be shrunk.
+        fatal = e;
+        return true;
+      }
+    });
+    const out = await fc.check(property, { seed, numRuns: runs });
+    if (fatal !== null) throw fatal;
+    if (out.failed && out.counterexample) {
+      const shrunk = out.counterexample[0];
+      const report = await perform(shrunk);
+      const v = verdictOf(report, properties);
+      if (v === 'ok') throw new Error('the shrunk schedule passed when performed again: is the system deterministic?');
+      status = v;
+      failure = {
+        run: out.numRuns,
+        length: shrunk.steps.length,
+        shrinks: out.numShrinks,
+        status: v,
+        report,
+        trace: traceOfRun(model, shrunk, report, properties),
+      };
+      runsDone = out.numRuns;
+    } else {
+      runsDone = out.numRuns;
+    }
+  } finally {
+    await running.stop();
+  }
+  const durationMs = performance.now() - started;
+  if (failure && traceOut) writeTrace(traceOut, failure.trace);
+  const report: TestSystemReport = {
+    command: 'test-system',
+    status,
+    ...headFields(model),
+    impl: implName,
+    system: running.description,
+    seed,
+    runs,
+    runsDone,
+    depth,
+    properties,
+    steps,
+    durationMs: Math.round(durationMs),
+    failure,
+  };
+  if (a.json === true) {
+    printJson(io, report);
+  } else {
+    io.out(`${headerLine('test-system', headerOf(model))}\n`);
+    io.out(
+      `implementation ${implName} on ${running.description}; seed ${seed}; ${int(runs)} runs of at most ${depth} steps; properties: ${properties.join(', ')}\n\n`,
+    );
+    if (failure) {
+      io.out(
+        `Run ${failure.run} ${failure.status === 'diverged' ? 'diverged from the model' : 'broke a property on the real system'}; ` +
+          `shrunk to ${failure.length} step${failure.length === 1 ? '' : 's'} (${failure.shrinks} shrinks). The shrunk schedule, performed again:\n\n`,
+      );
+      for (const l of reenactText(failure.report, failure.trace, model, 'the shrunk schedule').slice(2)) io.out(`${l}\n`);
+      io.out('\n');
+    } else {
+      io.out(`All ${int(runsDone)} runs followed the model at every step, and ${properties.join(', ')} held on the real system.\n`);
+    }
+    io.out(`${int(runsDone)} runs, ${int(steps)} steps performed on the system, ${secs(durationMs)}\n`);
+    if (failure && traceOut) io.out(`trace written to ${traceOut} (open it with dnsmc reenact, view or replay)\n`);
+  }
+  return status === 'ok' ? 0 : status === 'violation' ? 1 : 4;
+}

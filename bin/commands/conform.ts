@@ -1,0 +1,18 @@
+import { CONFORM_DEFAULTS, runConform, type ConformArgs } from '../../app/conform.js';
+import { JSON_OPTION, modelOptions } from './model-options.js';
+import type { Command } from './types.js';
+
+export const conformCommand: Command = (io, run, source) => ({
+  command: 'conform <logs..>',
+  describe: 'decide whether event logs (JSON lines, docs/conformance.md) are a behaviour of the model',
+  builder: (y) =>
+    modelOptions(y, source.pkg)
+      .positional('logs', { type: 'string', array: true, describe: 'log files: one JSON event per line' })
+      .option('skew', {
+        type: 'string',
+        describe: `the processes' clocks agree to within this many milliseconds, or none (only each process's own order counts: the search may grow exponentially with independent processes) [${CONFORM_DEFAULTS.skewMs}]`,
+      })
+      .option('json', JSON_OPTION)
+      .epilog('Exit codes: 0 the events conform, 2 bad input (the file and line are named), 3 incomplete, 4 an event no model step explains.'),
+  handler: (a) => run(() => runConform(a as ConformArgs, io, source)),
+});

@@ -1,0 +1,254 @@
+/**
+ * The storm: the reference implementation running for real, with timing,
+ * against a private BIND 9. A planner publishes the model's plans at an
+ * interval; each enactor is a concurrent task that loops over the protocol's
+ * steps (polling for a plan, taking the lock with exponential backoff and
+ * jitter, building, flipping, waiting for the change to settle, cleaning
+ * up); one enactor may be slowed down (a delay before each of its lock attempts: the
+ * seed's "unusually high delays"); a prober resolves each endpoint's name
+ * every few milliseconds. Every protocol step is logged, by its process, in
+ * the format of docs/conformance.md (what the process saw: its own state
+ * after the step, and what its transaction wrote); the prober logs its probes
+ * as observations. Randomness (jitter) comes from a seeded generator; the
+ * timing itself is real, so runs with the same seed differ in detail.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ActionRefused, SystemError } from '../../checker/reenact.js';
+import { protocolConfig } from './adapter.js';
+import { Rng } from '../../checker/random.js';
+import { DnsClient } from './messages.js';
+import { PlanStore } from './plan-store.js';
+import { Enactor, Names, Planner, resetZone, type Context, type ProtocolConfig } from './reference.js';
+import { startNamed } from './server.js';
+import { TYPE, rcodeName } from './wire.js';
+
+export interface StormOptions {
+  readonly config: ProtocolConfig;
+  readonly durationMs: number;
+  readonly seed: number;
+  /** The enactor slowed down, and the delay before each of its lock attempts. */
+  readonly slowEnactor?: number;
+  readonly delayMs?: number;
+  /** Between two plans (default 15 ms, with jitter). */
+  readonly planIntervalMs?: number;
+  /** Between two probes of the same name (default 5 ms). */
+  readonly probeMs?: number;
+  /** An enactor waits about this long (with jitter, half to one and a half times) after its last flip before cleaning up (default 40 ms: the change propagating). */
+  readonly settleMs?: number;
+  /** Backoff after a failed lock attempt: base * 2^failures plus jitter up to base (default base 2 ms). */
+  readonly backoffMs?: number;
+  /** Called about every 250 ms with a progress line. */
+  readonly onProgress?: (line: string) => void;
+}
+
+/** One line of an event log (docs/conformance.md). */
+export interface StormEvent {
+  readonly process: string;
+  readonly seq: number;
+  readonly ts: number;
+  readonly action?: string;
+  readonly actor?: number;
+  readonly saw?: Record<string, string | number | null | number[]>;
+  readonly observation?: { name: string; rcode: string; addresses: string[] };
+}
+
+export interface EndpointAvailability {
+  readonly name: string;
+  readonly probes: number;
+  /** Ms from the start to the first probe that resolved to addresses, or null. */
+  readonly firstResolvedMs: number | null;
+  /** Ms from the start to the first NXDOMAIN after that, or null. */
+  readonly firstNxdomainMs: number | null;
+  /** Ms unresolvable (NXDOMAIN, or no address) after first resolving, summed over probe intervals. */
+  readonly unresolvableMs: number;
+  readonly nxdomainProbes: number;
+  /** What the last probe got. */
+  readonly last: string;
+}
+
+export interface StormResult {
+  readonly server: string;
+  readonly durationMs: number;
+  readonly plansPublished: number;
+  /** Flips, per plan applied (a plan applied to one endpoint counts once). */
+  readonly flips: number;
+  readonly lockAttempts: number;
+  readonly lockFailures: number;
+  readonly builds: number;
+  readonly gaveUp: number;
+  readonly cleanups: number;
+  readonly availability: readonly EndpointAvailability[];
+  /** The logs, per process: `planner`, `enactor-<i>`, `prober`. */
+  readonly logs: ReadonlyMap<string, readonly StormEvent[]>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** Runs a storm on a private `named`; the server and the plan store are gone when it resolves. */
+export async function runStorm(o: StormOptions): Promise<StormResult> {
+  const { config } = o;
+  const server = await startNamed({ zone: 'ddb.example.' });
+  const storeDir = mkdtempSync(join(tmpdir(), 'dnsmc-storm-'));
+  try {
+    const dns = new DnsClient({ host: server.host, port: server.port }, 'ddb.example.', server.key, { timeoutMs: 2000 });
+    const ctx: Context = { dns, names: new Names('ddb.example.'), store: new PlanStore(storeDir), config };
+    await resetZone(dns, ctx.names, config.endpoints);
+    const t0 = performance.now();
+    const epoch = Date.now();
+    const now = (): number => performance.now() - t0;
+    const stamp = (): number => Math.round((epoch + now()) * 1000) / 1000;
+    const deadline = o.durationMs;
+    const rng = new Rng(o.seed);
+    const logs = new Map<string, StormEvent[]>();
+    const log = (process: string, e: Omit<StormEvent, 'process' | 'seq' | 'ts'>): void => {
+      let l = logs.get(process);
+      if (!l) logs.set(process, (l = []));
+      l.push({ process, seq: l.length + 1, ts: stamp(), ...e });
+    };
+    const counts = { plans: 0, flips: 0, lockAttempts: 0, lockFailures: 0, builds: 0, gaveUp: 0, cleanups: 0 };
+
+    const planner = async (): Promise<void> => {
+      const p = new Planner(ctx);
+      for (let g = 1; g <= config.plans && now() < deadline; g++) {
+        await p.publishPlan();
+        counts.plans++;
+        log('planner', { action: 'publishPlan', actor: 0, saw: { latest: g } });
+        await sleep((o.planIntervalMs ?? 15) * (0.5 + rng.float()));
+      }
+    };
+
+    const enactor = async (i: number): Promise<void> => {
+      const e = new Enactor(i, ctx);
+      const name = `enactor-${i}`;
+      const slow = o.slowEnactor === i ? (o.delayMs ?? 0) : 0;
+      const base = o.backoffMs ?? 2;
+      const local = (): Record<string, string | number> => ({
+        [`phase[${i}]`]: e.phase,
+        [`plan[${i}]`]: e.plan,
+        [`endpoint[${i}]`]: e.endpoint,
+        [`failures[${i}]`]: e.failures,
+      });
+      while (now() < deadline) {
+        const phase = e.phase;
+        if (phase === 'idle') {
+          // It picks up plans promptly (the one-time check is early); its delays come before its lock attempts.
+          try {
+            await e.pickPlan();
+          } catch (err) {
+            if (!(err instanceof ActionRefused)) throw err;
+            await sleep(2 + rng.float() * 3);
+            continue;
+          }
+          log(name, { action: 'pickPlan', actor: i, saw: local() });
+          continue;
+        }
+        if (phase === 'backoff') await sleep(base * 2 ** e.failures + rng.float() * base);
+        if (phase === 'cleanup') await sleep((o.settleMs ?? 40) * (0.5 + rng.float()));
+        // The slow enactor is slow to get the lock (each attempt waits): it falls behind while holding an old plan.
+        if (slow && phase === 'lock') await sleep(slow);
+        if (now() >= deadline) break;
+        const k = e.endpoint;
+        const plan = e.plan;
+        switch (phase) {
+          case 'lock':
+            await e.acquireLock();
+            counts.lockAttempts++;
+            if (e.phase === 'backoff') counts.lockFailures++;
+            log(name, { action: 'acquireLock', actor: i, saw: { ...local(), ...(e.phase === 'build' ? { [`lockHolder[${k}]`]: i } : {}) } });
+            break;
+          case 'backoff':
+            await e.retryLock();
+            log(name, { action: 'retryLock', actor: i, saw: local() });
+            break;
+          case 'build':
+            await e.buildTree();
+            if (e.phase === 'flip') counts.builds++;
+            else counts.gaveUp++;
+            log(name, { action: 'buildTree', actor: i, saw: local() });
+            break;
+          case 'flip':
+            await e.flipAlias();
+            counts.flips++;
+            log(name, { action: 'flipAlias', actor: i, saw: { ...local(), [`alias[${k}]`]: plan } });
+            break;
+          case 'cleanup':
+            await e.cleanupPlans();
+            counts.cleanups++;
+            log(name, { action: 'cleanupPlans', actor: i, saw: local() });
+            break;
+        }
+      }
+    };
+
+    const avail = Array.from({ length: config.endpoints }, (_, k) => ({
+      name: ctx.names.endpoint(k),
+      probes: 0,
+      firstResolvedMs: null as number | null,
+      firstNxdomainMs: null as number | null,
+      unresolvableMs: 0,
+      nxdomainProbes: 0,
+      last: 'not probed',
+      lastAt: 0,
+      down: false,
+    }));
+    const prober = async (): Promise<void> => {
+      while (now() < deadline) {
+        for (const a of avail) {
+          const m = await dns.query(a.name, TYPE.A);
+          const at = now();
+          const addresses = m.answers.filter((r) => r.type === TYPE.A && r.data?.kind === 'a').map((r) => (r.data?.kind === 'a' ? r.data.address : ''));
+          const rcode = rcodeName(m.rcode);
+          a.probes++;
+          if (a.down) a.unresolvableMs += at - a.lastAt;
+          const ok = rcode === 'NOERROR' && addresses.length > 0;
+          if (ok && a.firstResolvedMs === null) a.firstResolvedMs = at;
+          a.down = a.firstResolvedMs !== null && !ok;
+          if (rcode === 'NXDOMAIN') {
+            a.nxdomainProbes++;
+            if (a.firstNxdomainMs === null && a.firstResolvedMs !== null) a.firstNxdomainMs = at;
+          }
+          a.lastAt = at;
+          a.last = `${rcode}${addresses.length > 0 ? ` ${addresses.sort().join(' ')}` : ''}`;
+          log('prober', { observation: { name: a.name, rcode, addresses } });
+        }
+        await sleep(o.probeMs ?? 5);
+      }
+    };
+
+    const progress = setInterval(() => {
+      o.onProgress?.(
+        `storm: ${(now() / 1000).toFixed(1)} s, ${counts.plans} plans published, ${counts.flips} flips, ${counts.lockFailures}/${counts.lockAttempts} lock attempts failed, ` +
+          avail.map((a) => `${a.name} ${a.last}`).join(', '),
+      );
+    }, 250);
+    try {
+      await Promise.all([planner(), prober(), ...Array.from({ length: config.enactors }, (_, i) => enactor(i))]);
+    } finally {
+      clearInterval(progress);
+    }
+    return {
+      server: server.version,
+      durationMs: now(),
+      plansPublished: counts.plans,
+      flips: counts.flips,
+      lockAttempts: counts.lockAttempts,
+      lockFailures: counts.lockFailures,
+      builds: counts.builds,
+      gaveUp: counts.gaveUp,
+      cleanups: counts.cleanups,
+      availability: avail.map(({ lastAt: _a, down: _d, ...rest }) => ({ ...rest, unresolvableMs: Math.round(rest.unresolvableMs) })),
+      logs,
+    };
+  } finally {
+    rmSync(storeDir, { recursive: true, force: true });
+    await server.stop();
+  }
+}
+
+/** The storm's protocol configuration for a model of the dns package (SystemError for another model). */
+export function stormConfig(model: import('../../checker/model.js').Model): ProtocolConfig {
+  if (model.name !== 'dns') throw new SystemError(`the storm runs the dns system, not model ${model.name}`);
+  return protocolConfig(model);
+}

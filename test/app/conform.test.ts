@@ -1,0 +1,118 @@
+/**
+ * `dnsmc conform` on log files: the as-was race, logged by its processes,
+ * conforms to as-was and not to fixed (the stale build under the lock is
+ * the first event no step explains); hostile logs get one line naming the
+ * file and the line, exit 2.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { logsOfSchedule } from '../../checker/conform.js';
+import { dnsModel } from '../../models/dns/model.js';
+import { run } from '../support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'dnsmc-conform-'));
+const file = (name: string): string => join(dir, name);
+
+const RACE = [
+  ['publishPlan', 0],
+  ['pickPlan', 0],
+  ['publishPlan', 0],
+  ['publishPlan', 0],
+  ['pickPlan', 1],
+  ['acquireLock', 1],
+  ['buildTree', 1],
+  ['flipAlias', 1],
+  ['acquireLock', 0],
+  ['buildTree', 0],
+  ['flipAlias', 0],
+  ['cleanupPlans', 1],
+] as const;
+
+/** The race's logs, one file per process, as JSON lines (stamped 10 ms apart). */
+function writeRace(): string[] {
+  const logs = logsOfSchedule(
+    dnsModel({ variant: 'as-was' }),
+    RACE.map(([action, actor]) => ({ action, actor })),
+    { msPerStep: 10 },
+  );
+  return logs.map((log) => {
+    const f = file(`${log[0].process}.jsonl`);
+    writeFileSync(f, log.map(({ process, seq, ts, action, actor, saw }) => `${JSON.stringify({ process, seq, ts, action, actor, saw })}\n`).join(''));
+    return f;
+  });
+}
+
+describe('dnsmc conform', () => {
+  const files = writeRace();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the race conforms to as-was (exit 0)', async () => {
+    const r = await run(['conform', ...files, '--variant', 'as-was', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { status: string; events: number; processes: number; explained: number };
+    expect(j).toMatchObject({ status: 'conforms', events: 12, processes: 3, explained: 12 });
+  });
+
+  it('and not to fixed (exit 4): the first event no step explains is enactor 0 building its stale plan under the lock', async () => {
+    const r = await run(['conform', ...files, '--variant', 'fixed']);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toContain(
+      `The events diverge from the model at ${file('enactor-0.jsonl')}:3: enactor-0's event 3, buildTree by actor 0, which saw trees[0] [1,3], phase[0] "flip".`,
+    );
+    expect(r.stdout).toContain('The longest interleaving the model explains takes 10 events');
+    expect(r.stdout).toContain('the step leads to trees[0] = [3], phase[0] = "idle", but the process saw trees[0] = [1,3], phase[0] = "flip"');
+    const j = JSON.parse((await run(['conform', ...files, '--variant', 'fixed', '--json'])).stdout) as {
+      status: string;
+      failure: { line: number; process: string; action: string; states: { alias: number[]; latest: number }[] };
+    };
+    expect(j.status).toBe('diverges');
+    expect(j.failure).toMatchObject({ line: 3, process: 'enactor-0', action: 'buildTree' });
+    expect(j.failure.states).toHaveLength(1);
+    expect(j.failure.states[0]).toMatchObject({ latest: 3, alias: [3] });
+  });
+
+  it('hostile logs: one line naming the file and line, exit 2', async () => {
+    const cases: [string, string, string][] = [
+      ['malformed.jsonl', '{"process":"enactor-0","seq":1,\n', ':1: not a JSON object'],
+      ['array.jsonl', '[1,2]\n', ':1: not a JSON object'],
+      ['unknown-action.jsonl', '{"process":"p","seq":1,"ts":0,"action":"format","actor":0}\n', ':1: action "format" is not an action of model dns'],
+      ['unknown-key.jsonl', '{"process":"p","seq":1,"ts":0,"action":"pickPlan","actor":0,"rm":"-rf"}\n', ':1: unknown key "rm"'],
+      ['actor.jsonl', '{"process":"p","seq":1,"ts":0,"action":"pickPlan","actor":7}\n', ':1: actor 7 is out of range for pickPlan'],
+      [
+        'range.jsonl',
+        '{"process":"p","seq":1,"ts":0,"action":"publishPlan","actor":0,"saw":{"latest":99}}\n',
+        ':1: saw: latest: 99 is not a value of this field',
+      ],
+      [
+        'field.jsonl',
+        '{"process":"p","seq":1,"ts":0,"action":"publishPlan","actor":0,"saw":{"__proto__":1}}\n',
+        ':1: saw: "__proto__" is not a field of model dns',
+      ],
+      [
+        'seq.jsonl',
+        '{"process":"p","seq":1,"ts":0,"action":"publishPlan","actor":0}\n{"process":"p","seq":3,"ts":1,"action":"publishPlan","actor":0}\n',
+        ':2: process p jumps to seq 3',
+      ],
+      ['ts.jsonl', '{"process":"p","seq":1,"ts":"now","action":"publishPlan","actor":0}\n', ':1: ts must be a finite number'],
+      [
+        'huge.jsonl',
+        `{"process":"p","seq":1,"ts":0,"action":"publishPlan","actor":0}\n{"process":"${'x'.repeat(100_000)}"}\n`,
+        ':2: the line is longer than 65536 bytes',
+      ],
+    ];
+    for (const [name, text, expected] of cases) {
+      writeFileSync(file(name), text);
+      const r = await run(['conform', file(name)]);
+      expect(r.code, name).toBe(2);
+      expect(r.stdout, name).toBe('');
+      expect(r.stderr.trim().split('\n'), name).toHaveLength(1);
+      expect(r.stderr, name).toContain(`${file(name)}${expected}`);
+    }
+    const missing = await run(['conform', file('nope.jsonl')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`dnsmc: ${file('nope.jsonl')}: cannot read it (ENOENT)\n`);
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * `dnsmc storm` on private BIND 9 servers (real `named`, real timing): the
+ * fixed protocol keeps the name resolving and its logs conform to the fixed
+ * model; the as-was protocol with a slow enactor loses the name in some
+ * seeds, and such a storm's logs conform to as-was and not to fixed.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run } from '../support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'dnsmc-storm-test-'));
+const logsOf = (d: string): string[] =>
+  readdirSync(d)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .map((f) => join(d, f));
+
+interface StormJson {
+  plansPublished: number;
+  flips: number;
+  lockAttempts: number;
+  events: number;
+  files: string[];
+  availability: { name: string; probes: number; firstResolvedMs: number | null; firstNxdomainMs: number | null; unresolvableMs: number }[];
+}
+
+const nameds = (): string[] => {
+  try {
+    return execFileSync('pgrep', ['-x', 'named', '-P', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
+};
+
+describe('dnsmc storm', () => {
+  const before = nameds();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('fixed, with a slow enactor: the name always resolves, and the logs conform to fixed', async () => {
+    const out = join(dir, 'fixed');
+    const r = await run([
+      'storm',
+      '--variant',
+      'fixed',
+      '--enactors',
+      '3',
+      '--slow-enactor',
+      '0',
+      '--delay',
+      '50',
+      '--duration',
+      '2',
+      '--seed',
+      '1',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as StormJson;
+    expect(j.plansPublished).toBe(4);
+    expect(j.flips).toBeGreaterThanOrEqual(1);
+    expect(j.availability).toHaveLength(1);
+    const a = j.availability[0];
+    expect(a.name).toBe('e0.ddb.example.');
+    expect(a.probes).toBeGreaterThan(50);
+    expect(a.firstResolvedMs).not.toBeNull();
+    expect(a.firstNxdomainMs).toBeNull();
+    expect(a.unresolvableMs).toBe(0);
+    expect(logsOf(out).map((f) => f.slice(out.length + 1))).toEqual(['enactor-0.jsonl', 'enactor-1.jsonl', 'enactor-2.jsonl', 'planner.jsonl', 'prober.jsonl']);
+    const c = await run(['conform', ...logsOf(out), '--variant', 'fixed', '--json']);
+    expect(c.code).toBe(0);
+    expect(JSON.parse(c.stdout)).toMatchObject({ status: 'conforms', events: j.events, processes: 4 });
+  });
+
+  it('as-was, with a slow enactor: some seed loses the name; its logs conform to as-was and not to fixed', async () => {
+    let lost: { out: string; j: StormJson } | null = null;
+    for (let seed = 1; seed <= 6 && !lost; seed++) {
+      const out = join(dir, `as-was-${seed}`);
+      const r = await run([
+        'storm',
+        '--variant',
+        'as-was',
+        '--slow-enactor',
+        '0',
+        '--delay',
+        '50',
+        '--duration',
+        '1',
+        '--seed',
+        String(seed),
+        '--out',
+        out,
+        '--json',
+      ]);
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.stdout) as StormJson;
+      const asWas = await run(['conform', ...logsOf(out), '--variant', 'as-was']);
+      expect(asWas.code).toBe(0);
+      if (j.availability[0].firstNxdomainMs !== null) lost = { out, j };
+    }
+    expect(lost).not.toBeNull();
+    const a = lost!.j.availability[0];
+    expect(a.unresolvableMs).toBeGreaterThan(0);
+    const fixed = await run(['conform', ...logsOf(lost!.out), '--variant', 'fixed', '--json']);
+    expect(fixed.code).toBe(4);
+    const f = JSON.parse(fixed.stdout) as { failure: { process: string; action: string } };
+    expect(['acquireLock', 'buildTree', 'flipAlias']).toContain(f.failure.action);
+  });
+
+  it('bad flags: one line, exit 2; no named left behind', async () => {
+    const r = await run(['storm', '--slow-enactor', '5', '--delay', '10', '--duration', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('dnsmc: --slow-enactor must be an enactor, 0 to 2, got 5\n');
+    const s = await run(['storm', '--delay', '10']);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain('--slow-enactor and --delay go together');
+    expect(existsSync(join(dir, 'nothing'))).toBe(false);
+    expect(nameds().filter((p) => !before.includes(p))).toEqual([]);
+  });
+});
