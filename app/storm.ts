@@ -76,7 +76,7 @@ export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource):
   io.out(`${headerLine('storm', headerOf(model))}\n`);
   io.out(
     `${r.server}; ${duration} s, seed ${seed}${slow !== undefined ? `; enactor ${slow} slowed by ${delay} ms before each lock attempt` : ''}\n\n` +
-      `plans published ${r.plansPublished}; flips ${r.flips}; trees built ${r.builds}, builds given up ${r.gaveUp}; cleanups ${r.cleanups}\n` +
+      `rounds ${r.rounds} (each the model's ${config.plans} plans from scratch; the event logs are the last round's); plans published ${r.plansPublished}; flips ${r.flips}; trees built ${r.builds}, builds given up ${r.gaveUp}; cleanups ${r.cleanups}\n` +
       `lock attempts ${int(r.lockAttempts)}, failed (contention) ${int(r.lockFailures)}\n` +
       `protocol events logged ${int(events)}\n\n`,
   );

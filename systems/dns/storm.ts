@@ -72,6 +72,8 @@ export interface StormResult {
   readonly server: string;
   readonly durationMs: number;
   readonly plansPublished: number;
+  /** Rounds of the model's plans run (see runStorm); the logs are the last round's. */
+  readonly rounds: number;
   /** Flips, per plan applied (a plan applied to one endpoint counts once). */
   readonly flips: number;
   readonly lockAttempts: number;
@@ -107,7 +109,15 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
       if (!l) logs.set(process, (l = []));
       l.push({ process, seq: l.length + 1, ts: stamp(), ...e });
     };
-    const counts = { plans: 0, flips: 0, lockAttempts: 0, lockFailures: 0, builds: 0, gaveUp: 0, cleanups: 0 };
+    const counts = { plans: 0, flips: 0, lockAttempts: 0, lockFailures: 0, builds: 0, gaveUp: 0, cleanups: 0, rounds: 0 };
+    /**
+     * The model's planner publishes `plans` plans and stops. A round ends when they are all applied and
+     * every enactor is idle with nothing to pick; then the zone and the plan store are reset and the
+     * next round starts, as the real planner keeps publishing. A round that loses a name never ends
+     * (no enactor can repair it), so the storm ends in it. The logs are those of the last round.
+     */
+    let round: { planned: boolean; over: boolean; idle: boolean[] } = { planned: false, over: false, idle: [] };
+    let resetting = false;
 
     const planner = async (): Promise<void> => {
       const p = new Planner(ctx);
@@ -117,6 +127,7 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
         log('planner', { action: 'publishPlan', actor: 0, saw: { latest: g } });
         await sleep((o.planIntervalMs ?? 15) * (0.5 + rng.float()));
       }
+      round.planned = true;
     };
 
     const enactor = async (i: number): Promise<void> => {
@@ -130,7 +141,7 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
         [`endpoint[${i}]`]: e.endpoint,
         [`failures[${i}]`]: e.failures,
       });
-      while (now() < deadline) {
+      while (now() < deadline && !round.over) {
         const phase = e.phase;
         if (phase === 'idle') {
           // It picks up plans promptly (the one-time check is early); its delays come before its lock attempts.
@@ -138,9 +149,13 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
             await e.pickPlan();
           } catch (err) {
             if (!(err instanceof ActionRefused)) throw err;
+            // Nothing to pick: once every plan is published and every enactor rests here, the round is over.
+            round.idle[i] = true;
+            if (round.planned && round.idle.every(Boolean)) round.over = true;
             await sleep(2 + rng.float() * 3);
             continue;
           }
+          round.idle[i] = false;
           log(name, { action: 'pickPlan', actor: i, saw: local() });
           continue;
         }
@@ -192,9 +207,15 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
       last: 'not probed',
       lastAt: 0,
       down: false,
+      /** Whether the name has resolved in this round (until then it is not yet up, not down). */
+      roundResolved: false,
     }));
     const prober = async (): Promise<void> => {
       while (now() < deadline) {
+        if (resetting) {
+          await sleep(1);
+          continue;
+        }
         for (const a of avail) {
           const m = await dns.query(a.name, TYPE.A);
           const at = now();
@@ -204,10 +225,11 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
           if (a.down) a.unresolvableMs += at - a.lastAt;
           const ok = rcode === 'NOERROR' && addresses.length > 0;
           if (ok && a.firstResolvedMs === null) a.firstResolvedMs = at;
-          a.down = a.firstResolvedMs !== null && !ok;
-          if (rcode === 'NXDOMAIN') {
+          if (ok) a.roundResolved = true;
+          a.down = a.roundResolved && !ok;
+          if (rcode === 'NXDOMAIN' && a.roundResolved) {
             a.nxdomainProbes++;
-            if (a.firstNxdomainMs === null && a.firstResolvedMs !== null) a.firstNxdomainMs = at;
+            if (a.firstNxdomainMs === null) a.firstNxdomainMs = at;
           }
           a.lastAt = at;
           a.last = `${rcode}${addresses.length > 0 ? ` ${addresses.sort().join(' ')}` : ''}`;
@@ -223,8 +245,27 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
           avail.map((a) => `${a.name} ${a.last}`).join(', '),
       );
     }, 250);
+    const rounds = async (): Promise<void> => {
+      while (now() < deadline) {
+        if (counts.rounds > 0) {
+          // The next round from scratch: the names reset, the plan store empty, the enactors new.
+          resetting = true;
+          await resetZone(dns, ctx.names, config.endpoints);
+          ctx.store.clear();
+          for (const a of avail) {
+            a.down = false;
+            a.roundResolved = false;
+          }
+          logs.clear();
+          resetting = false;
+        }
+        counts.rounds++;
+        round = { planned: false, over: false, idle: new Array(config.enactors).fill(false) };
+        await Promise.all([planner(), ...Array.from({ length: config.enactors }, (_, i) => enactor(i))]);
+      }
+    };
     try {
-      await Promise.all([planner(), prober(), ...Array.from({ length: config.enactors }, (_, i) => enactor(i))]);
+      await Promise.all([rounds(), prober()]);
     } finally {
       clearInterval(progress);
     }
@@ -232,13 +273,14 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
       server: server.version,
       durationMs: now(),
       plansPublished: counts.plans,
+      rounds: counts.rounds,
       flips: counts.flips,
       lockAttempts: counts.lockAttempts,
       lockFailures: counts.lockFailures,
       builds: counts.builds,
       gaveUp: counts.gaveUp,
       cleanups: counts.cleanups,
-      availability: avail.map(({ lastAt: _a, down: _d, ...rest }) => ({ ...rest, unresolvableMs: Math.round(rest.unresolvableMs) })),
+      availability: avail.map(({ lastAt: _a, down: _d, roundResolved: _r, ...rest }) => ({ ...rest, unresolvableMs: Math.round(rest.unresolvableMs) })),
       logs,
     };
   } finally {

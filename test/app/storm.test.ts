@@ -19,6 +19,7 @@ const logsOf = (d: string): string[] =>
     .map((f) => join(d, f));
 
 interface StormJson {
+  rounds: number;
   plansPublished: number;
   flips: number;
   lockAttempts: number;
@@ -63,8 +64,11 @@ describe('dnsmc storm', () => {
     ]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as StormJson;
-    expect(j.plansPublished).toBe(4);
-    expect(j.flips).toBeGreaterThanOrEqual(1);
+    // Rounds of the model's four plans, one after another: the name resolves through every one.
+    expect(j.rounds).toBeGreaterThan(1);
+    expect(j.plansPublished).toBeGreaterThanOrEqual(4 * (j.rounds - 1));
+    expect(j.plansPublished).toBeLessThanOrEqual(4 * j.rounds);
+    expect(j.flips).toBeGreaterThanOrEqual(j.rounds - 1);
     expect(j.availability).toHaveLength(1);
     const a = j.availability[0];
     expect(a.name).toBe('e0.ddb.example.');
@@ -78,9 +82,11 @@ describe('dnsmc storm', () => {
     expect(JSON.parse(c.stdout)).toMatchObject({ status: 'conforms', events: j.events, processes: 4 });
   });
 
-  it('as-was, with a slow enactor: some seed loses the name; its logs conform to as-was and not to fixed', async () => {
+  it('as-was, with a slow enactor: the name is lost within a few seconds of rounds; the logs conform to as-was and not to fixed', async () => {
     let lost: { out: string; j: StormJson } | null = null;
-    for (let seed = 1; seed <= 6 && !lost; seed++) {
+    // Timing is real, so a seed does not fix the outcome; a round loses the name about one time in two, and a
+    // 3-second storm runs several rounds (it ends in the round that lost it): the first seed almost always does.
+    for (let seed = 1; seed <= 3 && !lost; seed++) {
       const out = join(dir, `as-was-${seed}`);
       const r = await run([
         'storm',
@@ -91,7 +97,7 @@ describe('dnsmc storm', () => {
         '--delay',
         '50',
         '--duration',
-        '1',
+        '3',
         '--seed',
         String(seed),
         '--out',
