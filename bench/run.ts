@@ -20,6 +20,7 @@ import { hideBin } from 'yargs/helpers';
 import { resolveParams, VARIANT_NAMES, type DnsParams, type Variant } from '../models/dns/params.js';
 import { promelaOf } from './promela.js';
 
+import { benchConform } from './conform.js';
 import { benchReenact } from './reenact.js';
 import { findNamed, ServerError } from '../systems/dns/server.js';
 
@@ -151,6 +152,7 @@ async function main(): Promise<number> {
       default: true,
       describe: 'also measure what checking every write costs a user model: the dns model loaded with --model, its writes checked, on 1 worker',
     })
+    .option('conform', { type: 'boolean', default: true, describe: 'also time dnsmc conform on event logs of 1,000 to 12,000 events (synthetic, from walks of the dns model)' })
     .option('reenact', {
       type: 'boolean',
       default: true,
@@ -232,6 +234,10 @@ async function main(): Promise<number> {
       console.log('  FAIL: the state counts differ');
       failed = true;
     }
+  }
+  if (a.conform) {
+    console.log('');
+    await benchConform();
   }
   if (a.reenact) {
     console.log('\nreenact: the as-was race (12 steps) on a private BIND 9, and signed updates per second:');
