@@ -281,6 +281,27 @@ describe('a hostile trace', () => {
 });
 
 describe('any model, and a lasso', () => {
+  it('a wide timeline (6 enactors, 3 endpoints: 10 lanes) is drawn smaller, not scrolled sideways: the properties column stays in view', async () => {
+    const model = dnsModel({ variant: 'as-was', enactors: 6, endpoints: 3 });
+    const schedule = [
+      ['publishPlan', 0],
+      ['pickPlan', 5],
+      ['acquireLock', 5],
+      ['buildTree', 5],
+      ['flipAlias', 5],
+    ].map(([action, actor]) => ({ action: action as string, actor: actor as number }));
+    const t = traceFromReplay(model, replay(model, model.init[0], schedule), 'aliasResolves', 'invariant');
+    writeFileSync(join(dir, 'wide.html'), viewerPage({ trace: t, model, presentation: dnsPresentation }));
+    const { page, errors } = await open(join(dir, 'wide.html'));
+    const [scroll, client] = await page.locator('[data-test=pane-a] .timeline').evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    expect(scroll).toBeLessThanOrEqual(client);
+    const box = await page.locator('[data-test=pane-a] .timeline-head text', { hasText: 'properties' }).boundingBox();
+    const wrap = await page.locator('[data-test=pane-a] .timeline').boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(wrap!.x + wrap!.width);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('the generic page: a lane per process, the fields table with what changed, the loop marked', async () => {
     // Process 1 requests; process 0 requests, enters, exits and requests again: back in the state after step 2.
     const model = lockMutexModel(2);
