@@ -137,19 +137,8 @@ export interface ConformReport extends ReportHead {
   readonly configurations: number;
   readonly maxWidth: number;
   readonly durationMs: number;
-  readonly failure: {
-    readonly file: string;
-    readonly line: number;
-    readonly process: string;
-    readonly seq: number;
-    readonly ts: number;
-    readonly action: string;
-    readonly actor: number;
-    readonly saw: Readonly<Record<string, Json>>;
-    readonly states: readonly JsonState[];
-    readonly statesTotal: number;
-    readonly reasons: readonly string[];
-  } | null;
+  /** The first event no model step explains, with the model states reachable just before it and why each fails. */
+  readonly failure: (ConformEvent & { readonly states: readonly JsonState[]; readonly statesTotal: number; readonly reasons: readonly string[] }) | null;
 }
 
 const sawText = (saw: Readonly<Record<string, Json>>): string =>

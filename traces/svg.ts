@@ -7,9 +7,10 @@
  */
 import type { PictureNode } from '../checker/package.js';
 
-const SVG_TAGS = new Set(['svg', 'g', 'rect', 'line', 'path', 'text', 'title', 'circle', 'polygon']);
-// Presentation attributes only: no event handlers, no links or sources, no style, no ids.
-const ATTRS = new Set([
+/** The tags a standalone picture keeps: the viewer's SVG allow-list (traces/client/viewer.js) less its markers. */
+export const SVG_TAGS: ReadonlySet<string> = new Set(['svg', 'g', 'rect', 'line', 'path', 'text', 'title', 'circle', 'polygon']);
+/** Presentation attributes only (a subset of the viewer's allow-list; a test keeps it so): no event handlers, no links or sources, no style, no ids. */
+export const ATTRS: ReadonlySet<string> = new Set([
   'role',
   'aria-label',
   'x',

@@ -3,13 +3,13 @@
  * `dnsmc replay` write, performed on a private BIND 9 started for each run
  * (a real `named`, never a mock), step by step against the model.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startNamed } from '../../systems/dns/server.js';
 import { run } from '../support/cli.js';
+import { namedsStartedHere } from '../support/named.js';
 import { writeKeyFile } from '../systems/dns/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-reenact-'));
@@ -23,16 +23,7 @@ const json = (text: string) =>
     server: { version: string; startMs: number };
   };
 
-/** The named processes this test process started that still run (pgrep's pids; other test files start their own in parallel), so that a test can tell that none was left behind. */
-const nameds = (): string[] => {
-  try {
-    return execFileSync('pgrep', ['-x', 'named', '-P', String(process.pid)], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean);
-  } catch {
-    return [];
-  }
-};
+const nameds = namedsStartedHere;
 
 describe('dnsmc reenact on a private BIND 9', () => {
   const before = nameds();

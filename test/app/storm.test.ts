@@ -4,12 +4,12 @@
  * model; the as-was protocol with a slow enactor loses the name in some
  * seeds, and such a storm's logs conform to as-was and not to fixed.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../support/cli.js';
+import { namedsStartedHere } from '../support/named.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-storm-test-'));
 const logsOf = (d: string): string[] =>
@@ -28,15 +28,7 @@ interface StormJson {
   availability: { name: string; probes: number; firstResolvedMs: number | null; firstNxdomainMs: number | null; unresolvableMs: number }[];
 }
 
-const nameds = (): string[] => {
-  try {
-    return execFileSync('pgrep', ['-x', 'named', '-P', String(process.pid)], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean);
-  } catch {
-    return [];
-  }
-};
+const nameds = namedsStartedHere;
 
 describe('dnsmc storm', () => {
   const before = nameds();

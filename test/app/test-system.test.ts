@@ -4,12 +4,12 @@
  * implementations are caught, shrunk and written as traces that reenact,
  * replay and view open; the same seed gives the same result.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../support/cli.js';
+import { namedsStartedHere } from '../support/named.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-test-system-'));
 const file = (name: string): string => join(dir, name);
@@ -29,15 +29,7 @@ interface Report {
 }
 const json = (text: string): Report => JSON.parse(text) as Report;
 
-const nameds = (): string[] => {
-  try {
-    return execFileSync('pgrep', ['-x', 'named', '-P', String(process.pid)], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean);
-  } catch {
-    return [];
-  }
-};
+const nameds = namedsStartedHere;
 
 describe('dnsmc test-system', () => {
   const before = nameds();

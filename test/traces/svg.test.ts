@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PictureNode } from '../../checker/package.js';
-import { pictureSvg } from '../../traces/svg.js';
+import { ATTRS, pictureSvg, SVG_TAGS } from '../../traces/svg.js';
 import { run } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-svg-'));
@@ -63,5 +63,21 @@ describe('export --format svg', () => {
       '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" data-x="&quot;&gt;&lt;script&gt;"><rect stroke="red"/><text>&lt;/svg&gt;&lt;script&gt;alert(4)&lt;/script&gt; &amp; &quot;q&quot;</text></svg>\n',
     );
     expect(pictureSvg({ tag: 'div', text: 'no drawing' })).toBeUndefined();
+  });
+});
+
+describe('the allow-lists', () => {
+  it('a standalone picture is never more permissive than the viewer: its tags and attributes are among the viewer’s', () => {
+    const client = readFileSync(join(import.meta.dirname, '..', '..', 'traces', 'client', 'viewer.js'), 'utf8');
+    const listOf = (name: string): string[] => {
+      const m = new RegExp(`const ${name} = new Set\\(\\[([^\\]]*)\\]\\)`).exec(client);
+      expect(m, name).not.toBeNull();
+      return [...m![1].matchAll(/'([^']+)'/g)].map((x) => x[1]);
+    };
+    const viewerAttrs = listOf('ATTRS');
+    const viewerTags = listOf('SVG_TAGS');
+    expect(viewerAttrs.length).toBeGreaterThan(20);
+    expect([...ATTRS].filter((a) => !viewerAttrs.includes(a))).toEqual([]);
+    expect([...SVG_TAGS].filter((t) => !viewerTags.includes(t))).toEqual([]);
   });
 });

@@ -1,0 +1,16 @@
+/** Checking that tests leave no BIND 9 server behind. */
+import { execFileSync } from 'node:child_process';
+
+/**
+ * The `named` processes this test process started that still run (pgrep's pids). Test files that
+ * start servers run in parallel, so only this process's own children are counted.
+ */
+export function namedsStartedHere(): string[] {
+  try {
+    return execFileSync('pgrep', ['-x', 'named', '-P', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
+}
