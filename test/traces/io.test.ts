@@ -25,13 +25,24 @@ describe('writeFileAtomic', () => {
     `;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
     let out = '';
+    let sentMidWrite = false;
     const code = await new Promise<number | null>((resolve) => {
       child.stdout.on('data', (d) => {
         out += d;
-        if (out === 'writing\n') child.kill('SIGINT');
+        if (out !== 'writing\n') return;
+        // Send the signal once the temporary file exists: the write is then under way.
+        const poll = setInterval(() => {
+          if (readdirSync(dir).some((f) => f.endsWith('.tmp'))) {
+            clearInterval(poll);
+            sentMidWrite = true;
+            child.kill('SIGINT');
+          }
+        }, 1);
+        child.on('exit', () => clearInterval(poll));
       });
       child.on('exit', (c) => resolve(c));
     });
+    expect(sentMidWrite).toBe(true);
     expect(out).toBe('writing\nwritten\n');
     expect(code).toBe(0);
     expect(statSync(target).size).toBe(size);
