@@ -1,9 +1,13 @@
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Temporary files go to test-output/tmp (emptied before and removed after the run): nothing is left in /tmp.
+    globalSetup: ['test/support/tmp-setup.ts'],
+    env: { TMPDIR: resolve(import.meta.dirname, 'test-output', 'tmp') },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // vitest leaves one core free by default, which on two cores runs the files one at a time; most
