@@ -250,7 +250,7 @@ describe('--model: modules that are not valid models get one line and exit 2', (
     expect(JSON.parse(r.stdout)).toMatchObject({ model: 'js-counter', property: 'belowThree', violations: [{ property: 'belowThree', length: 3 }] });
     const s = await run(['simulate', '--model', f, '--json', '--runs', '5']);
     expect(JSON.parse(s.stdout).violations[0]).toMatchObject({ property: 'belowThree', length: 3 });
-    oneLine(await run(['check', '--model', f, '--enactors', '2']), `--enactors: no such flag (model ${f} takes no parameters; see --help)`);
+    oneLine(await run(['check', '--model', f, '--enactors', '2']), '--enactors: no such flag (model ', 'counter.mjs takes no parameters; see --help)');
   });
 
   it('a missing file', async () => oneLine(await run(['check', '--model', join(dir, 'nope.ts')]), '--model: no such file'));
