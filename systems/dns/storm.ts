@@ -103,7 +103,9 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
     const stamp = (): number => Math.round((epoch + now()) * 1000) / 1000;
     const deadline = o.durationMs;
     const rng = new Rng(o.seed);
-    const logs = new Map<string, StormEvent[]>();
+    // This round's logs, and the last round's before it (kept should the storm end as a round begins).
+    let logs = new Map<string, StormEvent[]>();
+    let previous = logs;
     const log = (process: string, e: Omit<StormEvent, 'process' | 'seq' | 'ts'>): void => {
       let l = logs.get(process);
       if (!l) logs.set(process, (l = []));
@@ -114,7 +116,7 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
      * The model's planner publishes `plans` plans and stops. A round ends when they are all applied and
      * every enactor is idle with nothing to pick; then the zone and the plan store are reset and the
      * next round starts, as the real planner keeps publishing. A round that loses a name never ends
-     * (no enactor can repair it), so the storm ends in it. The logs are those of the last round.
+     * (no enactor can repair it), so the storm ends in it. The logs are those of the last round that logged a protocol step.
      */
     let round: { planned: boolean; over: boolean; idle: boolean[] } = { planned: false, over: false, idle: [] };
     let resetting = false;
@@ -256,7 +258,8 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
             a.down = false;
             a.roundResolved = false;
           }
-          logs.clear();
+          previous = logs;
+          logs = new Map();
           resetting = false;
         }
         counts.rounds++;
@@ -281,7 +284,7 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
       gaveUp: counts.gaveUp,
       cleanups: counts.cleanups,
       availability: avail.map(({ lastAt: _a, down: _d, roundResolved: _r, ...rest }) => ({ ...rest, unresolvableMs: Math.round(rest.unresolvableMs) })),
-      logs,
+      logs: [...logs.keys()].some((p) => p !== 'prober') ? logs : previous,
     };
   } finally {
     rmSync(storeDir, { recursive: true, force: true });
