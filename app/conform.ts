@@ -126,17 +126,10 @@ export function readLogs(files: readonly string[]): ConformEvent[][] {
   return logs;
 }
 
-export interface ConformReport extends ReportHead {
+export interface ConformReport extends ReportHead, Omit<ConformResult, 'failure'> {
   readonly command: 'conform';
-  readonly status: ConformResult['status'];
   readonly conforms: boolean;
   readonly files: readonly string[];
-  readonly events: number;
-  readonly processes: number;
-  readonly explained: number;
-  readonly configurations: number;
-  readonly maxWidth: number;
-  readonly durationMs: number;
   /** The first event no model step explains, with the model states reachable just before it and why each fails. */
   readonly failure: (ConformEvent & { readonly states: readonly JsonState[]; readonly statesTotal: number; readonly reasons: readonly string[] }) | null;
 }

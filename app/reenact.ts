@@ -14,7 +14,7 @@
 import type { Json, JsonState } from '../checker/layout.js';
 import type { Model } from '../checker/model.js';
 import { reenact, reenactExitCode, type ReenactReport } from '../checker/reenact.js';
-import { showValue } from '../traces/format.js';
+import { pathName, showValue } from '../traces/format.js';
 import type { Trace } from '../traces/trace.js';
 import { UsageError } from './errors.js';
 import { fileFlag, outputFlag, refuseOverwrite } from './flags.js';
@@ -49,6 +49,11 @@ export interface ReenactedTrace extends Trace {
   };
 }
 
+/** The trace with what the system held after each step, and what it answered at the end (`reenacted`). */
+export function annotate(trace: Trace, r: ReenactReport): ReenactedTrace {
+  return { ...trace, reenacted: { status: r.status, server: r.server.description, observed: r.steps.map((s) => s.observed), resolution: r.resolution } };
+}
+
 /** One line for a name's resolution: `e0.ddb.example.: NXDOMAIN (CNAME plan-1.e0.ddb.example.)`. */
 export function resolutionLine(r: Json): string {
   const o = r as { name?: unknown; rcode?: unknown; answers?: unknown };
@@ -60,7 +65,7 @@ export function resolutionLine(r: Json): string {
 /** The fields a step wrote (from the trace's patches), as `alias[0]`. */
 function written(trace: Trace, step: number): string[] {
   if (step === 0) return [];
-  return trace.steps[step - 1].patches.map((p) => p.path.map((k, i) => (i === 0 ? String(k) : `[${String(k)}]`)).join(''));
+  return trace.steps[step - 1].patches.map((p) => pathName(p.path));
 }
 
 const valueAt = (s: JsonState, field: string): Json | undefined => {
@@ -144,10 +149,14 @@ export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
   } finally {
     await running.stop();
   }
-  const observed = r.steps.map((s) => s.observed);
-  const annotated: ReenactedTrace = { ...trace, reenacted: { status: r.status, server: r.server.description, observed, resolution: r.resolution } };
+  const annotated = annotate(trace, r);
   if (traceOut) writeTrace(traceOut, annotated);
-  if (view) writeViewer(view, { trace, model, source, presentation: besideObserved(source.pkg.presentation, observed, `on ${r.server.description}`) }, 'view');
+  if (view)
+    writeViewer(
+      view,
+      { trace, model, source, presentation: besideObserved(source.pkg.presentation, annotated.reenacted.observed, `on ${r.server.description}`) },
+      'view',
+    );
   if (a.json === true) {
     const { server: s, ...rest } = r;
     const out: ReenactJson = {

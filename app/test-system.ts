@@ -22,14 +22,14 @@ import { propertyNames } from '../checker/model.js';
 import type { RunningSystem } from '../checker/package.js';
 import { reenact, type ReenactReport } from '../checker/reenact.js';
 import { replay } from '../checker/path.js';
-import { traceFromReplay, type Trace } from '../traces/trace.js';
+import { traceFromReplay } from '../traces/trace.js';
 import { UsageError } from './errors.js';
 import { outputFlag, refuseOverwrite, seedFlag, shown, wholeFlag } from './flags.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
 import { modelFromFlags, type PackageSource } from './model.js';
 import { propertiesFlag } from './options.js';
-import { reenactText, type ReenactedTrace } from './reenact.js';
+import { annotate, reenactText, type ReenactedTrace } from './reenact.js';
 import { headerLine, headerOf, headFields, printJson, writeTrace, type ReportHead } from './report.js';
 
 /** The flags of `dnsmc test-system`, as yargs hands them over (unvalidated). */
@@ -89,11 +89,7 @@ function traceOfRun(model: Model, s: Schedule, r: ReenactReport, properties: rea
   const stepNames = new Set(model.stepInvariants.map((p) => p.name));
   const observedBreak = r.breaks.find((b) => properties.includes(b.property));
   const property = observedBreak?.property ?? properties[0] ?? propertyNames(model)[0];
-  const base: Trace = traceFromReplay(model, run, property, stepNames.has(property) ? 'step' : 'invariant');
-  return {
-    ...base,
-    reenacted: { status: r.status, server: r.server.description, observed: r.steps.map((x) => x.observed), resolution: r.resolution },
-  };
+  return annotate(traceFromReplay(model, run, property, stepNames.has(property) ? 'step' : 'invariant'), r);
 }
 
 const initialJson = (model: Model, i: number): JsonState | undefined => {

@@ -261,7 +261,11 @@ export function check<F extends FieldSpec>(model: Model<F>, options: CheckOption
   validateModel(m);
   const opts = resolveOptions(m, options);
   const start = performance.now();
-  const { s, stoppedBy } = runLayers(m, opts, start, false);
+  return sequentialResult(m, opts, start, runLayers(m, opts, start, false));
+}
+
+/** The result of a search on this thread: its totals, and its counterexamples rebuilt. */
+function sequentialResult(m: Model, opts: ResolvedOptions, start: number, { s, stoppedBy }: { s: LayerSearch; stoppedBy: StopReason }): CheckResult {
   return assemble(m, opts, start, totalsOf(s, stoppedBy, 1), rebuildViolations(m, opts, s.violations).violations);
 }
 
@@ -278,6 +282,5 @@ export async function checkAsync<F extends FieldSpec>(model: Model<F>, options: 
   validateModel(m);
   const opts = resolveOptions(m, options);
   const start = performance.now();
-  const { s, stoppedBy } = await runLayersAsync(m, opts, start, YIELD_EVERY_MS);
-  return assemble(m, opts, start, totalsOf(s, stoppedBy, 1), rebuildViolations(m, opts, s.violations).violations);
+  return sequentialResult(m, opts, start, await runLayersAsync(m, opts, start, YIELD_EVERY_MS));
 }

@@ -296,7 +296,7 @@ export function checkTraceAgainst<F extends FieldSpec>(model: Model<F>, trace: T
 }
 
 /** Deep equality of JSON values (object keys in any order). */
-function sameJson(a: unknown, b: unknown): boolean {
+export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
   if (isObj(a)) {

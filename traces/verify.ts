@@ -19,9 +19,7 @@ import { propertyNames, type Model } from '../checker/model.js';
 import { replay } from '../checker/path.js';
 import { isDeadlock } from '../checker/replay-compare.js';
 import { livenessNames } from '../checker/temporal.js';
-import { livenessBreak, traceFromReplay, TraceError, type Trace, type TraceBreak } from './trace.js';
-
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+import { livenessBreak, sameJson, traceFromReplay, TraceError, type Trace, type TraceBreak } from './trace.js';
 
 /** Throws a TraceError naming the first field of `trace` that the model does not derive. */
 export function verifyTrace<F extends FieldSpec>(model: Model<F>, trace: Trace): void {
