@@ -1,9 +1,15 @@
+/** When progress lines are shown (`--progress`; `--quiet` is `never`). */
+export const PROGRESS_MODES = ['never', 'auto', 'always'] as const;
+export type ProgressMode = (typeof PROGRESS_MODES)[number];
+
 /** Where a command writes: the CLI passes the process streams, tests pass buffers. */
 export interface Io {
   out(text: string): void;
   err(text: string): void;
   /** Whether stderr is a terminal (progress is then a live line). */
   readonly errIsTTY: boolean;
+  /** When progress lines go to stderr (`--progress`, `--quiet`): `auto` when unset. */
+  readonly progress?: ProgressMode;
 }
 
 /** A write to stdout failed for a reason other than a closed reader (e.g. ENOSPC): one line, exit 74. */

@@ -1,14 +1,19 @@
 /**
  * Progress on stderr, as TLC reports it: distinct states, queue, rate. A live
- * line on a terminal (rewritten in place), periodic lines otherwise. The
- * engine calls back no sooner than a second into the run.
+ * line on a terminal (rewritten in place), periodic lines otherwise. When it
+ * shows is the user's choice (`--progress never|auto|always`, `--quiet`):
+ * `auto` shows it for runs longer than a second, so that a short run's stderr
+ * holds nothing but errors; `always` from the first report on (about a
+ * second in, then every second; a quarter second on a terminal); `never`
+ * not at all, and the engine is then given no callback.
  */
 import type { Progress } from '../checker/options.js';
 import { int } from './format.js';
 import type { Io } from './io.js';
 
 export interface ProgressReporter {
-  readonly onProgress: (p: Progress) => void;
+  /** Undefined when progress is not shown: the engine then spends nothing on it. */
+  readonly onProgress: ((p: Progress) => void) | undefined;
   readonly intervalMs: number;
   /** Clears the live line, if one is showing. */
   done(): void;
@@ -24,18 +29,22 @@ export function searchLine(p: Progress): string {
 
 /** Reports progress on `io`'s stderr, each report rendered by `line`. */
 export function progressReporter(io: Io, line: (p: Progress) => string = searchLine): ProgressReporter {
+  const mode = io.progress ?? 'auto';
   let live = false;
   return {
     intervalMs: io.errIsTTY ? 250 : 1000,
-    onProgress: (p) => {
-      if (p.elapsedMs < 1000) return;
-      if (io.errIsTTY) {
-        io.err(`\r\x1b[2K${line(p)}`);
-        live = true;
-      } else {
-        io.err(`${line(p)}\n`);
-      }
-    },
+    onProgress:
+      mode === 'never'
+        ? undefined
+        : (p) => {
+            if (mode === 'auto' && p.elapsedMs < 1000) return;
+            if (io.errIsTTY) {
+              io.err(`\r\x1b[2K${line(p)}`);
+              live = true;
+            } else {
+              io.err(`${line(p)}\n`);
+            }
+          },
     done: () => {
       if (live) io.err('\r\x1b[2K');
       live = false;

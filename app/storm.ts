@@ -57,7 +57,7 @@ export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource):
     seed,
     slowEnactor: slow,
     delayMs: delay,
-    onProgress: a.json === true ? undefined : (l) => io.err(`${l}\n`),
+    onProgress: a.json === true || io.progress === 'never' ? undefined : (l) => io.err(`${l}\n`),
   });
   const files: string[] = [];
   if (out !== undefined) {

@@ -5,7 +5,7 @@
  */
 import yargs from 'yargs';
 import { EXIT, printable, UsageError, usageMessage } from '../app/errors.js';
-import { EXIT_OUTPUT, OutputError, processIo, type Io } from '../app/io.js';
+import { EXIT_OUTPUT, OutputError, PROGRESS_MODES, type ProgressMode, processIo, type Io } from '../app/io.js';
 import { paramFlag, resolvePackage, type PackageSource } from '../app/model.js';
 import { earlyArgs } from '../app/prestart.js';
 import { checkCommand } from './commands/check.js';
@@ -51,9 +51,24 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (e) {
     return fail(e, io);
   }
+  // Progress lines follow --progress and --quiet, read before any command runs.
+  let progress: ProgressMode | undefined;
+  const commandIo: Io = {
+    out: (t) => io.out(t),
+    err: (t) => io.err(t),
+    errIsTTY: io.errIsTTY,
+    get progress() {
+      return progress ?? io.progress;
+    },
+  };
   let parser = yargs(argv).scriptName('dnsmc').usage('$0 [command]\n\nWith no command, runs the demo of the default model.');
-  for (const c of COMMANDS) parser = parser.command(c(io, run, source));
+  for (const c of COMMANDS) parser = parser.command(c(commandIo, run, source));
   parser = parser
+    .option('progress', { type: 'string', describe: 'progress lines on stderr: never|auto (runs over a second)|always [auto]' })
+    .option('quiet', { type: 'boolean', describe: 'nothing on stderr but errors (--progress never)' })
+    .middleware((a) => {
+      progress = progressFlag(a.progress, a.quiet);
+    })
     .strict()
     .strictOptions()
     .help()
@@ -71,6 +86,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return fail(e, io);
   }
   return code;
+}
+
+/** The mode `--progress` and `--quiet` ask for (undefined: the Io's own). */
+function progressFlag(flag: unknown, quiet: unknown): ProgressMode | undefined {
+  if (flag !== undefined && !PROGRESS_MODES.includes(flag as ProgressMode))
+    throw new UsageError(`--progress must be ${PROGRESS_MODES.join(', ')}, not ${JSON.stringify(flag)}`);
+  if (quiet === true && flag !== undefined && flag !== 'never') throw new UsageError(`--quiet shows no progress: it cannot go with --progress ${String(flag)}`);
+  return quiet === true ? 'never' : (flag as ProgressMode | undefined);
 }
 
 /** yargs' "Unknown argument: plans" with what the model does take, since the model's flags depend on --model. */

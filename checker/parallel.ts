@@ -27,7 +27,7 @@ import type { FingerprintImage } from './fingerprint.js';
 import type { FieldSpec } from './layout.js';
 import type { Model, ModelOrigin } from './model.js';
 import { validateModel } from './model.js';
-import type { CheckOptions } from './options.js';
+import type { CheckOptions, Progress } from './options.js';
 import { resolveOptions } from './options.js';
 import { defaultWorkers, rethrow, takeWorker, unwrap, WorkerHandle } from './pool.js';
 import { searcherTotals, type FromWorker, type SearcherTotals, type ToWorker, type WorkerData } from './protocol.js';
@@ -98,18 +98,25 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
     return handle;
   });
   let depth = 0;
+  /** The threads' counts so far: states generated, expanded and stored. */
+  const counts = (): Progress => {
+    let generated = 0;
+    let expanded = 0;
+    let distinct = 0;
+    for (let s = 0; s < workers; s++) {
+      generated += Atomics.load(ctl, ctlSearcher(s));
+      expanded += Atomics.load(ctl, ctlSearcher(s) + 1);
+      distinct += Atomics.load(ctl, ctlSearcher(s) + 2);
+    }
+    return { distinctStates: distinct, generatedStates: generated, queue: distinct - expanded, depth, elapsedMs: performance.now() - start };
+  };
+  // A search that stops at its first violation reports the counts of a sequential search, which
+  // stops part-way through the violation's layer, while the threads finish that layer first. So
+  // that no progress line shows more states than the final report, such a search shows the
+  // counts at the end of the last layer that found no violation; one that goes on shows them live.
+  let settled: Progress | undefined;
   const progress = opts.onProgress
-    ? (): void => {
-        let generated = 0;
-        let expanded = 0;
-        let distinct = 0;
-        for (let s = 0; s < workers; s++) {
-          generated += Atomics.load(ctl, ctlSearcher(s));
-          expanded += Atomics.load(ctl, ctlSearcher(s) + 1);
-          distinct += Atomics.load(ctl, ctlSearcher(s) + 2);
-        }
-        opts.onProgress?.({ distinctStates: distinct, generatedStates: generated, queue: distinct - expanded, depth, elapsedMs: performance.now() - start });
-      }
+    ? (): void => opts.onProgress?.(opts.continueAfterViolation ? counts() : { ...(settled ?? counts()), depth, elapsedMs: performance.now() - start })
     : undefined;
   /** Whether the workers have joined the search; until then this thread searches alone. */
   let joined = false;
@@ -129,6 +136,7 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
         stoppedBy = 'max-depth';
         break;
       }
+      if (progress) settled = counts();
       // Between two layers, the workers join once they are all ready. Until then this thread
       // turns its event loop once a layer, to hear of a worker that failed to start.
       let shares: FingerprintImage[] | undefined;

@@ -90,6 +90,11 @@ describe('dnsmc check (text)', () => {
       expect(r.stderr).toMatch(/^progress: [\d,]+ distinct states, [\d,]+ generated, queue [\d,]+, depth \d+, [\d,]+ states\/s/m);
       expect(JSON.parse(r.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'time-limit', workers: Number(workers) });
     }
+    // --quiet and --progress never: nothing on stderr, however long the run.
+    for (const flags of [['--quiet'], ['--progress', 'never']]) {
+      const r = await run(['check', '--variant', 'fixed', '--plans', '7', '--endpoints', '2', '--time-limit', '2', ...flags, '--json']);
+      expect([r.code, r.stderr]).toEqual([3, '']);
+    }
   });
 
   it('--symmetry and --workers: the reduced count, with the trace mapped back', async () => {
@@ -143,6 +148,8 @@ describe('bad input: one line naming the flag, exit 2, no stack trace', () => {
     [['check', '--bogus'], 'dnsmc: --bogus: no such flag (model dns takes --variant, --enactors, --plans, --endpoints, --max-backoff, --keep; see --help)'],
     [['frobnicate'], 'dnsmc: Unknown argument: frobnicate'],
     [['check', '--trace-out', ''], 'dnsmc: --trace-out must name a file'],
+    [['check', '--progress', 'sometimes'], 'dnsmc: --progress must be never, auto, always, not "sometimes"'],
+    [['simulate', '--quiet', '--progress', 'always'], 'dnsmc: --quiet shows no progress: it cannot go with --progress always'],
   ];
   for (const [args, line] of cases) {
     it(args.join(' '), async () => {
@@ -178,19 +185,29 @@ describe('dnsmc (the postmortem demo)', () => {
 });
 
 describe('the binary, bin/dnsmc.js, in a child process', () => {
-  /** Runs the binary and sends it `signal` after `ms`; resolves to its exit code and output. */
-  const interrupted = (args: string[], signal: NodeJS.Signals, ms: number): Promise<{ code: number | null; stdout: string }> =>
+  /**
+   * Runs the binary with `--progress always` and sends it `signal` once a progress line shows the
+   * search at depth `depth` or deeper (so however fast the machine, the search is under way and past
+   * its first violations); resolves to its exit code and output.
+   */
+  const interrupted = (args: string[], signal: NodeJS.Signals, depth: number): Promise<{ code: number | null; stdout: string }> =>
     new Promise((resolve) => {
-      const child = spawn(process.execPath, [join(ROOT, 'bin', 'dnsmc.js'), ...args], { cwd: ROOT });
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'dnsmc.js'), ...args, '--progress', 'always'], { cwd: ROOT });
       let stdout = '';
+      let stderr = '';
+      let sent = false;
       child.stdout.on('data', (d) => {
         stdout += d;
       });
-      const timer = setTimeout(() => child.kill(signal), ms);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout });
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        const deepest = Math.max(0, ...[...stderr.matchAll(/, depth (\d+),/g)].map((m) => Number(m[1])));
+        if (!sent && deepest >= depth) {
+          sent = true;
+          child.kill(signal);
+        }
       });
+      child.on('exit', (code) => resolve({ code, stdout }));
     });
 
   it('Ctrl-C (SIGINT) or SIGTERM during a search: it stops, reports what it found as incomplete, writes its files whole, exits 130 or 143', async () => {
@@ -201,7 +218,7 @@ describe('the binary, bin/dnsmc.js, in a child process', () => {
       ['2', 'SIGTERM', 143],
     ] as const) {
       const trace = join(dir, `t${workers}.json`);
-      const r = await interrupted([...big, '--workers', workers, '--trace-out', trace], signal, 2000);
+      const r = await interrupted([...big, '--workers', workers, '--trace-out', trace], signal, 12);
       expect(r.code).toBe(code);
       const j = JSON.parse(r.stdout);
       expect(j).toMatchObject({ complete: false, stoppedBy: 'interrupted' });
@@ -214,7 +231,7 @@ describe('the binary, bin/dnsmc.js, in a child process', () => {
   });
 
   it('the shell sees exit codes 1, 2 and 3; stdout carries the report and nothing else', () => {
-    const v = spawnCli(['check', '--property', 'aliasResolves', '--json']);
+    const v = spawnCli(['check', '--quiet', '--property', 'aliasResolves', '--json']);
     expect([v.code, v.stderr]).toEqual([1, '']);
     expect(v.stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(v.stdout).trace.steps).toHaveLength(12);
@@ -224,7 +241,7 @@ describe('the binary, bin/dnsmc.js, in a child process', () => {
       stdout: '',
       stderr: 'dnsmc: --workers must be a whole number from 1 to 64, got "many"\n',
     });
-    const i = spawnCli(['check', '--variant', 'fixed', '--max-states', '1000', '--json']);
+    const i = spawnCli(['check', '--quiet', '--variant', 'fixed', '--max-states', '1000', '--json']);
     expect([i.code, i.stderr]).toEqual([3, '']);
     expect(JSON.parse(i.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-states', distinctStates: 1000 });
   });

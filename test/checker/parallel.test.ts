@@ -44,6 +44,21 @@ describe('parallel search (--workers)', () => {
     expect(two.violations[0].schedule).toHaveLength(12);
   });
 
+  it('stopping at the first violation, no progress report shows more states or edges than the final report', async () => {
+    // The threads finish the violation's layer, while the report is a sequential search's, which stops part-way through it.
+    for (const [m, properties] of [
+      [dnsModel({ variant: 'as-was' }), ['aliasResolves']],
+      [dnsModel({ variant: 'as-was', plans: 5, endpoints: 2 }), undefined],
+    ] as const) {
+      const seen: { distinctStates: number; generatedStates: number }[] = [];
+      const r = await checkParallel(m, { workers: 2, properties, progressIntervalMs: 0, onProgress: (p) => seen.push(p) });
+      expect(r.status).toBe('violation');
+      expect(seen.length).toBeGreaterThan(0);
+      expect(Math.max(...seen.map((p) => p.distinctStates))).toBeLessThanOrEqual(r.distinctStates);
+      expect(Math.max(...seen.map((p) => p.generatedStates))).toBeLessThanOrEqual(r.generatedStates);
+    }
+  });
+
   it('as-was dns explored in full: the shortest violation of each property, identical', async () => {
     const m = dnsModel({ variant: 'as-was' });
     const one = check(m, { continueAfterViolation: true });

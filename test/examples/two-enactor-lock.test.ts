@@ -84,7 +84,7 @@ describe('examples/two-enactor-lock.ts through the CLI', () => {
   it('check, fixed: no violation in all 88 states (186 transitions, diameter 9), as an independent enumeration counts', async () => {
     const ref = enumerate(true);
     expect(ref).toEqual({ states: 88, edges: 186, depth: 9, lost: 0 });
-    const r = await run(['check', '--model', MODEL, '--variant', 'fixed', '--json']);
+    const r = await run(['check', '--quiet', '--model', MODEL, '--variant', 'fixed', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -126,7 +126,7 @@ describe('examples/two-enactor-lock.ts through the CLI', () => {
   });
 
   it('simulate, as-was: finds both properties broken and shrinks each to the 5-step race (pinned for seed 3)', async () => {
-    const r = await run(['simulate', '--model', MODEL, '--runs', '200', '--seed', '3', '--json']);
+    const r = await run(['simulate', '--quiet', '--model', MODEL, '--runs', '200', '--seed', '3', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
