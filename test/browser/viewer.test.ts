@@ -59,6 +59,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) return; // every test then fails with MISSING
   browser = await chromium.launch({
     executablePath: CHROMIUM,
+    timeout: 600_000,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 });
@@ -70,6 +71,8 @@ afterAll(async () => {
 /** A page with everything it tries recorded: requests, console errors, uncaught errors. */
 async function open(file: string, hash = ''): Promise<{ page: Page; requests: string[]; errors: string[]; url: string }> {
   const page = await need().newPage({ viewport: { width: 1440, height: 1000 } });
+  // Waits are bounded only against a hang: a loaded machine is slow, not wrong.
+  page.setDefaultTimeout(600_000);
   const requests: string[] = [];
   const errors: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
@@ -254,7 +257,7 @@ describe('a hostile trace', () => {
     const file = join(dir, 'hostile.json');
     writeFileSync(file, JSON.stringify(t));
     // dnsmc view refuses it (what it claims is not what the model derives); the page itself must be inert all the same.
-    const refused = spawnSync(process.execPath, [BIN, 'view', file, '--out', join(dir, 'refused.html')], { encoding: 'utf8', timeout: 60_000 });
+    const refused = spawnSync(process.execPath, [BIN, 'view', file, '--out', join(dir, 'refused.html')], { encoding: 'utf8', timeout: 600_000 });
     expect([refused.status, refused.stderr]).toEqual([2, `dnsmc: ${file}: trace: field variant must be the model's variant, "as-was"\n`]);
     expect(existsSync(join(dir, 'refused.html'))).toBe(false);
     writeFileSync(join(dir, 'hostile.html'), viewerPage({ trace: parseTrace(t), model: dnsModel({ variant: 'as-was' }), presentation: dnsPresentation }));

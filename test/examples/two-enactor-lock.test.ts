@@ -164,7 +164,7 @@ describe('examples/library.ts (the runnable example of docs/library.md)', () => 
     const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'examples/library.ts'], {
       cwd: ROOT,
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 600_000,
     });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -158,7 +158,7 @@ describe('scenario postmortem', () => {
     }
     expect(losses[0]).toBeGreaterThanOrEqual(2);
     expect(losses[1]).toBeGreaterThanOrEqual(2);
-  }, 60_000);
+  });
 
   it('--variant fixed: exit 0', async () => {
     const r = await run(['check', '--variant', 'fixed', '--endpoints', '2', '--property', 'aliasResolves', '--scenario', 'postmortem', '--workers', '2']);
@@ -186,7 +186,7 @@ describe('scenario postmortem', () => {
     expect(two.workers).toBe(2);
     expect(two.distinctStates).toBe(one.distinctStates);
     expect(two.generatedStates).toBe(one.generatedStates);
-  }, 60_000);
+  });
 });
 
 describe('scenario cleanup-while-flipping', () => {

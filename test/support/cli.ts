@@ -61,9 +61,9 @@ export async function run(args: readonly string[]): Promise<CliResult & { code: 
   return { code, stdout: io.stdout, stderr: io.stderr };
 }
 
-/** Runs `node bin/dnsmc.js <args>` in a child process in the project root (2 minutes at most). */
+/** Runs `node bin/dnsmc.js <args>` in a child process in the project root (10 minutes at most: only a guard against a hang). */
 export function spawnCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: options.env ?? process.env });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 600_000, env: options.env ?? process.env });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
