@@ -20,8 +20,11 @@ export {
   type FieldSpec,
   type Json,
   type JsonState,
+  type InitOf,
   type StateOf,
 } from './checker/layout.js';
+/** Typed authoring: the state type inferred from the layout, parameter values from their declarations. */
+export { defineModel, definePackage, type ModelDecl, type PackageDecl } from './checker/define.js';
 /** The model interface: actions (guard, effect), invariants, step invariants, narration. */
 export { ModelError, type Action, type Invariant, type Model, type ModelOrigin, type StepInfo, type StepInvariant } from './checker/model.js';
 /** Liveness properties and the fairness they assume. */
@@ -54,6 +57,7 @@ export {
   type ModelPackage,
   type ParamSpec,
   type ParamValues,
+  type ParamValuesOf,
   type PictureNode,
   type Presentation,
   type ResourceLanes,

@@ -25,9 +25,9 @@ export interface IntField {
   readonly max: number;
 }
 /** One of a list of names, stored as its index. Rendered as the name. */
-export interface EnumField {
+export interface EnumField<N extends string = string> {
   readonly kind: 'enum';
-  readonly names: readonly string[];
+  readonly names: readonly N[];
   readonly min: 0;
   readonly max: number;
 }
@@ -47,10 +47,10 @@ export interface SetField {
 }
 export type ScalarField = IntField | EnumField | MaybeField | SetField;
 /** A fixed-length array of one scalar kind. */
-export interface ArrayField {
+export interface ArrayField<S extends ScalarField = ScalarField> {
   readonly kind: 'array';
   readonly length: number;
-  readonly of: ScalarField;
+  readonly of: S;
 }
 export type Field = ScalarField | ArrayField;
 export type FieldSpec = Readonly<Record<string, Field>>;
@@ -70,7 +70,7 @@ export function int(min: number, max: number): IntField {
   return { kind: 'int', min, max };
 }
 /** An enumeration of names; the model uses the index as the value. */
-export function enumOf(names: readonly string[]): EnumField {
+export function enumOf<const N extends string>(names: readonly N[]): EnumField<N> {
   if (names.length === 0) throw new LayoutError('enumOf([]): at least one name is needed');
   return { kind: 'enum', names: [...names], min: 0, max: names.length - 1 };
 }
@@ -91,7 +91,7 @@ export function setOf(lo: number, hi: number): SetField {
   return { kind: 'set', lo, hi, min: 0, max: n === 0 ? 0 : n === 31 ? 0x7fffffff : (1 << n) - 1 };
 }
 /** A fixed-length array of `length` scalars. */
-export function array(length: number, of: ScalarField): ArrayField {
+export function array<S extends ScalarField>(length: number, of: S): ArrayField<S> {
   checkInt('array(length)', length);
   if (length < 0) throw new LayoutError(`array(${length}): length must be at least 0`);
   return { kind: 'array', length, of };
@@ -105,6 +105,12 @@ export interface Ints {
 /** The state type a field spec describes, as model code sees it. */
 export type StateOf<F extends FieldSpec> = {
   -readonly [K in keyof F]: F[K] extends ArrayField ? Ints : number;
+};
+/** A scalar as a model's author writes it in an initial state: an enum by name or by index. */
+type ScalarInit<S> = S extends EnumField<infer N> ? N | number : number;
+/** An initial state as a model's author writes it (see `defineModel`): enum fields by name or by index. */
+export type InitOf<F extends FieldSpec> = {
+  readonly [K in keyof F]: F[K] extends ArrayField<infer S> ? readonly ScalarInit<S>[] : ScalarInit<F[K]>;
 };
 /** JSON values a rendered state is made of. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -33,10 +33,10 @@ export interface IntParam extends ParamBase {
 }
 
 /** One of a fixed list of names (e.g. a protocol variant). */
-export interface EnumParam extends ParamBase {
+export interface EnumParam<V extends string = string> extends ParamBase {
   readonly type: 'enum';
-  readonly values: readonly string[];
-  readonly default: string;
+  readonly values: readonly V[];
+  readonly default: V;
 }
 
 /** On or off. */
@@ -47,6 +47,15 @@ export interface BoolParam extends ParamBase {
 
 /** Parameter values, fully resolved (every declared parameter present, in range). */
 export type ParamValues = Readonly<Record<string, Json>>;
+
+/**
+ * The values a list of parameter declarations resolves to, typed by the
+ * declarations: `{ variant: 'as-was' | 'fixed'; tokens: number }` for an
+ * enum parameter `variant` and an int parameter `tokens`.
+ */
+export type ParamValuesOf<P extends readonly ParamSpec[]> = {
+  readonly [K in P[number] as K['name']]: K extends EnumParam<infer V> ? V : K extends IntParam ? number : boolean;
+};
 
 /**
  * A scheduler a package offers to `simulate` by name (e.g. `slow-enactor`):
@@ -261,6 +270,7 @@ export function describeParam(p: ParamSpec): string {
  * naming the parameter. The result holds every declared parameter, in
  * declaration order.
  */
+export function resolveParamValues<const P extends readonly ParamSpec[]>(specs: P, given?: Readonly<Record<string, unknown>>): ParamValuesOf<P>;
 export function resolveParamValues(specs: readonly ParamSpec[], given: Readonly<Record<string, unknown>> = {}): Record<string, Json> {
   const names = specs.map((p) => p.name);
   for (const k of Object.keys(given)) {

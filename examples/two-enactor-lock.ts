@@ -23,8 +23,8 @@
  *   npx dnsmc check --model examples/two-enactor-lock.ts --variant fixed --tokens 5
  *   npx dnsmc simulate --model examples/two-enactor-lock.ts --scheduler slow-enactor --seed 7
  */
-import { array, defineLayout, enumOf, int, maybe } from 'dnsmc';
-import type { Action, Invariant, Model, ModelPackage, StateOf, StepInvariant } from 'dnsmc';
+import { array, defineLayout, defineModel, definePackage, enumOf, int, maybe } from 'dnsmc';
+import type { Action, Invariant, Model, StateOf, StepInvariant } from 'dnsmc';
 
 const PHASES = ['idle', 'holding', 'done'] as const;
 const IDLE = 0;
@@ -131,13 +131,14 @@ export function createModel(params: LockParams = {}): Model<Fields> {
     explain: (before, after) => `the store went back from token ${before.stored} to token ${after.stored}`,
   };
 
-  return {
+  return defineModel({
     name: 'two-enactor-lock',
     variant,
     params: { variant, tokens },
     layout,
     roles: { enactor: 2, clock: 1 },
-    init: [{ lease: NONE, granted: 0, phase: [IDLE, IDLE], token: [0, 0], stored: 0, newest: 0 }],
+    // Enum fields by name (or by index: 'idle' is 0).
+    init: [{ lease: NONE, granted: 0, phase: ['idle', 'idle'], token: [0, 0], stored: 0, newest: 0 }],
     actions: [acquire, expire, write, release],
     invariants: [noLostUpdate],
     stepInvariants: [storeNeverOlder],
@@ -164,21 +165,22 @@ export function createModel(params: LockParams = {}): Model<Fields> {
       `store: token ${s.stored as number} (newest accepted ${s.newest as number})`,
       ...[0, 1].map((e) => `enactor ${e}: ${(s.phase as string[])[e]}${(s.token as number[])[e] ? ` with token ${(s.token as number[])[e]}` : ''}`),
     ],
-  };
+  });
 }
 
 /**
  * The model package dnsmc loads: the parameters it declares become flags
  * (`--variant`, `--tokens`), checked against their ranges before
- * `createModel` runs; `slow-enactor` is offered to `dnsmc simulate`.
+ * `createModel` runs, which gets them typed (`variant: 'as-was' | 'fixed'`,
+ * `tokens: number`); `slow-enactor` is offered to `dnsmc simulate`.
  */
-export const modelPackage: ModelPackage = {
+export const modelPackage = definePackage({
   name: 'two-enactor-lock',
   description: 'two enactors sharing a lease lock and one store (fencing tokens fix it)',
   params: [
     { name: 'variant', type: 'enum', values: VARIANTS, default: 'as-was', help: 'as-was: the store accepts any write; fixed: fencing tokens' },
     { name: 'tokens', type: 'int', min: 1, max: 15, default: 3, help: 'lease grants there are (bounds the state space)' },
   ],
-  createModel: (p) => createModel(p as LockParams),
+  createModel: (p) => createModel(p),
   schedulers: [{ name: 'slow-enactor', help: 'enactor 0 is rarely scheduled (its lease expires under it)', slow: { role: 'enactor', actor: 0 } }],
-};
+});

@@ -5,11 +5,12 @@
  * the reference implementation) and the postmortem demo. This is what
  * dnsmc loads for the built-in model (see models/index.ts).
  */
-import type { ModelPackage, SystemAdapter } from '../../checker/package.js';
+import { definePackage } from '../../checker/define.js';
+import type { SystemAdapter } from '../../checker/package.js';
 import { DNS_IMPLEMENTATIONS } from '../../systems/dns/implementations.js';
 import { dnsModel } from './model.js';
 import { dnsPresentation } from './picture.js';
-import { DNS_PARAMS, type DnsParams } from './params.js';
+import { DNS_PARAMS } from './params.js';
 import { DNS_CONSTRAINTS, DNS_SCENARIOS } from './scenarios.js';
 
 /**
@@ -22,11 +23,11 @@ const dnsSystem: SystemAdapter = {
   implementations: DNS_IMPLEMENTATIONS,
 };
 
-export const dnsPackage: ModelPackage = {
+export const dnsPackage = definePackage({
   name: 'dns',
   description: 'the DNS planner/enactor protocol behind the October 2025 DynamoDB outage',
   params: DNS_PARAMS,
-  createModel: (params) => dnsModel(params as unknown as Partial<DnsParams>),
+  createModel: (params) => dnsModel(params),
   presentation: dnsPresentation,
   scenarios: DNS_SCENARIOS,
   constraints: DNS_CONSTRAINTS,
@@ -56,4 +57,4 @@ export const dnsPackage: ModelPackage = {
       },
     ],
   },
-};
+});

@@ -47,7 +47,7 @@ export const DEFAULT_PARAMS: DnsParams = {
 };
 
 /** The parameters as a model package declares them: flags, `--help`, validation and traces come from this list. */
-export const DNS_PARAMS: readonly ParamSpec[] = [
+export const DNS_PARAMS = [
   { name: 'variant', type: 'enum', values: VARIANT_NAMES, default: DEFAULT_PARAMS.variant, help: 'protocol variant' },
   {
     name: 'enactors',
@@ -87,9 +87,9 @@ export const DNS_PARAMS: readonly ParamSpec[] = [
     help: 'cleanup deletes generation g when g + keep < plan',
     why: 'a larger keep deletes nothing',
   },
-];
+] as const satisfies readonly ParamSpec[];
 
 /** Fills in defaults and validates. Throws ParamError naming the parameter. */
 export function resolveParams(p: Partial<DnsParams> = {}): DnsParams {
-  return resolveParamValues(DNS_PARAMS, p) as unknown as DnsParams;
+  return resolveParamValues(DNS_PARAMS, p);
 }

@@ -3,46 +3,27 @@
  * select them like the built-in `dns` model: small models with figures known
  * independently, for trying dnsmc and for its own tests.
  */
+import { definePackage } from '../../checker/define.js';
 import type { Model } from '../../checker/model.js';
-import type { ModelPackage, ParamSpec } from '../../checker/package.js';
+import type { IntParam, ModelPackage } from '../../checker/package.js';
 import { tcommitModel, twoPhaseModel } from './commit.js';
 import { counterModel } from './counter.js';
 import { lockMutexModel, naiveMutexModel } from './mutex.js';
 
-const n = (help: string, def: number, max: number): ParamSpec => ({ name: 'n', type: 'int', min: 1, max, default: def, help });
+const n = (help: string, def: number, max: number): IntParam & { name: 'n' } => ({ name: 'n', type: 'int', min: 1, max, default: def, help });
 
 /** A package of a toy built from one whole-number parameter `n`. */
-function toy(name: string, description: string, param: ParamSpec, build: (n: number) => Model<never>): ModelPackage {
-  return { name, description, params: [param], createModel: (p) => build(p.n as number) };
+function toy(name: string, description: string, param: IntParam & { name: 'n' }, build: (n: number) => Model): ModelPackage {
+  return definePackage({ name, description, params: [param], createModel: (p) => build(p.n) });
 }
 
-export const counterPackage = toy(
-  'counter',
-  'a bounded counter with reset: n + 1 states, diameter n',
-  n('the largest value', 5, 1_000_000),
-  (x) => counterModel(x) as never,
-);
-export const lockMutexPackage = toy(
-  'lock-mutex',
-  'n processes and a test-and-set lock: mutual exclusion holds',
-  n('processes', 3, 12),
-  (x) => lockMutexModel(x) as never,
-);
-export const naiveMutexPackage = toy(
-  'naive-mutex',
-  'n processes that check, then enter: the 4-step race',
-  n('processes', 2, 12),
-  (x) => naiveMutexModel(x) as never,
-);
-export const tcommitPackage = toy(
-  'tcommit',
-  'TCommit, the specification of commit (TLA+ examples)',
-  n('resource managers', 3, 8),
-  (x) => tcommitModel(x) as never,
-);
+export const counterPackage = toy('counter', 'a bounded counter with reset: n + 1 states, diameter n', n('the largest value', 5, 1_000_000), counterModel);
+export const lockMutexPackage = toy('lock-mutex', 'n processes and a test-and-set lock: mutual exclusion holds', n('processes', 3, 12), lockMutexModel);
+export const naiveMutexPackage = toy('naive-mutex', 'n processes that check, then enter: the 4-step race', n('processes', 2, 12), naiveMutexModel);
+export const tcommitPackage = toy('tcommit', 'TCommit, the specification of commit (TLA+ examples)', n('resource managers', 3, 8), tcommitModel);
 export const twoPhasePackage = toy(
   'two-phase',
   'TwoPhase, two-phase commit with a transaction manager (TLA+ examples)',
   n('resource managers', 3, 6),
-  (x) => twoPhaseModel(x) as never,
+  twoPhaseModel,
 );
