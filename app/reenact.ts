@@ -9,7 +9,15 @@
  * Exit codes: 0 the system followed the model and every property held on
  * it; 1 it followed the model and a property broke on it (the outage,
  * reproduced); 4 it diverged from the model (the first step and field are
- * named); 2 bad input, or no system (one line).
+ * named); 2 bad input, or no system (one line). SIGINT or SIGTERM stops it
+ * before the next step: it reports the steps performed (`stoppedBy:
+ * "interrupted"`), writes its outputs, stops the system and exits with 130
+ * or 143.
+ *
+ * On a server the user names (`--server`), the run resets the names of the
+ * trace's endpoints (e0 .. e<N-1>) of its zone: that count must be given as
+ * `--endpoints N` and agree with the trace, so that a trace file alone never
+ * decides what is deleted there.
  */
 import type { Json, JsonState } from '../checker/layout.js';
 import type { Model } from '../checker/model.js';
@@ -17,7 +25,8 @@ import { reenact, reenactExitCode, type ReenactReport } from '../checker/reenact
 import { pathName, showValue } from '../traces/format.js';
 import type { Trace } from '../traces/trace.js';
 import { UsageError } from './errors.js';
-import { fileFlag, outputFlag, refuseOverwrite } from './flags.js';
+import { fileFlag, outputFlag, refuseOverwrite, shown, wholeFlag } from './flags.js';
+import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import type { Io } from './io.js';
 import { headerLine, headerOf, headFields, printJson, writeTrace, type ReportHead } from './report.js';
 import { readTraceFile } from './trace-file.js';
@@ -32,6 +41,7 @@ export interface ReenactArgs {
   traceOut?: unknown;
   view?: unknown;
   model?: unknown;
+  endpoints?: unknown;
 }
 
 /** The `--json` report: the re-enactment, with the server named as `{version, startMs}`. */
@@ -46,12 +56,22 @@ export interface ReenactedTrace extends Trace {
     readonly server: string;
     readonly observed: readonly (JsonState | null)[];
     readonly resolution: readonly Json[] | null;
+    readonly stoppedBy?: 'interrupted';
   };
 }
 
 /** The trace with what the system held after each step, and what it answered at the end (`reenacted`). */
 export function annotate(trace: Trace, r: ReenactReport): ReenactedTrace {
-  return { ...trace, reenacted: { status: r.status, server: r.server.description, observed: r.steps.map((s) => s.observed), resolution: r.resolution } };
+  return {
+    ...trace,
+    reenacted: {
+      status: r.status,
+      server: r.server.description,
+      observed: r.steps.map((s) => s.observed),
+      resolution: r.resolution,
+      ...(r.stoppedBy ? { stoppedBy: r.stoppedBy } : {}),
+    },
+  };
 }
 
 /** One line for a name's resolution: `e0.ddb.example.: NXDOMAIN (CNAME plan-1.e0.ddb.example.)`. */
@@ -104,6 +124,7 @@ export function reenactText(r: ReenactReport, trace: Trace, model: Model, source
   }
   lines.push('');
   if (r.divergence) lines.push(`The system diverged from the model: ${r.divergence.text}`);
+  else if (r.stoppedBy) lines.push(`Interrupted after ${r.steps.length - 1} of ${trace.steps.length} steps; the system followed the model at each of them.`);
   else
     lines.push(
       `The system followed the model at every one of the ${r.steps.length - 1} steps${r.unobserved.length > 0 ? ` (not observed: ${r.unobserved.join(', ')})` : ''}.`,
@@ -121,10 +142,18 @@ export function reenactText(r: ReenactReport, trace: Trace, model: Model, source
   return lines;
 }
 
-/** Runs `dnsmc reenact`; resolves to its exit code (0, 1 or 4). */
+/** `--server HOST:PORT`: a non-empty string (the system adapter reads the address itself). */
+function serverFlag(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.trim() === '')
+    throw new UsageError(`--server must be HOST:PORT of an RFC 2136 server (for example 127.0.0.1:5353), got ${shown(v)}`);
+  return v;
+}
+
+/** Runs `dnsmc reenact`; resolves to its exit code (0, 1 or 4; 130 or 143 when a signal stopped it). */
 export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
   if (typeof a.trace !== 'string' || a.trace === '')
-    throw new UsageError('reenact needs a trace file: dnsmc reenact TRACE [--server HOST:PORT --tsig-key FILE]');
+    throw new UsageError('reenact needs a trace file: dnsmc reenact TRACE [--server HOST:PORT --tsig-key FILE --endpoints N]');
   const traceOut = outputFlag('trace-out', a.traceOut);
   const view = outputFlag('view', a.view);
   refuseOverwrite(
@@ -134,21 +163,31 @@ export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
     ],
     [['the trace', a.trace]],
   );
-  const server = a.server === undefined ? undefined : fileFlag('server', a.server);
+  const server = serverFlag(a.server);
   const tsigKey = fileFlag('tsig-key', a.tsigKey);
   if ((server === undefined) !== (tsigKey === undefined))
     throw new UsageError('--server and --tsig-key go together: the key the server accepts signed updates with');
+  const endpoints = wholeFlag('endpoints', a.endpoints, 1);
   const loaded = await readTraceFile(a.trace, { model: a.model });
   const { trace, model, source } = loaded;
   const system = source.pkg.system;
   if (!system) throw new UsageError(`model ${model.name} has no system adapter: there is no real system to re-enact its traces on`);
-  const running = await system.start(model, { server, tsigKey });
-  let r: ReenactReport;
-  try {
-    r = await reenact(model, trace, running);
-  } finally {
-    await running.stop();
-  }
+  // On the user's server, the trace's endpoint count decides which names are reset: the user must say it too.
+  const traced = model.params.endpoints;
+  if (server !== undefined && endpoints === undefined)
+    throw new UsageError(
+      `--server needs --endpoints N: the run resets the names of the trace's endpoints on ${server}'s zone, and that count must come from you, not only from the trace file${typeof traced === 'number' ? ` (the trace has ${traced})` : ''}`,
+    );
+  if (endpoints !== undefined && endpoints !== traced)
+    throw new UsageError(`--endpoints ${endpoints} does not match the trace, which has ${typeof traced === 'number' ? traced : 'no endpoints parameter'}`);
+  const { value: r, signal } = await interruptible(async (interrupt) => {
+    const running = await system.start(model, { server, tsigKey });
+    try {
+      return await reenact(model, trace, running, { interrupt });
+    } finally {
+      await running.stop();
+    }
+  });
   const annotated = annotate(trace, r);
   if (traceOut) writeTrace(traceOut, annotated);
   if (view)
@@ -170,5 +209,5 @@ export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
     if (traceOut) io.out(`trace with the observations written to ${traceOut}\n`);
     if (view) io.out(`viewer written to ${view}\n`);
   }
-  return reenactExitCode(r);
+  return signal ? SIGNAL_EXIT[signal] : reenactExitCode(r);
 }

@@ -6,14 +6,19 @@
  * name's availability (first NXDOMAIN, total time unresolvable). `--out`
  * receives one event log per component (docs/conformance.md), which
  * `dnsmc conform` reads. Exit 0 (the storm ran; its findings are in the
- * report), 2 bad input or no server.
+ * report), 2 bad input or no server, 3 the server stopped answering during
+ * the storm (the report says so, with what ran until then). SIGINT or
+ * SIGTERM ends the storm early: it reports what ran (`stoppedBy:
+ * "interrupted"`), writes the logs gathered so far, stops the server and
+ * exits with 130 or 143.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../traces/io.js';
-import { UsageError } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
 import { seedFlag, shown, wholeFlag } from './flags.js';
 import { int } from './format.js';
+import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import type { Io } from './io.js';
 import { modelFromFlags, type PackageSource } from './model.js';
 import { headerLine, headerOf, headFields, printJson } from './report.js';
@@ -51,14 +56,18 @@ export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource):
       throw new UsageError(`--out ${out}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
-  const r = await storm.runStorm({
-    config,
-    durationMs: duration * 1000,
-    seed,
-    slowEnactor: slow,
-    delayMs: delay,
-    onProgress: a.json === true || io.progress === 'never' ? undefined : (l) => io.err(`${l}\n`),
-  });
+  const { value: r, signal } = await interruptible((interrupt) =>
+    storm.runStorm({
+      config,
+      durationMs: duration * 1000,
+      seed,
+      slowEnactor: slow,
+      delayMs: delay,
+      interrupt,
+      onProgress: a.json === true || io.progress === 'never' ? undefined : (l) => io.err(`${l}\n`),
+    }),
+  );
+  const code = signal ? SIGNAL_EXIT[signal] : r.stoppedBy === 'server' ? EXIT.incomplete : EXIT.ok;
   const files: string[] = [];
   if (out !== undefined) {
     for (const [process, events] of [...r.logs].sort(([x], [y]) => (x < y ? -1 : 1))) {
@@ -71,14 +80,20 @@ export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource):
   const { logs: _logs, ...summary } = r;
   if (a.json === true) {
     printJson(io, { command: 'storm', ...headFields(model), seed, duration, slowEnactor: slow ?? null, delayMs: delay ?? null, ...summary, events, files });
-    return 0;
+    return code;
   }
   io.out(`${headerLine('storm', headerOf(model))}\n`);
   io.out(
     `${r.server}; ${duration} s, seed ${seed}${slow !== undefined ? `; enactor ${slow} slowed by ${delay} ms before each lock attempt` : ''}\n\n` +
       `rounds ${r.rounds} (each the model's ${config.plans} plans from scratch; the event logs are the last round's); plans published ${r.plansPublished}; flips ${r.flips}; trees built ${r.builds}, builds given up ${r.gaveUp}; cleanups ${r.cleanups}\n` +
       `lock attempts ${int(r.lockAttempts)}, failed (contention) ${int(r.lockFailures)}\n` +
-      `protocol events logged ${int(events)}\n\n`,
+      `protocol events logged ${int(events)}\n` +
+      (r.stoppedBy === 'interrupted'
+        ? `interrupted after ${(r.durationMs / 1000).toFixed(1)} s\n`
+        : r.stoppedBy === 'server'
+          ? `the storm ended after ${(r.durationMs / 1000).toFixed(1)} s: the server failed: ${r.serverError}\n`
+          : '') +
+      '\n',
   );
   for (const x of r.availability) {
     io.out(
@@ -88,5 +103,5 @@ export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource):
     );
   }
   if (files.length > 0) io.out(`\nevent logs written to ${out}: ${files.map((f) => f.slice(out!.length).replace(/^\//, '')).join(', ')}\n`);
-  return 0;
+  return code;
 }

@@ -12,7 +12,11 @@
  *
  * Exit codes: 0 every run conformed and every property held; 1 a property
  * broke on the real system; 4 the system diverged from the model; 2 bad
- * input, or no system.
+ * input, or no system. SIGINT or SIGTERM stops it after the run in progress
+ * (no further run or shrink): it reports the runs done and the failure found
+ * so far, unshrunk further and not performed again (`stoppedBy:
+ * "interrupted"`), writes its trace, stops the system and exits with 130 or
+ * 143.
  */
 import fc from 'fast-check';
 import { scheduleArb, type Schedule } from '../checker/arbitrary.js';
@@ -24,6 +28,7 @@ import { reenact, type ReenactReport } from '../checker/reenact.js';
 import { replay } from '../checker/path.js';
 import { traceFromReplay } from '../traces/trace.js';
 import { UsageError } from './errors.js';
+import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import { outputFlag, refuseOverwrite, seedFlag, shown, wholeFlag } from './flags.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
@@ -74,6 +79,8 @@ export interface TestSystemReport extends ReportHead {
   readonly steps: number;
   readonly durationMs: number;
   readonly failure: TestSystemFailure | null;
+  /** `interrupted` when a signal stopped the runs (or the shrinking) early; null otherwise. */
+  readonly stoppedBy: 'interrupted' | null;
 }
 
 /** Whether a re-enactment fails the test, given the properties checked. */
@@ -126,52 +133,66 @@ export async function runTestSystem(a: TestSystemArgs, io: Io, pkgSource?: Packa
   const implName = impl ?? impls[0] ?? 'default';
 
   const started = performance.now();
-  const running: RunningSystem = await system.start(model, { impl });
   let steps = 0;
   let runsDone = 0;
-  let fatal: unknown = null;
-  const perform = async (s: Schedule): Promise<ReenactReport> => {
-    if (running.reset) await running.reset();
-    steps += s.steps.length;
-    return reenact(model, { initial: initialJson(model, s.initial), steps: s.steps }, running);
-  };
-  let failure: TestSystemFailure | null = null;
-  let status: TestSystemReport['status'] = 'ok';
-  try {
-    const arb = scheduleArb(model, { maxSteps: depth });
-    const property = fc.asyncProperty(arb, async (s) => {
-      if (fatal !== null) return true;
-      try {
-        return verdictOf(await perform(s), properties) === 'ok';
-      } catch (e) {
-        // An error of the system (not a divergence) ends the command with one line; it must not be shrunk.
-        fatal = e;
-        return true;
+  // Set inside the interruptible run (declared with their whole types: they are assigned in a closure).
+  let failure = null as TestSystemFailure | null;
+  let status = 'ok' as TestSystemReport['status'];
+  let stoppedBy = null as TestSystemReport['stoppedBy'];
+  let description = '';
+  const { signal } = await interruptible(async (interrupt) => {
+    const running: RunningSystem = await system.start(model, { impl });
+    description = running.description;
+    let fatal: unknown = null;
+    /** The last failing run (fast-check's counterexample so far), kept for an interruption during shrinking. */
+    let lastFailing = null as { s: Schedule; report: ReenactReport } | null;
+    const perform = async (s: Schedule): Promise<ReenactReport> => {
+      if (running.reset) await running.reset();
+      steps += s.steps.length;
+      return reenact(model, { initial: initialJson(model, s.initial), steps: s.steps }, running);
+    };
+    try {
+      const arb = scheduleArb(model, { maxSteps: depth });
+      const property = fc.asyncProperty(arb, async (s) => {
+        if (fatal !== null) return true;
+        // A stop request: fast-check ends the runs (or the shrinking) here, as interrupted.
+        if (interrupt.requested) throw new fc.PreconditionFailure(true);
+        try {
+          const report = await perform(s);
+          const ok = verdictOf(report, properties) === 'ok';
+          if (!ok) lastFailing = { s, report };
+          return ok;
+        } catch (e) {
+          // An error of the system (not a divergence) ends the command with one line; it must not be shrunk.
+          fatal = e;
+          return true;
+        }
+      });
+      const out = await fc.check(property, { seed, numRuns: runs });
+      if (fatal !== null) throw fatal;
+      if (out.interrupted) stoppedBy = 'interrupted';
+      runsDone = out.numRuns;
+      if (out.failed && out.counterexample) {
+        // Interrupted while shrinking: the smallest failing schedule so far, as it was performed (not again).
+        const kept = out.interrupted ? lastFailing : null;
+        const shrunk = kept ? kept.s : out.counterexample[0];
+        const report = kept ? kept.report : await perform(shrunk);
+        const v = verdictOf(report, properties);
+        if (v === 'ok') throw new Error('the shrunk schedule passed when performed again: is the system deterministic?');
+        status = v;
+        failure = {
+          run: out.numRuns,
+          length: shrunk.steps.length,
+          shrinks: out.numShrinks,
+          status: v,
+          report,
+          trace: traceOfRun(model, shrunk, report, properties),
+        };
       }
-    });
-    const out = await fc.check(property, { seed, numRuns: runs });
-    if (fatal !== null) throw fatal;
-    if (out.failed && out.counterexample) {
-      const shrunk = out.counterexample[0];
-      const report = await perform(shrunk);
-      const v = verdictOf(report, properties);
-      if (v === 'ok') throw new Error('the shrunk schedule passed when performed again: is the system deterministic?');
-      status = v;
-      failure = {
-        run: out.numRuns,
-        length: shrunk.steps.length,
-        shrinks: out.numShrinks,
-        status: v,
-        report,
-        trace: traceOfRun(model, shrunk, report, properties),
-      };
-      runsDone = out.numRuns;
-    } else {
-      runsDone = out.numRuns;
+    } finally {
+      await running.stop();
     }
-  } finally {
-    await running.stop();
-  }
+  });
   const durationMs = performance.now() - started;
   if (failure && traceOut) writeTrace(traceOut, failure.trace);
   const report: TestSystemReport = {
@@ -179,7 +200,7 @@ export async function runTestSystem(a: TestSystemArgs, io: Io, pkgSource?: Packa
     status,
     ...headFields(model),
     impl: implName,
-    system: running.description,
+    system: description,
     seed,
     runs,
     runsDone,
@@ -188,14 +209,14 @@ export async function runTestSystem(a: TestSystemArgs, io: Io, pkgSource?: Packa
     steps,
     durationMs: Math.round(durationMs),
     failure,
+    stoppedBy,
   };
+  const code = signal ? SIGNAL_EXIT[signal] : status === 'ok' ? 0 : status === 'violation' ? 1 : 4;
   if (a.json === true) {
     printJson(io, report);
   } else {
     io.out(`${headerLine('test-system', headerOf(model))}\n`);
-    io.out(
-      `implementation ${implName} on ${running.description}; seed ${seed}; ${int(runs)} runs of at most ${depth} steps; properties: ${properties.join(', ')}\n\n`,
-    );
+    io.out(`implementation ${implName} on ${description}; seed ${seed}; ${int(runs)} runs of at most ${depth} steps; properties: ${properties.join(', ')}\n\n`);
     if (failure) {
       io.out(
         `Run ${failure.run} ${failure.status === 'diverged' ? 'diverged from the model' : 'broke a property on the real system'}; ` +
@@ -203,11 +224,15 @@ export async function runTestSystem(a: TestSystemArgs, io: Io, pkgSource?: Packa
       );
       for (const l of reenactText(failure.report, failure.trace, model, 'the shrunk schedule').slice(2)) io.out(`${l}\n`);
       io.out('\n');
+    } else if (stoppedBy) {
+      io.out(
+        `Interrupted after ${int(runsDone)} of ${int(runs)} runs; each followed the model at every step, and ${properties.join(', ')} held on the real system.\n`,
+      );
     } else {
       io.out(`All ${int(runsDone)} runs followed the model at every step, and ${properties.join(', ')} held on the real system.\n`);
     }
     io.out(`${int(runsDone)} runs, ${int(steps)} steps performed on the system, ${secs(durationMs)}\n`);
     if (failure && traceOut) io.out(`trace written to ${traceOut} (open it with dnsmc reenact, view or replay)\n`);
   }
-  return status === 'ok' ? 0 : status === 'violation' ? 1 : 4;
+  return code;
 }

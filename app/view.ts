@@ -9,6 +9,7 @@ import type { JsonState } from '../checker/layout.js';
 import type { PictureNode, Presentation } from '../checker/package.js';
 import { laneOptionsFor, type LaneOptions } from '../traces/lanes.js';
 import { TraceError, type Trace } from '../traces/trace.js';
+import { verifyObservations } from '../traces/verify.js';
 import { viewerHtml, type ViewerPane } from '../traces/viewer.js';
 import { EXIT, UsageError } from './errors.js';
 import { fileFlag, outputFlag, refuseOverwrite } from './flags.js';
@@ -86,29 +87,20 @@ export function besideObserved(p: Presentation | undefined, observed: readonly (
 
 /**
  * What `dnsmc reenact --trace-out` recorded the real system holding after each
- * step, when the trace carries it: checked against the model's layout (each
- * observation must fit it, over the model's own state), or refused naming
- * the field. These are the file's word, not re-derived: the page says so.
+ * step, when the trace carries it: checked (traces/verify.ts
+ * verifyObservations: each field fits the model's layout or is the system's
+ * description of what it held), or refused naming the field. These are the
+ * file's word, not re-derived: the page says so.
  */
 export function recordedObservations(loaded: { trace: Trace; model: Model; file: string }): (JsonState | null)[] | undefined {
   const r = (loaded.trace as { reenacted?: unknown }).reenacted;
   if (r === undefined) return undefined;
-  const observed = (r as { observed?: unknown } | null)?.observed;
-  const states = [loaded.trace.initial, ...loaded.trace.steps.map((s) => s.state)];
-  if (!Array.isArray(observed) || observed.length > states.length) {
-    throw new TraceError(`${loaded.file}: trace: field reenacted.observed must be an array of at most ${states.length} observed states`);
+  try {
+    return verifyObservations(loaded.model, loaded.trace, (r as { observed?: unknown } | null)?.observed);
+  } catch (e) {
+    if (e instanceof TraceError) throw new TraceError(`${loaded.file}: ${e.message}`);
+    throw e;
   }
-  const vec = loaded.model.layout.vector();
-  return observed.map((o, i) => {
-    if (o === null) return null;
-    if (typeof o !== 'object' || Array.isArray(o)) throw new TraceError(`${loaded.file}: trace: field reenacted.observed[${i}] must be a state object or null`);
-    try {
-      loaded.model.layout.fromJson({ ...states[i], ...(o as JsonState) }, vec);
-    } catch (e) {
-      throw new TraceError(`${loaded.file}: trace: field reenacted.observed[${i}]: ${(e as Error).message}`);
-    }
-    return o as JsonState;
-  });
 }
 
 const labelOf = (file: string, t: Trace): string => `${basename(file)}${t.variant ? ` (${t.variant})` : ''}`;

@@ -13,6 +13,7 @@
  */
 import type { FieldSpec, Json, JsonState, StateOf } from './layout.js';
 import type { Model } from './model.js';
+import type { Interrupt } from './options.js';
 import type { RunningSystem } from './package.js';
 import { replay, type ScheduleStep } from './path.js';
 
@@ -74,9 +75,16 @@ export interface ReenactReport {
   readonly breaks: readonly ObservedBreak[];
   /** The model's fields the system does not observe (not compared). */
   readonly unobserved: readonly string[];
-  /** What the system answers for its public names at the end (`RunningSystem.resolve`), or null. */
+  /** What the system answers for its public names at the end (`RunningSystem.resolve`), or null (not asked after an interruption). */
   readonly resolution: readonly Json[] | null;
   readonly server: { readonly description: string; readonly startMs: number | null };
+  /** `interrupted` when a stop request ended the re-enactment before its last step (the steps are those performed); null otherwise. */
+  readonly stoppedBy: 'interrupted' | null;
+}
+
+export interface ReenactOptions {
+  /** Checked before each step: once requested, no further step is performed. */
+  readonly interrupt?: Interrupt;
 }
 
 /** The trace-like input: an initial state (the model's first when absent) and the schedule. */
@@ -116,9 +124,16 @@ const shown = (v: Json): string => JSON.stringify(v);
  * `model` (an Error saying which step does not is thrown otherwise, before
  * anything is performed). Errors of the system (SystemError and others) are
  * thrown; a refused step or a differing observation is a divergence, and
- * re-enacting stops there. Does not stop the system.
+ * re-enacting stops there. A stop request (`options.interrupt`) ends it
+ * before the next step, with what was performed so far. Does not stop the
+ * system.
  */
-export async function reenact<F extends FieldSpec>(model: Model<F>, input: ReenactInput, running: RunningSystem): Promise<ReenactReport> {
+export async function reenact<F extends FieldSpec>(
+  model: Model<F>,
+  input: ReenactInput,
+  running: RunningSystem,
+  options: ReenactOptions = {},
+): Promise<ReenactReport> {
   const layout = model.layout;
   const vec = layout.vector();
   let initial: StateOf<F>;
@@ -173,7 +188,12 @@ export async function reenact<F extends FieldSpec>(model: Model<F>, input: Reena
   };
 
   record(0, await running.observe());
+  let stoppedBy: ReenactReport['stoppedBy'] = null;
   for (let i = 1; i <= input.steps.length && divergence === null; i++) {
+    if (options.interrupt?.requested) {
+      stoppedBy = 'interrupted';
+      break;
+    }
     const { action, actor } = input.steps[i - 1];
     try {
       await running.perform(action, actor);
@@ -203,7 +223,7 @@ export async function reenact<F extends FieldSpec>(model: Model<F>, input: Reena
     }
   }
   breaks.sort((x, y) => x.step - y.step);
-  const resolution = running.resolve ? await running.resolve() : null;
+  const resolution = running.resolve && stoppedBy === null ? await running.resolve() : null;
   const conforms = divergence === null;
   return {
     status: !conforms ? 'diverged' : breaks.length > 0 ? 'violation' : 'ok',
@@ -214,5 +234,6 @@ export async function reenact<F extends FieldSpec>(model: Model<F>, input: Reena
     unobserved,
     resolution,
     server: { description: running.description, startMs: running.startMs ?? null },
+    stoppedBy,
   };
 }

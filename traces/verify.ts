@@ -153,3 +153,57 @@ function goalReachable<F extends FieldSpec>(
   const r = check(probe, { properties: ['noGoal'], checkDeadlock: false, workers: 1 });
   return { found: r.violations.length > 0, states: r.distinctStates };
 }
+
+/** The longest description of an observed value outside the model (`CNAME www.example.`, `TXT a, b`). */
+const MAX_DESCRIPTION = 200;
+
+/**
+ * What `dnsmc reenact --trace-out` (and `test-system`) recorded the real
+ * system holding after each step (`reenacted.observed`), checked: at most
+ * one observation per state, each null (the step was refused, or not
+ * reached) or an object of the model's fields. A field's value either fits
+ * the model's layout (over the model's own state at that step), or is what
+ * the system held that the model cannot (the adapter's words for it, as a
+ * divergence shows it): a string of at most 200 characters, or for an
+ * array field an array of the model's length whose every element fits or
+ * is such a string. Anything else is refused, naming the field. These are
+ * the file's word, not re-derived; the viewer says so.
+ */
+export function verifyObservations<F extends FieldSpec>(model: Model<F>, trace: Trace, observed: unknown): (JsonState | null)[] {
+  const states = [trace.initial, ...trace.steps.map((s) => s.state)];
+  if (!Array.isArray(observed) || observed.length > states.length) {
+    throw new TraceError(`trace: field reenacted.observed must be an array of at most ${states.length} observed states`);
+  }
+  const vec = model.layout.vector();
+  const fields = Object.keys(model.layout.fields);
+  const fits = (state: JsonState): boolean => {
+    try {
+      model.layout.fromJson(state, vec);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const described = (v: unknown): boolean => typeof v === 'string' && v.length <= MAX_DESCRIPTION;
+  return observed.map((o, i) => {
+    if (o === null) return null;
+    const where = `reenacted.observed[${i}]`;
+    if (typeof o !== 'object' || Array.isArray(o)) throw new TraceError(`trace: field ${where} must be a state object or null`);
+    const s = states[i];
+    for (const [f, v] of Object.entries(o as Record<string, unknown>)) {
+      if (!fields.includes(f)) throw new TraceError(`trace: field ${where} has ${JSON.stringify(f).slice(0, 40)}, which is not a field of model ${model.name}`);
+      if (fits({ ...s, [f]: v as JsonState[string] }) || described(v)) continue;
+      const m = s[f];
+      const elementsOk =
+        Array.isArray(v) &&
+        Array.isArray(m) &&
+        v.length === m.length &&
+        v.every((x, j) => described(x) || fits({ ...s, [f]: m.map((y, k) => (k === j ? x : y)) as JsonState[string] }));
+      if (!elementsOk)
+        throw new TraceError(
+          `trace: field ${where}.${f} fits neither the model's layout nor a description of what the system held (a string of at most ${MAX_DESCRIPTION} characters)`,
+        );
+    }
+    return o as JsonState;
+  });
+}

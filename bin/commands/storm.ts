@@ -13,6 +13,8 @@ export const stormCommand: Command = (io, run, source) => ({
       .option('delay', { type: 'string', describe: 'milliseconds the slow enactor waits before each of its lock attempts' })
       .option('out', { type: 'string', describe: 'a directory for the event logs, one JSON-lines file per component (docs/conformance.md)' })
       .option('json', JSON_OPTION)
-      .epilog('Exit codes: 0 the storm ran (the report says whether a name became unresolvable), 2 bad input or no server.'),
+      .epilog(
+        'Exit codes: 0 the storm ran (the report says whether a name became unresolvable), 2 bad input or no server, 3 the server stopped answering during the storm, 130/143 stopped by SIGINT/SIGTERM (what ran is reported, the logs written).',
+      ),
   handler: (a) => run(() => runStorm(a as StormArgs, io, source)),
 });

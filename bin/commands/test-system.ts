@@ -18,7 +18,7 @@ export const testSystemCommand: Command = (io, run, source) => ({
       .option('json', JSON_OPTION)
       .option('trace-out', { type: 'string', describe: 'write the shrunk failing schedule as a trace, with what the system held after each step' })
       .epilog(
-        'Exit codes: 0 every run followed the model and every property held, 1 a property broke on the real system, 2 bad input or no system, 4 the system diverged from the model.',
+        'Exit codes: 0 every run followed the model and every property held, 1 a property broke on the real system, 2 bad input or no system, 4 the system diverged from the model, 130/143 stopped by SIGINT/SIGTERM (the runs done are reported).',
       ),
   handler: (a) => run(() => runTestSystem(a as TestSystemArgs, io, source)),
 });

@@ -5,9 +5,6 @@
  * one at a time, and maps the real zone, the plan store and the enactors'
  * local state to the model's JSON state.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Json, JsonState } from '../../checker/layout.js';
 import type { Model } from '../../checker/model.js';
 import type { RunningSystem, SystemAdapter } from '../../checker/package.js';
@@ -15,7 +12,8 @@ import { ActionRefused, SystemError } from '../../checker/reenact.js';
 import { IMPLEMENTATIONS, type Implementation } from './drifted.js';
 import { DnsClient, DnsError } from './messages.js';
 import { PlanStore, PlanStoreError } from './plan-store.js';
-import { type Enactor, FREE, Names, Planner, VARIANT_FIXES, indexRecords, resetZone, type Context, type ProtocolConfig } from './reference.js';
+import { type Enactor, FREE, Names, Planner, VARIANT_FIXES, ZoneChanged, indexRecords, resetZone, type Context, type ProtocolConfig } from './reference.js';
+import { makeRunDir, removeRunDir } from './run-dirs.js';
 import { ServerError, startNamed, type NamedServer } from './server.js';
 import { TsigError, readKeyFile, type TsigKey } from './tsig.js';
 import { TYPE, WireError, fqdn, rcodeName, typeName } from './wire.js';
@@ -58,16 +56,23 @@ export function protocolConfig(model: Model): ProtocolConfig {
 }
 
 function parseServer(text: string, loopbackOnly: boolean): { host: string; port: number } {
-  const m = /^(.+):(\d{1,5})$/.exec(text);
+  const shape = `--server must be HOST:PORT (for example 127.0.0.1:5353; an IPv6 address in brackets, [::1]:5353), got ${JSON.stringify(text)}`;
+  const m = /^(\[[^\]]+\]|[^:[\]]+):(\d{1,5})$/.exec(text);
   const port = m ? Number(m[2]) : NaN;
-  if (!m || port < 1 || port > 65535) throw new SystemError(`--server must be HOST:PORT (for example 127.0.0.1:5353), got ${JSON.stringify(text)}`);
+  if (!m || port < 1 || port > 65535) throw new SystemError(shape);
   const host = m[1].replace(/^\[(.*)\]$/, '$1');
+  if (host.trim() === '') throw new SystemError(shape);
   if (loopbackOnly && host !== '127.0.0.1') throw new SystemError(`--server ${text}: only 127.0.0.1 is allowed here`);
   return { host, port };
 }
 
-/** Errors of the server, its key and its answers, as one-line SystemErrors. */
+/**
+ * Errors of the server, its key and its answers, as one-line SystemErrors; a
+ * zone that something else changed (ZoneChanged) is the system departing from
+ * the model: the step is refused (a divergence).
+ */
 function asSystemError(e: unknown): unknown {
+  if (e instanceof ZoneChanged) return new ActionRefused(e.message);
   if (e instanceof DnsError || e instanceof TsigError || e instanceof ServerError || e instanceof WireError || e instanceof PlanStoreError)
     return new SystemError(e.message);
   return e;
@@ -233,11 +238,11 @@ async function start(model: Model, options: DnsSystemOptions = {}): Promise<DnsR
   } catch (e) {
     throw asSystemError(e);
   }
-  const storeDir = mkdtempSync(join(tmpdir(), 'dnsmc-plans-'));
+  const storeDir = makeRunDir('plans');
   let stopped: Promise<void> | null = null;
   const cleanup = (): Promise<void> => {
     stopped ??= (async () => {
-      rmSync(storeDir, { recursive: true, force: true });
+      removeRunDir(storeDir);
       await server?.stop();
     })();
     return stopped;

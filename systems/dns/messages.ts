@@ -108,6 +108,12 @@ export interface ClientOptions {
   readonly timeoutMs?: number;
   /** Transport for updates (default tcp). */
   readonly updateTransport?: 'tcp' | 'udp';
+  /**
+   * At most this many exchanges (updates, queries, transfers) at once; the
+   * others wait their turn, first come first served, and their timeout counts
+   * from when they are sent (default: no limit).
+   */
+  readonly maxInFlight?: number;
 }
 
 const where = (s: ServerAddress): string => `${s.host}:${s.port}`;
@@ -219,6 +225,9 @@ function question(id: number, name: string, type: number): Message {
 export class DnsClient {
   readonly timeoutMs: number;
   readonly updateTransport: 'tcp' | 'udp';
+  readonly maxInFlight: number;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
   constructor(
     readonly server: ServerAddress,
     readonly zone: string,
@@ -227,6 +236,21 @@ export class DnsClient {
   ) {
     this.timeoutMs = options.timeoutMs ?? 2000;
     this.updateTransport = options.updateTransport ?? 'tcp';
+    this.maxInFlight = options.maxInFlight ?? Infinity;
+  }
+
+  /** Runs one exchange when fewer than maxInFlight are under way. */
+  private async turn<T>(f: () => Promise<T>): Promise<T> {
+    if (this.inFlight >= this.maxInFlight) await new Promise<void>((r) => this.waiting.push(r));
+    else this.inFlight++;
+    try {
+      return await f();
+    } finally {
+      // The slot passes to the next in line (inFlight unchanged), or is freed.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.inFlight--;
+    }
   }
 
   /** Sends one signed UPDATE, once. Resolves to the server's rcode; throws OutcomeUnknownError on a timeout. */
@@ -236,6 +260,10 @@ export class DnsClient {
 
   /** The same with another key, or none (to test that the server refuses it). */
   async updateWith(prereqs: readonly Prereq[], updates: readonly Update[], key: TsigKey | null): Promise<UpdateResult> {
+    return this.turn(() => this.sendUpdate(prereqs, updates, key));
+  }
+
+  private async sendUpdate(prereqs: readonly Prereq[], updates: readonly Update[], key: TsigKey | null): Promise<UpdateResult> {
     const id = randomInt(0, 0x10000);
     const plain = encode(updateMessage(id, this.zone, prereqs, updates));
     const signed = key ? sign(plain, key) : null;
@@ -265,6 +293,10 @@ export class DnsClient {
 
   /** One query (unsigned, UDP, one retry; TCP when the answer is truncated). */
   async query(name: string, type: number): Promise<Decoded> {
+    return this.turn(() => this.sendQuery(name, type));
+  }
+
+  private async sendQuery(name: string, type: number): Promise<Decoded> {
     const make = (): { id: number; bytes: Uint8Array } => {
       const id = randomInt(0, 0x10000);
       return { id, bytes: encode(question(id, fqdn(name), type)) };
@@ -287,6 +319,10 @@ export class DnsClient {
 
   /** The whole zone, by a signed AXFR over TCP (every signed message verified). Records in the server's order, the closing SOA dropped. */
   async transfer(): Promise<Rr[]> {
+    return this.turn(() => this.sendTransfer());
+  }
+
+  private async sendTransfer(): Promise<Rr[]> {
     const id = randomInt(0, 0x10000);
     const plain = encode(question(id, this.zone, TYPE.AXFR));
     const signed = sign(plain, this.key);

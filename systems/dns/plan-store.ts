@@ -7,6 +7,7 @@
  */
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { OWNER_FILE } from './run-dirs.js';
 
 /** One endpoint's part of a plan: the load balancers its name should resolve to. */
 export interface PlanEndpoint {
@@ -39,9 +40,9 @@ export class PlanStore {
       .sort((x, y) => x - y);
   }
 
-  /** Removes every plan (a fresh store for the next run). */
+  /** Removes every plan (a fresh store for the next run); the folder's owner file (run-dirs.ts) stays. */
   clear(): void {
-    for (const f of readdirSync(this.dir)) rmSync(join(this.dir, f), { force: true, recursive: true });
+    for (const f of readdirSync(this.dir)) if (f !== OWNER_FILE) rmSync(join(this.dir, f), { force: true, recursive: true });
   }
 
   /** The newest generation (0 when none is published yet). */

@@ -17,6 +17,27 @@ import { DnsError, a, cname, txt, type DnsClient, type Prereq, type Update } fro
 import type { PlanStore, Plan } from './plan-store.js';
 import { TYPE, fqdn, type Rr } from './wire.js';
 
+/**
+ * The zone is not what the protocol's steps so far made it: a prerequisite
+ * failed where, by those steps, none can, or a name holds what no step
+ * writes. Something else changed it (another writer, an operator). On a
+ * re-enactment this is the system departing from the model (a divergence),
+ * not a broken server.
+ */
+export class ZoneChanged extends Error {
+  override name = 'ZoneChanged';
+}
+
+/** The rcodes of a failed prerequisite (RFC 2136): the zone's content, not the server, refused the update. */
+const PREREQUISITE_FAILED = ['NXRRSET', 'YXRRSET', 'NXDOMAIN', 'YXDOMAIN'];
+
+/** An update the protocol expects to succeed was refused with `rcode`: ZoneChanged for a failed prerequisite, DnsError for the rest. */
+function refused(what: string, rcode: string, why = ''): Error {
+  return PREREQUISITE_FAILED.includes(rcode)
+    ? new ZoneChanged(`${what}: the server answered ${rcode}${why}: the zone is not as the steps so far left it (something else changed it)`)
+    : new DnsError(`${what}: the server answered ${rcode}`);
+}
+
 /** The two fixes of the protocol (the reference implementation's own switches). */
 export interface Fixes {
   /** After taking the lock, give up unless the plan is newer than the active one. */
@@ -113,7 +134,10 @@ export async function readAlias(ctx: Context, k: number): Promise<number> {
   if (!rr) return 0;
   const target = rr.data?.kind === 'name' ? rr.data.name : '';
   const g = ctx.names.generationOf(target, k);
-  if (g === undefined) throw new DnsError(`the alias ${ctx.names.endpoint(k)} points at ${target}, which is no plan tree of it`);
+  if (g === undefined)
+    throw new ZoneChanged(
+      `the alias ${ctx.names.endpoint(k)} points at ${target}, which is no plan tree of it: no step writes that (something else changed the zone)`,
+    );
   return g;
 }
 
@@ -211,7 +235,7 @@ export class Enactor {
       this.failures = Math.min(this.failures + 1, this.ctx.config.maxBackoff);
       this.phase = 'backoff';
     } else {
-      throw new DnsError(`taking the lock ${this.ctx.names.lock(this.endpoint)}: the server answered ${rcode}`);
+      throw refused(`taking the lock ${this.ctx.names.lock(this.endpoint)}`, rcode);
     }
   }
 
@@ -223,8 +247,7 @@ export class Enactor {
 
   protected async releaseLock(k: number): Promise<void> {
     const rcode = await swapLock(this.ctx, k, this.name, FREE);
-    if (rcode !== 'NOERROR')
-      throw new DnsError(`enactor ${this.id} releasing ${this.ctx.names.lock(k)}: the server answered ${rcode} (the lock is not its own)`);
+    if (rcode !== 'NOERROR') throw refused(`enactor ${this.id} releasing ${this.ctx.names.lock(k)}`, rcode, ' (the lock is not its own)');
   }
 
   /**
@@ -255,7 +278,7 @@ export class Enactor {
       return;
     }
     if (r.rcode !== 'NXRRSET' || (await readAlias(this.ctx, k)) !== active) {
-      throw new DnsError(`building ${this.ctx.names.tree(this.plan, k)}: the server answered ${r.rcode}`);
+      throw refused(`building ${this.ctx.names.tree(this.plan, k)}`, r.rcode);
     }
     // The active plan's tree is gone (or the lock is not ours: releasing then fails and says so).
     await this.releaseLock(k);
@@ -275,7 +298,7 @@ export class Enactor {
         { kind: 'add', name: this.ctx.names.lock(k), type: TYPE.TXT, ttl: TTL, data: txt(FREE) },
       ],
     );
-    if (r.rcode !== 'NOERROR') throw new DnsError(`enactor ${this.id} flipping ${this.ctx.names.endpoint(k)}: the server answered ${r.rcode}`);
+    if (r.rcode !== 'NOERROR') throw refused(`enactor ${this.id} flipping ${this.ctx.names.endpoint(k)}`, r.rcode);
     if (k + 1 < this.ctx.config.endpoints) {
       this.endpoint = k + 1;
       this.failures = 0;
@@ -308,7 +331,7 @@ export class Enactor {
       if (updates.length === 0) break;
       const r = await this.ctx.dns.update(prereqs, updates);
       if (r.rcode === 'NOERROR') break;
-      if (r.rcode !== 'NXRRSET' || attempt >= 4) throw new DnsError(`enactor ${this.id} cleaning up after plan ${this.plan}: the server answered ${r.rcode}`);
+      if (r.rcode !== 'NXRRSET' || attempt >= 4) throw refused(`enactor ${this.id} cleaning up after plan ${this.plan}`, r.rcode);
     }
     this.becomeIdle();
   }

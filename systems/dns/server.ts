@@ -3,18 +3,19 @@
  * generated named.conf listening on a free port of 127.0.0.1 only, one zone
  * that accepts only updates signed with a fresh TSIG key (HMAC-SHA256),
  * readiness proven by a per-run nonce record. `named -g` does not die with
- * its parent, so it is killed on process exit and on SIGINT/SIGTERM, and a
- * watchdog (a shell reading a pipe from this process) kills it when this
- * process dies in any other way (even SIGKILL: the pipe closes).
+ * its parent, so it is killed, and its directory removed, on process exit and
+ * on SIGINT, SIGTERM and SIGHUP (run-dirs.ts), and a watchdog (a shell
+ * reading a pipe from this process) kills it and removes its directory when
+ * this process dies in any other way (even SIGKILL: the pipe closes).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DnsClient, DnsError } from './messages.js';
+import { makeRunDir, removeRunDir, trackChild } from './run-dirs.js';
 import { keyClause, type TsigKey } from './tsig.js';
 import { TYPE, fqdn } from './wire.js';
 
@@ -93,38 +94,6 @@ export async function freePort(): Promise<number> {
   throw new ServerError('no free port on 127.0.0.1');
 }
 
-/** Every `named` this process started and has not yet stopped. */
-const live = new Set<ChildProcess>();
-let hooked = false;
-
-function killAll(): void {
-  for (const c of live) {
-    try {
-      c.kill('SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  live.clear();
-}
-
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', killAll);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const handler = (): void => {
-      killAll();
-      // Our handler must not swallow the signal: when nobody else listens, die of it as we would have.
-      if (process.listenerCount(sig) === 1) {
-        process.removeListener(sig, handler);
-        process.kill(process.pid, sig);
-      }
-    };
-    process.on(sig, handler);
-  }
-}
-
 function namedConf(dir: string, port: number, zone: string, key: TsigKey): string {
   const z = zone.slice(0, -1);
   const k = key.name.slice(0, -1);
@@ -168,15 +137,14 @@ export async function startNamed(options: StartOptions = {}): Promise<NamedServe
   const key: TsigKey = { name: 'dnsmc-run.', secret: randomBytes(32) };
   const nonce = randomBytes(12).toString('hex');
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'dnsmc-named-'));
-  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
+  const dir = makeRunDir('named');
+  const removeDir = (): void => removeRunDir(dir);
   writeFileSync(join(dir, 'named.conf'), namedConf(dir, port, zone, key), { mode: 0o600 });
   writeFileSync(join(dir, 'zone.db'), zoneFile(zone, nonce));
 
-  hookExit();
   const t0 = performance.now();
   const child = spawn(named, ['-g', '-4', '-c', join(dir, 'named.conf')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
+  const untrack = trackChild(child);
   let log = '';
   const keep = (b: Buffer): void => {
     log = (log + b.toString()).slice(-20_000);
@@ -187,19 +155,20 @@ export async function startNamed(options: StartOptions = {}): Promise<NamedServe
   const exit = new Promise<void>((resolve) => {
     child.once('exit', (code, sig) => {
       exited = sig ? `signal ${sig}` : `code ${code}`;
-      live.delete(child);
+      untrack();
       resolve();
     });
     child.once('error', (e) => {
       exited = `error ${(e as NodeJS.ErrnoException).code ?? e.message}`;
-      live.delete(child);
+      untrack();
       resolve();
     });
   });
-  // The watchdog: its stdin is a pipe from us; `read` returns when we die and the pipe closes.
+  // The watchdog: its stdin is a pipe from us; `read` returns when we die and the pipe closes. It then
+  // stops named and removes its directory (named.conf holds the run's secret).
   const watchdog = spawn(
     '/bin/sh',
-    ['-c', 'read _; kill -TERM "$1" 2>/dev/null; sleep 1; kill -KILL "$1" 2>/dev/null', 'dnsmc-watchdog', String(child.pid ?? 0)],
+    ['-c', 'read _; kill -TERM "$1" 2>/dev/null; sleep 1; kill -KILL "$1" 2>/dev/null; rm -rf -- "$2"', 'dnsmc-watchdog', String(child.pid ?? 0), dir],
     {
       stdio: ['pipe', 'ignore', 'ignore'],
     },

@@ -11,18 +11,27 @@
  * after the step, and what its transaction wrote); the prober logs its probes
  * as observations. Randomness (jitter) comes from a seeded generator; the
  * timing itself is real, so runs with the same seed differ in detail.
+ *
+ * What the storm asks of the server is bounded: the planner's and the
+ * enactors' exchanges share a client that sends at most `maxInFlight` at once
+ * (the others queue; each one's timeout counts from its sending), so however
+ * many enactors there are, the server sees a few transactions at a time (the
+ * prober has its own client: one probe at a time). Should the server still
+ * fail to answer, the storm ends there and reports it (`stoppedBy: "server"`),
+ * with the logs of what happened until then. A stop request (`interrupt`)
+ * ends it the same way, as `interrupted`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Interrupt } from '../../checker/options.js';
 import { ActionRefused, SystemError } from '../../checker/reenact.js';
 import { protocolConfig } from './adapter.js';
 import { Rng } from '../../checker/random.js';
-import { DnsClient } from './messages.js';
-import { PlanStore } from './plan-store.js';
-import { Enactor, Names, Planner, resetZone, type Context, type ProtocolConfig } from './reference.js';
+import { DnsClient, DnsError } from './messages.js';
+import { PlanStore, PlanStoreError } from './plan-store.js';
+import { Enactor, Names, Planner, ZoneChanged, resetZone, type Context, type ProtocolConfig } from './reference.js';
+import { makeRunDir, removeRunDir } from './run-dirs.js';
 import { startNamed } from './server.js';
-import { TYPE, rcodeName } from './wire.js';
+import { TsigError } from './tsig.js';
+import { TYPE, WireError, rcodeName } from './wire.js';
 
 export interface StormOptions {
   readonly config: ProtocolConfig;
@@ -41,6 +50,12 @@ export interface StormOptions {
   readonly backoffMs?: number;
   /** Called about every 250 ms with a progress line. */
   readonly onProgress?: (line: string) => void;
+  /** Checked by every task between its steps: once requested, the storm ends as `interrupted`. */
+  readonly interrupt?: Interrupt;
+  /** The planner's and enactors' exchanges under way at once, at most (default 8). */
+  readonly maxInFlight?: number;
+  /** Milliseconds to wait for each answer (default 2000). */
+  readonly timeoutMs?: number;
 }
 
 /** One line of an event log (docs/conformance.md). */
@@ -84,7 +99,19 @@ export interface StormResult {
   readonly availability: readonly EndpointAvailability[];
   /** The logs, per process: `planner`, `enactor-<i>`, `prober`. */
   readonly logs: ReadonlyMap<string, readonly StormEvent[]>;
+  /** Why it ended before its duration: `interrupted` (a stop request), `server` (the server failed: `serverError` says how); null when it ran its course. */
+  readonly stoppedBy: 'interrupted' | 'server' | null;
+  readonly serverError: string | null;
 }
+
+/** Errors of the server or of what it answered (not bugs): they end a storm, which reports them. */
+const serverFault = (e: unknown): e is Error =>
+  e instanceof DnsError ||
+  e instanceof TsigError ||
+  e instanceof WireError ||
+  e instanceof PlanStoreError ||
+  e instanceof SystemError ||
+  e instanceof ZoneChanged;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -92,9 +119,11 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Ma
 export async function runStorm(o: StormOptions): Promise<StormResult> {
   const { config } = o;
   const server = await startNamed({ zone: 'ddb.example.' });
-  const storeDir = mkdtempSync(join(tmpdir(), 'dnsmc-storm-'));
+  const storeDir = makeRunDir('storm');
   try {
-    const dns = new DnsClient({ host: server.host, port: server.port }, 'ddb.example.', server.key, { timeoutMs: 2000 });
+    const timeoutMs = o.timeoutMs ?? 2000;
+    const dns = new DnsClient({ host: server.host, port: server.port }, 'ddb.example.', server.key, { timeoutMs, maxInFlight: o.maxInFlight ?? 8 });
+    const probeDns = new DnsClient({ host: server.host, port: server.port }, 'ddb.example.', server.key, { timeoutMs });
     const ctx: Context = { dns, names: new Names('ddb.example.'), store: new PlanStore(storeDir), config };
     await resetZone(dns, ctx.names, config.endpoints);
     const t0 = performance.now();
@@ -102,6 +131,20 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
     const now = (): number => performance.now() - t0;
     const stamp = (): number => Math.round((epoch + now()) * 1000) / 1000;
     const deadline = o.durationMs;
+    let serverError: string | null = null;
+    /** Whether the storm goes on: its time not up, no stop requested, the server answering. */
+    const going = (): boolean => now() < deadline && !o.interrupt?.requested && serverError === null;
+    /** A task that ends, and ends the storm, at the server's first failure. */
+    const guarded =
+      <A extends unknown[]>(f: (...args: A) => Promise<void>) =>
+      async (...args: A): Promise<void> => {
+        try {
+          await f(...args);
+        } catch (e) {
+          if (!serverFault(e)) throw e;
+          serverError ??= e.message;
+        }
+      };
     const rng = new Rng(o.seed);
     // This round's logs, and the last round's before it (kept should the storm end as a round begins).
     let logs = new Map<string, StormEvent[]>();
@@ -121,18 +164,18 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
     let round: { planned: boolean; over: boolean; idle: boolean[] } = { planned: false, over: false, idle: [] };
     let resetting = false;
 
-    const planner = async (): Promise<void> => {
+    const planner = guarded(async (): Promise<void> => {
       const p = new Planner(ctx);
-      for (let g = 1; g <= config.plans && now() < deadline; g++) {
+      for (let g = 1; g <= config.plans && going(); g++) {
         await p.publishPlan();
         counts.plans++;
         log('planner', { action: 'publishPlan', actor: 0, saw: { latest: g } });
         await sleep((o.planIntervalMs ?? 15) * (0.5 + rng.float()));
       }
       round.planned = true;
-    };
+    });
 
-    const enactor = async (i: number): Promise<void> => {
+    const enactor = guarded(async (i: number): Promise<void> => {
       const e = new Enactor(i, ctx);
       const name = `enactor-${i}`;
       const slow = o.slowEnactor === i ? (o.delayMs ?? 0) : 0;
@@ -143,7 +186,7 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
         [`endpoint[${i}]`]: e.endpoint,
         [`failures[${i}]`]: e.failures,
       });
-      while (now() < deadline && !round.over) {
+      while (going() && !round.over) {
         const phase = e.phase;
         if (phase === 'idle') {
           // It picks up plans promptly (the one-time check is early); its delays come before its lock attempts.
@@ -165,7 +208,7 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
         if (phase === 'cleanup') await sleep((o.settleMs ?? 40) * (0.5 + rng.float()));
         // The slow enactor is slow to get the lock (each attempt waits): it falls behind while holding an old plan.
         if (slow && phase === 'lock') await sleep(slow);
-        if (now() >= deadline) break;
+        if (!going()) break;
         const k = e.endpoint;
         const plan = e.plan;
         switch (phase) {
@@ -197,7 +240,7 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
             break;
         }
       }
-    };
+    });
 
     const avail = Array.from({ length: config.endpoints }, (_, k) => ({
       name: ctx.names.endpoint(k),
@@ -212,14 +255,14 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
       /** Whether the name has resolved in this round (until then it is not yet up, not down). */
       roundResolved: false,
     }));
-    const prober = async (): Promise<void> => {
-      while (now() < deadline) {
+    const prober = guarded(async (): Promise<void> => {
+      while (going()) {
         if (resetting) {
           await sleep(1);
           continue;
         }
         for (const a of avail) {
-          const m = await dns.query(a.name, TYPE.A);
+          const m = await probeDns.query(a.name, TYPE.A);
           const at = now();
           const addresses = m.answers.filter((r) => r.type === TYPE.A && r.data?.kind === 'a').map((r) => (r.data?.kind === 'a' ? r.data.address : ''));
           const rcode = rcodeName(m.rcode);
@@ -239,7 +282,7 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
         }
         await sleep(o.probeMs ?? 5);
       }
-    };
+    });
 
     const progress = setInterval(() => {
       o.onProgress?.(
@@ -247,8 +290,8 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
           avail.map((a) => `${a.name} ${a.last}`).join(', '),
       );
     }, 250);
-    const rounds = async (): Promise<void> => {
-      while (now() < deadline) {
+    const rounds = guarded(async (): Promise<void> => {
+      while (going()) {
         if (counts.rounds > 0) {
           // The next round from scratch: the names reset, the plan store empty, the enactors new.
           resetting = true;
@@ -266,7 +309,7 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
         round = { planned: false, over: false, idle: new Array(config.enactors).fill(false) };
         await Promise.all([planner(), ...Array.from({ length: config.enactors }, (_, i) => enactor(i))]);
       }
-    };
+    });
     try {
       await Promise.all([rounds(), prober()]);
     } finally {
@@ -285,9 +328,11 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
       cleanups: counts.cleanups,
       availability: avail.map(({ lastAt: _a, down: _d, roundResolved: _r, ...rest }) => ({ ...rest, unresolvableMs: Math.round(rest.unresolvableMs) })),
       logs: [...logs.keys()].some((p) => p !== 'prober') ? logs : previous,
+      stoppedBy: serverError !== null ? 'server' : o.interrupt?.requested ? 'interrupted' : null,
+      serverError,
     };
   } finally {
-    rmSync(storeDir, { recursive: true, force: true });
+    removeRunDir(storeDir);
     await server.stop();
   }
 }

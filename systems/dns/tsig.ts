@@ -156,7 +156,7 @@ export function verify(answer: Uint8Array, key: TsigKey, prior: Buffer, first: b
     const k = key.name.slice(0, -1);
     const why =
       t.error === 17
-        ? `the server has no key named ${k}`
+        ? `the server has no key named ${k}, or does not allow that key this request (BIND answers BADKEY to a signed request its key may not make, such as a zone transfer allow-transfer does not grant it)`
         : t.error === 16
           ? `the secret of key ${k} is not the server's`
           : t.error === 18

@@ -7,10 +7,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { replay } from '../../checker/path.js';
+import { dnsModel } from '../../models/dns/model.js';
+import { a, DnsClient, txt } from '../../systems/dns/messages.js';
 import { startNamed } from '../../systems/dns/server.js';
+import { TYPE } from '../../systems/dns/wire.js';
+import { traceFromReplay } from '../../traces/trace.js';
 import { run } from '../support/cli.js';
-import { namedsStartedHere } from '../support/named.js';
-import { writeKeyFile } from '../systems/dns/helpers.js';
+import { namedRunningIn, namedsStartedHere } from '../support/named.js';
+import { planPublishedIn, runDirsIn, spawnDnsmc, waitForOrExit, waitUntil, writeKeyFile } from '../systems/dns/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-reenact-'));
 const file = (name: string): string => join(dir, name);
@@ -113,8 +118,8 @@ describe('dnsmc reenact on a private BIND 9', () => {
     const wrong = writeKeyFile(server, Buffer.alloc(32, 9));
     try {
       // The server given, with its own key: the race conforms there too.
-      expect((await run(['reenact', file('race.json'), '--server', `127.0.0.1:${server.port}`, '--tsig-key', right.file])).code).toBe(1);
-      const bad = await run(['reenact', file('race.json'), '--server', `127.0.0.1:${server.port}`, '--tsig-key', wrong.file]);
+      expect((await run(['reenact', file('race.json'), '--server', `127.0.0.1:${server.port}`, '--tsig-key', right.file, '--endpoints', '1'])).code).toBe(1);
+      const bad = await run(['reenact', file('race.json'), '--server', `127.0.0.1:${server.port}`, '--tsig-key', wrong.file, '--endpoints', '1']);
       expect(bad).toMatchObject({
         code: 2,
         stdout: '',
@@ -125,7 +130,7 @@ describe('dnsmc reenact on a private BIND 9', () => {
       wrong.remove();
       await server.stop();
     }
-    const down = await run(['reenact', file('race.json'), '--server', '127.0.0.1:9', '--tsig-key', file('race.json')]);
+    const down = await run(['reenact', file('race.json'), '--server', '127.0.0.1:9', '--tsig-key', file('race.json'), '--endpoints', '1']);
     expect(down.code).toBe(2);
     expect(down.stderr.split('\n')).toHaveLength(2);
     expect(down.stderr).toMatch(/^dnsmc: /);
@@ -141,5 +146,168 @@ describe('dnsmc reenact on a private BIND 9', () => {
 
   it('leaves no named running', () => {
     expect(nameds().filter((p) => !before.includes(p))).toEqual([]);
+  });
+});
+
+/** A long trace of the dns model: enactor 1 tries the lock enactor 0 holds, backs off and retries, `rounds` times. */
+function longTrace(rounds: number): string {
+  const model = dnsModel({ variant: 'fixed' });
+  const schedule = [
+    { action: 'publishPlan', actor: 0 },
+    { action: 'pickPlan', actor: 0 },
+    { action: 'pickPlan', actor: 1 },
+    { action: 'acquireLock', actor: 0 },
+  ];
+  for (let i = 0; i < rounds; i++) schedule.push({ action: 'acquireLock', actor: 1 }, { action: 'retryLock', actor: 1 });
+  const r = replay(model, model.init[0], schedule);
+  expect(r.failure).toBeUndefined();
+  const f = file(`long-${rounds}.json`);
+  writeFileSync(f, JSON.stringify(traceFromReplay(model, r, 'aliasResolves', 'invariant')));
+  return f;
+}
+
+describe('dnsmc reenact stopped by a signal (the binary)', () => {
+  const total = 2 * 1500 + 4;
+  let long = '';
+  beforeAll(() => {
+    long = longTrace(1500);
+  });
+
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal}: reports the steps performed (stoppedBy interrupted), writes the annotated trace whole, exit ${code}; no folder or named left`, async () => {
+      const s = spawnDnsmc(['reenact', long, '--json', '--trace-out', file(`long-${signal}.json`)]);
+      // Under way once the plan store holds plan 1 (step 1).
+      expect(await waitForOrExit(() => planPublishedIn(s.tmp, 'plans'), s)).toBe(true);
+      const dirs = runDirsIn(s.tmp);
+      expect(dirs.length).toBe(2);
+      s.child.kill(signal);
+      const r = await s.done;
+      expect(r.code).toBe(code);
+      const j = JSON.parse(r.stdout) as { stoppedBy: string; status: string; steps: unknown[]; resolution: unknown };
+      expect(j.stoppedBy).toBe('interrupted');
+      expect(j.status).toBe('ok');
+      expect(j.steps.length).toBeGreaterThan(1);
+      expect(j.steps.length).toBeLessThan(total + 1);
+      const t = JSON.parse(readFileSync(file(`long-${signal}.json`), 'utf8')) as { reenacted: { observed: unknown[]; stoppedBy: string } };
+      expect(t.reenacted).toMatchObject({ stoppedBy: 'interrupted' });
+      expect(t.reenacted.observed).toHaveLength(j.steps.length);
+      expect(runDirsIn(s.tmp)).toEqual([]);
+      expect(namedRunningIn([s.tmp])).toEqual([]);
+    });
+  }
+
+  it('SIGHUP: the process dies of it, its folders (named.conf with the secret) removed and its named stopped', async () => {
+    const s = spawnDnsmc(['reenact', long, '--json']);
+    expect(await waitForOrExit(() => planPublishedIn(s.tmp, 'plans'), s)).toBe(true);
+    s.child.kill('SIGHUP');
+    const r = await s.done;
+    expect(r.signal).toBe('SIGHUP');
+    expect(runDirsIn(s.tmp)).toEqual([]);
+    expect(await waitUntil(() => namedRunningIn([s.tmp]).length === 0, 10_000)).toBe(true);
+  });
+
+  it('SIGKILL: the watchdog stops named and removes its folder; the next run removes the plan store the dead run left', async () => {
+    const s = spawnDnsmc(['reenact', long, '--json']);
+    expect(await waitForOrExit(() => planPublishedIn(s.tmp, 'plans'), s)).toBe(true);
+    s.child.kill('SIGKILL');
+    await s.done;
+    expect(await waitUntil(() => namedRunningIn([s.tmp]).length === 0 && runDirsIn(s.tmp).every((d) => !d.includes('dnsmc-named-')), 15_000)).toBe(true);
+    expect(runDirsIn(s.tmp).filter((d) => d.includes('dnsmc-plans-'))).toHaveLength(1);
+    const next = spawnDnsmc(['reenact', file('race.json'), '--json'], s.tmp);
+    expect((await next.done).code).toBe(1);
+    expect(runDirsIn(s.tmp)).toEqual([]);
+  });
+});
+
+describe('dnsmc reenact: another writer, another server, messages', () => {
+  it('a zone another writer changed is a divergence: exit 4, the trace written, and view opens it', async () => {
+    const server = await startNamed();
+    const key = writeKeyFile(server);
+    const other = new DnsClient({ host: server.host, port: server.port }, server.zone, server.key);
+    // The other writer: once reenact has reset the zone (the lock record is there), it takes the lock.
+    let stop = false;
+    const lockName = `_lock.e0.${server.zone}`;
+    const writer = (async () => {
+      while (!stop) {
+        const m = await other.query(lockName, TYPE.TXT);
+        if (m.answers.length > 0) {
+          await other.update(
+            [],
+            [
+              { kind: 'deleteRrset', name: lockName, type: TYPE.TXT },
+              { kind: 'add', name: lockName, type: TYPE.TXT, ttl: 60, data: txt('intruder') },
+            ],
+          );
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    try {
+      const r = await run([
+        'reenact',
+        file('race.json'),
+        '--server',
+        `127.0.0.1:${server.port}`,
+        '--tsig-key',
+        key.file,
+        '--endpoints',
+        '1',
+        '--trace-out',
+        file('interfered.json'),
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(4);
+      expect(r.stdout).toContain('The system diverged from the model');
+      expect(readFileSync(file('interfered.json'), 'utf8')).toContain('intruder');
+      const v = await run(['view', file('interfered.json'), '--out', file('interfered.html')]);
+      expect(v.stderr).toBe('');
+      expect(v.code).toBe(0);
+      expect(readFileSync(file('interfered.html'), 'utf8')).toContain('intruder');
+    } finally {
+      stop = true;
+      await writer;
+      key.remove();
+      await server.stop();
+    }
+  });
+
+  it('--server on a zone needs --endpoints, equal to the trace’s: otherwise one line, exit 2, and nothing changes on the server', async () => {
+    const server = await startNamed();
+    const key = writeKeyFile(server);
+    const client = new DnsClient({ host: server.host, port: server.port }, server.zone, server.key);
+    const mine = `www.e0.${server.zone}`;
+    try {
+      expect((await client.update([], [{ kind: 'add', name: mine, type: TYPE.A, ttl: 60, data: a('192.0.2.77') }])).rcode).toBe('NOERROR');
+      const base = ['reenact', file('race2.json'), '--server', `127.0.0.1:${server.port}`, '--tsig-key', key.file];
+      const none = await run(base);
+      expect(none.code).toBe(2);
+      expect(none.stderr.split('\n')).toHaveLength(2);
+      expect(none.stderr).toContain('--server needs --endpoints N');
+      expect(none.stderr).toContain('(the trace has 2)');
+      const wrong = await run([...base, '--endpoints', '1']);
+      expect(wrong).toMatchObject({ code: 2, stdout: '', stderr: 'dnsmc: --endpoints 1 does not match the trace, which has 2\n' });
+      expect((await client.query(mine, TYPE.A)).answers.map((x) => (x.data?.kind === 'a' ? x.data.address : ''))).toEqual(['192.0.2.77']);
+      expect((await run([...base, '--endpoints', '2'])).code).toBe(1);
+    } finally {
+      key.remove();
+      await server.stop();
+    }
+  });
+
+  it('--server "" and --server with two colons: one line saying what --server takes, exit 2', async () => {
+    const empty = await run(['reenact', file('race.json'), '--server', '', '--tsig-key', file('race.json')]);
+    expect(empty).toMatchObject({
+      code: 2,
+      stderr: 'dnsmc: --server must be HOST:PORT of an RFC 2136 server (for example 127.0.0.1:5353), got ""\n',
+    });
+    const colons = await run(['reenact', file('race.json'), '--server', '127.0.0.1:5399:1', '--tsig-key', file('race.json'), '--endpoints', '1']);
+    expect(colons).toMatchObject({
+      code: 2,
+      stderr: 'dnsmc: --server must be HOST:PORT (for example 127.0.0.1:5353; an IPv6 address in brackets, [::1]:5353), got "127.0.0.1:5399:1"\n',
+    });
   });
 });

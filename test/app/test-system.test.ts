@@ -8,8 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from '../support/cli.js';
-import { namedsStartedHere } from '../support/named.js';
+import { ROOT, run } from '../support/cli.js';
+import { namedRunningIn, namedsStartedHere } from '../support/named.js';
+import { planPublishedIn, runDirsIn, spawnDnsmc, waitForOrExit } from '../systems/dns/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-test-system-'));
 const file = (name: string): string => join(dir, name);
@@ -95,28 +96,39 @@ describe('dnsmc test-system', () => {
     expect(r.stdout).toContain('phase[1]: model build, system idle   <- differs');
   });
 
-  it('cleanup-unguarded is caught under spare-active-only: the cleanup deletes the active tree', async () => {
-    const r = await run([
-      'test-system',
-      '--variant',
-      'spare-active-only',
-      '--impl',
-      'cleanup-unguarded',
-      '--property',
-      'lockExclusive',
-      '--seed',
-      '5',
-      '--depth',
-      '60',
-      '--json',
-    ]);
-    expect(r.code).toBe(4);
+  it('cleanup-unguarded is caught under spare-active-only as docs/conformance.md says (the command and figures quoted there): the cleanup deletes the active tree', async () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'conformance.md'), 'utf8').replace(/\s+/g, ' ');
+    const m = /`dnsmc (test-system [^`]*--impl cleanup-unguarded[^`]*)` exits (\d) at run (\d+), shrunk to (\d+) steps/.exec(doc);
+    expect(m, 'docs/conformance.md quotes the command that catches cleanup-unguarded, with its run and length').not.toBeNull();
+    const [, command, code, runNo, length] = m!;
+    const r = await run([...command.split(' '), '--json']);
+    expect(r.code).toBe(Number(code));
     const j = json(r.stdout);
-    expect(j.failure?.length).toBe(12);
+    expect(j.failure?.run).toBe(Number(runNo));
+    expect(j.failure?.length).toBe(Number(length));
     const last = j.failure?.report.steps.at(-1);
     expect(last?.action).toBe('cleanupPlans');
     expect(j.failure?.report.divergence?.fields).toEqual(['trees[0]']);
   });
+
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal} (the binary): reports the runs done (stoppedBy interrupted), exit ${code}; no folder or named left`, async () => {
+      const s = spawnDnsmc(['test-system', '--variant', 'fixed', '--runs', '1000000', '--seed', '3', '--json']);
+      expect(await waitForOrExit(() => planPublishedIn(s.tmp, 'plans'), s)).toBe(true);
+      expect(runDirsIn(s.tmp)).toHaveLength(2);
+      s.child.kill(signal);
+      const r = await s.done;
+      expect(r.code).toBe(code);
+      const j = JSON.parse(r.stdout) as Report & { stoppedBy: string; runs: number };
+      expect(j).toMatchObject({ status: 'ok', stoppedBy: 'interrupted', runs: 1000000, failure: null });
+      expect(j.runsDone).toBeLessThan(1000000);
+      expect(runDirsIn(s.tmp)).toEqual([]);
+      expect(namedRunningIn([s.tmp])).toEqual([]);
+    });
+  }
 
   it('bad flags: one line, exit 2', async () => {
     const r = await run(['test-system', '--impl', 'nope']);

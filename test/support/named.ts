@@ -14,3 +14,17 @@ export function namedsStartedHere(): string[] {
     return [];
   }
 }
+
+/** Command lines of running `named` processes whose arguments mention one of `dirs` (any parent: a spawned dnsmc's servers too). */
+export function namedRunningIn(dirs: readonly string[]): string[] {
+  let out = '';
+  try {
+    out = execFileSync('pgrep', ['-a', 'named'], { encoding: 'utf8' });
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+  return out
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .filter((l) => dirs.some((d) => l.includes(d)));
+}

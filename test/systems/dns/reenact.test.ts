@@ -12,7 +12,10 @@ import { replayTrace } from '../../../app/replay.js';
 import { check } from '../../../checker/bfs.js';
 import { checkModelLiveness } from '../../../checker/liveness.js';
 import { firstBreaks, replay } from '../../../checker/path.js';
+import type { RunningSystem } from '../../../checker/package.js';
 import { reenact, reenactExitCode, SystemError, type ReenactInput, type ReenactReport } from '../../../checker/reenact.js';
+import { DnsClient, txt } from '../../../systems/dns/messages.js';
+import { TYPE } from '../../../systems/dns/wire.js';
 import { scheduleArb } from '../../../checker/arbitrary.js';
 import { dnsModel } from '../../../models/dns/model.js';
 import { VARIANTS, type DnsParams } from '../../../models/dns/params.js';
@@ -187,6 +190,41 @@ describe('re-enacting on a server named by address and key', () => {
     }
   });
 
+  it('a zone another writer changed between two steps is a divergence (the step refused, saying so), not an error of the server', async () => {
+    const { model, trace } = race();
+    const sys = (await dnsSystem.start(model, opts())) as DnsRun;
+    const other = new DnsClient({ host: server.host, port: server.port }, server.zone, server.key);
+    const lockName = `_lock.e0.${server.zone}`;
+    // Just before enactor 1 flips (step 8, holding the lock), someone else takes the lock.
+    const interfered: RunningSystem = {
+      description: sys.description,
+      observe: () => sys.observe(),
+      perform: async (action, actor) => {
+        if (action === 'flipAlias' && actor === 1) {
+          await other.update(
+            [],
+            [
+              { kind: 'deleteRrset', name: lockName, type: TYPE.TXT },
+              { kind: 'add', name: lockName, type: TYPE.TXT, ttl: 60, data: txt('intruder') },
+            ],
+          );
+        }
+        return sys.perform(action, actor);
+      },
+      stop: () => sys.stop(),
+    };
+    try {
+      const r = await reenact(model, trace, interfered);
+      expect(r.status).toBe('diverged');
+      expect(reenactExitCode(r)).toBe(4);
+      expect(r.divergence?.step).toBe(8);
+      expect(r.steps[8].refused).toContain('enactor 1 flipping e0.ddb.example.: the server answered NXRRSET');
+      expect(r.steps[8].refused).toContain('something else changed it');
+    } finally {
+      await sys.stop();
+    }
+  });
+
   it('a wrong TSIG key is one error', async () => {
     const bad = writeKeyFile(server, Buffer.alloc(32, 9));
     try {
@@ -208,9 +246,13 @@ describe('re-enacting on a server named by address and key', () => {
     );
     await expect(dnsSystem.start(dnsModel(), { server: `127.0.0.1:${server.port}` })).rejects.toThrow('--server needs --tsig-key FILE');
     await expect(dnsSystem.start(dnsModel(), { ...opts(), server: 'localhost' })).rejects.toThrow(
-      '--server must be HOST:PORT (for example 127.0.0.1:5353), got "localhost"',
+      '--server must be HOST:PORT (for example 127.0.0.1:5353; an IPv6 address in brackets, [::1]:5353), got "localhost"',
     );
     await expect(dnsSystem.start(dnsModel(), { ...opts(), server: '10.0.0.1:53' })).rejects.toThrow('--server 10.0.0.1:53: only 127.0.0.1 is allowed here');
+    // Two colons: refused as it is, not looked up as the host "127.0.0.1:5399".
+    await expect(dnsSystem.start(dnsModel(), { ...opts(), server: '127.0.0.1:5399:1' })).rejects.toThrow(
+      new SystemError('--server must be HOST:PORT (for example 127.0.0.1:5353; an IPv6 address in brackets, [::1]:5353), got "127.0.0.1:5399:1"'),
+    );
     const other = { ...dnsModel(), name: 'counter' };
     await expect(dnsSystem.start(other, opts())).rejects.toThrow('the dns system re-enacts traces of the dns model, not of counter');
   });
