@@ -60,6 +60,56 @@ describe('embedding an untrusted trace', () => {
     expect(outside).toBe(viewerHtml([{ trace: race }]).replace(/<script type="application\/json" id="dnsmc-data">[^<]*<\/script>/, ''));
   });
 
+  it('fuzz: markup, comments, script ends and U+2028 in every text a page shows (lane titles, labels, pictures, alternatives too) stay in the data block', () => {
+    const FUZZ = [
+      '</script><script>window.__pwned=1</script>',
+      '<img src=x onerror="window.__pwned=2">',
+      '<!-- x -->',
+      'a\u2028b\u2029c',
+      '</SCRIPT >',
+      '<style>',
+      ']]>',
+    ];
+    const block = /<script type="application\/json" id="dnsmc-data">[^<]*<\/script>/;
+    const plain = viewerPage({ trace: race, model: asWas, presentation: dnsPresentation }, { trace: replayed, model: fixed, presentation: dnsPresentation });
+    for (const h of FUZZ) {
+      const model = { ...asWas, actorName: (role: string, actor: number) => `${h} ${role} ${actor}` };
+      const presentation = {
+        ...dnsPresentation,
+        lanes: () => ({ lanes: [{ id: 'endpoint 0', label: h }], of: () => 'endpoint 0' }),
+        label: () => h,
+        picture: () => ({ tag: 'p', text: h, attrs: { title: h, 'data-x': h }, class: h, field: h }),
+      };
+      const t: Trace = {
+        ...race,
+        variant: h,
+        property: h,
+        params: { ...race.params, [h]: h },
+        breaks: race.breaks.map((b) => ({ ...b, property: h, explanation: h })),
+        steps: race.steps.map((s) => ({ ...s, narration: h, role: h, action: h, patches: s.patches.map((q) => ({ ...q, path: [h, 0] })) })),
+      };
+      const html = viewerPage({ trace: t, model, presentation, label: h }, { trace: replayed, model: fixed, presentation, label: h });
+      const { data, scripts } = parts(html);
+      expect(scripts, h).toBe(2);
+      expect(html, h).not.toMatch(/<!--|<img|<style>\s*<|[\u2028\u2029]/);
+      expect(html.split('<style').length - 1, h).toBe(1);
+      // The strings are all in the data, unchanged once parsed...
+      const d = data as { title: string; panes: { label: string; lanes: { label: string }[]; labels: string[] }[]; nodes: { text?: string }[] };
+      expect(d.panes[0].label, h).toBe(h);
+      expect(
+        d.panes[0].lanes.map((l) => l.label),
+        h,
+      ).toContain(h);
+      expect(d.panes[0].labels[1], h).toBe(h);
+      expect(
+        d.nodes.some((n) => n.text === h),
+        h,
+      ).toBe(true);
+      // ... and nowhere else: outside the data block the page is the same as a plain one.
+      expect(html.replace(block, ''), h).toBe(plain.replace(block, ''));
+    }
+  });
+
   it('a Content-Security-Policy allows no network and only the page’s own script, by its hash', () => {
     const html = viewerPage({ trace: race, model: asWas, presentation: dnsPresentation });
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)![1];
