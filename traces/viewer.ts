@@ -16,7 +16,10 @@
  * when the page is written: values are formatted by format.ts (as the text
  * output formats them) and the model's pictures are drawn into inert
  * PictureNode trees, which the script builds under an allow-list of tags and
- * attributes.
+ * attributes. The pictures and fields tables of all states are carried as one
+ * table of distinct nodes, and the alternatives as one table of distinct
+ * alternatives, so a page stays within a small multiple of its trace
+ * (docs/viewer.md: at most 3 times its file).
  *
  * A trace is untrusted input. Its JSON is embedded in a
  * `<script type="application/json">` block with `<`, `>`, `&`, U+2028 and
