@@ -16,7 +16,10 @@
  * when the page is written: values are formatted by format.ts (as the text
  * output formats them) and the model's pictures are drawn into inert
  * PictureNode trees, which the script builds under an allow-list of tags and
- * attributes.
+ * attributes. The pictures and fields tables of all states are carried as one
+ * table of distinct nodes, and the alternatives as one table of distinct
+ * alternatives, so a page stays within a small multiple of its trace
+ * (docs/viewer.md: at most 3 times its file).
  *
  * A trace is untrusted input. Its JSON is embedded in a
  * `<script type="application/json">` block with `<`, `>`, `&`, U+2028 and
@@ -32,7 +35,7 @@ import { fileURLToPath } from 'node:url';
 import type { FieldSpec, JsonState } from '../checker/layout.js';
 import type { Model } from '../checker/model.js';
 import type { PictureNode, Presentation } from '../checker/package.js';
-import type { AlignedRow, PageData, PaneData, RowStatus } from './client/data.js';
+import type { AlignedRow, PageData, PageNode, PaneData, RowStatus } from './client/data.js';
 import { changeLines, showValue } from './format.js';
 import { laneOptionsFor, sequenceOf, type LaneOptions } from './lanes.js';
 import { stateTable } from './state-table.js';
@@ -175,14 +178,69 @@ function summaryOf(t: Trace): string {
   return `model ${t.model}${t.variant ? `, variant ${t.variant}` : ''}${params.length > 0 ? `; ${params.join(', ')}` : ''}; ${t.steps.length} steps`;
 }
 
-/** The model's pictures of every state of the trace, or why they could not be drawn. */
-function picturesOf(p: ViewerPane, states: readonly JsonState[]): { pictures: PictureNode[] | null; error: string | null } {
+/** How deep a picture is kept: the page script builds no deeper either. */
+const MAX_PICTURE_DEPTH = 64;
+
+/**
+ * The page's table of picture nodes: each distinct subtree once (keyed by its
+ * JSON, children as indexes), so that a page grows with what changes from
+ * state to state, not with the number of states times the size of a picture.
+ * Only a node's PictureNode fields are kept; a child that is not a node, or
+ * lies deeper than the page builds, is dropped here as the page would drop it.
+ */
+class NodeTable {
+  readonly nodes: PageNode[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly keys: string[] = [];
+
+  /** The index of `n` in the table (added, with its subtrees, when new); -1 for what is not a node. */
+  add(n: unknown, depth = 0): number {
+    if (depth > MAX_PICTURE_DEPTH || n === null || typeof n !== 'object' || Array.isArray(n)) return -1;
+    const node = n as PictureNode;
+    const children = Array.isArray(node.children) ? node.children.map((c) => this.add(c, depth + 1)).filter((c) => c >= 0) : undefined;
+    const entry: PageNode = {
+      tag: node.tag,
+      ...(node.class !== undefined ? { class: node.class } : {}),
+      ...(node.text !== undefined ? { text: node.text } : {}),
+      ...(node.attrs !== undefined ? { attrs: node.attrs } : {}),
+      ...(node.field !== undefined ? { field: node.field } : {}),
+      ...(node.index !== undefined ? { index: node.index } : {}),
+      ...(children !== undefined ? { children } : {}),
+    };
+    const key = JSON.stringify(entry);
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.nodes.length;
+      this.nodes.push(entry);
+      this.keys.push(key);
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+
+  /** How many nodes the table holds (a mark to {@link truncate} to). */
+  get size(): number {
+    return this.nodes.length;
+  }
+
+  /** Forgets the nodes added since the table had `size` nodes. */
+  truncate(size: number): void {
+    for (const key of this.keys.splice(size)) this.ids.delete(key);
+    this.nodes.length = size;
+  }
+}
+
+/** The model's pictures of every state of the trace (indexes into `table`), or why they could not be drawn. */
+function picturesOf(p: ViewerPane, states: readonly JsonState[], table: NodeTable): { pictures: number[] | null; error: string | null } {
   const draw = p.presentation?.picture;
   if (!draw || !p.model) return { pictures: null, error: null };
   const model = p.model;
+  const mark = table.size;
   try {
-    return { pictures: states.map((_, i) => draw.call(p.presentation, model, states, i)), error: null };
+    // One state at a time: a picture is in the table, and then garbage, before the next is drawn.
+    return { pictures: states.map((_, i) => table.add(draw.call(p.presentation, model, states, i))), error: null };
   } catch (e) {
+    table.truncate(mark);
     return { pictures: null, error: e instanceof Error ? e.message : String(e) };
   }
 }
@@ -204,14 +262,33 @@ export const MAX_ALTERNATIVE_STEPS = 2_000;
 /** Above this many steps the viewer refuses a trace: a timeline that long cannot be read (export it as markdown instead). */
 export const MAX_VIEW_STEPS = 20_000;
 
-/** The alternatives at each step, when the model is known and the trace not too long; null if the model throws. */
-function alternativesFor(p: ViewerPane): Alternative[][] | null {
+/** The page's table of alternatives: each distinct one once. */
+class AlternativeTable {
+  readonly list: Alternative[] = [];
+  private readonly ids = new Map<string, number>();
+
+  add(a: Alternative): number {
+    const key = JSON.stringify(a);
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.list.length;
+      this.list.push(a);
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+}
+
+/** The alternatives at each step (indexes into `table`), when the model is known and the trace not too long; null if the model throws. */
+function alternativesFor(p: ViewerPane, table: AlternativeTable): number[][] | null {
   if (!p.model || p.trace.steps.length > MAX_ALTERNATIVE_STEPS) return null;
+  let all: Alternative[][];
   try {
-    return alternativesOf(p.trace, p.model, p.presentation);
+    all = alternativesOf(p.trace, p.model, p.presentation);
   } catch {
     return null;
   }
+  return all.map((list) => list.map((a) => table.add(a)));
 }
 
 /** What the run shows of its properties: the property it violates and where, or that every property it was checked for holds at each step. */
@@ -223,14 +300,14 @@ function verdictOf(t: Trace): { ok: boolean; text: string } {
   return { ok: false, text: `${what}${others.size > 0 ? ` (also breaks: ${[...others].join(', ')})` : ''}` };
 }
 
-function paneData(p: ViewerPane, side: 'a' | 'b'): PaneData {
+function paneData(p: ViewerPane, side: 'a' | 'b', nodes: NodeTable, alternatives: AlternativeTable): PaneData {
   const t = p.trace;
   const fields = p.fields ?? (p.model?.layout.fields as FieldSpec | undefined);
   const lanes = p.lanes ?? (p.model ? laneOptionsFor(p.model, p.presentation) : {});
   const seq = sequenceOf(t, lanes);
   const arrays = arrayFields(t, fields);
   const states: JsonState[] = [t.initial, ...t.steps.map((s) => s.state)];
-  const { pictures, error } = picturesOf(p, states);
+  const { pictures, error } = picturesOf(p, states, nodes);
   return {
     label: paneLabel(p),
     side,
@@ -241,11 +318,11 @@ function paneData(p: ViewerPane, side: 'a' | 'b'): PaneData {
     loop: loopOf(t) ?? null,
     arrays,
     changes: states.map((_, i) => (i === 0 ? [] : changeLines(states[i - 1], t.steps[i - 1]))),
-    fields: states.map((s) => stateTable(s, arrays)),
+    fields: states.map((s) => nodes.add(stateTable(s, arrays))),
     pictures,
     pictureError: error,
     labels: labelsOf(p, states),
-    alternatives: alternativesFor(p),
+    alternatives: alternativesFor(p, alternatives),
     verdict: verdictOf(t),
     explanation: explanationFor(p),
   };
@@ -288,9 +365,14 @@ export function viewerHtml(panes: readonly [ViewerPane] | readonly [ViewerPane, 
   const rows: AlignedRow[] = second
     ? alignTraces(first.trace, second.trace)
     : [0, ...first.trace.steps.map((s) => s.step)].map((a) => ({ a, b: null, status: 'same' }));
+  const nodes = new NodeTable();
+  const alternatives = new AlternativeTable();
+  const paneList = panes.map((p, i) => paneData(p, i === 0 ? 'a' : 'b', nodes, alternatives));
   const data: PageData = {
     title: o.title ?? (second ? `${traceTitle(first.trace)}, compared with ${paneLabel(second)}` : traceTitle(first.trace)),
-    panes: panes.map((p, i) => paneData(p, i === 0 ? 'a' : 'b')),
+    nodes: nodes.nodes,
+    alternatives: alternatives.list,
+    panes: paneList,
     rows,
     divergence: second ? firstDivergence(rows) : null,
   };

@@ -346,6 +346,86 @@ describe('any model, and a lasso', () => {
   });
 });
 
+/** Strings that would be markup, a comment, a script's end or a line break in JavaScript if the page ever parsed them. */
+const FUZZ = [
+  '</script><script>window.__pwned=11</script>',
+  '<img src=x onerror="window.__pwned=12">',
+  '<!-- <svg onload="window.__pwned=13"> -->',
+  'a\u2028b\u2029c </SCRIPT >',
+  '<style>*{background:url(https://example.com/s.png)}</style>',
+  '"><iframe src="https://example.com/"></iframe>',
+];
+
+describe('hostile text in every field the page shows', () => {
+  it('lane titles, row labels, narrations, breaks, alternatives, pictures, pane labels, the divergence banner: all text, none of it markup or script', async () => {
+    const race = parseTrace(JSON.parse(readFileSync(join(dir, 'race.json'), 'utf8')));
+    for (const [k, h] of FUZZ.entries()) {
+      // Everything a page takes from a trace, a model or its package carries h (the first run) or another fuzz string (the second).
+      const other = FUZZ[(k + 1) % FUZZ.length];
+      const base = dnsModel({ variant: 'as-was' });
+      const model = { ...base, actorName: (role: string, actor: number) => `${h} ${role} ${actor}` };
+      const presentation: Presentation = {
+        ...dnsPresentation,
+        lanes: (m) => {
+          const r = dnsPresentation.lanes!(m)!;
+          return { ...r, lanes: r.lanes.map((l) => ({ ...l, label: `${h} ${l.label}` })) };
+        },
+        label: (_m, _s, i) => `${h} label ${i}`,
+        picture: (m, states, i) => ({
+          tag: 'div',
+          children: [{ tag: 'p', text: `${h} picture`, attrs: { title: h, 'data-fuzz': h } }, dnsPresentation.picture!(m, states, i)],
+        }),
+      };
+      const hostile = (t: typeof race, s: string) => ({
+        ...t,
+        variant: s,
+        params: { ...t.params, [s]: s },
+        breaks: t.breaks.map((b) => ({ ...b, explanation: s })),
+        steps: t.steps.map((st) => ({ ...st, narration: `${s} ${st.narration}` })),
+      });
+      const a = hostile(race, h);
+      const b = hostile({ ...race, steps: race.steps.slice(0, 9) }, other);
+      const file = join(dir, `fuzz-${k}.html`);
+      writeFileSync(file, viewerPage({ trace: a, model, presentation, label: h }, { trace: b, model, presentation, label: other }));
+
+      const { page, errors, requests, url } = await open(file);
+      const pwned = (): Promise<unknown> => page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
+      // Every step, every panel open, the whole trace built: everything the page can show is on it.
+      for (let r = 0; r <= race.steps.length; r++) {
+        await page.keyboard.press(r === 0 ? 'Home' : 'ArrowRight');
+        await page.evaluate(() => {
+          for (const d of document.querySelectorAll('details')) d.open = true;
+        });
+      }
+      await page.locator('[data-test=whole-trace]').click();
+      expect(await pwned(), h).toBeUndefined();
+      const shape = await page.evaluate(() => {
+        const comments = document.createTreeWalker(document, NodeFilter.SHOW_COMMENT);
+        let c = 0;
+        while (comments.nextNode()) c++;
+        const tags = new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()));
+        const handlers = [...document.querySelectorAll('*')].flatMap((e) => e.getAttributeNames().filter((n) => n.startsWith('on')));
+        const laneTitles = [...document.querySelectorAll('[data-test=pane-a] .timeline-head text.lanehead')].map((e) => e.textContent);
+        return { comments: c, tags: [...tags].sort(), handlers, laneTitles };
+      });
+      expect(shape.comments, h).toBe(0);
+      expect(shape.handlers, h).toEqual([]);
+      for (const tag of ['img', 'iframe', 'svg:svg', 'a', 'object', 'embed', 'foreignobject', 'image']) expect(shape.tags, `${h}: ${tag}`).not.toContain(tag);
+      expect(await page.locator('script').count(), h).toBe(2);
+      expect(await page.locator('style').count(), h).toBe(1);
+      // The lane titles show the text (the first words of it, as a lane title is cut), as text.
+      expect(shape.laneTitles.join(' '), h).toContain(h.split(' ')[0]);
+      // The rest shows whole: in the banner, the narrations, the labels, the breaks, the picture, the alternatives.
+      for (const where of ['[data-test=divergence]', '[data-test=print-view]', '[data-test=alternatives]', '[data-test=pane-a] [data-test=picture]'])
+        expect(await page.locator(where).first().textContent(), `${h} in ${where}`).toContain(h);
+      expect(await page.locator('[data-fuzz]').first().getAttribute('data-fuzz'), h).toBe(h);
+      expect(errors, h).toEqual([]);
+      expect(new Set(requests.map((r) => r.replace(/#.*$/, ''))), h).toEqual(new Set([url]));
+      await page.close();
+    }
+  });
+});
+
 describe('a hostile picture', () => {
   it('is built under the allow-list: no script, no handler, no link or source, no style URL, no id; its strings stay text', async () => {
     const model = lockMutexModel(2);

@@ -9,8 +9,10 @@ import { viewerPage } from '../../app/view.js';
 import { dnsPresentation } from '../../models/dns/picture.js';
 import { check } from '../../checker/bfs.js';
 import { dnsModel } from '../../models/dns/model.js';
+import { kernelOf } from '../../checker/kernel.js';
+import { replay, type ScheduleStep } from '../../checker/path.js';
 import { naiveMutexModel } from '../../models/toys/index.js';
-import { traceOf, type Trace } from '../../traces/trace.js';
+import { traceFromReplay, traceOf, type Trace } from '../../traces/trace.js';
 import { alignTraces, firstDivergence, scriptSafeJson, viewerHtml } from '../../traces/viewer.js';
 
 const asWas = dnsModel({ variant: 'as-was' });
@@ -56,6 +58,56 @@ describe('embedding an untrusted trace', () => {
     const outside = html.replace(/<script type="application\/json" id="dnsmc-data">[^<]*<\/script>/, '');
     expect(outside).not.toContain('pwned');
     expect(outside).toBe(viewerHtml([{ trace: race }]).replace(/<script type="application\/json" id="dnsmc-data">[^<]*<\/script>/, ''));
+  });
+
+  it('fuzz: markup, comments, script ends and U+2028 in every text a page shows (lane titles, labels, pictures, alternatives too) stay in the data block', () => {
+    const FUZZ = [
+      '</script><script>window.__pwned=1</script>',
+      '<img src=x onerror="window.__pwned=2">',
+      '<!-- x -->',
+      'a\u2028b\u2029c',
+      '</SCRIPT >',
+      '<style>',
+      ']]>',
+    ];
+    const block = /<script type="application\/json" id="dnsmc-data">[^<]*<\/script>/;
+    const plain = viewerPage({ trace: race, model: asWas, presentation: dnsPresentation }, { trace: replayed, model: fixed, presentation: dnsPresentation });
+    for (const h of FUZZ) {
+      const model = { ...asWas, actorName: (role: string, actor: number) => `${h} ${role} ${actor}` };
+      const presentation = {
+        ...dnsPresentation,
+        lanes: () => ({ lanes: [{ id: 'endpoint 0', label: h }], of: () => 'endpoint 0' }),
+        label: () => h,
+        picture: () => ({ tag: 'p', text: h, attrs: { title: h, 'data-x': h }, class: h, field: h }),
+      };
+      const t: Trace = {
+        ...race,
+        variant: h,
+        property: h,
+        params: { ...race.params, [h]: h },
+        breaks: race.breaks.map((b) => ({ ...b, property: h, explanation: h })),
+        steps: race.steps.map((s) => ({ ...s, narration: h, role: h, action: h, patches: s.patches.map((q) => ({ ...q, path: [h, 0] })) })),
+      };
+      const html = viewerPage({ trace: t, model, presentation, label: h }, { trace: replayed, model: fixed, presentation, label: h });
+      const { data, scripts } = parts(html);
+      expect(scripts, h).toBe(2);
+      expect(html, h).not.toMatch(/<!--|<img|<style>\s*<|[\u2028\u2029]/);
+      expect(html.split('<style').length - 1, h).toBe(1);
+      // The strings are all in the data, unchanged once parsed...
+      const d = data as { title: string; panes: { label: string; lanes: { label: string }[]; labels: string[] }[]; nodes: { text?: string }[] };
+      expect(d.panes[0].label, h).toBe(h);
+      expect(
+        d.panes[0].lanes.map((l) => l.label),
+        h,
+      ).toContain(h);
+      expect(d.panes[0].labels[1], h).toBe(h);
+      expect(
+        d.nodes.some((n) => n.text === h),
+        h,
+      ).toBe(true);
+      // ... and nowhere else: outside the data block the page is the same as a plain one.
+      expect(html.replace(block, ''), h).toBe(plain.replace(block, ''));
+    }
   });
 
   it('a Content-Security-Policy allows no network and only the page’s own script, by its hash', () => {
@@ -134,5 +186,63 @@ describe('aligning two traces by step', () => {
     const rows = alignTraces(prefix, race);
     expect(rows.slice(6).map((r) => r.status)).toEqual(Array(7).fill('only-b'));
     expect(firstDivergence(rows)).toBe(6);
+  });
+});
+
+/**
+ * A long dns run, the same every time: a walk that, while an endpoint's lock is held, mostly lets the
+ * other enactors fail to take it and retry (so it never ends), and otherwise takes any enabled step.
+ */
+function longRun(steps: number): Trace {
+  const model = dnsModel({ variant: 'as-was', maxBackoff: 1_000_000 });
+  const kernel = kernelOf(model);
+  const none = model.init[0].lockHolder[0];
+  const enabled = new Int32Array(kernel.size);
+  let seed = 12345;
+  const random = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const schedule: ScheduleStep[] = [];
+  let s = model.init[0];
+  while (schedule.length < steps) {
+    const all = Array.from(enabled.subarray(0, kernel.enabledList(s, enabled)));
+    expect(all.length, `the walk stopped at step ${schedule.length}`).toBeGreaterThan(0);
+    const waiting = all.filter((t) => {
+      const tr = kernel.transitions[t];
+      return (tr.name === 'retryLock' || tr.name === 'acquireLock') && s.lockHolder[s.endpoint[tr.actor]] !== none;
+    });
+    const t = waiting.length > 0 && random() < 0.9995 ? waiting[Math.floor(random() * waiting.length)] : all[Math.floor(random() * all.length)];
+    const step = { action: kernel.transitions[t].name, actor: kernel.transitions[t].actor };
+    schedule.push(step);
+    s = replay(model, s, [step]).steps[0].state;
+  }
+  return traceFromReplay(model, replay(model, model.init[0], schedule), 'aliasResolves', 'invariant');
+}
+
+/** Bytes of a trace file as dnsmc writes it (app/report.ts writeTrace), and of a page. */
+const fileBytes = (t: Trace): number => Buffer.byteLength(`${JSON.stringify(t, null, 1)}\n`);
+const pageBytes = (html: string): number => Buffer.byteLength(html);
+
+describe('the size of a page', () => {
+  // docs/viewer.md: a page is at most 3 times the size of its trace file (or of the two files, side by side).
+  const FACTOR = 3;
+  const long = longRun(2_000);
+  const bigModel = dnsModel({ variant: 'as-was', maxBackoff: 1_000_000 });
+
+  it('a 2,000-step dns trace (with its pictures, fields tables and alternatives) makes a page at most 3 times its file', () => {
+    expect(long.steps).toHaveLength(2_000);
+    const html = viewerPage({ trace: long, model: bigModel, presentation: dnsPresentation });
+    const d = parts(html).data as { panes: { pictures: unknown[]; fields: unknown[]; alternatives: unknown[] }[] };
+    // Everything is there: a picture, a table and the alternatives for each state.
+    expect(d.panes[0].pictures).toHaveLength(2_001);
+    expect(d.panes[0].fields).toHaveLength(2_001);
+    expect(d.panes[0].alternatives).toHaveLength(2_001);
+    expect(pageBytes(html) / fileBytes(long)).toBeLessThanOrEqual(FACTOR);
+  });
+
+  it('side by side with itself: at most 3 times the two files', () => {
+    const html = viewerPage({ trace: long, model: bigModel, presentation: dnsPresentation }, { trace: long, model: bigModel, presentation: dnsPresentation });
+    expect(pageBytes(html) / (2 * fileBytes(long))).toBeLessThanOrEqual(FACTOR);
   });
 });

@@ -83,16 +83,19 @@ export interface PaneData {
   readonly arrays: readonly string[];
   /** `changes[i]`: one line per change step `i` made (`changes[0]`, the initial state, is empty). */
   readonly changes: readonly (readonly string[])[];
-  /** `fields[i]`: every field of state `i` as a table. */
-  readonly fields: readonly PictureNode[];
-  /** `pictures[i]`: the model's picture of state `i`; null when its package has none. */
-  readonly pictures: readonly PictureNode[] | null;
+  /** `fields[i]`: every field of state `i` as a table (an index into `PageData.nodes`). */
+  readonly fields: readonly number[];
+  /** `pictures[i]`: the model's picture of state `i` (an index into `PageData.nodes`); null when its package has none. */
+  readonly pictures: readonly number[] | null;
   /** Why the model's picture could not be drawn, when it threw. */
   readonly pictureError: string | null;
   /** `labels[i]`: the model's one-line label of step `i` for the timeline (`labels[0]` null); null when its package has none. */
   readonly labels: readonly (string | null)[] | null;
-  /** `alternatives[i]`: every action enabled before step `i` and where each leads (`[0]` empty); null without the model, or for a trace too long. */
-  readonly alternatives: readonly (readonly Alternative[])[] | null;
+  /**
+   * `alternatives[i]`: every action enabled before step `i` and where each leads (`[0]` empty), as indexes into
+   * `PageData.alternatives`; null without the model, or for a trace too long.
+   */
+  readonly alternatives: readonly (readonly number[])[] | null;
   /** The run's verdict, e.g. `every property holds at each of its 11 steps` or `aliasResolves violated at step 12`. */
   readonly verdict: { readonly ok: boolean; readonly text: string };
   /**
@@ -108,9 +111,23 @@ export interface PaneData {
   } | null;
 }
 
+/**
+ * A node of a picture or fields table as the page carries it: a PictureNode
+ * whose children are indexes into `PageData.nodes`. Every distinct subtree
+ * is stored once for the whole page, so consecutive states, which differ in
+ * a few fields, share all but the nodes on the way to what changed.
+ */
+export interface PageNode extends Omit<PictureNode, 'children'> {
+  readonly children?: readonly number[];
+}
+
 /** Everything the page shows. */
 export interface PageData {
   readonly title: string;
+  /** Every distinct node of every picture and fields table of the page (a child's index is below its parent's). */
+  readonly nodes: readonly PageNode[];
+  /** Every distinct alternative of the page (see `PaneData.alternatives`). */
+  readonly alternatives: readonly Alternative[];
   readonly panes: readonly PaneData[];
   readonly rows: readonly AlignedRow[];
   /** The first row where two traces differ; null for one trace or when they agree. */

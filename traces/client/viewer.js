@@ -16,7 +16,7 @@
   /** @typedef {import('./data.js').PageData} PageData */
   /** @typedef {import('./data.js').PaneData} PaneData */
   /** @typedef {import('./data.js').PageTrace} PageTrace */
-  /** @typedef {import('./data.js').PictureNode} PictureNode */
+  /** @typedef {import('./data.js').PageNode} PageNode */
   /** @typedef {PageTrace['steps'][number]} PageStep */
   /**
    * What the selected step changed, and (side by side) where the shown
@@ -33,6 +33,7 @@
   const DATA = JSON.parse(dataEl ? dataEl.textContent || 'null' : 'null');
   const SVGNS = 'http://www.w3.org/2000/svg';
   const rows = DATA.rows;
+  const nodes = DATA.nodes;
   const panes = DATA.panes;
   const two = panes.length > 1;
   const lastRow = rows.length - 1;
@@ -256,19 +257,22 @@
   const MAX_DEPTH = 64;
 
   /**
-   * Builds a picture under the allow-list. `stepMarks` false (a state this
-   * pane's step did not make: a gap beside the other run) drops the
-   * picture's own `changed` classes.
-   * @param {unknown} node
+   * Builds a picture (node `id` of the page's node table, children by index)
+   * under the allow-list. `stepMarks` false (a state this pane's step did
+   * not make: a gap beside the other run) drops the picture's own `changed`
+   * classes.
+   * @param {unknown} id
    * @param {Node} parent
    * @param {boolean} inSvg
    * @param {Marks} marks
    * @param {boolean} stepMarks
    * @param {number} depth
    */
-  function picture(node, parent, inSvg, marks, stepMarks, depth) {
-    if (depth > MAX_DEPTH || node === null || typeof node !== 'object' || Array.isArray(node)) return;
-    const n = /** @type {Partial<Record<keyof PictureNode, unknown>>} */ (node);
+  function picture(id, parent, inSvg, marks, stepMarks, depth) {
+    if (depth > MAX_DEPTH || typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= nodes.length) return;
+    const node = nodes[id];
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return;
+    const n = /** @type {Partial<Record<keyof PageNode, unknown>>} */ (node);
     const tag = n.tag;
     if (typeof tag !== 'string') return;
     const svg = inSvg || tag === 'svg';
@@ -293,7 +297,8 @@
       mark(marks, el, n.field, index);
     }
     if (typeof n.text === 'string' || typeof n.text === 'number') el.textContent = String(n.text);
-    if (Array.isArray(n.children)) for (const c of n.children) picture(c, el, svg, marks, stepMarks, depth + 1);
+    // A child comes before its parent in the table, so references only go down: no cycle.
+    if (Array.isArray(n.children)) for (const c of n.children) if (typeof c === 'number' && c < id) picture(c, el, svg, marks, stepMarks, depth + 1);
     parent.appendChild(el);
   }
 
@@ -407,7 +412,7 @@
           txt(b, ` ${bk.kind === 'deadlock' ? '(deadlock)' : 'breaks here'}: ${bk.explanation}`);
         }
         const drawn = pane.pictures ? pane.pictures[i] : undefined;
-        if (drawn) {
+        if (drawn !== undefined) {
           const pic = add(box, h('div', 'picture'));
           picture(drawn, pic, false, { changed: changedKeys(pane, i), differs: null }, true, 0);
         }
@@ -660,7 +665,7 @@
       const ul = add(el, h('ul', 'changes'));
       ul.setAttribute('data-test', 'changes');
       for (const line of pane.changes[own] || []) add(ul, h('li', '', line));
-      const alts = pane.alternatives ? pane.alternatives[own] : null;
+      const alts = pane.alternatives && pane.alternatives[own] ? pane.alternatives[own].map((k) => DATA.alternatives[k]).filter((a) => a) : null;
       if (alts && alts.length > 0) {
         const det = add(el, h('details', 'alternatives'));
         det.setAttribute('data-test', 'alternatives');
@@ -722,14 +727,14 @@
       txt(box, verb + (bk.kind === 'deadlock' ? ': ' : '') + bk.explanation);
     }
     const drawn = pane.pictures ? pane.pictures[i] : undefined;
-    if (drawn) {
+    if (drawn !== undefined) {
       const box = add(el, h('div', 'picture'));
       box.setAttribute('data-test', 'picture');
       picture(drawn, box, false, marks, own !== null, 0);
     }
     if (pane.pictureError !== null) add(el, h('p', 'picture-error', `The model\u2019s picture of its states could not be drawn: ${pane.pictureError}`));
     const det = add(el, h('details'));
-    det.open = !drawn;
+    det.open = drawn === undefined;
     add(det, h('summary', '', 'all state fields'));
     picture(pane.fields[i], det, false, marks, own !== null, 0);
   }
