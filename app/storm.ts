@@ -8,15 +8,13 @@
  * `dnsmc conform` reads. Exit 0 (the storm ran; its findings are in the
  * report), 2 bad input or no server.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../traces/io.js';
 import { UsageError } from './errors.js';
-import { seedFlag, shown, wholeFlag } from './flags.js';
+import { outputDirFlag, seedFlag, wholeFlag } from './flags.js';
 import { int } from './format.js';
 import type { Io } from './io.js';
 import { modelFromFlags, type PackageSource } from './model.js';
-import { headerLine, headerOf, headFields, printJson } from './report.js';
+import { headerLine, headerOf, headFields, printJson, writeOutput } from './report.js';
 
 export interface StormArgs {
   [flag: string]: unknown;
@@ -36,21 +34,10 @@ export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource):
   const slow = wholeFlag('slow-enactor', a.slowEnactor, 0);
   if ((slow === undefined) !== (delay === undefined))
     throw new UsageError('--slow-enactor and --delay go together: which enactor is slowed, and by how many milliseconds per step');
-  let out: string | undefined;
-  if (a.out !== undefined) {
-    if (typeof a.out !== 'string' || a.out === '') throw new UsageError(`--out must be a directory, got ${shown(a.out)}`);
-    out = a.out;
-  }
   const storm = await import('../systems/dns/storm.js');
   const config = storm.stormConfig(model);
   if (slow !== undefined && slow >= config.enactors) throw new UsageError(`--slow-enactor must be an enactor, 0 to ${config.enactors - 1}, got ${slow}`);
-  if (out !== undefined) {
-    try {
-      mkdirSync(out, { recursive: true });
-    } catch (e) {
-      throw new UsageError(`--out ${out}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  }
+  const out = outputDirFlag('out', a.out);
   const r = await storm.runStorm({
     config,
     durationMs: duration * 1000,
@@ -63,7 +50,7 @@ export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource):
   if (out !== undefined) {
     for (const [process, events] of [...r.logs].sort(([x], [y]) => (x < y ? -1 : 1))) {
       const f = join(out, `${process}.jsonl`);
-      writeFileAtomic(f, events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      writeOutput(f, events.map((e) => `${JSON.stringify(e)}\n`).join(''), 'out');
       files.push(f);
     }
   }
