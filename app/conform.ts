@@ -9,7 +9,7 @@
  * are reported), 3 incomplete (too many interleavings), 2 bad input (one
  * line naming the file and line).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readInputFile } from '../traces/io.js';
 import { conform, ConformInputError, type ConformEvent, type ConformResult } from '../checker/conform.js';
 import type { Json, JsonState } from '../checker/layout.js';
 import { stateLines } from '../traces/format.js';
@@ -81,14 +81,7 @@ export function readLogs(files: readonly string[]): ConformEvent[][] {
   const byProcess = new Map<string, ConformEvent[]>();
   let count = 0;
   for (const file of files) {
-    let text: string;
-    try {
-      if (statSync(file).size > LOG_LIMITS.fileBytes) throw new UsageError(`${printable(file)}: larger than ${LOG_LIMITS.fileBytes} bytes`);
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      throw new UsageError(`${printable(file)}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
+    const text = readInputFile(file, { name: 'log file', maxBytes: LOG_LIMITS.fileBytes });
     let n = 0;
     let start = 0;
     while (start < text.length) {

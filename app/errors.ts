@@ -7,6 +7,7 @@ import { ModelError } from '../checker/model.js';
 import { OptionError } from '../checker/options.js';
 import { ParamError } from '../checker/package.js';
 import { SystemError } from '../checker/reenact.js';
+import { InputFileError } from '../traces/io.js';
 import { TraceError } from '../traces/trace.js';
 
 export class UsageError extends Error {
@@ -20,6 +21,7 @@ export const EXIT = { ok: 0, violation: 1, usage: 2, incomplete: 3, diverged: 4 
 export function usageMessage(e: unknown): string | undefined {
   if (
     e instanceof UsageError ||
+    e instanceof InputFileError ||
     e instanceof TraceError ||
     e instanceof OptionError ||
     e instanceof LayoutError ||

@@ -1,7 +1,9 @@
 /** Parsing of flag values that yargs hands over as strings. */
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { accessSync, closeSync, constants, mkdirSync, openSync, realpathSync, rmSync, type Stats, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { MAX_SEED } from '../checker/random.js';
+import { writtenInPlace } from '../traces/io.js';
 import { UsageError } from './errors.js';
 
 /** A value as an error message quotes it. */
@@ -65,11 +67,28 @@ export function swarmFlag(v: unknown): { shard: number; of: number } | undefined
 /**
  * A flag naming a file the command will write: checked before any work is
  * done, so that a long search never ends in an unwritable path. Its folder
- * must exist and be writable, and the path must not be a folder.
+ * must exist and be writable, and the path must not be a folder. A FIFO, a
+ * device or one of the process's streams (/dev/stdout) is written in place
+ * (see writeFileAtomic): it must be writable itself, its folder need not be.
  */
 export function outputFlag(flag: string, v: unknown): string | undefined {
   const file = fileFlag(flag, v);
   if (file === undefined) return undefined;
+  let target: Stats | undefined;
+  try {
+    target = statSync(file);
+  } catch {
+    // Not there yet: written into its folder, checked below.
+  }
+  if (target?.isDirectory()) throw new UsageError(`--${flag}: ${file} is a folder, not a file`);
+  if (target && writtenInPlace(file)) {
+    try {
+      accessSync(file, constants.W_OK);
+    } catch (e) {
+      throw new UsageError(`--${flag}: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    return file;
+  }
   const dir = dirname(resolve(file));
   let st: ReturnType<typeof statSync>;
   try {
@@ -83,12 +102,54 @@ export function outputFlag(flag: string, v: unknown): string | undefined {
   } catch {
     throw new UsageError(`--${flag}: cannot write ${file}: EACCES (the folder ${dir} is not writable)`);
   }
-  try {
-    if (statSync(file).isDirectory()) throw new UsageError(`--${flag}: ${file} is a folder, not a file`);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-  }
   return file;
+}
+
+/**
+ * A flag naming a folder the command will write files into (`storm --out
+ * DIR`): checked and made, with its missing parents, before any work is done.
+ * What exists on the way must be a folder, and the folder must take a new
+ * file: one is created (exclusively, under a random name) and removed, which
+ * also refuses /proc and /sys, where even root's writes fail. (Node's own
+ * recursive mkdir loops forever under /proc.) Throws one-line UsageErrors.
+ */
+export function outputDirFlag(flag: string, v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${flag} must be a folder, got ${shown(v)}`);
+  const cannot = (what: string, e: unknown): UsageError =>
+    new UsageError(`--${flag} ${v}: cannot ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  const missing: string[] = [];
+  for (let at = resolve(v); ; ) {
+    let st: Stats;
+    try {
+      st = statSync(at);
+    } catch (e) {
+      const up = dirname(at);
+      const code = (e as NodeJS.ErrnoException).code;
+      // ENOTDIR: a file on the way, named below when the walk reaches it.
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || up === at) throw cannot(`use ${at}`, e);
+      missing.unshift(at);
+      at = up;
+      continue;
+    }
+    if (!st.isDirectory()) throw new UsageError(`--${flag} ${v}: ${at} is not a folder`);
+    break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      throw cannot(`create the folder ${d}`, e);
+    }
+  }
+  const probe = join(resolve(v), `.dnsmc-${randomBytes(16).toString('hex')}.tmp`);
+  try {
+    closeSync(openSync(probe, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600));
+  } catch (e) {
+    throw cannot('write files in it', e);
+  }
+  rmSync(probe, { force: true });
+  return v;
 }
 
 /**

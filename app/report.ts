@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../traces/io.js';
 import type { Trace } from '../traces/trace.js';
 import { EXIT, UsageError } from './errors.js';
 import { int, mb, secs } from './format.js';
-import type { Io } from './io.js';
+import { type Io, OutputError } from './io.js';
 import { moduleOf } from './load-module.js';
 
 /** The statuses every command's result ends in. */
@@ -100,12 +100,22 @@ export function verdict(r: CheckResult): string {
   }
 }
 
-/** Writes a file atomically; a path that cannot be written is the flag's fault. */
+/** Write failures that are not the path's fault: like a failed write to stdout, exit 74. */
+const OUTPUT_FAILURES: ReadonlySet<string | undefined> = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EIO', 'EPIPE', 'ENXIO']);
+
+/**
+ * Writes a file atomically (a FIFO or device in place, see writeFileAtomic).
+ * A path that cannot be written is the flag's fault (UsageError, exit 2); a
+ * write that fails on the way (a full disk, /dev/full, a FIFO no process
+ * reads) is an OutputError (exit 74).
+ */
 export function writeOutput(file: string, text: string, flag: string): void {
   try {
     writeFileAtomic(file, text);
   } catch (e) {
-    throw new UsageError(`--${flag}: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const msg = `--${flag}: cannot write ${file}: ${code ?? (e as Error).message}${code === 'ENXIO' ? ' (a FIFO that no process is reading)' : ''}`;
+    throw OUTPUT_FAILURES.has(code) ? new OutputError(msg) : new UsageError(msg);
   }
 }
 

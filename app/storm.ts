@@ -12,16 +12,14 @@
  * "interrupted"`), writes the logs gathered so far, stops the server and
  * exits with 130 or 143.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../traces/io.js';
 import { EXIT, UsageError } from './errors.js';
-import { seedFlag, shown, wholeFlag } from './flags.js';
+import { outputDirFlag, seedFlag, wholeFlag } from './flags.js';
 import { int } from './format.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import type { Io } from './io.js';
 import { modelFromFlags, type PackageSource } from './model.js';
-import { headerLine, headerOf, headFields, printJson } from './report.js';
+import { headerLine, headerOf, headFields, printJson, writeOutput } from './report.js';
 
 export interface StormArgs {
   [flag: string]: unknown;
@@ -41,21 +39,10 @@ export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource):
   const slow = wholeFlag('slow-enactor', a.slowEnactor, 0);
   if ((slow === undefined) !== (delay === undefined))
     throw new UsageError('--slow-enactor and --delay go together: which enactor is slowed, and by how many milliseconds per step');
-  let out: string | undefined;
-  if (a.out !== undefined) {
-    if (typeof a.out !== 'string' || a.out === '') throw new UsageError(`--out must be a directory, got ${shown(a.out)}`);
-    out = a.out;
-  }
   const storm = await import('../systems/dns/storm.js');
   const config = storm.stormConfig(model);
   if (slow !== undefined && slow >= config.enactors) throw new UsageError(`--slow-enactor must be an enactor, 0 to ${config.enactors - 1}, got ${slow}`);
-  if (out !== undefined) {
-    try {
-      mkdirSync(out, { recursive: true });
-    } catch (e) {
-      throw new UsageError(`--out ${out}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  }
+  const out = outputDirFlag('out', a.out);
   const { value: r, signal } = await interruptible((interrupt) =>
     storm.runStorm({
       config,
@@ -72,7 +59,7 @@ export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource):
   if (out !== undefined) {
     for (const [process, events] of [...r.logs].sort(([x], [y]) => (x < y ? -1 : 1))) {
       const f = join(out, `${process}.jsonl`);
-      writeFileAtomic(f, events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      writeOutput(f, events.map((e) => `${JSON.stringify(e)}\n`).join(''), 'out');
       files.push(f);
     }
   }

@@ -8,13 +8,13 @@
  * A dnsmc trace (`format: "dnsmc-trace"`) and an ITF document that dnsmc
  * exported (`#meta.dnsmc` names the model) are both accepted.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readInputFile } from '../traces/io.js';
 import type { Model } from '../checker/model.js';
 import { traceFromItf } from '../traces/itf.js';
 import { checkTraceAgainst, parseTrace, TraceError, TRACE_FORMAT, TRACE_VERSION, type Trace } from '../traces/trace.js';
 import { verifyTrace } from '../traces/verify.js';
 import { ParamError } from '../checker/package.js';
-import { printable, UsageError, usageMessage } from './errors.js';
+import { printable, usageMessage } from './errors.js';
 import { modelFromTrace, type PackageSource } from './model.js';
 
 /** A trace read from a file, with the model it was made with. */
@@ -120,19 +120,11 @@ export const MAX_INPUT_DEPTH = 64;
 /**
  * Reads an untrusted JSON file: its size bounded, parsed, and its nesting
  * bounded (so that no later walk over it can exhaust the stack). `what`
- * names the expected content in messages. Throws UsageError or TraceError.
+ * names the expected content in messages. Throws InputFileError (through
+ * readInputFile: only a regular file, at most MAX_INPUT_BYTES read) or TraceError.
  */
 export function readJsonInput(file: string, what: string): unknown {
-  let text: string;
-  try {
-    if (statSync(file).size > MAX_INPUT_BYTES) throw new TraceError(`${file}: larger than ${MAX_INPUT_BYTES / 2 ** 20} MiB; not a ${what}`);
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    if (e instanceof TraceError) throw e;
-    throw new UsageError(
-      `cannot read ${what.startsWith(TRACE_FORMAT) ? 'trace file ' : ''}${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
+  const text = readInputFile(file, { name: what.startsWith(TRACE_FORMAT) ? 'trace file' : 'file', maxBytes: MAX_INPUT_BYTES });
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -4,7 +4,7 @@
  * a zone transfer over TCP.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../../traces/io.js';
 import { CLASS, TYPE, WireError, decode, encodeRr, fqdn, nameBytes } from './wire.js';
 
 export const HMAC_SHA256 = 'hmac-sha256.';
@@ -34,13 +34,16 @@ export function parseKeyFile(text: string, file = 'the key file'): TsigKey {
   return { name: fqdn(m[1]), secret: Buffer.from(secret[1], 'base64') };
 }
 
-/** Reads a BIND key file. */
+/** The largest key file read: a key file is a few hundred bytes. */
+export const MAX_KEY_FILE_BYTES = 64 * 1024;
+
+/** Reads a BIND key file: a regular file of at most MAX_KEY_FILE_BYTES. */
 export function readKeyFile(file: string): TsigKey {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputFile(file, { name: 'TSIG key file', maxBytes: MAX_KEY_FILE_BYTES });
   } catch (e) {
-    throw new TsigError(`cannot read TSIG key file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new TsigError((e as Error).message);
   }
   return parseKeyFile(text, file);
 }

@@ -113,6 +113,6 @@ describe('dnsmc conform', () => {
     }
     const missing = await run(['conform', file('nope.jsonl')]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe(`dnsmc: ${file('nope.jsonl')}: cannot read it (ENOENT)\n`);
+    expect(missing.stderr).toBe(`dnsmc: cannot read log file ${file('nope.jsonl')}: ENOENT\n`);
   });
 });
