@@ -58,7 +58,8 @@ describe('dnsmc storm', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as StormJson;
     // Rounds of the model's four plans, one after another: the name resolves through every one.
-    expect(j.rounds).toBeGreaterThan(1);
+    // How many rounds 2 s hold depends on the machine's speed (one, with both cores busy): at least one.
+    expect(j.rounds).toBeGreaterThanOrEqual(1);
     expect(j.plansPublished).toBeGreaterThanOrEqual(4 * (j.rounds - 1));
     expect(j.plansPublished).toBeLessThanOrEqual(4 * j.rounds);
     expect(j.flips).toBeGreaterThanOrEqual(j.rounds - 1);
@@ -80,7 +81,8 @@ describe('dnsmc storm', () => {
     let lost: { out: string; j: StormJson } | null = null;
     // Timing is real, so a seed does not fix the outcome; a round loses the name about one time in two, and a
     // 3-second storm runs several rounds (it ends in the round that lost it): the first seed almost always does.
-    for (let seed = 1; seed <= 3 && !lost; seed++) {
+    // A loaded machine runs fewer rounds in 3 s (at least one), so up to ten storms are tried.
+    for (let seed = 1; seed <= 10 && !lost; seed++) {
       const out = join(dir, `as-was-${seed}`);
       const r = await run([
         'storm',
