@@ -39,37 +39,26 @@ export interface ResolvedModel {
 /** The built-in packages' names, for messages and `--help`. */
 export const BUILTIN_NAMES: readonly string[] = BUILTIN_PACKAGES.map((b) => b.pkg.name);
 
-/** Flags of the commands themselves: a model parameter may not take one of these names. */
-const COMMAND_FLAGS = new Set([
-  'model',
-  'property',
-  'fairness',
-  'continue',
-  'deadlock',
-  'max-states',
-  'max-depth',
-  'time-limit',
-  'max-memory',
-  'expect-states',
-  'workers',
-  'symmetry',
-  'json',
-  'trace-out',
-  'view',
-  'runs',
-  'depth',
-  'seed',
-  'scheduler',
-  'scenario',
-  'swarm',
-  'out',
-  'format',
-  'compare',
-  'trace',
-  'files',
-  'help',
-  'version',
-]);
+/**
+ * Flags of the commands themselves, which a model parameter may not take:
+ * the command line registers how to list them (from its yargs builders), so
+ * that the list is never out of step with the commands. Without a command
+ * line (a library caller), no name is reserved.
+ */
+let commandFlags: () => ReadonlySet<string> = () => new Set();
+let reservedCache: ReadonlySet<string> | undefined;
+
+/** Registers how the command line lists its commands' own flags (called once by the CLI). */
+export function useCommandFlags(list: () => ReadonlySet<string>): void {
+  commandFlags = list;
+  reservedCache = undefined;
+}
+
+/** The commands' own flags, listed once, when a module package is first checked. */
+function reservedFlags(): ReadonlySet<string> {
+  reservedCache ??= commandFlags();
+  return reservedCache;
+}
 
 /** Checks a package's parameter declarations once: names, kinds, ranges and defaults. */
 function checkParams(pkg: ModelPackage, where: string): void {
@@ -82,7 +71,7 @@ function checkParams(pkg: ModelPackage, where: string): void {
     if (typeof p.name !== 'string' || !/^[a-z][A-Za-z0-9]*$/.test(p.name)) bad('name must be a camelCase identifier');
     if (seen.has(p.name)) bad('is declared twice');
     seen.add(p.name);
-    if (COMMAND_FLAGS.has(kebab(p.name))) bad(`--${kebab(p.name)} is a flag of dnsmc's commands; name the parameter otherwise`);
+    if (reservedFlags().has(kebab(p.name))) bad(`--${kebab(p.name)} is a flag of dnsmc's commands; name the parameter otherwise`);
     if (typeof p.help !== 'string') bad('help must be a string');
     if (p.type === 'int') {
       if (!Number.isSafeInteger(p.min) || !Number.isSafeInteger(p.max) || p.min > p.max) bad('min and max must be whole numbers with min <= max');
@@ -102,7 +91,7 @@ function checkParams(pkg: ModelPackage, where: string): void {
 
 /** Checks a package's scenario and constraint declarations once: names, and flags that clash with no other flag. */
 function checkObserverDecls(pkg: ModelPackage, where: string): void {
-  const taken = new Set([...COMMAND_FLAGS, ...pkg.params.map((p) => kebab(p.name))]);
+  const taken = new Set([...reservedFlags(), ...pkg.params.map((p) => kebab(p.name))]);
   const bad = (what: string): never => {
     throw new UsageError(`${where}: ${what}`);
   };

@@ -3,10 +3,10 @@
  * users and tests call as well (one module per command in bin/commands/);
  * every message for bad input is one line on stderr with exit code 2.
  */
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { EXIT, printable, UsageError, usageMessage } from '../app/errors.js';
-import { EXIT_OUTPUT, OutputError, PROGRESS_MODES, type ProgressMode, processIo, type Io } from '../app/io.js';
-import { paramFlag, resolvePackage, type PackageSource } from '../app/model.js';
+import { bufferIo, EXIT_OUTPUT, OutputError, PROGRESS_MODES, type ProgressMode, processIo, type Io } from '../app/io.js';
+import { paramFlag, resolvePackage, useCommandFlags, type PackageSource } from '../app/model.js';
 import { earlyArgs } from '../app/prestart.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
@@ -38,6 +38,38 @@ const COMMANDS: Command[] = [
   stormCommand,
 ];
 
+/** The options every command takes, besides its own. */
+function globalOptions<T>(parser: Argv<T>): Argv<T> {
+  return parser
+    .option('progress', { type: 'string', describe: 'progress lines on stderr: never|auto (runs over a second)|always [auto]' })
+    .option('quiet', { type: 'boolean', describe: 'nothing on stderr but errors (--progress never)' });
+}
+
+/**
+ * Every flag of the commands themselves, as their yargs builders declare
+ * them for a package with no parameters: a model package's parameter may
+ * not take one of these names.
+ */
+export function commandFlags(): Set<string> {
+  const bare: PackageSource = { pkg: { name: 'none', description: '', params: [], createModel: () => Promise.reject(new Error('unused')) }, declared: true };
+  const flags = new Set(['help', 'version']);
+  for (const c of COMMANDS) {
+    const { builder } = c(bufferIo(), async () => undefined, bare);
+    const y = globalOptions(yargs([]));
+    const built = typeof builder === 'function' ? builder(y) : y.options(builder ?? {});
+    for (const k of declaredKeys(built)) flags.add(k);
+  }
+  return flags;
+}
+
+/** The option names a yargs instance declares (`getOptions()`, which yargs' types leave out). */
+function declaredKeys(parser: unknown): string[] {
+  const options = (parser as { getOptions?: () => { key?: Record<string, unknown> } }).getOptions?.();
+  if (!options?.key) throw new Error('yargs no longer lists its options (getOptions().key)');
+  return Object.keys(options.key);
+}
+useCommandFlags(commandFlags);
+
 /** Runs the CLI on `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code: number = EXIT.ok;
@@ -63,9 +95,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   };
   let parser = yargs(argv).scriptName('dnsmc').usage('$0 [command]\n\nWith no command, runs the demo of the default model.');
   for (const c of COMMANDS) parser = parser.command(c(commandIo, run, source));
-  parser = parser
-    .option('progress', { type: 'string', describe: 'progress lines on stderr: never|auto (runs over a second)|always [auto]' })
-    .option('quiet', { type: 'boolean', describe: 'nothing on stderr but errors (--progress never)' })
+  parser = globalOptions(parser)
     .middleware((a) => {
       progress = progressFlag(a.progress, a.quiet);
     })
