@@ -32,7 +32,22 @@ export const modelPackage = {
 describe('parameter names that are flags of the commands', () => {
   it('the list holds every command flag, the ones only one command has included', () => {
     const flags = commandFlags();
-    for (const f of ['step', 'format', 'compare', 'tsig-key', 'server', 'skew', 'duration', 'delay', 'impl', 'trace-out', 'workers', 'quiet', 'progress', 'help'])
+    for (const f of [
+      'step',
+      'format',
+      'compare',
+      'tsig-key',
+      'server',
+      'skew',
+      'duration',
+      'delay',
+      'impl',
+      'trace-out',
+      'workers',
+      'quiet',
+      'progress',
+      'help',
+    ])
       expect(flags, f).toContain(f);
     // The dns model's own parameters are not command flags.
     for (const f of ['variant', 'plans', 'enactors']) expect(flags, f).not.toContain(f);
