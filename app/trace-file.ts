@@ -11,7 +11,7 @@
 import { readInputFile } from '../traces/io.js';
 import type { Model } from '../checker/model.js';
 import { traceFromItf } from '../traces/itf.js';
-import { checkTraceAgainst, parseTrace, TraceError, TRACE_FORMAT, TRACE_VERSION, type Trace } from '../traces/trace.js';
+import { isObj, parseTrace, replayTrace, TraceError, TRACE_FORMAT, TRACE_VERSION, type Trace } from '../traces/trace.js';
 import { verifyTrace } from '../traces/verify.js';
 import { ParamError } from '../checker/package.js';
 import { printable, usageMessage } from './errors.js';
@@ -26,8 +26,6 @@ export interface LoadedTrace {
   /** The package that built it. */
   readonly source: PackageSource;
 }
-
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A message quoting the file's strings, with control characters (line breaks, terminal escapes) shown as escapes. */
 
@@ -102,13 +100,13 @@ export async function loadTraceJson(json: unknown, file: string, o: TraceModelOp
     return t;
   });
   const { model, source } = await modelOf(file, trace, o);
-  const mismatches = await about(file, () => checkTraceAgainst(model, trace));
+  const { mismatches, run } = await about(file, () => replayTrace(model, trace));
   if (mismatches.length > 0) {
     const m = mismatches[0];
     throw new TraceError(`${file}: trace: steps[${m.step - 1}]: ${m.reason} (the trace does not follow the model's rules)`);
   }
   // What the file claims beyond its schedule must be what the model derives.
-  await about(file, () => verifyTrace(model, trace));
+  await about(file, () => verifyTrace(model, trace, run));
   return { file, trace, model, source };
 }
 

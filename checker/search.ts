@@ -48,8 +48,6 @@ const STOP_WORD: number = Ctl.stop;
 const RUNNING: number = StopCode.none;
 /** Slots of the recent-fingerprint cache, less one (2^16 slots, 512 KiB). */
 const RECENT_MASK = (1 << 16) - 1;
-/** Records in each queue between two threads. */
-export const RING_RECORDS = 1 << 14;
 
 /** How a searcher takes part in a search. */
 export interface SearcherRole {

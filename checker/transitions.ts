@@ -33,13 +33,3 @@ export function transitionsOf(
   }
   return out;
 }
-
-/** Finds the transition for an action name and actor, or undefined. */
-export function findTransition(model: Model, name: string, actor: number): Transition | undefined {
-  const action = model.actions.findIndex((a) => a.name === name);
-  if (action < 0) return undefined;
-  const a = model.actions[action];
-  const n = model.roles[a.role] ?? 0;
-  if (!Number.isInteger(actor) || actor < 0 || actor >= n) return undefined;
-  return { action, name, role: a.role, actor };
-}

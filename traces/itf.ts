@@ -9,7 +9,7 @@ import type { Model } from '../checker/model.js';
 import { kernelOf } from '../checker/kernel.js';
 import { replay, type ScheduleStep } from '../checker/path.js';
 import { loopOf, traceTitle } from './text.js';
-import { parseTrace, TraceError, traceFromReplay, type Trace } from './trace.js';
+import { isObj, parseTrace, TraceError, traceFromReplay, type Trace } from './trace.js';
 
 /** An ITF value: a string or boolean as is, tagged objects for the rest. */
 export type ItfValue =
@@ -198,8 +198,6 @@ export function toItf(trace: Trace, fields: FieldSpec): ItfTrace {
     ...(loop === undefined ? {} : { loop }),
   };
 }
-
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function itfInt(v: unknown, where: string): number {
   const s = isObj(v) ? v['#bigint'] : undefined;

@@ -7,6 +7,7 @@
  * `patches` are immer patches over the JSON form of the state: applying a
  * step's patches to the previous state gives the step's state.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Patch } from 'immer';
 import type { Violation } from '../checker/bfs.js';
 import type { FieldSpec, Json, JsonState, StateOf } from '../checker/layout.js';
@@ -190,7 +191,8 @@ export function traceOf<F extends FieldSpec>(model: Model<F>, v: Violation): Tra
   return traceFromReplay(model, run, v.property, v.kind);
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** Whether `v` is a JSON object (not null, not an array). */
+export const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * Validates untrusted JSON as a trace (structure only; see {@link checkTraceAgainst}
@@ -246,7 +248,7 @@ export function parseTrace(json: unknown): Trace {
     }
     const steps = json.steps as Record<string, unknown>[];
     const stateAt = (i: number): unknown => (i === 0 ? json.initial : steps[i - 1].state);
-    if (!sameJson(stateAt(json.loop as number), stateAt(n))) {
+    if (!isDeepStrictEqual(stateAt(json.loop as number), stateAt(n))) {
       throw new TraceError(
         `trace: field loop is ${json.loop as number}, but the last state (step ${n}) differs from the state at step ${json.loop as number}: the loop does not close`,
       );
@@ -270,6 +272,14 @@ export interface TraceMismatch {
  * the steps that do not replay (empty when the trace is faithful).
  */
 export function checkTraceAgainst<F extends FieldSpec>(model: Model<F>, trace: Trace): TraceMismatch[] {
+  return replayTrace(model, trace).mismatches;
+}
+
+/**
+ * {@link checkTraceAgainst}, with the replay it made, so that a caller that
+ * goes on to verify the trace (traces/verify.ts) replays it only once.
+ */
+export function replayTrace<F extends FieldSpec>(model: Model<F>, trace: Trace): { mismatches: TraceMismatch[]; run: ReplayResult<StateOf<F>> } {
   const vec = model.layout.vector();
   const fit = (s: JsonState, where: string): StateOf<F> => {
     try {
@@ -292,19 +302,7 @@ export function checkTraceAgainst<F extends FieldSpec>(model: Model<F>, trace: T
       out.push({ step: i + 1, reason: `the recorded state differs from the one ${s.action} by ${s.role} ${s.actor} leads to` });
     }
   });
-  return out;
-}
-
-/** Deep equality of JSON values (object keys in any order). */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
-  if (isObj(a)) {
-    if (!isObj(b)) return false;
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]));
-  }
-  return false;
+  return { mismatches: out, run };
 }
 
 /**
@@ -355,7 +353,7 @@ export function traceOfLasso<F extends FieldSpec>(model: Model<F>, v: LivenessVe
   const base = traceFromReplay(model, run, v.property, 'liveness');
   const loop = lasso.prefix.length;
   const stateAt = (i: number): JsonState => (i === 0 ? base.initial : base.steps[i - 1].state);
-  if (!sameJson(stateAt(loop), stateAt(base.steps.length))) {
+  if (!isDeepStrictEqual(stateAt(loop), stateAt(base.steps.length))) {
     throw new TraceError(`the lasso for ${v.property} does not close: the state after its loop differs from the state at step ${loop}`);
   }
   const breaks: TraceBreak[] = [...base.breaks, livenessBreak(model, v.property, loop, base.steps.length, lasso.loop.length === 0, v.stuck)];

@@ -13,16 +13,21 @@
  * What is not re-derived: that a lasso's loop is fair (that takes the state
  * graph: `dnsmc check` decides it).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { check } from '../checker/bfs.js';
 import type { FieldSpec, JsonState, StateOf } from '../checker/layout.js';
 import { propertyNames, type Model } from '../checker/model.js';
-import { replay } from '../checker/path.js';
+import { replay, type ReplayResult } from '../checker/path.js';
 import { isDeadlock } from '../checker/replay-compare.js';
 import { livenessNames } from '../checker/temporal.js';
-import { livenessBreak, sameJson, traceFromReplay, TraceError, type Trace, type TraceBreak } from './trace.js';
+import { livenessBreak, traceFromReplay, TraceError, type Trace, type TraceBreak } from './trace.js';
 
-/** Throws a TraceError naming the first field of `trace` that the model does not derive. */
-export function verifyTrace<F extends FieldSpec>(model: Model<F>, trace: Trace): void {
+/**
+ * Throws a TraceError naming the first field of `trace` that the model does
+ * not derive. `replayed` is the trace's schedule already replayed from its
+ * initial state (see `replayTrace`), which is then not replayed again.
+ */
+export function verifyTrace<F extends FieldSpec>(model: Model<F>, trace: Trace, replayed?: ReplayResult<StateOf<F>>): void {
   const fail = (field: string, what: string): never => {
     throw new TraceError(`trace: field ${field} ${what}`);
   };
@@ -52,7 +57,7 @@ export function verifyTrace<F extends FieldSpec>(model: Model<F>, trace: Trace):
   const initialIndex = init.indexOf(canonical(trace.initial));
   if (initialIndex < 0) fail('initial', `is not an initial state of model ${model.name}`);
 
-  const run = replay(model, model.init[initialIndex] as StateOf<F>, trace.steps);
+  const run = replayed ?? replay(model, model.init[initialIndex] as StateOf<F>, trace.steps);
   if (run.failure) fail(`steps[${run.failure.step - 1}]`, `cannot be taken: ${run.failure.reason}`);
   const safety = propertyNames(model);
   const live = livenessNames(model);
@@ -76,7 +81,7 @@ export function verifyTrace<F extends FieldSpec>(model: Model<F>, trace: Trace):
     const t = trace.steps[i];
     if (t.role !== s.role) fail(`steps[${i}].role`, `must be ${s.role} (the role of ${s.action})`);
     if (t.narration !== s.narration) fail(`steps[${i}].narration`, "differs from the model's narration of the step");
-    if (!sameJson(t.patches, s.patches)) fail(`steps[${i}].patches`, 'differ from what the step writes');
+    if (!isDeepStrictEqual(t.patches, s.patches)) fail(`steps[${i}].patches`, 'differ from what the step writes');
   });
 
   const expected: TraceBreak[] = [...rebuilt.breaks];
@@ -92,7 +97,7 @@ export function verifyTrace<F extends FieldSpec>(model: Model<F>, trace: Trace):
   expected.sort((a, b) => a.step - b.step);
   if (trace.breaks.length !== expected.length) fail('breaks', `must list ${expected.length} properties that fail along the run, got ${trace.breaks.length}`);
   trace.breaks.forEach((b, i) => {
-    if (!sameJson({ property: b.property, step: b.step, kind: b.kind, explanation: b.explanation }, expected[i])) {
+    if (!isDeepStrictEqual({ property: b.property, step: b.step, kind: b.kind, explanation: b.explanation }, expected[i])) {
       fail(`breaks[${i}]`, `differs from what the model derives (${expected[i].property} at step ${expected[i].step})`);
     }
   });

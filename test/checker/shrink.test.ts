@@ -5,13 +5,15 @@ import type { Model } from '../../checker/model.js';
 import { ModelError } from '../../checker/model.js';
 import { LenientRunner, shrinkIndices, shrinkViolation } from '../../checker/shrink.js';
 import { simulate } from '../../checker/simulate.js';
-import { findTransition, transitionsOf, type Transition } from '../../checker/transitions.js';
+import { kernelOf } from '../../checker/kernel.js';
+import { transitionsOf, type Transition } from '../../checker/transitions.js';
 import { dnsModel } from '../../models/dns/model.js';
 import { counterModel, naiveMutexModel } from '../../models/toys/index.js';
 
 const step = (model: Model, spec: string): Transition => {
   const m = /^(\w+)\((\d+)\)$/.exec(spec)!;
-  return findTransition(model, m[1], Number(m[2]))!;
+  const k = kernelOf(model);
+  return k.transitions[k.indexOf(m[1], Number(m[2]))];
 };
 const schedule = (model: Model, specs: string): Transition[] => specs.split(' ').map((s) => step(model, s));
 const show = (ts: readonly Transition[]): string => ts.map((t) => `${t.name}(${t.actor})`).join(' ');
