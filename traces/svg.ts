@@ -6,49 +6,12 @@
  * can only ever be shown, never run.
  */
 import type { PictureNode } from '../checker/package.js';
+import { ATTRS as PICTURE_ATTRS, SVG_TAGS as PICTURE_SVG_TAGS, DATA_ATTR, PAGE_ONLY_ATTRS, PAGE_ONLY_TAGS, RESOURCE } from './picture-allow.js';
 
-/** The tags a standalone picture keeps: the viewer's SVG allow-list (traces/client/viewer.js) less its markers. */
-export const SVG_TAGS: ReadonlySet<string> = new Set(['svg', 'g', 'rect', 'line', 'path', 'text', 'title', 'circle', 'polygon']);
-/** Presentation attributes only (a subset of the viewer's allow-list; a test keeps it so): no event handlers, no links or sources, no style, no ids. */
-export const ATTRS: ReadonlySet<string> = new Set([
-  'role',
-  'aria-label',
-  'x',
-  'y',
-  'x1',
-  'y1',
-  'x2',
-  'y2',
-  'cx',
-  'cy',
-  'r',
-  'rx',
-  'ry',
-  'width',
-  'height',
-  'viewBox',
-  'd',
-  'points',
-  'transform',
-  'fill',
-  'stroke',
-  'stroke-width',
-  'stroke-dasharray',
-  'stroke-linecap',
-  'stroke-linejoin',
-  'opacity',
-  'fill-opacity',
-  'stroke-opacity',
-  'text-anchor',
-  'dominant-baseline',
-  'font-size',
-  'font-weight',
-  'font-family',
-  'text-decoration',
-  'preserveAspectRatio',
-]);
-const DATA_ATTR = /^data-[a-z0-9-]+$/;
-const RESOURCE = /url\s*\(/i;
+/** The tags a standalone picture keeps: the one allow-list's SVG tags, less the markers the page alone draws. */
+export const SVG_TAGS: ReadonlySet<string> = new Set(PICTURE_SVG_TAGS.filter((t) => !PAGE_ONLY_TAGS.has(t)));
+/** Presentation attributes only: the one allow-list's, less those of markers and HTML. */
+export const ATTRS: ReadonlySet<string> = new Set(PICTURE_ATTRS.filter((a) => !PAGE_ONLY_ATTRS.has(a)));
 const MAX_DEPTH = 64;
 
 const escapeXml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);

@@ -29,6 +29,7 @@
  * Content-Security-Policy forbids every network request and every script and
  * style but the page's own (by their SHA-256 hashes).
  */
+import { ATTRS, HTML_TAGS, SVG_TAGS } from './picture-allow.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -375,6 +376,7 @@ export function viewerHtml(panes: readonly [ViewerPane] | readonly [ViewerPane, 
     panes: paneList,
     rows,
     divergence: second ? firstDivergence(rows) : null,
+    allow: { html: HTML_TAGS, svg: SVG_TAGS, attrs: ATTRS },
   };
   const { script, style } = pageAssets();
   const csp = [

@@ -132,6 +132,8 @@ export interface PageData {
   readonly rows: readonly AlignedRow[];
   /** The first row where two traces differ; null for one trace or when they agree. */
   readonly divergence: number | null;
+  /** The tags and attributes pictures are drawn under (traces/picture-allow.ts). */
+  readonly allow: { readonly html: readonly string[]; readonly svg: readonly string[]; readonly attrs: readonly string[] };
 }
 
 export type { PictureNode };

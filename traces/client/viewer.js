@@ -203,54 +203,10 @@
 
   // ---- pictures: a model's inert drawing of a state
 
-  const HTML_TAGS = new Set(['div', 'span', 'h3', 'h4', 'p', 'ul', 'li', 'table', 'tr', 'td', 'th']);
-  const SVG_TAGS = new Set(['svg', 'g', 'rect', 'line', 'path', 'text', 'title', 'circle', 'polygon', 'marker', 'defs']);
-  // Presentation attributes (besides data-*). No event handlers, no links or sources, no style, no ids.
-  const ATTRS = new Set([
-    'title',
-    'role',
-    'aria-label',
-    'colspan',
-    'rowspan',
-    'x',
-    'y',
-    'x1',
-    'y1',
-    'x2',
-    'y2',
-    'cx',
-    'cy',
-    'r',
-    'rx',
-    'ry',
-    'width',
-    'height',
-    'viewBox',
-    'd',
-    'points',
-    'transform',
-    'fill',
-    'stroke',
-    'stroke-width',
-    'stroke-dasharray',
-    'stroke-linecap',
-    'stroke-linejoin',
-    'opacity',
-    'fill-opacity',
-    'stroke-opacity',
-    'text-anchor',
-    'dominant-baseline',
-    'font-size',
-    'font-weight',
-    'font-family',
-    'text-decoration',
-    'refX',
-    'refY',
-    'markerWidth',
-    'markerHeight',
-    'orient',
-    'preserveAspectRatio',
-  ]);
+  // The allow-list of traces/picture-allow.ts, handed over in the page data: one list for the page and the SVG export.
+  const HTML_TAGS = new Set(DATA.allow.html);
+  const SVG_TAGS = new Set(DATA.allow.svg);
+  const ATTRS = new Set(DATA.allow.attrs);
   const DATA_ATTR = /^data-[a-z0-9-]+$/;
   // A presentation value that names a resource (url(...)) is dropped even on an allowed attribute.
   const RESOURCE = /url\s*\(/i;
