@@ -78,19 +78,31 @@ export interface PropertyBreak {
 
 /** Evaluates every property of the model along a replayed path; returns each property's first failure. */
 export function firstBreaks<F extends FieldSpec>(model: Model<F>, run: ReplayResult<StateOf<F>>, only?: readonly string[]): PropertyBreak[] {
+  return breaksAlong(model, [run.initial, ...run.steps.map((s) => s.state)], only);
+}
+
+/**
+ * Each property's first failure along a sequence of states (step 0 first),
+ * the one evaluation of properties along a path that replay, explain and
+ * reenact share. A state may be missing (null: a real system not observed
+ * there): no invariant is evaluated on it, nor a step invariant on a step
+ * to or from it.
+ */
+export function breaksAlong<F extends FieldSpec>(model: Model<F>, states: readonly (Readonly<StateOf<F>> | null)[], only?: readonly string[]): PropertyBreak[] {
   const out: PropertyBreak[] = [];
   const want = (name: string): boolean => !only || only.includes(name);
-  const states = [run.initial, ...run.steps.map((s) => s.state)];
   for (const inv of model.invariants) {
     if (!want(inv.name)) continue;
-    const i = states.findIndex((s) => !inv.holds(s));
-    if (i >= 0) out.push({ property: inv.name, step: i, kind: 'invariant', explanation: explainInvariant(inv, states[i]) });
+    const i = states.findIndex((s) => s !== null && !inv.holds(s));
+    if (i >= 0) out.push({ property: inv.name, step: i, kind: 'invariant', explanation: explainInvariant(inv, states[i] as StateOf<F>) });
   }
   for (const inv of model.stepInvariants) {
     if (!want(inv.name)) continue;
     for (let i = 1; i < states.length; i++) {
-      if (!inv.holds(states[i - 1], states[i])) {
-        out.push({ property: inv.name, step: i, kind: 'step', explanation: explainStep(inv, states[i - 1], states[i]) });
+      const before = states[i - 1];
+      const after = states[i];
+      if (before !== null && after !== null && !inv.holds(before, after)) {
+        out.push({ property: inv.name, step: i, kind: 'step', explanation: explainStep(inv, before, after) });
         break;
       }
     }

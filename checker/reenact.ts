@@ -15,7 +15,7 @@ import type { FieldSpec, Json, JsonState, StateOf } from './layout.js';
 import type { Model } from './model.js';
 import type { Interrupt } from './options.js';
 import type { RunningSystem } from './package.js';
-import { replay, type ScheduleStep } from './path.js';
+import { breaksAlong, replay, type PropertyBreak, type ScheduleStep } from './path.js';
 
 /** A real system refused a step the model takes (its own guard, in its own words). Counts as a divergence. */
 export class ActionRefused extends Error {
@@ -50,12 +50,7 @@ export interface ReenactedStep {
 }
 
 /** A property that broke on the observed states: its first failing step. */
-export interface ObservedBreak {
-  readonly property: string;
-  readonly step: number;
-  readonly kind: 'invariant' | 'step';
-  readonly explanation: string;
-}
+export type ObservedBreak = PropertyBreak;
 
 /** The first divergence: the step and the fields (or the refusal). */
 export interface Divergence {
@@ -207,22 +202,7 @@ export async function reenact<F extends FieldSpec>(
     record(i, await running.observe());
   }
 
-  const breaks: ObservedBreak[] = [];
-  for (const inv of model.invariants) {
-    const i = observedStates.findIndex((s) => s !== null && !inv.holds(s));
-    if (i >= 0) breaks.push({ property: inv.name, step: i, kind: 'invariant', explanation: inv.explain?.(observedStates[i]!) ?? inv.description });
-  }
-  for (const inv of model.stepInvariants) {
-    for (let i = 1; i < observedStates.length; i++) {
-      const b = observedStates[i - 1];
-      const a = observedStates[i];
-      if (b && a && !inv.holds(b, a)) {
-        breaks.push({ property: inv.name, step: i, kind: 'step', explanation: inv.explain?.(b, a) ?? inv.description });
-        break;
-      }
-    }
-  }
-  breaks.sort((x, y) => x.step - y.step);
+  const breaks: ObservedBreak[] = breaksAlong(model, observedStates);
   const resolution = running.resolve && stoppedBy === null ? await running.resolve() : null;
   const conforms = divergence === null;
   return {
