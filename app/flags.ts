@@ -10,6 +10,8 @@ import { UsageError } from './errors.js';
 export const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
 /** A flag that takes a whole number; yargs hands it over as a string, tests may pass a number. */
+export function wholeFlag(flag: string, v: NonNullable<unknown> | null, min?: number, max?: number): number;
+export function wholeFlag(flag: string, v: unknown, min?: number, max?: number): number | undefined;
 export function wholeFlag(flag: string, v: unknown, min = -Infinity, max = Infinity): number | undefined {
   if (v === undefined) return undefined;
   const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : typeof v === 'number' ? v : NaN;
@@ -71,6 +73,8 @@ export function swarmFlag(v: unknown): { shard: number; of: number } | undefined
  * device or one of the process's streams (/dev/stdout) is written in place
  * (see writeFileAtomic): it must be writable itself, its folder need not be.
  */
+export function outputFlag(flag: string, v: NonNullable<unknown> | null): string;
+export function outputFlag(flag: string, v: unknown): string | undefined;
 export function outputFlag(flag: string, v: unknown): string | undefined {
   const file = fileFlag(flag, v);
   if (file === undefined) return undefined;

@@ -134,7 +134,8 @@ export async function resolvePackage(ref: unknown): Promise<PackageSource> {
 }
 
 function builtin(name: string): PackageSource {
-  const b = builtinPackage(name)!;
+  const b = builtinPackage(name);
+  if (b === undefined) throw new UsageError(`--model ${name}: no built-in model of that name (${BUILTIN_NAMES.join('|')})`);
   return { pkg: b.pkg, origin: { module: b.module, export: b.export }, declared: true };
 }
 
@@ -152,7 +153,7 @@ export function paramsFromFlags(pkg: Pick<ModelPackage, 'params'>, a: Readonly<R
     const v = a[p.name];
     if (v === undefined) continue;
     if (Array.isArray(v)) throw new UsageError(`--${paramFlag(p)} must be given once`);
-    if (p.type === 'int') out[p.name] = wholeFlag(paramFlag(p), v)!;
+    if (p.type === 'int') out[p.name] = wholeFlag(paramFlag(p), v);
     else if (p.type === 'bool') out[p.name] = v === true || v === 'true';
     else if (p.values.includes(String(v))) out[p.name] = String(v);
     else throw new UsageError(`--${paramFlag(p)} must be ${describeParam(p)}, got ${shown(v)}`);
@@ -237,7 +238,7 @@ export function observeFromFlags(source: PackageSource, model: Model, a: Readonl
     const v = a[c.name];
     if (v === undefined) continue;
     if (Array.isArray(v)) throw new UsageError(`--${kebab(c.name)} must be given once`);
-    constraints[c.name] = wholeFlag(kebab(c.name), v, c.min, c.max)!;
+    constraints[c.name] = wholeFlag(kebab(c.name), v, c.min, c.max);
   }
   if (scenario === null && Object.keys(constraints).length === 0) return model;
   const origin = source.origin && model.origin ? { pkg: source.origin, model: model.origin } : undefined;

@@ -147,7 +147,7 @@ export function replayTrace(trace: Trace, model: Model): ReplayReport {
       });
       continue;
     }
-    const now = replayed.steps[o.replayStep! - 1];
+    const now = replayed.steps[o.replayStep - 1];
     const fields = differingFields(now.state, orig.state);
     const same = now.narration === orig.narration;
     divergences.push({
@@ -181,7 +181,7 @@ export function replayTrace(trace: Trace, model: Model): ReplayReport {
       action: o.action,
       actor: o.actor,
       outcome: o.outcome,
-      ...(o.replayStep ? { replayStep: o.replayStep } : {}),
+      ...(o.outcome !== 'not-enabled' ? { replayStep: o.replayStep } : {}),
     })),
     breaks: replayed.breaks,
     traceBreaks: trace.breaks,
@@ -205,7 +205,8 @@ export function replayText(r: ReplayReport, model: Model, source: string): strin
     const head = `step ${String(o.step).padStart(width)}  ${tag.padEnd(7)}  `;
     const pad = ' '.repeat(head.length);
     if (!d) {
-      lines.push(`${head}${r.trace.steps[o.replayStep! - 1].narration}`);
+      // A step with no divergence was taken, to the same state.
+      lines.push(`${head}${o.replayStep === undefined ? '' : r.trace.steps[o.replayStep - 1].narration}`);
     } else if (d.outcome === 'not-enabled') {
       lines.push(`${head}${actorName(model, d.role, d.actor)}'s ${d.action} is not enabled here`);
       lines.push(`${pad}in the trace: ${d.original}`);
@@ -216,10 +217,10 @@ export function replayText(r: ReplayReport, model: Model, source: string): strin
     }
   }
   lines.push('');
-  if (r.reproduced) {
+  if (r.reproduced || r.firstDivergence === null) {
     lines.push(`The replay reproduces the trace exactly: all ${r.steps} steps lead to the same states.`);
   } else {
-    lines.push(`First divergence: ${r.firstDivergence!.text}`);
+    lines.push(`First divergence: ${r.firstDivergence.text}`);
     const differ = r.divergences.length - r.skipped;
     lines.push(
       `${r.divergences.length} of ${r.steps} steps diverge (${differ} lead${differ === 1 ? 's' : ''} to another state, ${r.skipped} not enabled and skipped); the replayed run has ${r.replayedSteps} steps.`,

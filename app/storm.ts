@@ -12,7 +12,7 @@
  * "interrupted"`), writes the logs gathered so far, stops the server and
  * exits with 130 or 143.
  */
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { EXIT, UsageError } from './errors.js';
 import { outputDirFlag, seedFlag, wholeFlag } from './flags.js';
 import { int } from './format.js';
@@ -89,6 +89,6 @@ export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource):
         `unresolvable for ${int(x.unresolvableMs)} ms; last answer ${x.last}\n`,
     );
   }
-  if (files.length > 0) io.out(`\nevent logs written to ${out}: ${files.map((f) => f.slice(out!.length).replace(/^\//, '')).join(', ')}\n`);
+  if (files.length > 0) io.out(`\nevent logs written to ${out}: ${files.map((f) => relative(out ?? '', f)).join(', ')}\n`);
   return code;
 }

@@ -131,8 +131,8 @@ export function readJsonInput(file: string, what: string): unknown {
   }
   // Iteratively, so that the check itself cannot overflow.
   const stack: [unknown, number][] = [[json, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, depth] = top;
     if (v === null || typeof v !== 'object') continue;
     if (depth >= MAX_INPUT_DEPTH) throw new TraceError(`${file}: nested more than ${MAX_INPUT_DEPTH} levels deep; not a ${what}`);
     for (const x of Object.values(v)) if (x !== null && typeof x === 'object') stack.push([x, depth + 1]);

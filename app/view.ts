@@ -109,7 +109,7 @@ const labelOf = (file: string, t: Trace): string => `${basename(file)}${t.varian
 export async function runView(a: ViewArgs, io: Io): Promise<number> {
   if (typeof a.trace !== 'string' || a.trace === '') throw new UsageError('view needs a trace file: dnsmc view TRACE [--compare TRACE2] [--out FILE.html]');
   const compare = fileFlag('compare', a.compare);
-  const out = outputFlag('out', a.out ?? `${a.trace.replace(/\.json$/i, '')}.html`)!;
+  const out = outputFlag('out', a.out ?? `${a.trace.replace(/\.json$/i, '')}.html`);
   refuseOverwrite(
     [['out', out]],
     [

@@ -215,23 +215,23 @@ async function main(): Promise<number> {
     const p = resolveParams({ variant: variant as Variant, plans: a.plans, endpoints: a.endpoints });
     console.log(`\n${variant}, enactors ${p.enactors}, plans ${p.plans}, endpoints ${p.endpoints} (every property, whole state space):`);
     const spinDir = haveSpin ? buildSpin(p) : undefined;
-    const ours = new Map<number, Sample[]>(a.workers.map((w) => [w, []]));
+    const ours: [number, Sample[]][] = a.workers.map((w) => [w, []]);
     const theirs: Sample[] = [];
     const reduced: Sample[] = [];
     const sized: Sample[] = [];
     const checked: Sample[] = [];
     const most = Math.max(...a.workers);
     for (let i = 0; i < a.runs; i++) {
-      for (const w of a.workers) ours.get(w)!.push(runDnsmc(p, w));
+      for (const [w, xs] of ours) xs.push(runDnsmc(p, w));
       if (spinDir) {
-        const bits = Math.max(20, Math.ceil(Math.log2(ours.get(a.workers[0])![0].states)) + 1);
+        const bits = Math.max(20, Math.ceil(Math.log2(ours[0][1][0].states)) + 1);
         theirs.push(runSpin(spinDir, bits));
       }
-      if (a.expect) sized.push(runDnsmc(p, most, false, ours.get(a.workers[0])![0].states));
+      if (a.expect) sized.push(runDnsmc(p, most, false, ours[0][1][0].states));
       if (a.checked) checked.push(runDnsmc(p, 1, false, undefined, ['--model', CHECKED]));
       if (a.symmetry) reduced.push(runDnsmc(p, most, true));
     }
-    const first = ours.get(a.workers[0])![0].states;
+    const first = ours[0][1][0].states;
     console.log(`  distinct states: dnsmc ${first.toLocaleString('en-US')}${spinDir ? `, Spin ${theirs[0].states.toLocaleString('en-US')} stored` : ''}`);
     const spin = spinDir ? summary('Spin', theirs) : undefined;
     /** One dnsmc configuration's line, with its ratio to Spin; fails the benchmark if its count differs. */
@@ -245,8 +245,9 @@ async function main(): Promise<number> {
     };
     for (const [w, xs] of ours) report(`dnsmc ${w}w`, xs);
     if (sized.length > 0) report(`dnsmc ${most}w sized`, sized, ` (--expect-states ${first})`);
-    if (checked.length > 0 && ours.has(1)) {
-      const plain = median(ours.get(1)!.map((x) => x.wallMs));
+    const one = ours.find(([w]) => w === 1)?.[1];
+    if (checked.length > 0 && one) {
+      const plain = median(one.map((x) => x.wallMs));
       report(
         'dnsmc 1w checked',
         checked,
@@ -254,8 +255,8 @@ async function main(): Promise<number> {
       );
     }
     if (spin) console.log(spin.line);
-    if (ours.size > 1) {
-      const walls = [...ours.entries()].map(([w, xs]) => [w, median(xs.map((x) => x.wallMs))] as const);
+    if (ours.length > 1) {
+      const walls = ours.map(([w, xs]) => [w, median(xs.map((x) => x.wallMs))] as const);
       const base = walls.find(([w]) => w === 1) ?? walls[0];
       for (const [w, t] of walls) if (w !== base[0]) console.log(`  speed-up with ${w} workers over ${base[0]}: ${(base[1] / t).toFixed(2)}x`);
     }

@@ -82,7 +82,7 @@ export function selectLiveness(model: Model, names?: readonly string[]): Livenes
     'liveness property',
     model.name,
   );
-  return chosen.map((n) => all.find((x) => x.name === n)!);
+  return all.filter((x) => chosen.includes(x.name)).sort((a, b) => chosen.indexOf(a.name) - chosen.indexOf(b.name));
 }
 
 function initialStates(g: StateGraph): number[] {

@@ -18,18 +18,24 @@ import { replay, type ReplayedStep, type ReplayResult, type ScheduleStep } from 
  */
 export type StepOutcome = 'same' | 'differs' | 'not-enabled';
 
-/** One step of the recorded schedule and what became of it. */
-export interface ComparedStep {
+/** One step of the recorded schedule and what became of it: taken (the same or another state), or not enabled. */
+export type ComparedStep = {
   /** 1-based step number in the recorded schedule. */
   readonly step: number;
   readonly action: string;
   readonly actor: number;
-  readonly outcome: StepOutcome;
-  /** 1-based number of the step in the replayed run, when it was taken. */
-  readonly replayStep?: number;
-  /** Why the step could not be taken (for `not-enabled`). */
-  readonly reason?: string;
-}
+} & (
+  | {
+      readonly outcome: 'same' | 'differs';
+      /** 1-based number of the step in the replayed run. */
+      readonly replayStep: number;
+    }
+  | {
+      readonly outcome: 'not-enabled';
+      /** Why the step could not be taken. */
+      readonly reason: string;
+    }
+);
 
 /** The replayed run (only the steps taken) and the outcome of every recorded step. */
 export interface ReplayComparison<S> {

@@ -33,6 +33,8 @@ import { importModule, modelFromOrigin } from './origin.js';
 import type { ConstraintDecl, Observer, ObservedState, ParamValues, ScenarioDecl } from './package.js';
 import { resolveParamValues } from './package.js';
 
+/** `T` with its optional member `K` present. */
+type With<T, K extends keyof T> = T & Required<Pick<T, K>>;
 /** What a model was combined with, recorded in reports and traces. */
 export interface ObservedBy {
   /** The scenario and its resolved parameters, or null. */
@@ -195,12 +197,12 @@ export function withObservers(model: Model, observers: readonly Observer[], scen
       } else before[n] = s[n];
     }
   };
-  const allows = observers.filter((ob) => ob.allows);
-  const expands = observers.filter((ob) => ob.expands);
-  const updates = observers.filter((ob) => ob.update);
+  const allows = observers.filter((ob): ob is With<Observer, 'allows'> => ob.allows !== undefined);
+  const expands = observers.filter((ob): ob is With<Observer, 'expands'> => ob.expands !== undefined);
+  const updates = observers.filter((ob): ob is With<Observer, 'update'> => ob.update !== undefined);
   const accepts = (s: ObservedState): boolean => (scenario?.accepts ? scenario.accepts(s) : true);
   const expanded = (s: ObservedState): boolean => {
-    for (let i = 0; i < expands.length; i++) if (!expands[i].expands!(s)) return false;
+    for (let i = 0; i < expands.length; i++) if (!expands[i].expands(s)) return false;
     return true;
   };
 
@@ -213,13 +215,13 @@ export function withObservers(model: Model, observers: readonly Observer[], scen
       role: a.role,
       guard: (s, actor) => {
         if (!expanded(s) || !guard(s, actor)) return false;
-        for (let i = 0; i < allows.length; i++) if (!allows[i].allows!(s, name, actor)) return false;
+        for (let i = 0; i < allows.length; i++) if (!allows[i].allows(s, name, actor)) return false;
         return true;
       },
       effect: (s, actor) => {
         if (updates.length > 0) snapshot(s);
         effect(s, actor);
-        for (let i = 0; i < updates.length; i++) updates[i].update!(before, name, actor, s);
+        for (let i = 0; i < updates.length; i++) updates[i].update(before, name, actor, s);
       },
     };
   });
@@ -256,19 +258,23 @@ export function withObservers(model: Model, observers: readonly Observer[], scen
   let symmetry = model.symmetry;
   if (symmetry) {
     const withCounters = observers.filter((ob) => Object.keys(ob.fields).length > 0);
-    if (withCounters.every((ob) => ob.symmetry)) {
-      symmetry = {
-        role: symmetry.role,
-        indexed: [...symmetry.indexed, ...withCounters.flatMap((ob) => ob.symmetry!.indexed)],
-        holds: [...symmetry.holds, ...withCounters.flatMap((ob) => ob.symmetry!.holds)],
-      };
-    } else symmetry = undefined;
+    const maps = withCounters.flatMap((ob) => (ob.symmetry ? [ob.symmetry] : []));
+    symmetry =
+      maps.length === withCounters.length
+        ? {
+            role: symmetry.role,
+            indexed: [...symmetry.indexed, ...maps.flatMap((m) => m.indexed)],
+            holds: [...symmetry.holds, ...maps.flatMap((m) => m.holds)],
+          }
+        : undefined;
   }
   const project = (s: Record<string, Json>): Record<string, Json> => {
     const out: Record<string, Json> = {};
     for (const k of Object.keys(model.layout.fields)) out[k] = s[k];
     return out;
   };
+  const narrate = model.narrate?.bind(model);
+  const render = model.render?.bind(model);
   const combined: Model = {
     name: model.name,
     ...(model.variant !== undefined ? { variant: model.variant } : {}),
@@ -281,8 +287,8 @@ export function withObservers(model: Model, observers: readonly Observer[], scen
     stepInvariants: stepInvariants as Model['stepInvariants'],
     terminalOk: terminalOk as Model['terminalOk'],
     ...(model.actorName ? { actorName: model.actorName.bind(model) } : {}),
-    ...(model.narrate ? { narrate: (st) => model.narrate!({ ...st, before: project(st.before), after: project(st.after) }) } : {}),
-    ...(model.render ? { render: (s) => model.render!(project(s)) } : {}),
+    ...(narrate ? { narrate: (st) => narrate({ ...st, before: project(st.before), after: project(st.after) }) } : {}),
+    ...(render ? { render: (s) => render(project(s)) } : {}),
     ...(symmetry ? { symmetry } : {}),
     ...(origin ? { origin } : {}),
   };

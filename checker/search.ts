@@ -20,6 +20,7 @@
  * - Nothing is allocated per edge: one unpacked scratch state, one successor
  *   scratch, one packed scratch.
  */
+import type { FieldSpec, StateOf } from './layout.js';
 import { Ctl, ctlSearcher, LayerEnd, StopCode } from './control.js';
 import { diagnose, diagnoseInitial } from './diagnose.js';
 import { compileExpand, type Expand } from './expand.js';
@@ -144,8 +145,8 @@ export class LayerSearch {
   private deadlockFound = false;
   private readonly cur: Int32Array;
   private readonly next: Int32Array;
-  private readonly curView: unknown;
-  private readonly nextView: unknown;
+  private readonly curView: StateOf<FieldSpec>;
+  private readonly nextView: StateOf<FieldSpec>;
   private readonly scratch: Uint32Array;
   private readonly canon: Canonicalizer | undefined;
   private readonly start: number;
@@ -183,10 +184,11 @@ export class LayerSearch {
     this.W = layout.words;
     // Sized for the expected states (each share for its part, with 5% to spare), or small to grow.
     const slots = opts.expectedStates > 0 && !role.shareLater ? slotsFor((1.05 * opts.expectedStates) / role.searchers) : 1 << 10;
+    const own = new FingerprintSet(this.W, slots, this.parallel);
     this.sets = Array.from({ length: role.searchers }, (_, s) =>
-      s === role.self || role.holdAll ? new FingerprintSet(this.W, slots, this.parallel) : undefined,
+      s === role.self ? own : role.holdAll ? new FingerprintSet(this.W, slots, this.parallel) : undefined,
     );
-    this.seen = this.sets[role.self]!;
+    this.seen = own;
     this.outbox = (role.outbox ?? []).map((m) => (m ? new Ring(m, this.W) : undefined));
     this.inbox = (role.inbox ?? []).flatMap((m) => (m ? [new Ring(m, this.W)] : []));
     const words = this.parallel ? sharedWords : ownWords;
@@ -241,9 +243,10 @@ export class LayerSearch {
 
   /** Hands over searcher `s`'s share of the visited set, held since the start (see `holdAll`). */
   release(s: number): FingerprintImage {
-    const image = this.sets[s]!.image();
+    const set = this.sets[s];
+    if (set === undefined) throw new Error(`searcher ${this.self} does not hold share ${s}`);
     this.sets[s] = undefined;
-    return image;
+    return set.image();
   }
 
   /** Takes over this searcher's share of the visited set from the thread that held it. */
@@ -304,7 +307,7 @@ export class LayerSearch {
     this.opts.visit?.(view, depth);
     const invs = this.invariants;
     for (let p = 0; p < invs.length; p++) {
-      if (this.invBroken[p] === 0 && !invs[p].holds(view as never)) {
+      if (this.invBroken[p] === 0 && !invs[p].holds(view)) {
         this.invBroken[p] = 1;
         this.record(invs[p].name, 'invariant', local, -1, depth);
       }
@@ -324,7 +327,7 @@ export class LayerSearch {
     this.fired[this.actionOf[t]]++;
     const steps = this.stepInvariants;
     for (let p = 0; p < steps.length; p++) {
-      if (this.stepBroken[p] === 0 && !steps[p].holds(this.curView as never, this.nextView as never)) {
+      if (this.stepBroken[p] === 0 && !steps[p].holds(this.curView, this.nextView)) {
         this.stepBroken[p] = 1;
         this.record(steps[p].name, 'step', this.source, t, this.depth + 1);
       }
@@ -436,7 +439,7 @@ export class LayerSearch {
           }
           if (enabled < 0) return LayerEnd.stopped;
           // The deadlock predicate (kernel.deadlocked), with the enabled count expand already has.
-          if (enabled === 0 && this.opts.checkDeadlock && !this.deadlockFound && !kernel.terminalOk(this.curView as never)) {
+          if (enabled === 0 && this.opts.checkDeadlock && !this.deadlockFound && !kernel.terminalOk(this.curView)) {
             this.deadlockFound = true;
             this.record('deadlock', 'deadlock', this.source, -1, this.depth);
           }

@@ -111,12 +111,13 @@ function chunks<T>(xs: readonly T[], n: number): T[][] {
  */
 export function shrinkIndices<F extends FieldSpec>(runner: LenientRunner<F>, schedule: readonly number[]): { schedule: number[]; tests: number } {
   let tests = 1;
-  let best = runner.run(schedule);
-  if (best === null) throw new ModelError(`shrink: the schedule does not violate ${runner.property}; is the model deterministic?`);
+  const first = runner.run(schedule);
+  if (first === null) throw new ModelError(`shrink: the schedule does not violate ${runner.property}; is the model deterministic?`);
+  let best: number[] = first;
   const attempt = (candidate: readonly number[]): number[] | null => {
     tests++;
     const r = runner.run(candidate);
-    return r !== null && r.length < best!.length ? r : null;
+    return r !== null && r.length < best.length ? r : null;
   };
   // ddmin.
   let n = 2;

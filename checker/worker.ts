@@ -10,7 +10,8 @@ import { searcherTotals, type FromWorker, type ToWorker, type WorkerData } from 
 import { Ctl, LayerEnd, StopCode } from './control.js';
 import { LayerSearch } from './search.js';
 
-const port = parentPort!;
+if (parentPort === null) throw new Error('checker/worker.js runs only as a worker thread');
+const port = parentPort;
 const send = (m: FromWorker): void => port.postMessage(m);
 /** The search's shared counters, once known. */
 let ctl: Int32Array | undefined;

@@ -105,9 +105,11 @@ export function verifyTrace<F extends FieldSpec>(model: Model<F>, trace: Trace, 
 
 /** The liveness break of a lasso, re-derived: the file's claim is only the property, its loop, and whether it says "stuck". */
 function livenessBreakOf<F extends FieldSpec>(model: Model<F>, trace: Trace, initial: StateOf<F>, after: readonly StateOf<F>[]): TraceBreak {
-  const prop = (model.liveness ?? []).find((p) => p.name === trace.property)!;
+  const prop = (model.liveness ?? []).find((p) => p.name === trace.property);
+  const loop = trace.loop;
+  if (prop === undefined || loop === undefined)
+    throw new TraceError(`trace: field loop must mark the lasso of ${trace.property}, a liveness property of model ${model.name}`);
   const states = [initial, ...after];
-  const loop = trace.loop!;
   const n = states.length - 1;
   const claimed = trace.breaks.find((b) => b.property === trace.property && b.kind === 'liveness');
   if (claimed === undefined) throw new TraceError(`trace: field breaks must list ${trace.property}, the liveness property the trace violates`);

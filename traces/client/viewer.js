@@ -450,7 +450,7 @@
     // the rest of the same drawing (its viewBox starts below the headers, so both share coordinates).
     const headBox = add(wrap, h('div', 'timeline-head'));
     const head = add(headBox, sv('svg', { width: width, height: TOP, viewBox: `0 0 ${width} ${TOP}`, role: 'img' }));
-    add(head, sv('title', {}, 'the lanes: one per actor, then the resources; the last column: ' + (two ? 'how the runs compare' : 'the properties broken')));
+    add(head, sv('title', {}, `the lanes: one per actor, then the resources; the last column: ${two ? 'how the runs compare' : 'the properties broken'}`));
     const svg = /** @type {SVGSVGElement} */ (
       add(wrap, sv('svg', { width: width, height: height - TOP, viewBox: `0 ${TOP} ${width} ${height - TOP}`, role: 'img' }))
     );
@@ -621,7 +621,7 @@
       const ul = add(el, h('ul', 'changes'));
       ul.setAttribute('data-test', 'changes');
       for (const line of pane.changes[own] || []) add(ul, h('li', '', line));
-      const alts = pane.alternatives && pane.alternatives[own] ? pane.alternatives[own].map((k) => DATA.alternatives[k]).filter((a) => a) : null;
+      const alts = pane.alternatives?.[own] ? pane.alternatives[own].map((k) => DATA.alternatives[k]).filter((a) => a) : null;
       if (alts && alts.length > 0) {
         const det = add(el, h('details', 'alternatives'));
         det.setAttribute('data-test', 'alternatives');
