@@ -56,7 +56,7 @@ function parseLine(file: string, n: number, text: string): ConformEvent | null {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return bad('not a JSON object (each line of a log is one JSON object)');
   const o = v as Record<string, unknown>;
   for (const k of Object.keys(o))
-    if (!KEYS.has(k)) bad(`unknown key ${JSON.stringify(printable(k.slice(0, 40)))} (an event has process, seq, ts, action, actor, saw)`);
+    if (!KEYS.has(k)) bad(`unknown key ${printable(JSON.stringify(k.slice(0, 40)))} (an event has process, seq, ts, action, actor, saw)`);
   if (typeof o.process !== 'string' || o.process === '' || o.process.length > LOG_LIMITS.processName)
     bad(`process must be a non-empty string of at most ${LOG_LIMITS.processName} characters`);
   if (typeof o.seq !== 'number' || !Number.isSafeInteger(o.seq) || o.seq < 1) bad("seq must be a whole number from 1 (the process's own sequence number)");

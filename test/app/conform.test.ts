@@ -4,13 +4,14 @@
  * the first event no step explains); hostile logs get one line naming the
  * file and the line, exit 2.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logsOfSchedule } from '../../checker/conform.js';
 import { dnsModel } from '../../models/dns/model.js';
-import { run } from '../support/cli.js';
+import { notProgress, ROOT, run } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-conform-'));
 const file = (name: string): string => join(dir, name);
@@ -115,4 +116,57 @@ describe('dnsmc conform', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`dnsmc: ${file('nope.jsonl')}: cannot read it (ENOENT)\n`);
   });
+
+  it('a leading byte order mark is skipped; bytes that are not UTF-8 are refused naming the line; format characters such as U+202E are escaped in what is echoed', async () => {
+    const race = files.map((f) => readFileSync(f, 'utf8'));
+    writeFileSync(file('bom.jsonl'), `\uFEFF${race[0]}`);
+    const bom = await run(['conform', file('bom.jsonl'), ...files.slice(1), '--variant', 'as-was', '--json']);
+    expect(bom.stderr).toBe('');
+    expect(bom.code).toBe(0);
+    const line = '{"process":"p","seq":1,"ts":0,"action":"publishPlan","actor":0}\n';
+    writeFileSync(file('latin1.jsonl'), Buffer.concat([Buffer.from(line), Buffer.from('{"process":"caf'), Buffer.from([0xe9]), Buffer.from('","seq":2}\n')]));
+    const bad = await run(['conform', file('latin1.jsonl')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(`dnsmc: ${file('latin1.jsonl')}:2: not UTF-8 text (a log is UTF-8, one JSON object per line)\n`);
+    writeFileSync(file('bidi.jsonl'), '{"process":"p","seq":1,"ts":0,"action":"publishPlan","actor":0,"txt\u202Egpj.exe":1}\n');
+    const bidi = await run(['conform', file('bidi.jsonl')]);
+    expect(bidi.code).toBe(2);
+    expect(bidi.stderr).toContain('unknown key "txt\\u202egpj.exe"');
+    expect(bidi.stderr).not.toMatch(/[\u202e\u200b\ufeff]/);
+  });
+
+  it('--time-limit stops a search that would take very long: exit 3, with what was explained so far, and progress on stderr meanwhile', async () => {
+    // Six hands raising their own counters: without a skew bound every interleaving is open, 13^6 of them, and the last event is impossible.
+    writeFileSync(
+      file('hands.mjs'),
+      `import { array, defineLayout, int } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)};
+export const model = {
+  name: 'hands', params: {}, layout: defineLayout({ c: array(6, int(0, 60)) }), roles: { hand: 6 }, init: [{ c: [0, 0, 0, 0, 0, 0] }],
+  actions: [{ name: 'up', role: 'hand', guard: (s, a) => s.c[a] < 60, effect: (s, a) => { s.c[a] = s.c[a] + 1; } }],
+  invariants: [], stepInvariants: [],
+};
+`,
+    );
+    const lines: string[] = [];
+    for (let h = 0; h < 6; h++)
+      for (let i = 1; i <= 12; i++) lines.push(JSON.stringify({ process: `hand-${h}`, seq: i, ts: i, action: 'up', actor: h, saw: { [`c[${h}]`]: i } }));
+    lines.push(JSON.stringify({ process: 'hand-0', seq: 13, ts: 13, action: 'up', actor: 0, saw: { 'c[0]': 0 } }));
+    writeFileSync(file('long.jsonl'), `${lines.join('\n')}\n`);
+    const r = await run(['conform', file('long.jsonl'), '--skew', 'none', '--model', file('hands.mjs'), '--time-limit', '3', '--json']);
+    expect(notProgress(r.stderr)).toEqual([]);
+    expect(r.stderr).toMatch(/^progress: \d+ of 73 events explained, [\d,]+ configurations, stack \d+, \d+ s$/m);
+    expect(r.code).toBe(3);
+    const j = JSON.parse(r.stdout) as { status: string; stoppedBy: string; events: number; explained: number };
+    expect(j).toMatchObject({ status: 'incomplete', stoppedBy: 'time-limit', events: 73 });
+    const text = await run(['conform', file('long.jsonl'), '--skew', 'none', '--model', file('hands.mjs'), '--time-limit', '0.5']);
+    expect(text.code).toBe(3);
+    expect(text.stdout).toMatch(/Incomplete: the time limit \(--time-limit\) stopped the search before a verdict; the longest interleaving the model explains so far takes \d+ of the 73 events/);
+    const mem = await run(['conform', file('long.jsonl'), '--skew', 'none', '--model', file('hands.mjs'), '--max-memory', '64', '--json']);
+    expect(mem.code).toBe(3);
+    expect(JSON.parse(mem.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-memory' });
+    const flag = await run(['conform', file('long.jsonl'), '--time-limit', 'soon']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toBe('dnsmc: --time-limit must be a number of seconds above 0, got "soon"\n');
+  });
 });
+
