@@ -14,6 +14,8 @@ export const explainCommand: Command = (io, run) => ({
       .option('model', TRACE_MODEL_OPTION)
       .option('time-limit', TIME_LIMIT_OPTION)
       .option('max-memory', MAX_MEMORY_OPTION)
-      .epilog(`Exit codes: 0 explained, 2 bad usage or input, 3 a limit stopped it (--time-limit, --max-memory, or a run of more than ${MAX_EXPLAIN_STEPS} steps).`),
+      .epilog(
+        `Exit codes: 0 explained, 2 bad usage or input, 3 a limit stopped it (--time-limit, --max-memory, or a run of more than ${MAX_EXPLAIN_STEPS} steps).`,
+      ),
   handler: (a) => run(() => runExplain(a as ExplainArgs, io)),
 });

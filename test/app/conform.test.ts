@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logsOfSchedule } from '../../checker/conform.js';
 import { dnsModel } from '../../models/dns/model.js';
@@ -15,6 +16,7 @@ import { notProgress, ROOT, run } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-conform-'));
 const file = (name: string): string => join(dir, name);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const RACE = [
   ['publishPlan', 0],
@@ -47,7 +49,6 @@ function writeRace(): string[] {
 
 describe('dnsmc conform', () => {
   const files = writeRace();
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('the race conforms to as-was (exit 0)', async () => {
     const r = await run(['conform', ...files, '--variant', 'as-was', '--json']);
@@ -160,7 +161,9 @@ export const model = {
     expect(j).toMatchObject({ status: 'incomplete', stoppedBy: 'time-limit', events: 73 });
     const text = await run(['conform', file('long.jsonl'), '--skew', 'none', '--model', file('hands.mjs'), '--time-limit', '0.5']);
     expect(text.code).toBe(3);
-    expect(text.stdout).toMatch(/Incomplete: the time limit \(--time-limit\) stopped the search before a verdict; the longest interleaving the model explains so far takes \d+ of the 73 events/);
+    expect(text.stdout).toMatch(
+      /Incomplete: the time limit \(--time-limit\) stopped the search before a verdict; the longest interleaving the model explains so far takes \d+ of the 73 events/,
+    );
     const mem = await run(['conform', file('long.jsonl'), '--skew', 'none', '--model', file('hands.mjs'), '--max-memory', '64', '--json']);
     expect(mem.code).toBe(3);
     expect(JSON.parse(mem.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-memory' });
@@ -170,3 +173,57 @@ export const model = {
   });
 });
 
+describe('dnsmc conform on arbitrary input (fuzz)', () => {
+  const event = fc.record(
+    {
+      process: fc.oneof(fc.constantFrom('planner', 'enactor-0', 'enactor-1'), fc.string({ maxLength: 8 })),
+      seq: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.double(), fc.string({ maxLength: 3 })),
+      ts: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.double(), fc.constant(null)),
+      action: fc.oneof(
+        fc.constantFrom('publishPlan', 'pickPlan', 'acquireLock', 'retryLock', 'buildTree', 'flipAlias', 'cleanupPlans'),
+        fc.string({ maxLength: 8 }),
+      ),
+      actor: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer(), fc.double()),
+      saw: fc.oneof(
+        fc.dictionary(fc.constantFrom('latest', 'phase[0]', 'plan[1]', 'alias[0]', 'trees[0]', 'x', '__proto__', 'phase'), fc.jsonValue({ maxDepth: 2 }), {
+          maxKeys: 3,
+        }),
+        fc.jsonValue({ maxDepth: 2 }),
+      ),
+      observation: fc.jsonValue({ maxDepth: 1 }),
+    },
+    { requiredKeys: [] },
+  );
+  const line = fc.oneof(
+    { weight: 5, arbitrary: event.map((e) => JSON.stringify(e)) },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+  );
+  const content = fc.oneof(
+    { weight: 4, arbitrary: fc.array(line, { maxLength: 12 }).map((ls) => Buffer.from(ls.join('\n'))) },
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)) },
+    { weight: 1, arbitrary: fc.array(line, { maxLength: 6 }).map((ls) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(ls.join('\r\n'))])) },
+  );
+
+  it('any bytes as a log: exit 0, 2, 3 or 4, one line naming the file on error, never an internal error or a stack trace', async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(content, fc.constantFrom([], ['--skew', 'none'], ['--skew', '0']), async (bytes, flags) => {
+        const f = file(`fuzz-${n++}.jsonl`);
+        writeFileSync(f, bytes);
+        const r = await run(['conform', f, '--time-limit', '5', ...flags]);
+        expect([0, 2, 3, 4]).toContain(r.code);
+        expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+        if (r.code === 2) {
+          expect(notProgress(r.stderr)).toHaveLength(1);
+          expect(r.stderr.startsWith(`dnsmc: ${f}`)).toBe(true);
+          expect(r.stdout).toBe('');
+        } else expect(notProgress(r.stderr)).toEqual([]);
+        // Nothing echoed raw that a terminal would act on.
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+        expect(r.stderr + r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      }),
+      { numRuns: 150, seed: 19 },
+    );
+  });
+});

@@ -151,16 +151,17 @@ function independent() {
 /** `hands` hands' logs of `each` ups each, stamped 1 ms apart in turn; with `impossible`, hand 0's last up claims a count no step leads to. */
 function ups(hands: number, each: number, impossible = false): ConformEvent[][] {
   return [...Array(hands).keys()].map((h) =>
-    [...Array(each).keys()].map((i) =>
-      ev(`hand-${h}`, i + 1, i * hands + h, 'up', h, { [`c[${h}]`]: impossible && h === 0 && i === each - 1 ? 0 : i + 1 }),
-    ),
+    [...Array(each).keys()].map((i) => ev(`hand-${h}`, i + 1, i * hands + h, 'up', h, { [`c[${h}]`]: impossible && h === 0 && i === each - 1 ? 0 : i + 1 })),
   );
 }
 
 describe('conform: cost and limits', () => {
   it('without a skew bound, two long independent logs that conform are explained in a number of configurations linear in their length (not the product of their positions)', () => {
     const logs = ups(2, 50);
-    const r = conform(independent(), logs.map((l) => l.slice(0, 50)));
+    const r = conform(
+      independent(),
+      logs.map((l) => l.slice(0, 50)),
+    );
     expect(r.status).toBe('conforms');
     expect(r.explained).toBe(100);
     // Breadth-first, every (i, j) pair of positions was a configuration: 51 * 51 = 2,601.
