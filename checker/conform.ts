@@ -3,23 +3,24 @@
  *
  * Each process's events are totally ordered (by their sequence numbers);
  * events of different processes are only partially ordered, since clocks are
- * skewed. The search is breadth-first over configurations: a model state
+ * skewed. The search is depth-first over configurations: a model state
  * paired with each process's position in its log. From a configuration,
  * the next event of any process may be taken if its transition (its action
  * by its actor) is enabled in the model state and the state after it agrees
- * with every field the event says the process saw. Layer d holds the
- * configurations that have explained exactly d events (duplicates merged),
- * so the log conforms when a configuration explains them all; when a layer
- * is empty, the pending events of the layer before are what no model step
- * explains, and its model states are the states reachable just before.
+ * with every field the event says the process saw. Each configuration is
+ * stored once; the earliest-stamped pending event is tried first. The log
+ * conforms when a configuration explains every event; when none does, the
+ * configurations that explain the most events (d) hold the events no model
+ * step explains, and their model states are the states reachable just before.
  *
  * With `skewMs`, an event may not be taken while another process has a
  * pending event stamped more than skewMs earlier (clocks agree to within
  * skewMs). Without it, only each process's own order counts.
  *
- * The cost is (events) x (width of the layers) x (processes): close to
- * linear for logs with little concurrency, where few interleavings stay
- * consistent with the model. Generic: it knows only the model interface and
+ * The cost: one configuration per event for a log that conforms along the
+ * first path tried (the usual case), whatever the concurrency; every
+ * reachable configuration for one that diverges, bounded by the time, memory
+ * and configuration limits. Generic: it knows only the model interface and
  * steps it through the kernel (kernel.ts).
  */
 import { kernelOf } from './kernel.js';
