@@ -6,11 +6,13 @@
  * generic search (checker/conform.ts) for an interleaving the model
  * explains. Exit codes: 0 conforms, 4 an event no model step explains (the
  * event, its file and line, and the model states reachable just before it
- * are reported), 3 incomplete (too many interleavings), 2 bad input (one
- * line naming the file and line).
+ * are reported), 3 incomplete (`--time-limit`, `--max-memory` or the cap on
+ * configurations stopped it; what was explained so far is reported), 2 bad
+ * input (one line naming the file and line). Progress goes to stderr.
  */
-import { readInputFile } from '../traces/io.js';
-import { conform, ConformInputError, type ConformEvent, type ConformResult } from '../checker/conform.js';
+import { readInputBytes } from '../traces/io.js';
+import { conform, ConformInputError, MAX_CONFIGURATIONS, type ConformEvent, type ConformResult, type ConformStop } from '../checker/conform.js';
+import type { Progress } from '../checker/options.js';
 import type { Json, JsonState } from '../checker/layout.js';
 import { stateLines } from '../traces/format.js';
 import { printable, UsageError } from './errors.js';
@@ -18,12 +20,16 @@ import { wholeFlag } from './flags.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
 import { modelFromFlags, type PackageSource } from './model.js';
+import { limitFlags } from './options.js';
+import { progressReporter } from './progress.js';
 import { headerLine, headerOf, headFields, printJson, type ReportHead } from './report.js';
 
 export interface ConformArgs {
   [flag: string]: unknown;
   logs?: unknown;
   skew?: unknown;
+  timeLimit?: unknown;
+  maxMemory?: unknown;
   json?: unknown;
 }
 
@@ -50,7 +56,7 @@ function parseLine(file: string, n: number, text: string): ConformEvent | null {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return bad('not a JSON object (each line of a log is one JSON object)');
   const o = v as Record<string, unknown>;
   for (const k of Object.keys(o))
-    if (!KEYS.has(k)) bad(`unknown key ${JSON.stringify(printable(k.slice(0, 40)))} (an event has process, seq, ts, action, actor, saw)`);
+    if (!KEYS.has(k)) bad(`unknown key ${printable(JSON.stringify(k.slice(0, 40)))} (an event has process, seq, ts, action, actor, saw)`);
   if (typeof o.process !== 'string' || o.process === '' || o.process.length > LOG_LIMITS.processName)
     bad(`process must be a non-empty string of at most ${LOG_LIMITS.processName} characters`);
   if (typeof o.seq !== 'number' || !Number.isSafeInteger(o.seq) || o.seq < 1) bad("seq must be a whole number from 1 (the process's own sequence number)");
@@ -76,12 +82,35 @@ function parseLine(file: string, n: number, text: string): ConformEvent | null {
   };
 }
 
+/** A log's bytes as text: UTF-8, a leading byte order mark skipped; bytes that are not UTF-8 are refused, naming the line. */
+function utf8Text(file: string, bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    let n = 1;
+    let start = 0;
+    for (;;) {
+      let end = bytes.indexOf(0x0a, start);
+      if (end < 0) end = bytes.length;
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start, end));
+      } catch {
+        throw new UsageError(`${printable(file)}:${n}: not UTF-8 text (a log is UTF-8, one JSON object per line)`);
+      }
+      if (end >= bytes.length) break;
+      start = end + 1;
+      n++;
+    }
+    throw new UsageError(`${printable(file)}: not UTF-8 text (a log is UTF-8, one JSON object per line)`);
+  }
+}
+
 /** Reads logs into per-process event lists in sequence order. Throws UsageError naming the file and line. */
 export function readLogs(files: readonly string[]): ConformEvent[][] {
   const byProcess = new Map<string, ConformEvent[]>();
   let count = 0;
   for (const file of files) {
-    const text = readInputFile(file, { name: 'log file', maxBytes: LOG_LIMITS.fileBytes });
+    const text = utf8Text(file, readInputBytes(file, { name: 'log file', maxBytes: LOG_LIMITS.fileBytes }));
     let n = 0;
     let start = 0;
     while (start < text.length) {
@@ -127,6 +156,17 @@ export interface ConformReport extends ReportHead, Omit<ConformResult, 'failure'
   readonly failure: (ConformEvent & { readonly states: readonly JsonState[]; readonly statesTotal: number; readonly reasons: readonly string[] }) | null;
 }
 
+/** The progress line of a conformance search (depth: events explained; generated: the log's events; distinct: configurations). */
+const progressLine = (p: Progress): string =>
+  `progress: ${int(p.depth)} of ${int(p.generatedStates)} events explained, ${int(p.distinctStates)} configurations, stack ${int(p.queue)}, ${(p.elapsedMs / 1000).toFixed(0)} s`;
+
+/** What stopped an incomplete search, in words. */
+const STOPPED: Record<ConformStop, string> = {
+  'time-limit': 'the time limit (--time-limit) stopped the search',
+  'max-memory': 'the memory limit (--max-memory) stopped the search',
+  'max-configurations': `the search stored ${int(MAX_CONFIGURATIONS)} configurations, its most`,
+};
+
 const sawText = (saw: Readonly<Record<string, Json>>): string =>
   Object.entries(saw)
     .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
@@ -137,19 +177,32 @@ export async function runConform(a: ConformArgs, io: Io, pkgSource?: PackageSour
   const files = Array.isArray(a.logs) ? a.logs.map(String) : typeof a.logs === 'string' ? [a.logs] : [];
   if (files.length === 0) throw new UsageError('conform needs at least one log file: dnsmc conform LOG... [model flags]');
   const skew = a.skew === 'none' ? undefined : (wholeFlag('skew', a.skew, 0, 86_400_000) ?? CONFORM_DEFAULTS.skewMs);
+  const limits = limitFlags(a);
   const { model } = await modelFromFlags(a, pkgSource);
   const logs = readLogs(files);
   let r: ConformResult;
+  const progress = progressReporter(io, progressLine);
+  const shown = progress.onProgress;
   try {
-    r = conform(model, logs, { skewMs: skew });
+    r = conform(model, logs, {
+      skewMs: skew,
+      ...limits,
+      progressIntervalMs: progress.intervalMs,
+      onProgress: shown
+        ? (p) => shown({ distinctStates: p.configurations, generatedStates: p.events, queue: p.stack, depth: p.explained, elapsedMs: p.elapsedMs })
+        : undefined,
+    });
   } catch (e) {
     if (e instanceof ConformInputError) throw new UsageError(`${printable(e.file)}:${e.line}: ${printable(e.message)}`);
     throw e;
+  } finally {
+    progress.done();
   }
   const f = r.failure;
   const report: ConformReport = {
     command: 'conform',
     status: r.status,
+    stoppedBy: r.stoppedBy,
     conforms: r.status === 'conforms',
     ...headFields(model),
     files,
@@ -188,7 +241,7 @@ export async function runConform(a: ConformArgs, io: Io, pkgSource?: PackageSour
     io.out(`The events conform: some interleaving consistent with every process's order is a behaviour of the model.\n`);
   } else if (r.status === 'incomplete') {
     io.out(
-      `Incomplete: after ${int(r.explained)} events, more than ${int(r.maxWidth)} interleavings were still open; give --skew to bound the clocks' disagreement.\n`,
+      `Incomplete: ${STOPPED[r.stoppedBy ?? 'max-configurations']} before a verdict; the longest interleaving the model explains so far takes ${int(r.explained)} of the ${int(r.events)} events.${skew === undefined ? " Give --skew to bound the clocks' disagreement." : ''}\n`,
     );
   } else if (f) {
     const e = f.event;

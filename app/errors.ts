@@ -34,10 +34,17 @@ export function usageMessage(e: unknown): string | undefined {
   return undefined;
 }
 
-/** Untrusted text made printable: control characters (line breaks, terminal escapes) shown as `\u001b` escapes. */
+/**
+ * Untrusted text made printable: control characters (line breaks, terminal
+ * escapes), format characters (Unicode category Cf: bidirectional overrides
+ * such as U+202E, zero-width characters, the byte order mark) and line and
+ * paragraph separators shown as `\u001b` (or `\u{e0001}`) escapes.
+ */
 export function printable(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => {
+    const n = c.codePointAt(0)!;
+    return n > 0xffff ? `\\u{${n.toString(16)}}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** `maxBackoff` -> `max-backoff`. */

@@ -5,8 +5,9 @@
  * orderings the violation depends on. The trace is untrusted input: it is
  * verified against the model first (every narration is the model's own).
  */
-import { explainRun, explanationJson, type Explanation } from '../checker/explain.js';
-import { UsageError } from './errors.js';
+import { explainRun, ExplainStopped, explanationJson, type Explanation } from '../checker/explain.js';
+import { EXIT, UsageError } from './errors.js';
+import { limitFlags } from './options.js';
 import { shown } from './flags.js';
 import type { Io } from './io.js';
 import { printJson } from './report.js';
@@ -16,20 +17,34 @@ export interface ExplainArgs {
   trace?: unknown;
   format?: unknown;
   model?: unknown;
+  timeLimit?: unknown;
+  maxMemory?: unknown;
 }
 
 export const EXPLAIN_FORMATS = ['text', 'mermaid', 'dot', 'json'] as const;
 type Format = (typeof EXPLAIN_FORMATS)[number];
 
-/** Runs `dnsmc explain` and resolves to its exit code (0; bad input throws a UsageError or TraceError, exit 2). */
+/**
+ * Runs `dnsmc explain` and resolves to its exit code: 0; 3 when `--time-limit`,
+ * `--max-memory` or the step limit (MAX_EXPLAIN_STEPS) stops it, with one line on
+ * stderr and nothing on stdout; bad input throws a UsageError or TraceError, exit 2.
+ */
 export async function runExplain(a: ExplainArgs, io: Io): Promise<number> {
   const format = (a.format ?? 'text') as Format;
   if (typeof format !== 'string' || !EXPLAIN_FORMATS.includes(format)) {
     throw new UsageError(`--format must be one of ${EXPLAIN_FORMATS.join('|')}, got ${shown(a.format)}`);
   }
   if (typeof a.trace !== 'string' || a.trace === '') throw new UsageError('explain: name a trace file (from check --trace-out)');
+  const limits = limitFlags(a);
   const { model, trace } = await readTraceFile(a.trace, { model: a.model });
-  const x = explainRun(model, trace);
+  let x: Explanation;
+  try {
+    x = explainRun(model, trace, limits);
+  } catch (e) {
+    if (!(e instanceof ExplainStopped)) throw e;
+    io.err(`dnsmc: explain: incomplete: ${e.message}; nothing is reported\n`);
+    return EXIT.incomplete;
+  }
   if (format === 'json')
     printJson(io, { format: 'dnsmc-explain', version: 1, model: trace.model, variant: trace.variant, params: trace.params, ...(explanationJson(x) as object) });
   else io.out(`${format === 'text' ? explainText(x) : format === 'mermaid' ? explainMermaid(x) : explainDot(x)}\n`);
@@ -42,11 +57,18 @@ const list = (xs: readonly string[]): string => (xs.length > 0 ? xs.join(', ') :
 export function explainText(x: Explanation): string {
   const lines: string[] = [`Outcome: ${x.outcome}. ${x.steps.length} steps:`, ''];
   const movable = new Map(x.movable.map((m) => [m.step, m]));
+  const into = new Map<number, string[]>();
+  for (const e of x.edges) {
+    const text = `${e.from} (${e.reasons.join(', ')}${e.on.length > 0 ? `: ${e.on.join(', ')}` : ''})`;
+    const list = into.get(e.to);
+    if (list) list.push(text);
+    else into.set(e.to, [text]);
+  }
   for (const s of x.steps) {
     const m = movable.get(s.step);
     lines.push(`step ${String(s.step).padStart(2)}  ${s.narration}${m ? `  [can move: anywhere from step ${m.earliest} to ${m.latest}]` : ''}`);
     lines.push(`           reads ${list(s.reads)}; writes ${list(s.writes)}`);
-    const after = x.edges.filter((e) => e.to === s.step).map((e) => `${e.from} (${e.reasons.join(', ')}${e.on.length > 0 ? `: ${e.on.join(', ')}` : ''})`);
+    const after = into.get(s.step) ?? [];
     if (after.length > 0) lines.push(`           after step ${after.join('; step ')}`);
   }
   lines.push('');

@@ -74,20 +74,26 @@ export function fairnessFromArgs(v: unknown): FairnessMode {
   return v as FairnessMode;
 }
 
-/** Search options from flags; `properties` are the safety properties already chosen (undefined: the model's all). */
-export function checkOptionsFromArgs(model: Model, a: CheckFlags, properties?: readonly string[]): CheckOptions {
+/** `--time-limit` (seconds) and `--max-memory` (MiB, from 64), as every command that honours them reads them. */
+export function limitFlags(a: { timeLimit?: unknown; maxMemory?: unknown }): { timeLimitMs?: number; maxMemoryBytes?: number } {
   const t = secondsFlag('time-limit', a.timeLimit);
   const mib = wholeFlag('max-memory', a.maxMemory, 64);
+  return { timeLimitMs: t === undefined ? undefined : t * 1000, maxMemoryBytes: mib === undefined ? undefined : mib * 2 ** 20 };
+}
+
+/** Search options from flags; `properties` are the safety properties already chosen (undefined: the model's all). */
+export function checkOptionsFromArgs(model: Model, a: CheckFlags, properties?: readonly string[]): CheckOptions {
+  const { timeLimitMs, maxMemoryBytes } = limitFlags(a);
   return {
     properties: properties !== undefined && properties.length > 0 ? [...properties] : undefined,
     continueAfterViolation: a.continue === true,
     checkDeadlock: a.deadlock !== false,
     maxStates: wholeFlag('max-states', a.maxStates, 1),
     maxDepth: wholeFlag('max-depth', a.maxDepth, 0),
-    timeLimitMs: t === undefined ? undefined : t * 1000,
+    timeLimitMs,
     workers: wholeFlag('workers', a.workers, 1, MAX_WORKERS) ?? defaultWorkers(),
     symmetry: symmetryFlag(model, a.symmetry),
-    maxMemoryBytes: mib === undefined ? undefined : mib * 2 ** 20,
+    maxMemoryBytes,
     expectedStates: wholeFlag('expect-states', a.expectStates, 1, MAX_EXPECTED_STATES),
   };
 }

@@ -21,7 +21,7 @@
  */
 import type { FieldSpec, Json, JsonState, StateOf } from './layout.js';
 import { actorName, type Model } from './model.js';
-import { replay, type ScheduleStep } from './path.js';
+import { kernelOf } from './kernel.js';
 
 /** One step as recorded: what it read and wrote. */
 export interface StepAccess {
@@ -126,33 +126,65 @@ function plainOf(model: Model, json: JsonState): Plain {
   return model.layout.toPlain(v) as unknown as Plain;
 }
 
-/** How a reordered run ends: the step it could not take, or whether the property breaks at its end, and its last state. */
+/** The longest run {@link explainRun} takes: its memory grows with the square of the steps (an ancestor bitset per step). */
+export const MAX_EXPLAIN_STEPS = 20_000;
+
+/** Limits on one explanation (see {@link explainRun}). */
+export interface ExplainOptions {
+  /** Stop (throw {@link ExplainStopped}) after this many milliseconds. */
+  readonly timeLimitMs?: number;
+  /** Stop before resident memory passes this many bytes. */
+  readonly maxMemoryBytes?: number;
+}
+
+/** A limit stopped an explanation before it was complete: nothing partial is claimed. */
+export class ExplainStopped extends Error {
+  override name = 'ExplainStopped';
+  constructor(
+    readonly stoppedBy: 'time-limit' | 'max-memory' | 'max-steps',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** How a reordered run ends: the position (1-based) of the step it could not take, or whether the property breaks at its end. */
 interface Ending {
   readonly stuckAt?: number;
   readonly breaks: boolean;
-  readonly last: string;
+  /** Whether it ends in the original run's last state. */
+  readonly same: boolean;
 }
 
-function ending(model: Model, initial: Plain, property: string, schedule: readonly ScheduleStep[]): Ending {
-  const run = replay(model, initial as unknown as StateOf<FieldSpec>, schedule);
-  if (run.failure) return { stuckAt: run.failure.step, breaks: false, last: '' };
-  const states = [run.initial, ...run.steps.map((s) => s.state)];
-  const last = states[states.length - 1];
-  const before = states[states.length - 2] ?? last;
-  const inv = model.invariants.find((p) => p.name === property);
-  const stepInv = model.stepInvariants.find((p) => p.name === property);
-  const breaks = inv ? !inv.holds(last) : stepInv ? !stepInv.holds(before, last) : false;
-  const v = model.layout.vector();
-  model.layout.fromPlain(last, v);
-  return { breaks, last: JSON.stringify(model.layout.toJson(v)) };
-}
-
-/** Explains a run of `model` (see the module comment). */
-export function explainRun(model: Model, run: RunToExplain): Explanation {
+/** Explains a run of `model` (see the module comment). Throws ExplainStopped when a limit stops it. */
+export function explainRun(model: Model, run: RunToExplain, options: ExplainOptions = {}): Explanation {
   const n = run.steps.length;
+  if (n > MAX_EXPLAIN_STEPS)
+    throw new ExplainStopped('max-steps', `the run has ${n} steps; explain takes at most ${MAX_EXPLAIN_STEPS} (its memory grows with the square of the steps)`);
+  const started = performance.now();
+  const timeLimitMs = options.timeLimitMs ?? Infinity;
+  const maxMemoryBytes = options.maxMemoryBytes ?? Infinity;
+  let work = 0;
+  /** Counts `units` of work; every few thousand, the limits. */
+  const spend = (units: number): void => {
+    work += units;
+    if (work < 4096) return;
+    work = 0;
+    if (performance.now() - started >= timeLimitMs) throw new ExplainStopped('time-limit', 'the time limit (--time-limit) stopped explain');
+    if (maxMemoryBytes !== Infinity && process.memoryUsage.rss() > maxMemoryBytes)
+      throw new ExplainStopped('max-memory', 'the memory limit (--max-memory) stopped explain');
+  };
+  const layout = model.layout;
+  const kernel = kernelOf(model);
   const initial = plainOf(model, run.initial);
   const steps: StepAccess[] = [];
+  const S = layout.size;
+  // The state before each step, and after the last: prefix[k * S ...] (unpacked: a replay compares against it slot by slot).
+  const prefix = new Int32Array((n + 1) * S);
+  const ts = new Int32Array(n);
   let state = structuredClone(initial);
+  const vec = layout.vector();
+  layout.fromPlain(initial as never, prefix.subarray(0, S));
   run.steps.forEach((st, i) => {
     const action = model.actions.find((a) => a.name === st.action);
     if (!action) throw new Error(`step ${i + 1}: ${st.action} is not an action of model ${model.name}`);
@@ -172,11 +204,13 @@ export function explainRun(model: Model, run: RunToExplain): Explanation {
       reads,
       writes,
     });
+    ts[i] = kernel.indexOf(st.action, st.actor);
     state = next;
+    layout.fromPlain(next as never, vec);
+    prefix.set(vec, (i + 1) * S);
+    spend(1);
   });
 
-  // Direct dependencies, then the transitive closure (ancestors as bitsets over step indices).
-  const direct: { reasons: EdgeReason[]; on: string[] }[][] = steps.map(() => []);
   const depends = (i: number, j: number): { reasons: EdgeReason[]; on: string[] } | null => {
     const a = steps[i];
     const b = steps[j];
@@ -202,54 +236,122 @@ export function explainRun(model: Model, run: RunToExplain): Explanation {
     );
     return reasons.length > 0 ? { reasons, on } : null;
   };
-  const anc: Set<number>[] = steps.map(() => new Set<number>());
+
+  // The steps a step may be directly ordered after without the order following from others: the same actor's step
+  // before it, the last writer of each location it reads or writes, and the readers of each location it writes since
+  // that location was last written. (An earlier writer or reader is ordered before that last writer, so before it.)
+  const lastWriter = new Map<string, number>();
+  const readersSince = new Map<string, number[]>();
+  const lastOfActor = new Map<string, number>();
+  const candidates: number[][] = [];
   for (let j = 0; j < n; j++) {
-    for (let i = 0; i < j; i++) {
-      const d = depends(i, j);
-      direct[j][i] = d ?? { reasons: [], on: [] };
-      if (d) {
-        anc[j].add(i);
-        for (const k of anc[i]) anc[j].add(k);
-      }
+    const s = steps[j];
+    const c = new Set<number>();
+    const actorKey = `${s.role}#${s.actor}`;
+    const prev = lastOfActor.get(actorKey);
+    if (prev !== undefined) c.add(prev);
+    lastOfActor.set(actorKey, j);
+    for (const l of s.reads) {
+      const w = lastWriter.get(l);
+      if (w !== undefined) c.add(w);
     }
+    for (const l of s.writes) {
+      const w = lastWriter.get(l);
+      if (w !== undefined) c.add(w);
+      for (const r of readersSince.get(l) ?? []) c.add(r);
+    }
+    for (const l of s.reads) {
+      if (s.writes.includes(l)) continue;
+      const list = readersSince.get(l);
+      if (list) list.push(j);
+      else readersSince.set(l, [j]);
+    }
+    for (const l of s.writes) {
+      lastWriter.set(l, j);
+      readersSince.set(l, []);
+    }
+    candidates.push([...c].sort((x, y) => x - y));
   }
-  // The transitive reduction: i -> j directly dependent with no k between them on a path.
-  const edges: HbEdge[] = [];
+
+  // Ancestors as bitsets over step indices (the transitive closure of the direct orderings).
+  const WB = (n + 31) >>> 5;
+  const anc = new Uint32Array(n * WB);
+  const has = (j: number, i: number): boolean => (anc[j * WB + (i >>> 5)] & (1 << (i & 31))) !== 0;
   for (let j = 0; j < n; j++) {
-    for (let i = 0; i < j; i++) {
-      const d = direct[j][i];
-      if (d.reasons.length === 0) continue;
-      let implied = false;
-      for (let k = i + 1; k < j && !implied; k++) if (anc[j].has(k) && anc[k].has(i)) implied = true;
-      if (!implied) edges.push({ from: i + 1, to: j + 1, reasons: d.reasons, on: d.on });
+    const row = j * WB;
+    for (const m of candidates[j]) {
+      const from = m * WB;
+      for (let w = 0, top = (m >>> 5) + 1; w < top; w++) anc[row + w] |= anc[from + w];
+      anc[row + (m >>> 5)] |= 1 << (m & 31);
+    }
+    spend(candidates[j].length * (1 + (j >>> 10)));
+  }
+  // The transitive reduction: a direct ordering i -> j that no other path implies (no other candidate of j descends from i).
+  const edges: HbEdge[] = [];
+  const firstAfter = new Int32Array(n).fill(n);
+  for (let j = 0; j < n; j++) {
+    for (const i of candidates[j]) {
+      if (j < firstAfter[i]) firstAfter[i] = j;
+      const d = depends(i, j);
+      if (!d) continue;
+      if (candidates[j].some((m) => m !== i && m > i && has(m, i))) continue;
+      edges.push({ from: i + 1, to: j + 1, reasons: d.reasons, on: d.on });
     }
   }
 
-  const schedule: ScheduleStep[] = run.steps.map((s) => ({ action: s.action, actor: s.actor }));
-  const original = ending(model, initial, run.property, schedule);
-  const order = (idx: readonly number[]): ScheduleStep[] => idx.map((k) => schedule[k]);
+  // Replays: from the recorded state before position `start`, the steps in `order` (one per position from `start`),
+  // then the original steps; stops as soon as the state is the original one again at the same position.
+  const cur = layout.vector();
+  const curView = layout.view(cur);
+  const packed = new Uint32Array(layout.words);
+  const property = run.property;
+  const inv = model.invariants.find((p) => p.name === property);
+  const stepInv = model.stepInvariants.find((p) => p.name === property);
+  const breaksAt = (before: Int32Array, last: Int32Array): boolean => {
+    const l = layout.toPlain(last);
+    return inv ? !inv.holds(l) : stepInv ? !stepInv.holds(layout.toPlain(before), l) : false;
+  };
+  const before = layout.vector();
+  const lastOriginal = prefix.slice(n * S, n * S + S);
+  const beforeOriginal = prefix.slice(Math.max(0, n - 1) * S, Math.max(0, n - 1) * S + S);
+  const originalBreaks = breaksAt(beforeOriginal, lastOriginal);
+  const ending = (start: number, order: readonly number[]): Ending => {
+    cur.set(prefix.subarray(start * S, start * S + S));
+    const windowEnd = start + order.length;
+    for (let p = start; p < n; p++) {
+      const k = p < windowEnd ? order[p - start] : p;
+      spend(1);
+      if (!kernel.enabled(curView, ts[k])) return { stuckAt: p + 1, breaks: false, same: false };
+      if (p === n - 1) before.set(cur);
+      kernel.apply(curView, ts[k]);
+      if (p + 1 >= windowEnd) {
+        let same = true;
+        for (let x = 0, o = (p + 1) * S; x < S; x++)
+          if (cur[x] !== prefix[o + x]) {
+            same = false;
+            break;
+          }
+        // The same state at the same position, after the same steps: the rest is the original run.
+        if (same && p + 1 < n) return { breaks: originalBreaks, same: true };
+        if (same) return { breaks: breaksAt(before, cur), same: true };
+      }
+    }
+    layout.pack(cur, packed, 0); // throws on a value outside its range, as replay does
+    return { breaks: n > 0 && breaksAt(before, cur), same: false };
+  };
 
   // Movable steps: between the last step it depends on and the first that depends on it; checked by replay at both ends.
   const movable: Movable[] = [];
   for (let i = 0; i < n; i++) {
     let earliest = 0;
-    for (const k of anc[i]) earliest = Math.max(earliest, k + 1);
-    let latest = n - 1;
-    for (let j = i + 1; j < n; j++) {
-      if (anc[j].has(i)) {
-        latest = j - 1;
-        break;
-      }
-    }
+    for (const k of candidates[i]) earliest = Math.max(earliest, k + 1);
+    const latest = firstAfter[i] - 1;
     if (earliest === i && latest === i) continue;
-    const moved = (to: number): number[] => {
-      const rest = [...Array(n).keys()].filter((k) => k !== i);
-      rest.splice(to, 0, i);
-      return rest;
-    };
+    const range = (a: number, b: number): number[] => [...Array(Math.max(0, b - a)).keys()].map((k) => k + a);
     const same = (to: number): boolean => {
-      const e = ending(model, initial, run.property, order(moved(to)));
-      return e.stuckAt === undefined && e.last === original.last;
+      if (to === i) return true;
+      const e = to < i ? ending(to, [i, ...range(to, i)]) : ending(i, [...range(i + 1, to + 1), i]);
+      return e.stuckAt === undefined && e.same;
     };
     if (same(earliest) && same(latest)) movable.push({ step: i + 1, earliest: earliest + 1, latest: latest + 1 });
   }
@@ -261,14 +363,15 @@ export function explainRun(model: Model, run: RunToExplain): Explanation {
     const j = e.to - 1;
     if (steps[i].role === steps[j].role && steps[i].actor === steps[j].actor) continue;
     const between = [...Array(j - i - 1).keys()].map((k) => k + i + 1);
-    const lifted = between.filter((k) => anc[j].has(k));
-    const idx = [...Array(i).keys(), ...lifted, j, i, ...between.filter((k) => !anc[j].has(k)), ...[...Array(n - j - 1).keys()].map((k) => k + j + 1)];
-    const r = ending(model, initial, run.property, order(idx));
+    const lifted = between.filter((k) => has(j, k));
+    const window = [...lifted, j, i, ...between.filter((k) => !has(j, k))];
+    const r = ending(i, window);
     let reversed: string | null = null;
     if (r.stuckAt !== undefined) {
-      const k = idx[r.stuckAt - 1];
+      const p = r.stuckAt - 1;
+      const k = p < i + window.length ? window[p - i] : p;
       reversed = `step ${k + 1} (${steps[k].who}: ${steps[k].action}) could no longer be taken`;
-    } else if (original.breaks && !r.breaks) reversed = `${run.property} would no longer break`;
+    } else if (originalBreaks && !r.breaks) reversed = `${run.property} would no longer break`;
     if (reversed === null) continue;
     const a = steps[i];
     const b = steps[j];
@@ -283,7 +386,7 @@ export function explainRun(model: Model, run: RunToExplain): Explanation {
 
   return {
     property: run.property,
-    outcome: original.breaks ? `${run.property} breaks in the last state` : `the run ends in its last state`,
+    outcome: originalBreaks ? `${run.property} breaks in the last state` : `the run ends in its last state`,
     steps,
     edges,
     movable,

@@ -148,6 +148,16 @@ export function bytesText(n: number): string {
  * `TSIG key file`). Throws InputFileError with a one-line message.
  */
 export function readInputFile(file: string, o: { readonly name: string; readonly maxBytes: number }): string {
+  const bytes = readInputBytes(file, o);
+  try {
+    return bytes.toString('utf8');
+  } catch {
+    throw new InputFileError(`${o.name} ${file} is too large to read as text`);
+  }
+}
+
+/** {@link readInputFile}'s bytes, for a reader that decodes them itself (e.g. refusing bytes that are not UTF-8). */
+export function readInputBytes(file: string, o: { readonly name: string; readonly maxBytes: number }): Buffer {
   const cannot = (e: unknown): InputFileError =>
     new InputFileError(`cannot read ${o.name} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   const notRegular = (st: Stats): InputFileError => new InputFileError(`${o.name} ${file} is ${kindOf(st)}, not a regular file`);
@@ -189,11 +199,7 @@ export function readInputFile(file: string, o: { readonly name: string; readonly
       length += n;
     }
     if (length > o.maxBytes) throw tooLarge();
-    try {
-      return buf.toString('utf8', 0, length);
-    } catch {
-      throw new InputFileError(`${o.name} ${file} is too large to read as text`);
-    }
+    return buf.subarray(0, length);
   } finally {
     closeSync(fd);
   }

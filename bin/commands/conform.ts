@@ -1,5 +1,5 @@
 import { CONFORM_DEFAULTS, runConform, type ConformArgs } from '../../app/conform.js';
-import { JSON_OPTION, modelOptions } from './model-options.js';
+import { JSON_OPTION, MAX_MEMORY_OPTION, modelOptions, TIME_LIMIT_OPTION } from './model-options.js';
 import type { Command } from './types.js';
 
 export const conformCommand: Command = (io, run, source) => ({
@@ -12,7 +12,11 @@ export const conformCommand: Command = (io, run, source) => ({
         type: 'string',
         describe: `the processes' clocks agree to within this many milliseconds, or none (only each process's own order counts: the search may grow exponentially with independent processes) [${CONFORM_DEFAULTS.skewMs}]`,
       })
+      .option('time-limit', TIME_LIMIT_OPTION)
+      .option('max-memory', MAX_MEMORY_OPTION)
       .option('json', JSON_OPTION)
-      .epilog('Exit codes: 0 the events conform, 2 bad input (the file and line are named), 3 incomplete, 4 an event no model step explains.'),
+      .epilog(
+        'Exit codes: 0 the events conform, 2 bad input (the file and line are named), 3 incomplete (a limit stopped it: what was explained so far is reported), 4 an event no model step explains.',
+      ),
   handler: (a) => run(() => runConform(a as ConformArgs, io, source)),
 });

@@ -1,5 +1,6 @@
 import { EXPLAIN_FORMATS, runExplain, type ExplainArgs } from '../../app/explain.js';
-import { TRACE_MODEL_OPTION } from './model-options.js';
+import { MAX_EXPLAIN_STEPS } from '../../checker/explain.js';
+import { MAX_MEMORY_OPTION, TIME_LIMIT_OPTION, TRACE_MODEL_OPTION } from './model-options.js';
 import type { Command } from './types.js';
 
 export const explainCommand: Command = (io, run) => ({
@@ -11,6 +12,10 @@ export const explainCommand: Command = (io, run) => ({
       .positional('trace', { type: 'string', describe: 'a trace file (from check --trace-out)' })
       .option('format', { type: 'string', describe: `${EXPLAIN_FORMATS.join('|')} [text]` })
       .option('model', TRACE_MODEL_OPTION)
-      .epilog('Exit codes: 0 explained, 2 bad usage or input.'),
+      .option('time-limit', TIME_LIMIT_OPTION)
+      .option('max-memory', MAX_MEMORY_OPTION)
+      .epilog(
+        `Exit codes: 0 explained, 2 bad usage or input, 3 a limit stopped it (--time-limit, --max-memory, or a run of more than ${MAX_EXPLAIN_STEPS} steps).`,
+      ),
   handler: (a) => run(() => runExplain(a as ExplainArgs, io)),
 });

@@ -22,6 +22,10 @@ export function modelOptions<T>(y: Argv<T>, pkg: ModelPackage, defaults?: string
 /** `--json`, the same for every command that reports. */
 export const JSON_OPTION = { type: 'boolean', describe: 'print exactly one JSON object on stdout' } as const;
 
+/** `--time-limit` and `--max-memory`, the same for every command that honours them (exit 3 when one stops it). */
+export const TIME_LIMIT_OPTION = { type: 'string', describe: 'stop (incomplete) after this many seconds' } as const;
+export const MAX_MEMORY_OPTION = { type: 'string', describe: 'stop (incomplete) before resident memory passes this many MiB' } as const;
+
 /** `--model` for commands that read a trace: the module is named again, since a trace file never names code that runs. */
 export const TRACE_MODEL_OPTION = { type: 'string', describe: 'the user model module the trace was made with (dnsmc never loads code a trace names)' } as const;
 

@@ -4,16 +4,19 @@
  * the first event no step explains); hostile logs get one line naming the
  * file and the line, exit 2.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logsOfSchedule } from '../../checker/conform.js';
 import { dnsModel } from '../../models/dns/model.js';
-import { run } from '../support/cli.js';
+import { notProgress, ROOT, run } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-conform-'));
 const file = (name: string): string => join(dir, name);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const RACE = [
   ['publishPlan', 0],
@@ -46,7 +49,6 @@ function writeRace(): string[] {
 
 describe('dnsmc conform', () => {
   const files = writeRace();
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('the race conforms to as-was (exit 0)', async () => {
     const r = await run(['conform', ...files, '--variant', 'as-was', '--json']);
@@ -114,5 +116,114 @@ describe('dnsmc conform', () => {
     const missing = await run(['conform', file('nope.jsonl')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`dnsmc: cannot read log file ${file('nope.jsonl')}: ENOENT\n`);
+  });
+
+  it('a leading byte order mark is skipped; bytes that are not UTF-8 are refused naming the line; format characters such as U+202E are escaped in what is echoed', async () => {
+    const race = files.map((f) => readFileSync(f, 'utf8'));
+    writeFileSync(file('bom.jsonl'), `\uFEFF${race[0]}`);
+    const bom = await run(['conform', file('bom.jsonl'), ...files.slice(1), '--variant', 'as-was', '--json']);
+    expect(bom.stderr).toBe('');
+    expect(bom.code).toBe(0);
+    const line = '{"process":"p","seq":1,"ts":0,"action":"publishPlan","actor":0}\n';
+    writeFileSync(file('latin1.jsonl'), Buffer.concat([Buffer.from(line), Buffer.from('{"process":"caf'), Buffer.from([0xe9]), Buffer.from('","seq":2}\n')]));
+    const bad = await run(['conform', file('latin1.jsonl')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(`dnsmc: ${file('latin1.jsonl')}:2: not UTF-8 text (a log is UTF-8, one JSON object per line)\n`);
+    writeFileSync(file('bidi.jsonl'), '{"process":"p","seq":1,"ts":0,"action":"publishPlan","actor":0,"txt\u202Egpj.exe":1}\n');
+    const bidi = await run(['conform', file('bidi.jsonl')]);
+    expect(bidi.code).toBe(2);
+    expect(bidi.stderr).toContain('unknown key "txt\\u202egpj.exe"');
+    expect(bidi.stderr).not.toMatch(/[\u202e\u200b\ufeff]/);
+  });
+
+  it('--time-limit stops a search that would take very long: exit 3, with what was explained so far, and progress on stderr meanwhile', async () => {
+    // Six hands raising their own counters: without a skew bound every interleaving is open, 13^6 of them, and the last event is impossible.
+    writeFileSync(
+      file('hands.mjs'),
+      `import { array, defineLayout, int } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)};
+export const model = {
+  name: 'hands', params: {}, layout: defineLayout({ c: array(6, int(0, 60)) }), roles: { hand: 6 }, init: [{ c: [0, 0, 0, 0, 0, 0] }],
+  actions: [{ name: 'up', role: 'hand', guard: (s, a) => s.c[a] < 60, effect: (s, a) => { s.c[a] = s.c[a] + 1; } }],
+  invariants: [], stepInvariants: [],
+};
+`,
+    );
+    const lines: string[] = [];
+    for (let h = 0; h < 6; h++)
+      for (let i = 1; i <= 12; i++) lines.push(JSON.stringify({ process: `hand-${h}`, seq: i, ts: i, action: 'up', actor: h, saw: { [`c[${h}]`]: i } }));
+    lines.push(JSON.stringify({ process: 'hand-0', seq: 13, ts: 13, action: 'up', actor: 0, saw: { 'c[0]': 0 } }));
+    writeFileSync(file('long.jsonl'), `${lines.join('\n')}\n`);
+    const r = await run(['conform', file('long.jsonl'), '--skew', 'none', '--model', file('hands.mjs'), '--time-limit', '3', '--json']);
+    expect(notProgress(r.stderr)).toEqual([]);
+    expect(r.stderr).toMatch(/^progress: \d+ of 73 events explained, [\d,]+ configurations, stack \d+, \d+ s$/m);
+    expect(r.code).toBe(3);
+    const j = JSON.parse(r.stdout) as { status: string; stoppedBy: string; events: number; explained: number };
+    expect(j).toMatchObject({ status: 'incomplete', stoppedBy: 'time-limit', events: 73 });
+    const text = await run(['conform', file('long.jsonl'), '--skew', 'none', '--model', file('hands.mjs'), '--time-limit', '0.5']);
+    expect(text.code).toBe(3);
+    expect(text.stdout).toMatch(
+      /Incomplete: the time limit \(--time-limit\) stopped the search before a verdict; the longest interleaving the model explains so far takes \d+ of the 73 events/,
+    );
+    const mem = await run(['conform', file('long.jsonl'), '--skew', 'none', '--model', file('hands.mjs'), '--max-memory', '64', '--json']);
+    expect(mem.code).toBe(3);
+    expect(JSON.parse(mem.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-memory' });
+    const flag = await run(['conform', file('long.jsonl'), '--time-limit', 'soon']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toBe('dnsmc: --time-limit must be a number of seconds above 0, got "soon"\n');
+  });
+});
+
+describe('dnsmc conform on arbitrary input (fuzz)', () => {
+  const event = fc.record(
+    {
+      process: fc.oneof(fc.constantFrom('planner', 'enactor-0', 'enactor-1'), fc.string({ maxLength: 8 })),
+      seq: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.double(), fc.string({ maxLength: 3 })),
+      ts: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.double(), fc.constant(null)),
+      action: fc.oneof(
+        fc.constantFrom('publishPlan', 'pickPlan', 'acquireLock', 'retryLock', 'buildTree', 'flipAlias', 'cleanupPlans'),
+        fc.string({ maxLength: 8 }),
+      ),
+      actor: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer(), fc.double()),
+      saw: fc.oneof(
+        fc.dictionary(fc.constantFrom('latest', 'phase[0]', 'plan[1]', 'alias[0]', 'trees[0]', 'x', '__proto__', 'phase'), fc.jsonValue({ maxDepth: 2 }), {
+          maxKeys: 3,
+        }),
+        fc.jsonValue({ maxDepth: 2 }),
+      ),
+      observation: fc.jsonValue({ maxDepth: 1 }),
+    },
+    { requiredKeys: [] },
+  );
+  const line = fc.oneof(
+    { weight: 5, arbitrary: event.map((e) => JSON.stringify(e)) },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+  );
+  const content = fc.oneof(
+    { weight: 4, arbitrary: fc.array(line, { maxLength: 12 }).map((ls) => Buffer.from(ls.join('\n'))) },
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)) },
+    { weight: 1, arbitrary: fc.array(line, { maxLength: 6 }).map((ls) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(ls.join('\r\n'))])) },
+  );
+
+  it('any bytes as a log: exit 0, 2, 3 or 4, one line naming the file on error, never an internal error or a stack trace', async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(content, fc.constantFrom([], ['--skew', 'none'], ['--skew', '0']), async (bytes, flags) => {
+        const f = file(`fuzz-${n++}.jsonl`);
+        writeFileSync(f, bytes);
+        const r = await run(['conform', f, '--time-limit', '5', ...flags]);
+        expect([0, 2, 3, 4]).toContain(r.code);
+        expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+        if (r.code === 2) {
+          expect(notProgress(r.stderr)).toHaveLength(1);
+          expect(r.stderr.startsWith(`dnsmc: ${f}`)).toBe(true);
+          expect(r.stdout).toBe('');
+        } else expect(notProgress(r.stderr)).toEqual([]);
+        // Nothing echoed raw that a terminal would act on.
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+        expect(r.stderr + r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      }),
+      { numRuns: 150, seed: 19 },
+    );
   });
 });

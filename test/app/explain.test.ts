@@ -8,7 +8,7 @@ import type { Model } from '../../checker/model.js';
 import { replay, type ScheduleStep } from '../../checker/path.js';
 import { explainMermaid } from '../../app/explain.js';
 import { dnsModel } from '../../models/dns/model.js';
-import { parseTrace, type Trace } from '../../traces/trace.js';
+import { parseTrace, traceFromReplay, type Trace } from '../../traces/trace.js';
 import { ROOT, run, spawnCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-explain-'));
@@ -283,5 +283,59 @@ export const modelPackage = {
     const r = await run(['explain', out, '--model', file]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('reads n, by[1]; writes n, by[1]');
+  });
+});
+
+describe('explain on a long run: bounded cost, limits', () => {
+  // Six hands raise their own counters and now and then mark a shared field: 3,000 steps, valid.
+  const module = join(dir, 'marks.mjs');
+  const long = join(dir, 'long.json');
+  beforeAll(async () => {
+    writeFileSync(
+      module,
+      `import { array, defineLayout, int } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)};
+export const model = {
+  name: 'marks', params: {}, layout: defineLayout({ c: array(6, int(0, 1000)), last: int(0, 5) }), roles: { hand: 6 },
+  init: [{ c: [0, 0, 0, 0, 0, 0], last: 0 }],
+  actions: [
+    { name: 'up', role: 'hand', guard: (s, a) => s.c[a] < 1000, effect: (s, a) => { s.c[a] = s.c[a] + 1; } },
+    { name: 'mark', role: 'hand', guard: (s, a) => s.c[a] >= 0, effect: (s, a) => { s.last = a; } },
+  ],
+  invariants: [{ name: 'below', description: 'counters stay below 1000', holds: (s) => s.c.every((x) => x < 1000) }],
+  stepInvariants: [],
+  terminalOk: () => true,
+};
+`,
+    );
+    const { model } = (await import(pathToFileURL(module).href)) as { model: Model };
+    const schedule: ScheduleStep[] = [...Array(3000).keys()].map((i) => ({ action: i % 5 === 4 ? 'mark' : 'up', actor: (i * 7 + (i >> 3)) % 6 }));
+    const r = replay(model, model.init[0] as StateOf<FieldSpec>, schedule);
+    expect(r.failure).toBeUndefined();
+    writeFileSync(long, JSON.stringify({ ...traceFromReplay(model, r, 'below', 'invariant'), module }));
+  });
+
+  it('a valid 3,000-step run is explained: every step, the orderings through the shared field, the steps that can move', async () => {
+    const r = await run(['explain', long, '--model', module, '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as X;
+    expect(j.steps).toHaveLength(3000);
+    // Each mark overwrites the last mark and reads its hand's counter; each up follows its hand's step before.
+    const marks = j.steps.filter((s) => s.action === 'mark').map((s) => s.step);
+    for (let k = 1; k < marks.length; k++) expect(j.edges).toContainEqual(expect.objectContaining({ from: marks[k - 1], to: marks[k] }));
+    expect(j.edges.every((e) => e.from < e.to)).toBe(true);
+    expect(j.movable.length).toBeGreaterThan(1000);
+    expect(j.critical).toEqual([]);
+  });
+
+  it('--time-limit stops it: exit 3, one line, nothing on stdout; a bad value is refused', async () => {
+    const r = await run(['explain', long, '--model', module, '--time-limit', '0.001']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('dnsmc: explain: incomplete: the time limit (--time-limit) stopped explain; nothing is reported\n');
+    const bad = await run(['explain', long, '--model', module, '--max-memory', '1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain('--max-memory');
   });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { conform, ConformInputError, logsOfSchedule, type ConformEvent } from '../../checker/conform.js';
-import { defineLayout, int, type StateOf } from '../../checker/layout.js';
+import { array, defineLayout, int, type StateOf } from '../../checker/layout.js';
 import type { Model } from '../../checker/model.js';
 
 /** `up` adds one (to 3) and `down` subtracts one; `down` is only allowed from 2 up when `strict`. */
@@ -128,5 +128,68 @@ describe('conform', () => {
     expect(bad(ev('h', 1, 0, 'up', 0, { 'n[0]': 1 }))).toBe('h.jsonl:1: saw: n[0]: n is not an array');
     expect(bad(ev('h', 1, 0, 'up', 0, { n: 9 }))).toMatch(/^h\.jsonl:1: saw: n: 9 is not a value of this field/);
     expect(bad(ev('h', 1, 0, 'up', 0, { n: 1 }))).toBe('accepted');
+  });
+});
+
+/** Six hands, each raising its own counter: every interleaving of their events is a behaviour. */
+function independent() {
+  const layout = defineLayout({ c: array(6, int(0, 60)) });
+  type S = StateOf<typeof layout.fields>;
+  const model: Model<typeof layout.fields> = {
+    name: 'independent',
+    params: {},
+    layout,
+    roles: { hand: 6 },
+    init: [{ c: [0, 0, 0, 0, 0, 0] }],
+    actions: [{ name: 'up', role: 'hand', guard: (s: S, a: number) => s.c[a] < 60, effect: (s: S, a: number) => void (s.c[a] = s.c[a] + 1) }],
+    invariants: [],
+    stepInvariants: [],
+  };
+  return model;
+}
+
+/** `hands` hands' logs of `each` ups each, stamped 1 ms apart in turn; with `impossible`, hand 0's last up claims a count no step leads to. */
+function ups(hands: number, each: number, impossible = false): ConformEvent[][] {
+  return [...Array(hands).keys()].map((h) =>
+    [...Array(each).keys()].map((i) => ev(`hand-${h}`, i + 1, i * hands + h, 'up', h, { [`c[${h}]`]: impossible && h === 0 && i === each - 1 ? 0 : i + 1 })),
+  );
+}
+
+describe('conform: cost and limits', () => {
+  it('without a skew bound, two long independent logs that conform are explained in a number of configurations linear in their length (not the product of their positions)', () => {
+    const logs = ups(2, 50);
+    const r = conform(
+      independent(),
+      logs.map((l) => l.slice(0, 50)),
+    );
+    expect(r.status).toBe('conforms');
+    expect(r.explained).toBe(100);
+    // Breadth-first, every (i, j) pair of positions was a configuration: 51 * 51 = 2,601.
+    expect(r.configurations).toBeLessThanOrEqual(2 * r.events + 1);
+  });
+
+  it('a log that diverges is searched exhaustively: the same verdict, the events explained, and the states before', () => {
+    const r = conform(independent(), ups(2, 3, true));
+    expect(r.status).toBe('diverges');
+    expect(r.stoppedBy).toBeNull();
+    expect(r.explained).toBe(5);
+    expect(r.configurations).toBe(4 * 3); // positions (i, j) with i <= 2, j <= 3
+    expect(r.failure?.event).toMatchObject({ process: 'hand-0', seq: 3 });
+    expect(r.failure?.states).toEqual([{ c: [2, 3, 0, 0, 0, 0] }]);
+  });
+
+  it('stops, incomplete, at the time limit, the configuration cap or the memory limit, with the events explained so far and progress on the way', () => {
+    // Six independent hands and an event no interleaving explains: 21^6 configurations to rule out.
+    const logs = ups(6, 20, true);
+    const timed = conform(independent(), logs, { timeLimitMs: 300 });
+    expect(timed).toMatchObject({ status: 'incomplete', stoppedBy: 'time-limit', failure: null });
+    expect(timed.explained).toBeGreaterThan(0);
+    const seen: number[] = [];
+    const capped = conform(independent(), logs, { maxConfigurations: 50_000, progressIntervalMs: 0, onProgress: (p) => seen.push(p.configurations) });
+    expect(capped).toMatchObject({ status: 'incomplete', stoppedBy: 'max-configurations', configurations: 50_000, explained: 119 });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((n) => n > 0 && n <= 50_000)).toBe(true);
+    const small = conform(independent(), logs, { maxMemoryBytes: 1 });
+    expect(small).toMatchObject({ status: 'incomplete', stoppedBy: 'max-memory' });
   });
 });
