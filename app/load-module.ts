@@ -30,7 +30,8 @@ import type { Model } from '../checker/model.js';
 import type { ModelPackage, ParamSpec } from '../checker/package.js';
 import { ModelError, validateModel } from '../checker/model.js';
 import { transitionsOf } from '../checker/transitions.js';
-import { UsageError } from './errors.js';
+import { LimitError, UsageError } from './errors.js';
+import { awaitUserCode } from './user-code.js';
 
 const JS = ['.js', '.mjs', '.cjs'];
 const TS = ['.ts', '.mts', '.cts'];
@@ -112,12 +113,16 @@ async function importModule(file: string, flag: string): Promise<Record<string, 
   }
   const url = pathToFileURL(abs).href;
   try {
-    if (TS.includes(ext)) {
-      const { tsImport } = await import('tsx/esm/api');
-      return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
-    }
-    return (await import(url)) as Record<string, unknown>;
+    // Its top-level code may await what never comes: the wait is recorded, and bounded by --time-limit.
+    return await awaitUserCode(`--${flag} ${file}: importing the module`, async () => {
+      if (TS.includes(ext)) {
+        const { tsImport } = await import('tsx/esm/api');
+        return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+      }
+      return (await import(url)) as Record<string, unknown>;
+    });
   } catch (e) {
+    if (e instanceof LimitError) throw e;
     throw new UsageError(`--${flag} ${file}: cannot load the module: ${oneLine(e)}`);
   }
 }

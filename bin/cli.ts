@@ -4,10 +4,12 @@
  * every message for bad input is one line on stderr with exit code 2.
  */
 import yargs from 'yargs';
-import { EXIT, printable, UsageError, usageMessage } from '../app/errors.js';
-import { EXIT_OUTPUT, OutputError, processIo, type Io } from '../app/io.js';
+import { EXIT, LimitError, printable, UsageError, usageMessage } from '../app/errors.js';
+import { secondsFlag } from '../app/flags.js';
+import { EXIT_OUTPUT, OutputError, processIo, userOutputToStderr, type Io } from '../app/io.js';
 import { paramFlag, resolvePackage, type PackageSource } from '../app/model.js';
 import { earlyArgs } from '../app/prestart.js';
+import { setUserCodeTimeLimit } from '../app/user-code.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
@@ -42,12 +44,17 @@ const COMMANDS: Command[] = [
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code: number = EXIT.ok;
   const run: Run = async (f) => {
-    code = await f();
+    // The model's code runs in the command: what it prints goes to stderr, and stdout carries the report alone.
+    code = await userOutputToStderr(f);
   };
   // The package `--model` selects declares the flags the commands take, so it is loaded first.
   let source: PackageSource;
+  const early = earlyArgs(argv);
+  // Loading the model module is bounded by --time-limit too (a bad value is left for the command to report).
+  const seconds = validOrUndefined(() => secondsFlag('time-limit', early.timeLimit));
+  setUserCodeTimeLimit(seconds === undefined ? undefined : seconds * 1000);
   try {
-    source = await resolvePackage(earlyArgs(argv).model);
+    source = await userOutputToStderr(() => resolvePackage(early.model));
   } catch (e) {
     return fail(e, io);
   }
@@ -96,11 +103,45 @@ export function messageLine(msg: string): string {
   return shown.length <= MAX_MESSAGE ? shown : `${shown.slice(0, MAX_MESSAGE - 40)}... (${shown.length - (MAX_MESSAGE - 40)} more characters)`;
 }
 
-/** A usage error as one line on stderr and exit code 2, an output error with 74; anything else is rethrown (a bug). */
+/** The value `f` returns, or undefined if it throws. */
+function validOrUndefined<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The message of anything thrown, never throwing itself: an error whose
+ * `message` getter or `toString` throws (a model can throw anything) is
+ * described by its type. With `stack`, the stack when there is one.
+ */
+export function safeMessage(e: unknown, stack = false): string {
+  try {
+    if (e instanceof Error) {
+      const text = stack ? e.stack : e.message;
+      if (typeof text === 'string') return text;
+    }
+    return String(e);
+  } catch {
+    try {
+      return `a thrown ${e === null ? 'null' : typeof e} that cannot be shown (its toString throws)`;
+    } catch {
+      return 'a thrown value that cannot be shown';
+    }
+  }
+}
+
+/** A usage error as one line on stderr and exit code 2, an output error with 74, a limit with 3; anything else is rethrown (a bug). */
 function fail(e: unknown, io: Io): number {
   if (e instanceof OutputError) {
     io.err(`dnsmc: ${messageLine(e.message)}\n`);
     return EXIT_OUTPUT;
+  }
+  if (e instanceof LimitError) {
+    io.err(`dnsmc: ${messageLine(e.message)}\n`);
+    return EXIT.incomplete;
   }
   const msg = usageMessage(e);
   if (msg === undefined) throw e;

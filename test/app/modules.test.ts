@@ -8,12 +8,31 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../support/cli.js';
+import { notProgress, run, spawnCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-modules-'));
 const file = (name: string): string => join(dir, name);
+const DIST = resolve('dist/index.js');
+
+/** Writes a model module: `top` runs at import, `guard` in the guard of its one action; it exports `exportLine` (a model by default). */
+function moduleFile(name: string, parts: { top?: string; guard?: string; exportLine?: string } = {}): string {
+  const f = file(`${name}.mjs`);
+  writeFileSync(
+    f,
+    `import { defineLayout, int } from '${DIST}';
+const build = () => ({
+  name: 'tiny', params: {}, layout: defineLayout({ n: int(0, 3) }), roles: { r: 1 }, init: [{ n: 0 }],
+  actions: [{ name: 'go', role: 'r', guard: (s) => { ${parts.guard ?? ''}; return s.n < 2; }, effect: (s) => { s.n += 1; } }],
+  invariants: [{ name: 'fine', description: 'fine', holds: () => true }], stepInvariants: [], terminalOk: () => true,
+});
+${parts.top ?? ''}
+${parts.exportLine ?? 'export const model = build();'}
+`,
+  );
+  return f;
+}
 
 /** One line on stderr, exit `code`, and the line contains `want`. */
 function oneLine(r: { code: number | null; stderr: string }, want: string, code = 2): void {
@@ -74,5 +93,86 @@ describe('merge with many missing shards', () => {
     // The JSON report keeps the whole list: it is data, not a line to read.
     const j = JSON.parse((await run(['merge', file('one-of-many.json'), '--json'])).stdout);
     expect(j.missing).toHaveLength(99_999);
+  });
+});
+
+describe('a model module that never settles', () => {
+  const never = 'await new Promise(() => {});';
+  it('a top-level await that never resolves: one line naming the module, exit 2, for every command that loads it', () => {
+    const f = moduleFile('never-import', { top: never });
+    for (const args of [['check'], ['check', '--workers', '2'], ['simulate'], ['test-system'], ['conform', f], ['replay', f], ['check', '--json']]) {
+      const r = spawnCli([args[0], '--model', f, ...args.slice(1)]);
+      oneLine(r, `--model ${f}: importing the module never settled`);
+      expect(r.stdout, args.join(' ')).toBe('');
+    }
+  });
+
+  it('an async createModel that never returns: one line naming it, exit 2', () => {
+    const f = moduleFile('never-create', { exportLine: `export async function createModel() { ${never} return build(); }` });
+    for (const cmd of ['check', 'simulate', 'test-system']) {
+      const r = spawnCli([cmd, '--model', f]);
+      oneLine(r, `createModel({}) never settled`);
+    }
+  });
+
+  it('a module that waits on a timer longer than --time-limit: one line, exit 3', () => {
+    const f = moduleFile('slow-import', { top: 'await new Promise((r) => setTimeout(r, 1e9));' });
+    oneLine(spawnCli(['check', '--model', f, '--time-limit', '1']), 'importing the module did not finish within --time-limit 1 s', 3);
+    const g = moduleFile('slow-create', {
+      exportLine: 'export async function createModel() { await new Promise((r) => setTimeout(r, 1e9)); return build(); }',
+    });
+    oneLine(spawnCli(['simulate', '--model', g, '--time-limit', '1']), 'createModel({}) did not finish within --time-limit 1 s', 3);
+  });
+});
+
+describe('stdout holds the report alone', () => {
+  it('a module that prints at import and in a guard: --json stdout is one object; what it printed is on stderr', () => {
+    const f = moduleFile('printer', { top: "console.log('hello from import'); process.stdout.write('raw write\\n');", guard: "console.log('guard ran')" });
+    for (const args of [
+      ['check', '--workers', '1'],
+      ['simulate', '--runs', '3'],
+    ]) {
+      const r = spawnCli([args[0], '--model', f, '--json', ...args.slice(1)]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ status: 'ok', model: 'tiny' });
+      expect(r.stderr).toContain('hello from import');
+      expect(r.stderr).toContain('raw write');
+      expect(r.stderr).toContain('guard ran');
+    }
+  });
+
+  it('a guard that prints on a worker thread: its output goes to stderr too', () => {
+    const f = file('printer-big.mjs');
+    writeFileSync(
+      f,
+      `import { defineLayout, int } from '${DIST}';
+export const model = {
+  name: 'big', params: {}, layout: defineLayout({ a: int(0, 300), b: int(0, 300) }), roles: { r: 1 }, init: [{ a: 0, b: 0 }],
+  actions: [{ name: 'a', role: 'r', guard: (s) => { if (s.a === 250 && s.b === 250) console.log('guard at 250'); return s.a < 300; }, effect: (s) => { s.a += 1; } },
+            { name: 'b', role: 'r', guard: (s) => s.b < 300, effect: (s) => { s.b += 1; } }],
+  invariants: [{ name: 'fine', description: 'fine', holds: () => true }], stepInvariants: [], terminalOk: () => true,
+};
+`,
+    );
+    const r = spawnCli(['check', '--model', f, '--workers', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'ok', distinctStates: 301 * 301 });
+    expect(r.stderr).toContain('guard at 250');
+  });
+
+  it('--help still prints to stdout', () => {
+    const r = spawnCli(['check', '--model', moduleFile('plain'), '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('dnsmc check');
+  });
+});
+
+describe('a module that leaves a timer running', () => {
+  it('the command exits with its verdict once it has reported', () => {
+    const f = moduleFile('timer', { top: 'setInterval(() => {}, 1000);' });
+    const r = spawnCli(['check', '--model', f, '--workers', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'ok' });
+    expect(notProgress(r.stderr)).toEqual([]);
   });
 });
