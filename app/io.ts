@@ -1,3 +1,5 @@
+import { thrownText } from '../checker/model-error.js';
+
 /** Where a command writes: the CLI passes the process streams, tests pass buffers. */
 export interface Io {
   out(text: string): void;
@@ -20,7 +22,7 @@ function stdoutFailed(e: unknown): void {
     stdoutClosed = true;
     return;
   }
-  throw new OutputError(`cannot write to stdout: ${code ?? (e as Error)?.message ?? String(e)}`);
+  throw new OutputError(`cannot write to stdout: ${code ?? thrownText(e)}`);
 }
 
 /**

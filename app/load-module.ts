@@ -29,6 +29,7 @@ import { pathToFileURL } from 'node:url';
 import type { Model } from '../checker/model.js';
 import type { ModelPackage, ParamSpec } from '../checker/package.js';
 import { ModelError, validateModel } from '../checker/model.js';
+import { thrownText } from '../checker/model-error.js';
 import { transitionsOf } from '../checker/transitions.js';
 import { LimitError, UsageError } from './errors.js';
 import { awaitUserCode } from './user-code.js';
@@ -38,7 +39,7 @@ const TS = ['.ts', '.mts', '.cts'];
 
 /** The message of anything thrown, on one line and not too long. */
 export function oneLine(e: unknown): string {
-  const msg = e instanceof Error ? `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}` : String(e);
+  const msg = thrownText(e, true);
   const flat = msg
     .split('\n')
     .map((l) => l.trim())

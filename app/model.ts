@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import type { Json } from '../checker/layout.js';
 import { ModelError, type Model } from '../checker/model.js';
+import { thrownText } from '../checker/model-error.js';
 import { combine } from '../checker/scenario.js';
 import { describeParam, ParamError, resolveParamValues, type ModelPackage, type ParamSpec } from '../checker/package.js';
 import { BUILTIN_PACKAGES, DEFAULT_PACKAGE, builtinPackage } from '../models/index.js';
@@ -187,7 +188,7 @@ export async function buildModel(src: PackageSource, given: Readonly<Record<stri
     m = await awaitUserCode(`${where}: createModel(${JSON.stringify(params)})`, () => src.pkg.createModel(params));
   } catch (e) {
     if (e instanceof ParamError || e instanceof UsageError || e instanceof LimitError) throw e;
-    throw new UsageError(`${where}: createModel(${JSON.stringify(params)}) failed: ${(e as Error)?.message ?? String(e)}`.replace(/\s*\n\s*/g, ' '));
+    throw new UsageError(`${where}: createModel(${JSON.stringify(params)}) failed: ${thrownText(e)}`.replace(/\s*\n\s*/g, ' '));
   }
   const model = checkModel(m, where);
   const extra: PropertyDescriptorMap = {};

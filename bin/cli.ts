@@ -6,6 +6,7 @@
 import yargs from 'yargs';
 import { EXIT, LimitError, printable, UsageError, usageMessage } from '../app/errors.js';
 import { secondsFlag } from '../app/flags.js';
+import { thrownText } from '../checker/model-error.js';
 import { EXIT_OUTPUT, OutputError, processIo, userOutputToStderr, type Io } from '../app/io.js';
 import { paramFlag, resolvePackage, type PackageSource } from '../app/model.js';
 import { earlyArgs } from '../app/prestart.js';
@@ -112,25 +113,16 @@ function validOrUndefined<T>(f: () => T): T | undefined {
   }
 }
 
-/**
- * The message of anything thrown, never throwing itself: an error whose
- * `message` getter or `toString` throws (a model can throw anything) is
- * described by its type. With `stack`, the stack when there is one.
- */
+/** The message of anything thrown, never throwing itself (see thrownText); with `stack`, the stack when there is one. */
 export function safeMessage(e: unknown, stack = false): string {
-  try {
-    if (e instanceof Error) {
-      const text = stack ? e.stack : e.message;
-      if (typeof text === 'string') return text;
-    }
-    return String(e);
-  } catch {
+  if (stack) {
     try {
-      return `a thrown ${e === null ? 'null' : typeof e} that cannot be shown (its toString throws)`;
+      if (e instanceof Error && typeof e.stack === 'string') return e.stack;
     } catch {
-      return 'a thrown value that cannot be shown';
+      // No stack to show: the message will do.
     }
   }
+  return thrownText(e);
 }
 
 /** A usage error as one line on stderr and exit code 2, an output error with 74, a limit with 3; anything else is rethrown (a bug). */

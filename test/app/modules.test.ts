@@ -176,3 +176,43 @@ describe('a module that leaves a timer running', () => {
     expect(notProgress(r.stderr)).toEqual([]);
   });
 });
+
+describe('what a model or its package gives back is checked, and any throw is shown', () => {
+  it('a presentation whose lanes returns an array, or lanes without ids: one line naming presentation.lanes, exit 2', async () => {
+    const pkg = (name: string, lanes: string): string =>
+      moduleFile(name, {
+        exportLine: `export const modelPackage = { name: 'tiny', description: 'x', params: [], presentation: { lanes: () => ${lanes} }, createModel: () => ({ ...build(), invariants: [{ name: 'fine', description: 'fine', holds: (s) => s.n < 2 }] }) };`,
+      });
+    for (const [name, lanes, want] of [
+      ['lanes-array', '[]', 'not an array'],
+      ['lanes-ids', "({ lanes: [{ label: 'x' }], of: () => 'x' })", 'lanes[0] must have a string id and a string label'],
+      ['lanes-of', "({ lanes: [], of: 'x' })", 'its of must be a function'],
+    ]) {
+      const f = pkg(name, lanes);
+      oneLine(await run(['check', '--model', f, '--view', file(`${name}.html`)]), `presentation.lanes(model) must return undefined or { lanes:`);
+      expect(want.length).toBeGreaterThan(0);
+      const r = await run(['check', '--model', f, '--view', file(`${name}.html`)]);
+      expect(r.stderr).toContain(want);
+      expect((await run(['check', '--model', f, '--trace-out', file(`${name}.json`)])).code).toBe(1);
+      oneLine(await run(['export', file(`${name}.json`), '--model', f, '--format', 'mermaid']), want);
+    }
+  });
+
+  it('a thrown object whose toString throws, from a guard, createModel or the import: one line, exit 2', async () => {
+    const bad = "const bad = { toString() { throw new Error('no'); } };";
+    const guard = moduleFile('throws-guard', { top: bad, guard: 'if (s.n === 1) throw bad' });
+    for (const workers of ['1', '2']) {
+      oneLine(await run(['check', '--model', guard, '--workers', workers]), 'the guard of go by r 0 threw: a thrown object that cannot be shown');
+    }
+    oneLine(await run(['simulate', '--model', guard]), 'a thrown object that cannot be shown');
+    const getter = moduleFile('throws-message', {
+      top: "class Odd extends Error { get message() { throw new Error('no'); } }",
+      guard: 'if (s.n === 1) throw new Odd()',
+    });
+    oneLine(await run(['check', '--model', getter, '--workers', '1']), 'cannot be shown');
+    const create = moduleFile('throws-create', { top: bad, exportLine: 'export function createModel() { throw bad; }' });
+    oneLine(await run(['check', '--model', create]), 'createModel({}) failed: a thrown object that cannot be shown');
+    const atImport = moduleFile('throws-import', { top: `${bad} throw bad;` });
+    oneLine(await run(['check', '--model', atImport]), 'cannot load the module: a thrown object that cannot be shown');
+  });
+});
