@@ -26,13 +26,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Model } from '../checker/model.js';
 import type { ModelPackage, ParamSpec } from '../checker/package.js';
 import { ModelError, validateModel } from '../checker/model.js';
 import { thrownText } from '../checker/model-error.js';
 import { transitionsOf } from '../checker/transitions.js';
 import { LimitError, UsageError } from './errors.js';
-import { awaitUserCode } from './user-code.js';
+import { awaitUserCode, userCodeMemoryLimit } from './user-code.js';
 
 const JS = ['.js', '.mjs', '.cjs'];
 const TS = ['.ts', '.mts', '.cts'];
@@ -116,6 +117,8 @@ async function importModule(file: string, flag: string): Promise<Record<string, 
   try {
     // Its top-level code may await what never comes: the wait is recorded, and bounded by --time-limit.
     return await awaitUserCode(`--${flag} ${file}: importing the module`, async () => {
+      const mib = userCodeMemoryLimit();
+      if (mib !== undefined) await probeMemory(url, TS.includes(ext), mib, `--${flag} ${file}`);
       if (TS.includes(ext)) {
         const { tsImport } = await import('tsx/esm/api');
         return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
@@ -126,6 +129,27 @@ async function importModule(file: string, flag: string): Promise<Record<string, 
     if (e instanceof LimitError) throw e;
     throw new UsageError(`--${flag} ${file}: cannot load the module: ${oneLine(e)}`);
   }
+}
+
+/**
+ * Under `--max-memory`, the module is first imported on a worker thread whose
+ * heap is bounded by the limit: a module that allocates without end there
+ * ends that thread (a LimitError: one line, exit 3), where on this thread it
+ * would end the process with V8's "heap out of memory" and a native stack.
+ * The module's top-level code therefore runs twice under `--max-memory`.
+ * Any other failure is left to the real import to report.
+ */
+async function probeMemory(url: string, ts: boolean, mib: number, what: string): Promise<void> {
+  const tsx = ts ? import.meta.resolve('tsx/esm/api') : undefined;
+  const code = `const { workerData: d } = require('node:worker_threads');
+(async () => { if (d.tsx) { const { tsImport } = await import(d.tsx); await tsImport(d.url, d.url); } else { await import(d.url); } })().then(() => process.exit(0), () => process.exit(0));`;
+  const worker = new Worker(code, { eval: true, workerData: { url, tsx }, resourceLimits: { maxOldGenerationSizeMb: mib } });
+  const outOfMemory = await new Promise<boolean>((resolve) => {
+    worker.once('error', (e) => resolve((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'));
+    worker.once('exit', () => resolve(false));
+  });
+  await worker.terminate();
+  if (outOfMemory) throw new LimitError(`${what}: loading the module took more than --max-memory ${mib} MiB of heap; no verdict`);
 }
 
 /** A module's package, and the export worker threads rebuild it from. */

@@ -17,6 +17,19 @@ const pending = new Set<string>();
 /** The time limit a wait for user code has (from `--time-limit`), or undefined. */
 let limitMs: number | undefined;
 
+/** The memory limit loading a model module has (from `--max-memory`), in MiB, or undefined. */
+let memoryMiB: number | undefined;
+
+/** Sets the memory limit, in MiB, of loading a model module (undefined: none). */
+export function setUserCodeMemoryLimit(mib: number | undefined): void {
+  memoryMiB = mib;
+}
+
+/** The memory limit of loading a model module, in MiB, or undefined. */
+export function userCodeMemoryLimit(): number | undefined {
+  return memoryMiB;
+}
+
 /** Sets the time limit, in milliseconds, of each wait for user code (undefined: none). */
 export function setUserCodeTimeLimit(ms: number | undefined): void {
   limitMs = ms;

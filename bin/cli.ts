@@ -5,12 +5,12 @@
  */
 import yargs from 'yargs';
 import { EXIT, LimitError, printable, UsageError, usageMessage } from '../app/errors.js';
-import { secondsFlag } from '../app/flags.js';
+import { secondsFlag, wholeFlag } from '../app/flags.js';
 import { thrownText } from '../checker/model-error.js';
 import { EXIT_OUTPUT, OutputError, processIo, userOutputToStderr, type Io } from '../app/io.js';
 import { paramFlag, resolvePackage, type PackageSource } from '../app/model.js';
 import { earlyArgs } from '../app/prestart.js';
-import { setUserCodeTimeLimit } from '../app/user-code.js';
+import { setUserCodeMemoryLimit, setUserCodeTimeLimit } from '../app/user-code.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
@@ -54,6 +54,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   // Loading the model module is bounded by --time-limit too (a bad value is left for the command to report).
   const seconds = validOrUndefined(() => secondsFlag('time-limit', early.timeLimit));
   setUserCodeTimeLimit(seconds === undefined ? undefined : seconds * 1000);
+  setUserCodeMemoryLimit(validOrUndefined(() => wholeFlag('max-memory', early.maxMemory, 64)));
   try {
     source = await userOutputToStderr(() => resolvePackage(early.model));
   } catch (e) {

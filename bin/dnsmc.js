@@ -18,8 +18,9 @@ let settled = false;
 const finish = (code) => {
   settled = true;
   process.exitCode = code;
-  // Pipes and files are written synchronously on Linux; the callbacks make sure elsewhere.
-  const exit = () => process.exit(code);
+  // Pipes and files are written synchronously on Linux; the callbacks make sure elsewhere. A failed write
+  // to stdout is reported by its error handler (exit 74), which runs before the next turn of the loop.
+  const exit = () => setImmediate(() => process.exit(code));
   setTimeout(exit, 2000).unref();
   process.stdout.write('', () => process.stderr.write('', exit));
 };

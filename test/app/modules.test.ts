@@ -216,3 +216,33 @@ describe('what a model or its package gives back is checked, and any throw is sh
     oneLine(await run(['check', '--model', atImport]), 'cannot load the module: a thrown object that cannot be shown');
   });
 });
+
+describe('--max-memory covers loading a module, and a run that passed it is never complete', () => {
+  it('a module that allocates without end at import: one line, exit 3, no native stack', () => {
+    const f = moduleFile('alloc', { top: 'const hoard = []; for (;;) hoard.push(new Array(1e5).fill(1.5));' });
+    const r = spawnCli(['check', '--model', f, '--max-memory', '100']);
+    oneLine(r, 'loading the module took more than --max-memory 100 MiB', 3);
+    expect(r.stderr).not.toMatch(/FATAL|Native stack|heap out of memory/);
+  });
+
+  it('a module that loads within the limit runs as before', () => {
+    const r = spawnCli(['check', '--model', moduleFile('small'), '--max-memory', '300', '--workers', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'ok', complete: true });
+  });
+
+  it('a run whose peak memory passed --max-memory reports incomplete (exit 3), for a safety and for a liveness property', () => {
+    // 160 MiB held by the module, outside the search's own accounting: the peak passes 128 MiB however small the search.
+    const f = moduleFile('ballast', {
+      top: 'globalThis.ballast = Buffer.alloc(160 * 2 ** 20, 1);',
+      exportLine: "export const model = { ...build(), liveness: [{ name: 'ends', description: 'ends', kind: 'alwaysReachable', goal: (s) => s.n === 2 }] };",
+    });
+    for (const property of ['fine', 'ends']) {
+      const r = spawnCli(['check', '--model', f, '--property', property, '--max-memory', '128', '--workers', '1', '--json']);
+      expect(r.code, `${property}: ${r.stderr}`).toBe(3);
+      const j = JSON.parse(r.stdout);
+      expect(j).toMatchObject({ status: 'incomplete', complete: false, stoppedBy: 'max-memory' });
+      expect(j.peakMemoryBytes).toBeGreaterThan(128 * 2 ** 20);
+    }
+  });
+});
