@@ -160,11 +160,13 @@ export async function checkWithLiveness(model: Model, a: CheckFlags, io?: Io): P
     progress?.done();
   }
   const analysisStart = performance.now();
-  if (graph) verdicts = checkLiveness(graph, { properties: liveNames, fairness });
-  // The analysis takes memory of its own: if the run passed --max-memory, what it found holds stands unproven (a lasso found is still a violation).
-  if (graph && graph.stoppedBy === null && passedMemoryLimit(options.maxMemoryBytes)) {
-    graph = { ...graph, complete: false, stoppedBy: 'max-memory' };
-    verdicts = verdicts.map((v) => (v.status === 'holds' ? { ...v, status: 'unknown' } : v));
+  if (graph) {
+    verdicts = checkLiveness(graph, { properties: liveNames, fairness });
+    // The analysis takes memory of its own: if the run passed --max-memory, what it found holds stands unproven (a lasso found is still a violation).
+    if (graph.stoppedBy === null && passedMemoryLimit(options.maxMemoryBytes)) {
+      graph = { ...graph, complete: false, stoppedBy: 'max-memory' };
+      verdicts = verdicts.map((v) => (v.status === 'holds' ? { ...v, status: 'unknown' } : v));
+    }
   } else verdicts = liveNames.map((p) => ({ property: p, kind: (model.liveness ?? []).find((x) => x.name === p)!.kind, status: 'unknown', durationMs: 0 }));
   const analysisMs = performance.now() - analysisStart;
 
