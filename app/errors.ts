@@ -14,6 +14,11 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** A limit (`--time-limit`, `--max-memory`) stopped a run before it had a verdict: one line, exit code 3. */
+export class LimitError extends Error {
+  override name = 'LimitError';
+}
+
 /** Exit codes of every command. */
 export const EXIT = { ok: 0, violation: 1, usage: 2, incomplete: 3, diverged: 4 } as const;
 

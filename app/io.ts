@@ -1,3 +1,5 @@
+import { thrownText } from '../checker/model-error.js';
+
 /** When progress lines are shown (`--progress`; `--quiet` is `never`). */
 export const PROGRESS_MODES = ['never', 'auto', 'always'] as const;
 export type ProgressMode = (typeof PROGRESS_MODES)[number];
@@ -26,7 +28,7 @@ function stdoutFailed(e: unknown): void {
     stdoutClosed = true;
     return;
   }
-  throw new OutputError(`cannot write to stdout: ${code ?? (e as Error)?.message ?? String(e)}`);
+  throw new OutputError(`cannot write to stdout: ${code ?? thrownText(e)}`);
 }
 
 /**
@@ -36,6 +38,14 @@ function stdoutFailed(e: unknown): void {
  * line, with exit code 74. The CLI binary calls this once.
  */
 export function guardStdout(): void {
+  // stdout carries the report alone: the report is written with the stream's own write, and
+  // whatever else writes to it (a model's console.log) while user code runs goes to stderr.
+  const write = process.stdout.write;
+  ownWrite = write;
+  process.stdout.write = function (this: unknown, ...args: unknown[]): boolean {
+    if (userCode > 0) return (process.stderr.write as (...a: unknown[]) => boolean)(...args);
+    return (write as (...a: unknown[]) => boolean).apply(process.stdout, args);
+  } as typeof process.stdout.write;
   process.stdout.on('error', (e) => {
     try {
       stdoutFailed(e);
@@ -46,6 +56,27 @@ export function guardStdout(): void {
   });
 }
 
+/** The write of the process's stdout itself, once guardStdout has redirected the property. */
+let ownWrite: typeof process.stdout.write | undefined;
+
+/** How many runs of user code (a model module's import, its createModel, a command running it) are in progress. */
+let userCode = 0;
+
+/**
+ * Runs `f`, which runs a user's model code: what that code writes to stdout
+ * (`console.log`, `process.stdout.write`) goes to stderr meanwhile, so that
+ * stdout holds the report alone (one JSON object with `--json`). Takes effect
+ * in the binary, after guardStdout.
+ */
+export async function userOutputToStderr<T>(f: () => Promise<T>): Promise<T> {
+  userCode++;
+  try {
+    return await f();
+  } finally {
+    userCode--;
+  }
+}
+
 /** The exit code of an output that could not be written (EX_IOERR). */
 export const EXIT_OUTPUT = 74;
 
@@ -54,7 +85,8 @@ export const processIo: Io = {
   out: (t) => {
     if (stdoutClosed) return;
     try {
-      process.stdout.write(t);
+      if (ownWrite) ownWrite.call(process.stdout, t);
+      else process.stdout.write(t);
     } catch (e) {
       stdoutFailed(e);
     }

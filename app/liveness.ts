@@ -5,7 +5,7 @@
  * liveness analysis (liveness.ts) under the fairness `--fairness` selects;
  * a verdict per property, lassos as traces, and what the graph cost.
  */
-import { peakRss, type CheckResult } from '../checker/bfs.js';
+import { passedMemoryLimit, peakRss, type CheckResult } from '../checker/bfs.js';
 import { exploreGraph, type StateGraph } from '../checker/graph.js';
 import { checkLiveness, type LivenessVerdict } from '../checker/liveness.js';
 import { propertyNames, type Model } from '../checker/model.js';
@@ -160,8 +160,14 @@ export async function checkWithLiveness(model: Model, a: CheckFlags, io?: Io): P
     progress?.done();
   }
   const analysisStart = performance.now();
-  if (graph) verdicts = checkLiveness(graph, { properties: liveNames, fairness });
-  else verdicts = liveNames.map((p) => ({ property: p, kind: (model.liveness ?? []).find((x) => x.name === p)!.kind, status: 'unknown', durationMs: 0 }));
+  if (graph) {
+    verdicts = checkLiveness(graph, { properties: liveNames, fairness });
+    // The analysis takes memory of its own: if the run passed --max-memory, what it found holds stands unproven (a lasso found is still a violation).
+    if (graph.stoppedBy === null && passedMemoryLimit(options.maxMemoryBytes)) {
+      graph = { ...graph, complete: false, stoppedBy: 'max-memory' };
+      verdicts = verdicts.map((v) => (v.status === 'holds' ? { ...v, status: 'unknown' } : v));
+    }
+  } else verdicts = liveNames.map((p) => ({ property: p, kind: (model.liveness ?? []).find((x) => x.name === p)!.kind, status: 'unknown', durationMs: 0 }));
   const analysisMs = performance.now() - analysisStart;
 
   const rows: VerdictRow[] = [];

@@ -23,21 +23,25 @@
  * error, a module that throws, a wrong export, a model that breaks the
  * interface) is a UsageError: one line, exit code 2.
  */
+import { isObj } from '../traces/trace.js';
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Model } from '../checker/model.js';
 import type { ModelPackage, ParamSpec } from '../checker/package.js';
 import { ModelError, validateModel } from '../checker/model.js';
+import { thrownText } from '../checker/model-error.js';
 import { transitionsOf } from '../checker/transitions.js';
-import { UsageError } from './errors.js';
+import { LimitError, UsageError } from './errors.js';
+import { awaitUserCode, userCodeMemoryLimit } from './user-code.js';
 
 const JS = ['.js', '.mjs', '.cjs'];
 const TS = ['.ts', '.mts', '.cts'];
 
 /** The message of anything thrown, on one line and not too long. */
 export function oneLine(e: unknown): string {
-  const msg = e instanceof Error ? `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}` : String(e);
+  const msg = thrownText(e, true);
   const flat = msg
     .split('\n')
     .map((l) => l.trim())
@@ -46,7 +50,6 @@ export function oneLine(e: unknown): string {
   return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isFn = (v: unknown): v is (...args: unknown[]) => unknown => typeof v === 'function';
 
 /**
@@ -63,13 +66,13 @@ export function checkModelShape(m: unknown): asserts m is Model {
   if (typeof o.name !== 'string' || o.name === '') fail('field name must be a non-empty string');
   const where = `model ${o.name as string}`;
   if (o.variant !== undefined && typeof o.variant !== 'string') fail(`${where}: field variant must be a string when present`);
-  if (!isObj(o.params) || Array.isArray(o.params)) fail(`${where}: field params must be an object of JSON values (use {} for none)`);
+  if (!isObj(o.params)) fail(`${where}: field params must be an object of JSON values (use {} for none)`);
   const layout = o.layout;
   if (!isObj(layout)) fail(`${where}: field layout must be a layout made with defineLayout`);
   for (const f of ['vector', 'view', 'pack', 'unpack', 'fromPlain', 'toPlain', 'toJson', 'fromJson']) {
     if (!isFn((layout as Record<string, unknown>)[f])) fail(`${where}: field layout must be a layout made with defineLayout (it has no ${f} method)`);
   }
-  if (!isObj(o.roles) || Array.isArray(o.roles)) fail(`${where}: field roles must be an object mapping each role to its number of actors`);
+  if (!isObj(o.roles)) fail(`${where}: field roles must be an object mapping each role to its number of actors`);
   for (const [role, n] of Object.entries(o.roles as object)) {
     if (!Number.isInteger(n) || (n as number) < 1) fail(`${where}: roles.${role} must be a whole number of at least 1, got ${String(n)}`);
   }
@@ -112,14 +115,41 @@ async function importModule(file: string, flag: string): Promise<Record<string, 
   }
   const url = pathToFileURL(abs).href;
   try {
-    if (TS.includes(ext)) {
-      const { tsImport } = await import('tsx/esm/api');
-      return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
-    }
-    return (await import(url)) as Record<string, unknown>;
+    // Its top-level code may await what never comes: the wait is recorded, and bounded by --time-limit.
+    return await awaitUserCode(`--${flag} ${file}: importing the module`, async () => {
+      const mib = userCodeMemoryLimit();
+      if (mib !== undefined) await probeMemory(url, TS.includes(ext), mib, `--${flag} ${file}`);
+      if (TS.includes(ext)) {
+        const { tsImport } = await import('tsx/esm/api');
+        return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+      }
+      return (await import(url)) as Record<string, unknown>;
+    });
   } catch (e) {
+    if (e instanceof LimitError) throw e;
     throw new UsageError(`--${flag} ${file}: cannot load the module: ${oneLine(e)}`);
   }
+}
+
+/**
+ * Under `--max-memory`, the module is first imported on a worker thread whose
+ * heap is bounded by the limit: a module that allocates without end there
+ * ends that thread (a LimitError: one line, exit 3), where on this thread it
+ * would end the process with V8's "heap out of memory" and a native stack.
+ * The module's top-level code therefore runs twice under `--max-memory`.
+ * Any other failure is left to the real import to report.
+ */
+async function probeMemory(url: string, ts: boolean, mib: number, what: string): Promise<void> {
+  const tsx = ts ? import.meta.resolve('tsx/esm/api') : undefined;
+  const code = `const { workerData: d } = require('node:worker_threads');
+(async () => { if (d.tsx) { const { tsImport } = await import(d.tsx); await tsImport(d.url, d.url); } else { await import(d.url); } })().then(() => process.exit(0), () => process.exit(0));`;
+  const worker = new Worker(code, { eval: true, workerData: { url, tsx }, resourceLimits: { maxOldGenerationSizeMb: mib } });
+  const outOfMemory = await new Promise<boolean>((resolve) => {
+    worker.once('error', (e) => resolve((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'));
+    worker.once('exit', () => resolve(false));
+  });
+  await worker.terminate();
+  if (outOfMemory) throw new LimitError(`${what}: loading the module took more than --max-memory ${mib} MiB of heap; no verdict`);
 }
 
 /** A module's package, and the export worker threads rebuild it from. */

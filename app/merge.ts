@@ -12,10 +12,11 @@
  * Every file is untrusted input: a file that cannot be read, is not a
  * shard report, or belongs to another job gets one line naming it (exit 2).
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Model } from '../checker/model.js';
 import { formatTrace } from '../traces/text.js';
-import { parseTrace, TraceError, type Trace } from '../traces/trace.js';
-import { UsageError } from './errors.js';
+import { isObj, parseTrace, TraceError, type Trace } from '../traces/trace.js';
+import { printable, UsageError } from './errors.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
 import { outputFlag, refuseOverwrite } from './flags.js';
@@ -72,7 +73,6 @@ export interface MergeReport
   violations: MergedViolation[];
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isWhole = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** A simulate report of a swarm shard: its `swarm` is present. */
@@ -203,6 +203,36 @@ export function mergeReports(shards: readonly { file: string; report: ShardRepor
   };
 }
 
+/**
+ * Refuses a kept violation whose trace was not made under the job's model:
+ * another model, variant, module or parameters, or a property the job did
+ * not check. The trace is then replayed under exactly the job's model.
+ */
+function refuseOtherJob(v: MergedViolation, m: MergeReport, file: string): void {
+  const t = v.trace;
+  const differs = (field: string, theirs: unknown, ours: unknown): never => {
+    const show = (x: unknown): string => (x === undefined ? 'none' : printable(JSON.stringify(x) ?? String(x)));
+    throw new UsageError(
+      `merge: ${file}: the trace of ${v.property} was made with ${field} ${show(theirs)}, not the job's ${show(ours)}; a shard's violation must replay under the job's own model`,
+    );
+  };
+  if (v.property !== t.property) differs('property', t.property, v.property);
+  if (t.model !== m.model) differs('model', t.model, m.model);
+  if ((t.variant ?? null) !== (m.variant ?? null)) differs('variant', t.variant ?? null, m.variant ?? null);
+  if ((t.module ?? null) !== (m.module ?? null)) differs('module', t.module ?? null, m.module ?? null);
+  if (!isDeepStrictEqual(t.params, m.params)) differs('parameters', t.params, m.params);
+  if (v.kind !== 'deadlock' && !m.properties.includes(v.property)) differs('property', v.property, m.properties.join('|'));
+}
+
+/** How many shard numbers a line lists before it summarises the rest. */
+const SHOWN_SHARDS = 10;
+
+/** Shard numbers for a line: all of them when few, else the first few and how many more (`2, 3, 4, … (and 99,994 more)`). */
+export function someOf(shards: readonly number[]): string {
+  if (shards.length <= SHOWN_SHARDS) return shards.join(', ');
+  return `${shards.slice(0, SHOWN_SHARDS).join(', ')}, … (and ${int(shards.length - SHOWN_SHARDS)} more)`;
+}
+
 /** The render function of the model a trace names, when dnsmc can rebuild it without loading code (the built-in model). */
 async function renderFor(t: Trace): Promise<Model['render']> {
   if (t.module !== undefined) return undefined;
@@ -227,8 +257,10 @@ export async function runMerge(a: MergeArgs, io: Io): Promise<number> {
   // Each kept counterexample is checked like a trace file: re-derived from the model, or refused naming its shard.
   for (const v of m.violations) {
     const file = shards.find((s) => s.report.swarm?.shard === v.shard)?.file ?? `shard ${v.shard}`;
+    // The trace names the model it replays under: it must be the job's own, or a fixed job could be shown another variant's violation.
+    refuseOtherJob(v, m, file);
     const { trace } = await loadTraceJson(v.trace, file, { model: a.model });
-    if (trace.property !== v.property || trace.steps.length !== v.length)
+    if (trace.property !== v.property || trace.kind !== v.kind || trace.steps.length !== v.length)
       throw new UsageError(`merge: ${file}: the trace of ${v.property} is not the violation the report lists`);
   }
   if (traceOut && m.violations.length > 0) writeTrace(traceOut, m.violations[0].trace);
@@ -238,7 +270,9 @@ export async function runMerge(a: MergeArgs, io: Io): Promise<number> {
     return code;
   }
   io.out(`${headerLine('merge', m)}\n`);
-  io.out(`job seed ${m.seed}; shards ${m.shards.join(', ')} of ${m.of}${m.missing.length > 0 ? `; MISSING ${m.missing.join(', ')}` : ''}\n\n`);
+  io.out(
+    `job seed ${m.seed}; shards ${someOf(m.shards)} of ${int(m.of)}${m.missing.length > 0 ? `; MISSING ${int(m.missing.length)} of ${int(m.of)}: ${someOf(m.missing)}` : ''}\n\n`,
+  );
   for (const v of m.violations) {
     io.out(
       `shortest ${v.property === 'deadlock' ? 'deadlock' : `${v.property} violation`}: shard ${v.shard}, run ${v.run}, ${v.foundLength} steps shrunk to ${v.length}\n`,
@@ -249,7 +283,7 @@ export async function runMerge(a: MergeArgs, io: Io): Promise<number> {
     m.violations.length > 0
       ? `${m.status === 'deadlock' ? 'Deadlock' : 'Violation'}: ${m.violations.map((v) => `${v.property} (shortest ${v.length} steps, shard ${v.shard})`).join('; ')}.`
       : m.status === 'incomplete'
-        ? `Incomplete: ${m.missing.length > 0 ? `shard${m.missing.length === 1 ? '' : 's'} ${m.missing.join(', ')} missing` : ''}${m.missing.length > 0 && m.incompleteShards.length > 0 ? '; ' : ''}${m.incompleteShards.length > 0 ? `shard${m.incompleteShards.length === 1 ? '' : 's'} ${m.incompleteShards.join(', ')} stopped by a time limit` : ''}; no violation so far.`
+        ? `Incomplete: ${m.missing.length > 0 ? `missing ${int(m.missing.length)} of ${int(m.of)} shard${m.of === 1 ? '' : 's'}: ${someOf(m.missing)}` : ''}${m.missing.length > 0 && m.incompleteShards.length > 0 ? '; ' : ''}${m.incompleteShards.length > 0 ? `shard${m.incompleteShards.length === 1 ? '' : 's'} ${someOf(m.incompleteShards)} stopped by a time limit` : ''}; no violation so far.`
         : `No violation in ${int(m.runs)} runs over ${m.shards.length} shard${m.shards.length === 1 ? '' : 's'}: ${m.properties.join(', ')} held at every step.`;
   io.out(`${verdict}\n`);
   io.out(

@@ -11,13 +11,15 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import type { Json } from '../checker/layout.js';
 import { ModelError, type Model } from '../checker/model.js';
+import { thrownText } from '../checker/model-error.js';
 import { combine } from '../checker/scenario.js';
 import { describeParam, ParamError, resolveParamValues, type ModelPackage, type ParamSpec } from '../checker/package.js';
 import { BUILTIN_PACKAGES, DEFAULT_PACKAGE, builtinPackage } from '../models/index.js';
 import type { Trace } from '../traces/trace.js';
-import { kebab, UsageError } from './errors.js';
+import { kebab, LimitError, UsageError } from './errors.js';
 import { shown, wholeFlag } from './flags.js';
 import { checkModel, loadModulePackage, modulePathForTrace } from './load-module.js';
+import { awaitUserCode } from './user-code.js';
 
 /** A resolved model package: where it comes from, and how worker threads rebuild its models. */
 export interface PackageSource {
@@ -173,10 +175,10 @@ export async function buildModel(src: PackageSource, given: Readonly<Record<stri
   let m: unknown;
   try {
     // A user's createModel may be async.
-    m = await src.pkg.createModel(params);
+    m = await awaitUserCode(`${where}: createModel(${JSON.stringify(params)})`, () => src.pkg.createModel(params));
   } catch (e) {
-    if (e instanceof ParamError || e instanceof UsageError) throw e;
-    throw new UsageError(`${where}: createModel(${JSON.stringify(params)}) failed: ${(e as Error)?.message ?? String(e)}`.replace(/\s*\n\s*/g, ' '));
+    if (e instanceof ParamError || e instanceof UsageError || e instanceof LimitError) throw e;
+    throw new UsageError(`${where}: createModel(${JSON.stringify(params)}) failed: ${thrownText(e)}`.replace(/\s*\n\s*/g, ' '));
   }
   const model = checkModel(m, where);
   const extra: PropertyDescriptorMap = {};

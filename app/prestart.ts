@@ -10,23 +10,38 @@ import { parseArgs } from 'node:util';
 import { startWorkers } from '../checker/parallel.js';
 import { MAX_WORKERS } from './options.js';
 
-/** The early options, as given (unvalidated): the command, `--model` and `--workers`. */
+/** The early options, as given (unvalidated): the command, `--model`, `--workers`, `--time-limit` and `--max-memory`. */
 export interface EarlyArgs {
   readonly command: string | undefined;
   readonly model: string | undefined;
   readonly workers: string | undefined;
+  /** Bounds loading the model module as well as the run (the command validates it). */
+  readonly timeLimit: string | undefined;
+  /** Bounds loading the model module as well as the run (the command validates it). */
+  readonly maxMemory: string | undefined;
 }
 
-/** Reads the command, `--model` and `--workers` from `argv`, leaving every other flag to yargs. */
+/** Reads the command, `--model`, `--workers`, `--time-limit` and `--max-memory` from `argv`, leaving every other flag to yargs. */
 export function earlyArgs(argv: readonly string[]): EarlyArgs {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { model: { type: 'string', multiple: true }, workers: { type: 'string', multiple: true } },
+    options: {
+      model: { type: 'string', multiple: true },
+      workers: { type: 'string', multiple: true },
+      'time-limit': { type: 'string', multiple: true },
+      'max-memory': { type: 'string', multiple: true },
+    },
     strict: false,
     allowPositionals: true,
   });
   const last = (v: unknown): string | undefined => (Array.isArray(v) && typeof v[v.length - 1] === 'string' ? (v[v.length - 1] as string) : undefined);
-  return { command: positionals[0], model: last(values.model), workers: last(values.workers) };
+  return {
+    command: positionals[0],
+    model: last(values.model),
+    workers: last(values.workers),
+    timeLimit: last(values['time-limit']),
+    maxMemory: last(values['max-memory']),
+  };
 }
 
 /** Starts `check`'s worker threads ahead of the search when the command line asks for more than one thread. */

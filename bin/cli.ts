@@ -4,10 +4,13 @@
  * every message for bad input is one line on stderr with exit code 2.
  */
 import yargs, { type Argv } from 'yargs';
-import { EXIT, printable, UsageError, usageMessage } from '../app/errors.js';
-import { bufferIo, EXIT_OUTPUT, OutputError, PROGRESS_MODES, type ProgressMode, processIo, type Io } from '../app/io.js';
+import { EXIT, LimitError, printable, UsageError, usageMessage } from '../app/errors.js';
+import { secondsFlag, wholeFlag } from '../app/flags.js';
+import { thrownText } from '../checker/model-error.js';
+import { bufferIo, EXIT_OUTPUT, OutputError, PROGRESS_MODES, type ProgressMode, processIo, userOutputToStderr, type Io } from '../app/io.js';
 import { paramFlag, resolvePackage, useCommandFlags, type PackageSource } from '../app/model.js';
 import { earlyArgs } from '../app/prestart.js';
+import { setUserCodeMemoryLimit, setUserCodeTimeLimit } from '../app/user-code.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
@@ -74,12 +77,18 @@ useCommandFlags(commandFlags);
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code: number = EXIT.ok;
   const run: Run = async (f) => {
-    code = await f();
+    // The model's code runs in the command: what it prints goes to stderr, and stdout carries the report alone.
+    code = await userOutputToStderr(f);
   };
   // The package `--model` selects declares the flags the commands take, so it is loaded first.
   let source: PackageSource;
+  const early = earlyArgs(argv);
+  // Loading the model module is bounded by --time-limit too (a bad value is left for the command to report).
+  const seconds = validOrUndefined(() => secondsFlag('time-limit', early.timeLimit));
+  setUserCodeTimeLimit(seconds === undefined ? undefined : seconds * 1000);
+  setUserCodeMemoryLimit(validOrUndefined(() => wholeFlag('max-memory', early.maxMemory, 64)));
   try {
-    source = await resolvePackage(earlyArgs(argv).model);
+    source = await userOutputToStderr(() => resolvePackage(early.model));
   } catch (e) {
     return fail(e, io);
   }
@@ -149,11 +158,36 @@ export function messageLine(msg: string): string {
   return shown.length <= MAX_MESSAGE ? shown : `${shown.slice(0, MAX_MESSAGE - 40)}... (${shown.length - (MAX_MESSAGE - 40)} more characters)`;
 }
 
-/** A usage error as one line on stderr and exit code 2, an output error with 74; anything else is rethrown (a bug). */
+/** The value `f` returns, or undefined if it throws. */
+function validOrUndefined<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The message of anything thrown, never throwing itself (see thrownText); with `stack`, the stack when there is one. */
+export function safeMessage(e: unknown, stack = false): string {
+  if (stack) {
+    try {
+      if (e instanceof Error && typeof e.stack === 'string') return e.stack;
+    } catch {
+      // No stack to show: the message will do.
+    }
+  }
+  return thrownText(e);
+}
+
+/** A usage error as one line on stderr and exit code 2, an output error with 74, a limit with 3; anything else is rethrown (a bug). */
 function fail(e: unknown, io: Io): number {
   if (e instanceof OutputError) {
     io.err(`dnsmc: ${messageLine(e.message)}\n`);
     return EXIT_OUTPUT;
+  }
+  if (e instanceof LimitError) {
+    io.err(`dnsmc: ${messageLine(e.message)}\n`);
+    return EXIT.incomplete;
   }
   const msg = usageMessage(e);
   if (msg === undefined) throw e;

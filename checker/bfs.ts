@@ -82,6 +82,17 @@ export function peakRss(): number {
   return process.resourceUsage().maxRSS * 1024;
 }
 
+/**
+ * Whether the process's resident memory has at some point passed `limit`
+ * bytes (Infinity or undefined: no limit). A search stops before its own
+ * growth would pass the limit; memory taken by anything else (a model, a
+ * graph's analysis) may still pass it, and a result whose run passed it is
+ * then reported as stopped by the limit, never as complete.
+ */
+export function passedMemoryLimit(limit: number | undefined): boolean {
+  return limit !== undefined && limit !== Infinity && peakRss() > limit;
+}
+
 /** What the searchers report at the end, summed into a result by {@link assemble}. */
 export interface SearchTotals {
   readonly distinctStates: number;
@@ -103,10 +114,11 @@ export function assemble(model: Model, opts: ResolvedOptions, start: number, tot
   model.actions.forEach((a, i) => {
     actions[a.name] = totals.fired[i];
   });
+  const stoppedBy = totals.stoppedBy ?? (passedMemoryLimit(opts.maxMemoryBytes) ? 'max-memory' : null);
   return {
-    status: statusOf(violations, totals.stoppedBy !== null),
-    stoppedBy: totals.stoppedBy,
-    complete: queue === 0 && totals.stoppedBy === null,
+    status: statusOf(violations, stoppedBy !== null),
+    stoppedBy,
+    complete: queue === 0 && stoppedBy === null,
     properties: opts.properties,
     violations,
     distinctStates: totals.distinctStates,

@@ -9,6 +9,7 @@
  */
 import { badWrite, type FieldSpec, type StateOf } from './layout.js';
 import { ModelError, type Model } from './model.js';
+import { thrownText } from './model-error.js';
 import type { Kernel } from './kernel.js';
 
 // By name, not instanceof: a user's module may bring its own copy of the authoring API.
@@ -16,7 +17,7 @@ const isNamed = (e: unknown, name: string): boolean => e instanceof Error && e.n
 
 /** A message's first line, cut to a sensible length. */
 const short = (e: unknown): string => {
-  const m = e instanceof Error ? `${e.name && e.name !== 'Error' && !isNamed(e, 'ModelWriteError') ? `${e.name}: ` : ''}${e.message}` : String(e);
+  const m = thrownText(e, true, ['ModelWriteError']);
   const line = m.split('\n')[0];
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 };

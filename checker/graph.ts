@@ -25,7 +25,7 @@
  * number, and in a parallel search a successor owned by another thread is
  * numbered there, after its sender has moved on.
  */
-import { runLayers } from './bfs.js';
+import { passedMemoryLimit, runLayers } from './bfs.js';
 import type { StopReason } from './control.js';
 import { Growable } from './growable.js';
 import { kernelOf } from './kernel.js';
@@ -251,7 +251,10 @@ export function exploreGraph<F extends FieldSpec>(model: Model<F>, options: Grap
   const layout = model.layout;
   const W = layout.words;
   const sink = new GraphSink(W);
-  const { s, stoppedBy } = runLayers(m, opts, start, false, sink);
+  const run = runLayers(m, opts, start, false, sink);
+  const s = run.s;
+  // Memory the graph itself holds beyond the visited set may have taken the process past the limit: then it is not complete.
+  const stoppedBy = run.stoppedBy ?? (passedMemoryLimit(opts.maxMemoryBytes) ? 'max-memory' : null);
   // States 0 .. expanded-1 were expanded whole; edges of a state whose expansion a limit cut short are dropped.
   const expanded = s.expanded;
   const { offsets, targets, labels } = sink;

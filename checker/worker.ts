@@ -3,6 +3,7 @@
  * origin (origin.ts) and runs one searcher (search.ts) on the coordinator's commands.
  */
 import { parentPort } from 'node:worker_threads';
+import { thrownName, thrownText } from './model-error.js';
 import { validateModel } from './model.js';
 import { resolveOptions } from './options.js';
 import { modelFromOrigin } from './origin.js';
@@ -22,7 +23,7 @@ const fail = (e: unknown): void => {
     Atomics.notify(ctl, Ctl.expanding);
     Atomics.notify(ctl, Ctl.stop);
   }
-  send({ kind: 'error', message: e instanceof Error ? e.message : String(e), name: e instanceof Error ? e.name : 'Error' });
+  send({ kind: 'error', message: thrownText(e), name: thrownName(e) });
 };
 
 async function main(data: WorkerData): Promise<void> {

@@ -4,7 +4,7 @@
  * lanes its changes touch; the viewer's timeline and the mermaid export
  * draw it. Resource lanes come from a model package's presentation.
  */
-import type { Model } from '../checker/model.js';
+import { ModelError, type Model } from '../checker/model.js';
 import type { Lane, Presentation, ResourceLanes } from '../checker/package.js';
 import type { Trace } from './trace.js';
 
@@ -43,7 +43,35 @@ export function laneOptionsFor(model: Model, presentation?: Presentation): LaneO
   return {
     roles: model.roles,
     actorName: actorName ? (role, actor) => actorName.call(model, role, actor) : undefined,
-    resources: presentation?.lanes?.(model),
+    resources: presentation?.lanes ? checkedLanes(presentation.lanes(model)) : undefined,
+  };
+}
+
+/** A package's resource lanes, checked: a user's presentation may return anything (a ModelError names what is wrong). */
+function checkedLanes(r: unknown): ResourceLanes | undefined {
+  const what = 'presentation.lanes(model) must return undefined or { lanes: [{ id, label }, ...], of(path) }';
+  if (r === undefined) return undefined;
+  if (r === null || typeof r !== 'object' || Array.isArray(r))
+    throw new ModelError(`${what}, not ${Array.isArray(r) ? 'an array' : r === null ? 'null' : typeof r}`);
+  const o = r as { lanes?: unknown; of?: unknown };
+  if (!Array.isArray(o.lanes)) throw new ModelError(`${what}: its lanes must be an array`);
+  o.lanes.forEach((l, i) => {
+    const lane = l as { id?: unknown; label?: unknown } | null;
+    if (typeof lane !== 'object' || lane === null || typeof lane.id !== 'string' || typeof lane.label !== 'string')
+      throw new ModelError(`${what}: lanes[${i}] must have a string id and a string label`);
+  });
+  const of = o.of;
+  if (typeof of !== 'function') throw new ModelError(`${what}: its of must be a function`);
+  return {
+    lanes: o.lanes as ResourceLanes['lanes'],
+    of: (path) => {
+      try {
+        const id: unknown = of.call(r, path);
+        return typeof id === 'string' ? id : undefined;
+      } catch (e) {
+        throw new ModelError(`presentation.lanes(model).of(${JSON.stringify(path)}) threw: ${e instanceof Error ? e.message : 'a value that is not an Error'}`);
+      }
+    },
   };
 }
 
