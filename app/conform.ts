@@ -34,7 +34,8 @@ export interface ConformArgs {
 }
 
 /** Limits on what a log may hold (a line longer than this is refused, not read). */
-export const LOG_LIMITS = { lineBytes: 65_536, fileBytes: 1 << 30, events: 10_000_000, sawFields: 64, processName: 100 };
+// A log file is read whole and decoded as one string: 256 MiB keeps it well within the longest string V8 holds (about 512 MiB).
+export const LOG_LIMITS = { lineBytes: 65_536, fileBytes: 256 * 2 ** 20, events: 10_000_000, sawFields: 64, processName: 100 };
 
 export const CONFORM_DEFAULTS = { skewMs: 50 };
 
