@@ -93,13 +93,11 @@ export class DriverProcess {
         if (this.exited !== null) return;
         this.exited = why;
         this.untrack();
-        // Its last output may still be in the pipe: read it before reporting the exit.
-        setImmediate(() => {
-          this.fail(new DriverError('crashed', `the driver ${this.label} ${why}${this.tail()}`));
-          resolve();
-        });
+        this.fail(new DriverError('crashed', `the driver ${this.label} ${why}${this.tail()}`));
+        resolve();
       };
-      this.child.once('exit', (code, sig) => done(sig ? `was killed by ${sig}` : `exited with status ${code}`));
+      // `close`: the process has exited and its output is all read (its last lines included).
+      this.child.once('close', (code, sig) => done(sig ? `was killed by ${sig}` : `exited with status ${code}`));
       this.child.once('error', (e) => done(`could not be started (${(e as NodeJS.ErrnoException).code ?? e.message})`));
     });
   }
