@@ -141,8 +141,7 @@ export function reenactText(r: ReenactReport, trace: Trace, model: Model, source
 
 /** Runs `dnsmc reenact`; resolves to its exit code (0, 1 or 4; 130 or 143 when a signal stopped it). */
 export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
-  if (typeof a.trace !== 'string' || a.trace === '')
-    throw new UsageError('reenact needs a trace file: dnsmc reenact TRACE [system flags]');
+  if (typeof a.trace !== 'string' || a.trace === '') throw new UsageError('reenact needs a trace file: dnsmc reenact TRACE [system flags]');
   const traceOut = outputFlag('trace-out', a.traceOut);
   const view = outputFlag('view', a.view);
   refuseOverwrite(

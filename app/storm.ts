@@ -72,13 +72,7 @@ export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource):
     }),
   );
   const failOnLoss = a.failOnLoss === true;
-  const code = signal
-    ? SIGNAL_EXIT[signal]
-    : r.stoppedBy === 'server'
-      ? EXIT.incomplete
-      : failOnLoss && r.lost.length > 0
-        ? EXIT.violation
-        : EXIT.ok;
+  const code = signal ? SIGNAL_EXIT[signal] : r.stoppedBy === 'server' ? EXIT.incomplete : failOnLoss && r.lost.length > 0 ? EXIT.violation : EXIT.ok;
   const files: string[] = [];
   if (out !== undefined) {
     for (const [process, events] of [...r.logs].sort(([x], [y]) => (x < y ? -1 : 1))) {

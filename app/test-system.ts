@@ -149,65 +149,65 @@ export async function runTestSystem(a: TestSystemArgs, io: Io, pkgSource?: Packa
   };
   let ran: { signal: keyof typeof SIGNAL_EXIT | null };
   try {
-  ran = await interruptible(async (interrupt) => {
-    const running: RunningSystem = await system.start(model, options);
-    description = running.description;
-    implName = running.implementation ?? implName;
-    let fatal: unknown = null;
-    /** The last failing run (fast-check's counterexample so far), kept for an interruption during shrinking. */
-    let lastFailing = null as { s: Schedule; report: ReenactReport } | null;
-    const perform = async (s: Schedule): Promise<ReenactReport> => {
-      if (running.reset) await running.reset();
-      steps += s.steps.length;
-      const r = await reenact(model, { initial: initialJson(model, s.initial), steps: s.steps }, running);
-      performed++;
-      tick();
-      return r;
-    };
-    try {
-      const arb = scheduleArb(model, { maxSteps: depth });
-      const property = fc.asyncProperty(arb, async (s) => {
-        if (fatal !== null) return true;
-        // A stop request: fast-check ends the runs (or the shrinking) here, as interrupted.
-        if (interrupt.requested) throw new fc.PreconditionFailure(true);
-        try {
-          const report = await perform(s);
-          const ok = verdictOf(report, properties) === 'ok';
-          if (!ok) lastFailing = { s, report };
-          return ok;
-        } catch (e) {
-          // An error of the system (not a divergence) ends the command with one line; it must not be shrunk.
-          fatal = e;
-          return true;
+    ran = await interruptible(async (interrupt) => {
+      const running: RunningSystem = await system.start(model, options);
+      description = running.description;
+      implName = running.implementation ?? implName;
+      let fatal: unknown = null;
+      /** The last failing run (fast-check's counterexample so far), kept for an interruption during shrinking. */
+      let lastFailing = null as { s: Schedule; report: ReenactReport } | null;
+      const perform = async (s: Schedule): Promise<ReenactReport> => {
+        if (running.reset) await running.reset();
+        steps += s.steps.length;
+        const r = await reenact(model, { initial: initialJson(model, s.initial), steps: s.steps }, running);
+        performed++;
+        tick();
+        return r;
+      };
+      try {
+        const arb = scheduleArb(model, { maxSteps: depth });
+        const property = fc.asyncProperty(arb, async (s) => {
+          if (fatal !== null) return true;
+          // A stop request: fast-check ends the runs (or the shrinking) here, as interrupted.
+          if (interrupt.requested) throw new fc.PreconditionFailure(true);
+          try {
+            const report = await perform(s);
+            const ok = verdictOf(report, properties) === 'ok';
+            if (!ok) lastFailing = { s, report };
+            return ok;
+          } catch (e) {
+            // An error of the system (not a divergence) ends the command with one line; it must not be shrunk.
+            fatal = e;
+            return true;
+          }
+        });
+        const out = await fc.check(property, { seed, numRuns: runs });
+        progress.done();
+        if (fatal !== null) throw fatal;
+        if (out.interrupted) stoppedBy = 'interrupted';
+        runsDone = out.numRuns;
+        if (out.failed && out.counterexample) {
+          // Interrupted while shrinking: the smallest failing schedule so far, as it was performed (not again).
+          const kept = out.interrupted ? lastFailing : null;
+          const shrunk = kept ? kept.s : out.counterexample[0];
+          const report = kept ? kept.report : await perform(shrunk);
+          const v = verdictOf(report, properties);
+          if (v === 'ok') throw new Error('the shrunk schedule passed when performed again: is the system deterministic?');
+          status = v;
+          failure = {
+            run: out.numRuns,
+            length: shrunk.steps.length,
+            shrinks: out.numShrinks,
+            status: v,
+            report,
+            trace: traceOfRun(model, shrunk, report, properties),
+          };
         }
-      });
-      const out = await fc.check(property, { seed, numRuns: runs });
-      progress.done();
-      if (fatal !== null) throw fatal;
-      if (out.interrupted) stoppedBy = 'interrupted';
-      runsDone = out.numRuns;
-      if (out.failed && out.counterexample) {
-        // Interrupted while shrinking: the smallest failing schedule so far, as it was performed (not again).
-        const kept = out.interrupted ? lastFailing : null;
-        const shrunk = kept ? kept.s : out.counterexample[0];
-        const report = kept ? kept.report : await perform(shrunk);
-        const v = verdictOf(report, properties);
-        if (v === 'ok') throw new Error('the shrunk schedule passed when performed again: is the system deterministic?');
-        status = v;
-        failure = {
-          run: out.numRuns,
-          length: shrunk.steps.length,
-          shrinks: out.numShrinks,
-          status: v,
-          report,
-          trace: traceOfRun(model, shrunk, report, properties),
-        };
+      } finally {
+        stderr = running.stderr?.() ?? [];
+        await running.stop();
       }
-    } finally {
-      stderr = running.stderr?.() ?? [];
-      await running.stop();
-    }
-  });
+    });
   } catch (e) {
     progress.done();
     const code = driverFailure(e, io);

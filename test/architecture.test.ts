@@ -21,7 +21,7 @@ function files(dir: string): string[] {
 const sources = [...SOURCES.flatMap((d) => files(join(ROOT, d))), join(ROOT, 'index.ts'), join(ROOT, 'cli.ts')].map((f) => relative(ROOT, f));
 
 /** The relative specifiers a source's text imports: static imports and re-exports (`import type` included), and dynamic `import()`. */
-export function specifiersOf(text: string): string[] {
+function specifiersOf(text: string): string[] {
   return [
     ...[...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'(\.{1,2}\/[^']+)'/gm)].map((m) => m[1]),
     ...[...text.matchAll(/\bimport\s*\(\s*['"`](\.{1,2}\/[^'"`]+)['"`]\s*\)/g)].map((m) => m[1]),

@@ -6,11 +6,7 @@ export const reenactCommand: Command = (io, run, source) => ({
   command: 'reenact <trace>',
   describe: "perform a trace's steps on the real system behind its model and compare, step by step",
   builder: (y) =>
-    systemOptions(
-      y.positional('trace', { type: 'string', describe: 'a trace file (from check --trace-out or replay --trace-out)' }),
-      source.pkg,
-      'reenact',
-    )
+    systemOptions(y.positional('trace', { type: 'string', describe: 'a trace file (from check --trace-out or replay --trace-out)' }), source.pkg, 'reenact')
       .option('json', JSON_OPTION)
       .option('trace-out', { type: 'string', describe: 'write the trace annotated with what the system held after each step' })
       .option('view', { type: 'string', describe: "write the trace viewer, the system's records beside the model's, to this file" })

@@ -23,7 +23,19 @@ import { IMPLEMENTATIONS } from './drifted.js';
 import { DEFAULT_DRIVER_TIMEOUT_MS, DEFAULT_ZONE, DNS_FLAGS, dnsOptions, type DnsSystemOptions } from './flags.js';
 import { DnsClient, DnsError } from './messages.js';
 import { PlanStore, PlanStoreError } from './plan-store.js';
-import { ConfigError, FREE, Names, PHASE_NAMES, ZoneChanged, indexRecords, protocolConfigOf, recordsOwned, resetZone, type Context, type ProtocolConfig } from './reference.js';
+import {
+  ConfigError,
+  FREE,
+  Names,
+  PHASE_NAMES,
+  ZoneChanged,
+  indexRecords,
+  protocolConfigOf,
+  recordsOwned,
+  resetZone,
+  type Context,
+  type ProtocolConfig,
+} from './reference.js';
 import { makeRunDir, removeRunDir } from './run-dirs.js';
 import { ServerError, startNamed, type NamedServer } from './server.js';
 import { TsigError, readKeyFile, type TsigKey } from './tsig.js';
@@ -198,7 +210,8 @@ class DriverStepper implements Stepper {
     try {
       const r = await proc.request(start, 'start');
       if (typeof r.error === 'string') throw new SystemError(`the driver ${label} could not start: ${r.error}`);
-      if (r.ok !== true) throw new DriverError('malformed', `the driver ${label} replied to start ${JSON.stringify(r).slice(0, 100)}, not {"ok":true} (docs/drivers.md)`);
+      if (r.ok !== true)
+        throw new DriverError('malformed', `the driver ${label} replied to start ${JSON.stringify(r).slice(0, 100)}, not {"ok":true} (docs/drivers.md)`);
       return new DriverStepper(proc, label, config);
     } catch (e) {
       await proc.stop();
@@ -251,7 +264,11 @@ class DriverStepper implements Stepper {
   async reset(): Promise<void> {
     const r = await this.proc.request({ type: 'reset' }, 'reset');
     if (typeof r.error === 'string') throw new SystemError(`the driver ${this.proc.label} could not reset: ${r.error}`);
-    if (r.ok !== true) throw new DriverError('malformed', `the driver ${this.proc.label} replied to reset ${JSON.stringify(r).slice(0, 100)}, not {"ok":true} (docs/drivers.md)`);
+    if (r.ok !== true)
+      throw new DriverError(
+        'malformed',
+        `the driver ${this.proc.label} replied to reset ${JSON.stringify(r).slice(0, 100)}, not {"ok":true} (docs/drivers.md)`,
+      );
   }
 
   stderr(): string[] {

@@ -39,9 +39,14 @@ function implementationFromArgs(argv: readonly string[]) {
 function start(m: Message, impl: ReturnType<typeof implementationFromArgs>): ReferenceActors {
   const server = m.server as { host: string; port: number };
   const tsig = m.tsig as { name: string; secret: string };
-  const dns = new DnsClient(server, String(m.zone), { name: tsig.name, secret: Buffer.from(tsig.secret, 'base64') }, {
-    timeoutMs: typeof m.timeoutMs === 'number' ? m.timeoutMs : 2000,
-  });
+  const dns = new DnsClient(
+    server,
+    String(m.zone),
+    { name: tsig.name, secret: Buffer.from(tsig.secret, 'base64') },
+    {
+      timeoutMs: typeof m.timeoutMs === 'number' ? m.timeoutMs : 2000,
+    },
+  );
   const zone = String(m.zone);
   const base = String(m.base);
   const prefix = base === zone ? '' : base.slice(0, -zone.length - 1);

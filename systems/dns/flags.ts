@@ -115,7 +115,8 @@ export function dnsOptions(flags: Readonly<Record<string, unknown>>, command: Sy
   }
   const names = DNS_IMPLEMENTATIONS.map((i) => i.name as string);
   const impl = flags.impl;
-  if (impl !== undefined && (typeof impl !== 'string' || !names.includes(impl))) throw new SystemError(`--impl must be one of ${names.join('|')}, got ${shown(impl)}`);
+  if (impl !== undefined && (typeof impl !== 'string' || !names.includes(impl)))
+    throw new SystemError(`--impl must be one of ${names.join('|')}, got ${shown(impl)}`);
   const driver = text('driver', flags.driver, 'the command line of a driver (docs/drivers.md)');
   if (driver !== undefined) {
     if (impl !== undefined) throw new SystemError('--impl and --driver both name the implementation to run: give one');

@@ -22,7 +22,12 @@ interface Report {
   runsDone: number;
   steps: number;
   systemStderr: string[];
-  failure: null | { run: number; length: number; report: { divergence: { step: number; fields: string[] } | null }; trace: { steps: { action: string; actor: number }[] } };
+  failure: null | {
+    run: number;
+    length: number;
+    report: { divergence: { step: number; fields: string[] } | null };
+    trace: { steps: { action: string; actor: number }[] };
+  };
 }
 
 /** A driver script in Node.js: it answers start and reset, and does `onStep` (JavaScript, with the message `m`) for a step. */

@@ -157,7 +157,10 @@ const COMMANDS: Record<string, { args: (file: string) => string[]; says: (file: 
   replay: { args: (f) => ['replay', f], says: (f) => `trace file ${f} is` },
   explain: { args: (f) => ['explain', f], says: (f) => `trace file ${f} is` },
   reenact: { args: (f) => ['reenact', f], says: (f) => `trace file ${f} is` },
-  'reenact --tsig-key': { args: (f) => ['reenact', trace, '--server', '127.0.0.1:9', '--endpoints', '1', '--tsig-key', f], says: (f) => `TSIG key file ${f} is` },
+  'reenact --tsig-key': {
+    args: (f) => ['reenact', trace, '--server', '127.0.0.1:9', '--endpoints', '1', '--tsig-key', f],
+    says: (f) => `TSIG key file ${f} is`,
+  },
   merge: { args: (f) => ['merge', f], says: (f) => `merge: file ${f} is` },
   conform: { args: (f) => ['conform', f], says: (f) => `log file ${f} is` },
   'check --model': { args: (f) => ['check', '--model', f], says: (f) => `--model: ${f} is not a file` },

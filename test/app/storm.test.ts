@@ -164,7 +164,8 @@ describe('dnsmc storm', () => {
     const key = writeKeyFile(server);
     const client = new DnsClient({ host: server.host, port: server.port }, server.zone, server.key);
     const foreign = `_lock.e0.${server.zone}`;
-    const held = async (): Promise<string[]> => (await client.query(foreign, TYPE.TXT)).answers.map((x) => (x.data?.kind === 'txt' ? x.data.strings.join('') : ''));
+    const held = async (): Promise<string[]> =>
+      (await client.query(foreign, TYPE.TXT)).answers.map((x) => (x.data?.kind === 'txt' ? x.data.strings.join('') : ''));
     try {
       expect((await client.update([], [{ kind: 'add', name: foreign, type: TYPE.TXT, ttl: 60, data: txt('someone-else') }])).rcode).toBe('NOERROR');
       const base = ['storm', '--server', `127.0.0.1:${server.port}`, '--tsig-key', key.file, '--duration', '1'];
