@@ -44,6 +44,8 @@ export interface ReenactArgs {
 /** The `--json` report: the re-enactment, with the server named as `{version, startMs}`. */
 export interface ReenactJson extends Omit<ReenactReport, 'server'>, ReportHead {
   readonly server: { readonly version: string; readonly startMs: number | null };
+  /** What the system's own processes (a driver) wrote on stderr, its last 64 KiB, by line. */
+  readonly systemStderr: readonly string[];
 }
 
 /** A trace with what the real system held after each step (`observed`), and what it answered at the end. */
@@ -156,6 +158,7 @@ export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
   const system = systemOf(source, model, 're-enact its traces on');
   const options = systemOptions(system, 'reenact', a, model);
   let r: ReenactReport;
+  let stderr: readonly string[] = [];
   let signal: keyof typeof SIGNAL_EXIT | null;
   try {
     ({ value: r, signal } = await interruptible(async (interrupt) => {
@@ -163,6 +166,7 @@ export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
       try {
         return await reenact(model, trace, running, { interrupt });
       } finally {
+        stderr = running.stderr?.() ?? [];
         await running.stop();
       }
     }));
@@ -185,12 +189,18 @@ export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
       ...headFields(model),
       ...rest,
       server: { version: s.description, startMs: s.startMs },
+      systemStderr: stderr,
     };
     printJson(io, out);
   } else {
     for (const l of reenactText(r, trace, model, a.trace)) io.out(`${l}\n`);
     if (traceOut) io.out(`trace with the observations written to ${traceOut}\n`);
     if (view) io.out(`viewer written to ${view}\n`);
+    const said = stderr.filter((l) => l.trim() !== '');
+    if (said.length > 0) {
+      io.out(`\nthe implementation wrote on stderr${said.length > 20 ? ` (its last 20 of ${said.length} lines; --json has up to 64 KiB)` : ''}:\n`);
+      for (const l of said.slice(-20)) io.out(`  ${l}\n`);
+    }
   }
   return signal ? SIGNAL_EXIT[signal] : reenactExitCode(r);
 }

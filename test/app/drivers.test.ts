@@ -126,6 +126,17 @@ describe('dnsmc test-system --driver', () => {
     }
   });
 
+  it('reenact --driver: the as-was race performed by the Python driver (which implements the fixed protocol) diverges at step 10, where it gives up under the lock', async () => {
+    const race = join(dir, 'race.json');
+    expect((await run(['check', '--variant', 'as-was', '--property', 'aliasResolves', '--trace-out', race, '--quiet'])).code).toBe(1);
+    const r = await run(['reenact', race, '--driver', PYTHON, '--json']);
+    expect(r.code).toBe(4);
+    const j = JSON.parse(r.stdout) as { divergence: { step: number; fields: string[] }; systemStderr: string[] };
+    expect(j.divergence).toMatchObject({ step: 10, fields: ['trees[0]', 'lockHolder[0]', 'phase[0]', 'plan[0]'] });
+    expect(j.systemStderr).toHaveLength(1);
+    expect(j.systemStderr[0]).toMatch(/^enactor\.py: dnspython /);
+  });
+
   it('bad driver flags: one line, exit 2', async () => {
     const both = await run(['test-system', '--impl', 'reference', '--driver', PYTHON]);
     expect(both).toMatchObject({ code: 2, stderr: 'dnsmc: --impl and --driver both name the implementation to run: give one\n' });
