@@ -65,6 +65,13 @@ export {
   type ScenarioDecl,
   type SchedulerDecl,
   type SystemAdapter,
+  type SystemCommand,
+  type SystemFlag,
+  type Workload,
+  type WorkloadRun,
+  type WorkloadResult,
+  type Fault,
+  type FaultDecl,
 } from './checker/package.js';
 
 // ---- Checking ---------------------------------------------------------------

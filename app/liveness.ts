@@ -52,7 +52,7 @@ export interface GraphCost {
 export interface LivenessReport extends ReportHead {
   status: CheckResult['status'];
   properties: string[];
-  /** The fairness constraints the liveness properties were checked under, e.g. `WF(enactor 0)`. */
+  /** The fairness constraints the liveness properties were checked under, e.g. `WF(worker 0)`. */
   fairness: string[];
   /** The first violated property, or null. */
   property: string | null;

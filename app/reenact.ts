@@ -1,8 +1,7 @@
 /**
- * `dnsmc reenact TRACE [--server HOST:PORT --tsig-key FILE]`: performs a
- * trace's steps on the real system behind its model (the package's system
- * adapter: for `dns`, the reference implementation against a private BIND 9
- * started for the run), observes the real state after every step, compares
+ * `dnsmc reenact TRACE [system flags]`: performs a trace's steps on the real
+ * system behind its model (the package's system adapter, which declares the
+ * system's own flags and reads them), observes the real state after every step, compares
  * it field by field with the model's, checks the properties on what was
  * observed, and at the end prints what the system answers for its names.
  *
@@ -14,10 +13,9 @@
  * "interrupted"`), writes its outputs, stops the system and exits with 130
  * or 143.
  *
- * On a server the user names (`--server`), the run resets the names of the
- * trace's endpoints (e0 .. e<N-1>) of its zone: that count must be given as
- * `--endpoints N` and agree with the trace, so that a trace file alone never
- * decides what is deleted there.
+ * A driver (the process running the system's implementation) that crashes,
+ * gives no reply in time, or replies what its protocol does not allow ends
+ * the run with one line and exit 5, 6 or 7 (docs/drivers.md).
  */
 import type { Json, JsonState } from '../checker/layout.js';
 import type { Model } from '../checker/model.js';
@@ -25,28 +23,29 @@ import { reenact, reenactExitCode, type ReenactReport } from '../checker/reenact
 import { pathName, showValue } from '../traces/format.js';
 import type { Trace } from '../traces/trace.js';
 import { UsageError } from './errors.js';
-import { fileFlag, outputFlag, refuseOverwrite, shown, wholeFlag } from './flags.js';
+import { outputFlag, refuseOverwrite } from './flags.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import type { Io } from './io.js';
 import { headerLine, headerOf, headFields, printJson, writeTrace, type ReportHead } from './report.js';
 import { readTraceFile } from './trace-file.js';
+import { driverFailure, systemOf, systemOptions } from './system.js';
 import { besideObserved, writeViewer } from './view.js';
 
-/** The flags of `dnsmc reenact`, as yargs hands them over (unvalidated). */
+/** The flags of `dnsmc reenact`, as yargs hands them over (unvalidated), the system's own included. */
 export interface ReenactArgs {
+  [flag: string]: unknown;
   trace?: unknown;
-  server?: unknown;
-  tsigKey?: unknown;
   json?: unknown;
   traceOut?: unknown;
   view?: unknown;
   model?: unknown;
-  endpoints?: unknown;
 }
 
 /** The `--json` report: the re-enactment, with the server named as `{version, startMs}`. */
 export interface ReenactJson extends Omit<ReenactReport, 'server'>, ReportHead {
   readonly server: { readonly version: string; readonly startMs: number | null };
+  /** What the system's own processes (a driver) wrote on stderr, its last 64 KiB, by line. */
+  readonly systemStderr: readonly string[];
 }
 
 /** A trace with what the real system held after each step (`observed`), and what it answered at the end. */
@@ -142,18 +141,9 @@ export function reenactText(r: ReenactReport, trace: Trace, model: Model, source
   return lines;
 }
 
-/** `--server HOST:PORT`: a non-empty string (the system adapter reads the address itself). */
-function serverFlag(v: unknown): string | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || v.trim() === '')
-    throw new UsageError(`--server must be HOST:PORT of an RFC 2136 server (for example 127.0.0.1:5353), got ${shown(v)}`);
-  return v;
-}
-
 /** Runs `dnsmc reenact`; resolves to its exit code (0, 1 or 4; 130 or 143 when a signal stopped it). */
 export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
-  if (typeof a.trace !== 'string' || a.trace === '')
-    throw new UsageError('reenact needs a trace file: dnsmc reenact TRACE [--server HOST:PORT --tsig-key FILE --endpoints N]');
+  if (typeof a.trace !== 'string' || a.trace === '') throw new UsageError('reenact needs a trace file: dnsmc reenact TRACE [system flags]');
   const traceOut = outputFlag('trace-out', a.traceOut);
   const view = outputFlag('view', a.view);
   refuseOverwrite(
@@ -163,31 +153,28 @@ export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
     ],
     [['the trace', a.trace]],
   );
-  const server = serverFlag(a.server);
-  const tsigKey = fileFlag('tsig-key', a.tsigKey);
-  if ((server === undefined) !== (tsigKey === undefined))
-    throw new UsageError('--server and --tsig-key go together: the key the server accepts signed updates with');
-  const endpoints = wholeFlag('endpoints', a.endpoints, 1);
   const loaded = await readTraceFile(a.trace, { model: a.model });
   const { trace, model, source } = loaded;
-  const system = source.pkg.system;
-  if (!system) throw new UsageError(`model ${model.name} has no system adapter: there is no real system to re-enact its traces on`);
-  // On the user's server, the trace's endpoint count decides which names are reset: the user must say it too.
-  const traced = model.params.endpoints;
-  if (server !== undefined && endpoints === undefined)
-    throw new UsageError(
-      `--server needs --endpoints N: the run resets the names of the trace's endpoints on ${server}'s zone, and that count must come from you, not only from the trace file${typeof traced === 'number' ? ` (the trace has ${traced})` : ''}`,
-    );
-  if (endpoints !== undefined && endpoints !== traced)
-    throw new UsageError(`--endpoints ${endpoints} does not match the trace, which has ${typeof traced === 'number' ? traced : 'no endpoints parameter'}`);
-  const { value: r, signal } = await interruptible(async (interrupt) => {
-    const running = await system.start(model, { server, tsigKey });
-    try {
-      return await reenact(model, trace, running, { interrupt });
-    } finally {
-      await running.stop();
-    }
-  });
+  const system = systemOf(source, model, 're-enact its traces on');
+  const options = systemOptions(system, 'reenact', a, model);
+  let r: ReenactReport;
+  let stderr: readonly string[] = [];
+  let signal: keyof typeof SIGNAL_EXIT | null;
+  try {
+    ({ value: r, signal } = await interruptible(async (interrupt) => {
+      const running = await system.start(model, options);
+      try {
+        return await reenact(model, trace, running, { interrupt });
+      } finally {
+        stderr = running.stderr?.() ?? [];
+        await running.stop();
+      }
+    }));
+  } catch (e) {
+    const code = driverFailure(e, io);
+    if (code === undefined) throw e;
+    return code;
+  }
   const annotated = annotate(trace, r);
   if (traceOut) writeTrace(traceOut, annotated);
   if (view)
@@ -202,12 +189,18 @@ export async function runReenact(a: ReenactArgs, io: Io): Promise<number> {
       ...headFields(model),
       ...rest,
       server: { version: s.description, startMs: s.startMs },
+      systemStderr: stderr,
     };
     printJson(io, out);
   } else {
     for (const l of reenactText(r, trace, model, a.trace)) io.out(`${l}\n`);
     if (traceOut) io.out(`trace with the observations written to ${traceOut}\n`);
     if (view) io.out(`viewer written to ${view}\n`);
+    const said = stderr.filter((l) => l.trim() !== '');
+    if (said.length > 0) {
+      io.out(`\nthe implementation wrote on stderr${said.length > 20 ? ` (its last 20 of ${said.length} lines; --json has up to 64 KiB)` : ''}:\n`);
+      for (const l of said.slice(-20)) io.out(`  ${l}\n`);
+    }
   }
   return signal ? SIGNAL_EXIT[signal] : reenactExitCode(r);
 }

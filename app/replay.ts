@@ -46,7 +46,7 @@ export interface ReplayDivergence {
   readonly role: string;
   readonly actor: number;
   readonly outcome: Exclude<StepOutcome, 'same'>;
-  /** The divergence in the model's words, e.g. `step 10: enactor 0's buildTree gives up: plan 1 is not newer than the active plan 3; ...`. */
+  /** The divergence in the model's words, e.g. `step 10: worker 0's commit gives up: its version is stale; ...`. */
   readonly text: string;
   /** What the step does in the replay (for `differs`), narrated by the model. */
   readonly narration?: string;
@@ -102,7 +102,7 @@ function differingFields(a: JsonState, b: JsonState): string[] {
   return out;
 }
 
-/** `enactor 0's buildTree gives up: ...` from the actor, the action and a narration that starts with the actor's name. */
+/** `worker 0's commit gives up: ...` from the actor, the action and a narration that starts with the actor's name. */
 function tell(who: string, action: string, narration: string): string {
   return narration.startsWith(`${who} `) ? `${who}'s ${action} ${narration.slice(who.length + 1)}` : `${who}'s ${action}: ${narration}`;
 }

@@ -21,7 +21,7 @@ export function exitCode(status: RunStatus): number {
   return status === 'ok' ? EXIT.ok : status === 'incomplete' ? EXIT.incomplete : EXIT.violation;
 }
 
-/** `enactors 3, plans 4, ...`: the parameters other than the variant. */
+/** `workers 3, plans 4, ...`: the parameters other than the variant. */
 export function describeParams(params: Readonly<Record<string, unknown>>): string {
   return Object.entries(params)
     .filter(([k]) => k !== 'variant')
@@ -57,7 +57,7 @@ export function headFields(model: Model): ReportHead {
   return { model: h.model, variant: h.variant ?? null, params: { ...h.params }, module: h.module ?? null };
 }
 
-/** `dnsmc check: model dns, variant as-was (enactors 3, plans 4, ...)`. */
+/** `dnsmc check: model dns, variant as-was (workers 3, plans 4, ...)`. */
 export function headerLine(command: string, h: ModelHeader): string {
   return `dnsmc ${command}: model ${h.model}${h.variant ? `, variant ${h.variant}` : ''}${h.module ? ` from ${h.module}` : ''} (${describeParams(h.params) || 'no parameters'})`;
 }

@@ -49,7 +49,7 @@ export function schedulerNames(pkg?: ModelPackage): string[] {
   return [UNIFORM, ...(pkg?.schedulers ?? []).map((s) => s.name)];
 }
 
-/** The scheduler a name stands for: `uniform`, or one the package declares (e.g. the dns package's `slow-enactor`). */
+/** The scheduler a name stands for: `uniform`, or one the package declares (e.g. a package's `slow-worker`). */
 export function schedulerFor(model: Model, name: unknown, pkg?: ModelPackage): { name: string; scheduler: Scheduler } {
   if (name === undefined || name === UNIFORM) return { name: UNIFORM, scheduler: { kind: 'uniform' } };
   const decl = pkg?.schedulers?.find((s) => s.name === name);
@@ -116,7 +116,7 @@ export interface SimulateReport extends ReportHead {
   property: string | null;
   /** The seed this process ran with (a shard's derived seed under --swarm). */
   seed: number;
-  /** `uniform` or a scheduler of the package (e.g. `slow-enactor`), as asked. */
+  /** `uniform` or a scheduler of the package (e.g. `slow-worker`), as asked. */
   schedulerName: string;
   /** The scheduler this process ran, in full (a shard's variation under --swarm). */
   scheduler: Scheduler;

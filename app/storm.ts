@@ -1,60 +1,78 @@
 /**
- * `dnsmc storm [model flags] --duration S --seed S [--slow-enactor E --delay MS] [--out DIR]`:
- * the dns reference implementation running for real against a private
- * BIND 9 (systems/dns/storm.ts), with a progress line while it runs, then a
- * summary: plans published and applied, lock contention, and each endpoint
- * name's availability (first NXDOMAIN, total time unresolvable). `--out`
- * receives one event log per component (docs/conformance.md), which
- * `dnsmc conform` reads. Exit 0 (the storm ran; its findings are in the
- * report), 2 bad input or no server, 3 the server stopped answering during
- * the storm (the report says so, with what ran until then). SIGINT or
- * SIGTERM ends the storm early: it reports what ran (`stoppedBy:
- * "interrupted"`), writes the logs gathered so far, stops the server and
- * exits with 130 or 143.
+ * `dnsmc storm [model flags] [system flags] --duration S --seed S [--slow-ROLE A --delay MS] [--out DIR] [--fail-on-loss]`:
+ * the system's real-timing workload (the package's adapter declares it: for
+ * dns, systems/dns/storm.ts), run for a duration with a seed and faults
+ * given as data (a slow actor), with a progress line while it runs, then the
+ * workload's summary. `--out` receives one event log per process
+ * (docs/conformance.md), which `dnsmc conform` reads. Exit 0 (the storm ran;
+ * its findings are in the report), 1 with `--fail-on-loss` when a public name
+ * was unavailable at some point, 2 bad input or no system, 3 the system
+ * stopped answering during the storm (the report says so, with what ran until
+ * then). SIGINT or SIGTERM ends the storm early: it reports what ran
+ * (`stoppedBy: "interrupted"`), writes the logs gathered so far, stops the
+ * system and exits with 130 or 143.
  */
 import { join, relative } from 'node:path';
-import { EXIT, UsageError } from './errors.js';
+import type { Fault } from '../checker/package.js';
+import { EXIT, kebab, UsageError } from './errors.js';
 import { outputDirFlag, seedFlag, wholeFlag } from './flags.js';
 import { int } from './format.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import type { Io } from './io.js';
 import { modelFromFlags, type PackageSource } from './model.js';
 import { headerLine, headerOf, headFields, printJson, writeOutput } from './report.js';
+import { systemOf, systemOptions } from './system.js';
 
 export interface StormArgs {
   [flag: string]: unknown;
   duration?: unknown;
   seed?: unknown;
-  slowEnactor?: unknown;
   delay?: unknown;
   out?: unknown;
   json?: unknown;
+  failOnLoss?: unknown;
 }
 
+/** The flag of a `slow` fault on `role`: `slow-<role>` (camelCase as yargs hands it over: `slow<Role>`). */
+export const slowFlag = (role: string): string => `slow-${kebab(role)}`;
+const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+const article = (word: string): string => (/^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`);
+
 export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource): Promise<number> {
-  const { model } = await modelFromFlags(a, pkgSource);
+  const { model, source } = await modelFromFlags(a, pkgSource);
+  const system = systemOf(source, model, 'run a storm on');
+  const workload = system.workload;
+  if (!workload) throw new UsageError(`model ${model.name}'s system has no workload to run for real`);
   const duration = wholeFlag('duration', a.duration, 1, 3600) ?? 10;
   const seed = seedFlag(a.seed) ?? 0;
   const delay = wholeFlag('delay', a.delay, 0, 60_000);
-  const slow = wholeFlag('slow-enactor', a.slowEnactor, 0);
-  if ((slow === undefined) !== (delay === undefined))
-    throw new UsageError('--slow-enactor and --delay go together: which enactor is slowed, and by how many milliseconds per step');
-  const storm = await import('../systems/dns/storm.js');
-  const config = storm.stormConfig(model);
-  if (slow !== undefined && slow >= config.enactors) throw new UsageError(`--slow-enactor must be an enactor, 0 to ${config.enactors - 1}, got ${slow}`);
+  const faults: Fault[] = [];
+  for (const f of workload.faults) {
+    const flag = slowFlag(f.role);
+    const n = model.roles[f.role] ?? 0;
+    const actor = wholeFlag(flag, a[camel(flag)], 0);
+    if (actor === undefined) continue;
+    if (actor >= n) throw new UsageError(`--${flag} must be ${article(f.role)}, 0 to ${n - 1}, got ${actor}`);
+    if (delay === undefined) throw new UsageError(`--${flag} and --delay go together: which ${f.role} is slowed, and by how many milliseconds per step`);
+    faults.push({ kind: 'slow', role: f.role, actor, delayMs: delay });
+  }
+  if (delay !== undefined && faults.length === 0)
+    throw new UsageError(
+      `${workload.faults.map((f) => `--${slowFlag(f.role)}`).join(' or ')} and --delay go together: which actor is slowed, and by how many milliseconds per step`,
+    );
+  const options = systemOptions(system, 'storm', a, model);
   const out = outputDirFlag('out', a.out);
   const { value: r, signal } = await interruptible((interrupt) =>
-    storm.runStorm({
-      config,
+    workload.run(model, options, {
       durationMs: duration * 1000,
       seed,
-      slowEnactor: slow,
-      delayMs: delay,
+      faults,
       interrupt,
       onProgress: a.json === true || io.progress === 'never' ? undefined : (l) => io.err(`${l}\n`),
     }),
   );
-  const code = signal ? SIGNAL_EXIT[signal] : r.stoppedBy === 'server' ? EXIT.incomplete : EXIT.ok;
+  const failOnLoss = a.failOnLoss === true;
+  const code = signal ? SIGNAL_EXIT[signal] : r.stoppedBy === 'server' ? EXIT.incomplete : failOnLoss && r.lost.length > 0 ? EXIT.violation : EXIT.ok;
   const files: string[] = [];
   if (out !== undefined) {
     for (const [process, events] of [...r.logs].sort(([x], [y]) => (x < y ? -1 : 1))) {
@@ -63,32 +81,35 @@ export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource):
       files.push(f);
     }
   }
-  const events = [...r.logs].filter(([p]) => p !== 'prober').reduce((n, [, l]) => n + l.length, 0);
-  const { logs: _logs, ...summary } = r;
+  // Protocol events: the lines that are steps (observations, such as probes, are not).
+  const events = [...r.logs.values()].reduce((n, l) => n + l.filter((e) => typeof e === 'object' && e !== null && 'action' in e).length, 0);
   if (a.json === true) {
-    printJson(io, { command: 'storm', ...headFields(model), seed, duration, slowEnactor: slow ?? null, delayMs: delay ?? null, ...summary, events, files });
+    printJson(io, {
+      command: 'storm',
+      ...headFields(model),
+      seed,
+      duration,
+      faults,
+      ...r.summary,
+      durationMs: r.durationMs,
+      stoppedBy: r.stoppedBy,
+      serverError: r.failure,
+      lost: r.lost,
+      events,
+      files,
+    });
     return code;
   }
   io.out(`${headerLine('storm', headerOf(model))}\n`);
-  io.out(
-    `${r.server}; ${duration} s, seed ${seed}${slow !== undefined ? `; enactor ${slow} slowed by ${delay} ms before each lock attempt` : ''}\n\n` +
-      `rounds ${r.rounds} (each the model's ${config.plans} plans from scratch; the event logs are the last round's); plans published ${r.plansPublished}; flips ${r.flips}; trees built ${r.builds}, builds given up ${r.gaveUp}; cleanups ${r.cleanups}\n` +
-      `lock attempts ${int(r.lockAttempts)}, failed (contention) ${int(r.lockFailures)}\n` +
-      `protocol events logged ${int(events)}\n` +
-      (r.stoppedBy === 'interrupted'
-        ? `interrupted after ${(r.durationMs / 1000).toFixed(1)} s\n`
-        : r.stoppedBy === 'server'
-          ? `the storm ended after ${(r.durationMs / 1000).toFixed(1)} s: the server failed: ${r.serverError}\n`
-          : '') +
-      '\n',
-  );
-  for (const x of r.availability) {
-    io.out(
-      `${x.name}: ${int(x.probes)} probes; ${x.firstResolvedMs === null ? 'never resolved' : `first resolved at ${Math.round(x.firstResolvedMs)} ms`}; ` +
-        `${x.firstNxdomainMs === null ? 'never NXDOMAIN after that' : `first NXDOMAIN at ${Math.round(x.firstNxdomainMs)} ms, ${int(x.nxdomainProbes)} NXDOMAIN probes`}; ` +
-        `unresolvable for ${int(x.unresolvableMs)} ms; last answer ${x.last}\n`,
-    );
-  }
+  const faultText = faults.map((f) => `; ${f.role} ${f.actor} slowed by ${f.delayMs} ms`).join('');
+  io.out(`${r.system}; ${duration} s, seed ${seed}${faultText}\n\n`);
+  for (const l of r.lines) io.out(`${l}\n`);
   if (files.length > 0) io.out(`\nevent logs written to ${out}: ${files.map((f) => relative(out ?? '', f)).join(', ')}\n`);
+  if (failOnLoss)
+    io.out(
+      r.lost.length > 0
+        ? `\n--fail-on-loss: ${r.lost.join(', ')} ${r.lost.length === 1 ? 'was' : 'were'} unavailable at some point (exit 1)\n`
+        : `\n--fail-on-loss: every name stayed available (${int(events)} events)\n`,
+    );
   return code;
 }

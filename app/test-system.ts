@@ -22,29 +22,30 @@ import fc from 'fast-check';
 import { scheduleArb, type Schedule } from '../checker/arbitrary.js';
 import type { JsonState } from '../checker/layout.js';
 import type { Model } from '../checker/model.js';
+import type { Progress } from '../checker/options.js';
 import { propertyNames } from '../checker/model.js';
 import type { RunningSystem } from '../checker/package.js';
 import { reenact, type ReenactReport } from '../checker/reenact.js';
 import { replay } from '../checker/path.js';
 import { traceFromReplay } from '../traces/trace.js';
-import { UsageError } from './errors.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
-import { outputFlag, refuseOverwrite, seedFlag, shown, wholeFlag } from './flags.js';
+import { outputFlag, refuseOverwrite, seedFlag, wholeFlag } from './flags.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
 import { modelFromFlags, type PackageSource } from './model.js';
 import { propertiesFlag } from './options.js';
+import { progressReporter } from './progress.js';
+import { driverFailure, systemOf, systemOptions } from './system.js';
 import { annotate, reenactText, type ReenactedTrace } from './reenact.js';
 import { headerLine, headerOf, headFields, printJson, writeTrace, type ReportHead } from './report.js';
 
 /** The flags of `dnsmc test-system`, as yargs hands them over (unvalidated). */
 export interface TestSystemArgs {
-  /** `--model`, and the model's parameter flags. */
+  /** `--model`, the model's parameter flags, and the system's own flags (its adapter reads them). */
   [flag: string]: unknown;
   runs?: unknown;
   seed?: unknown;
   depth?: unknown;
-  impl?: unknown;
   property?: unknown;
   json?: unknown;
   traceOut?: unknown;
@@ -81,6 +82,8 @@ export interface TestSystemReport extends ReportHead {
   readonly failure: TestSystemFailure | null;
   /** `interrupted` when a signal stopped the runs (or the shrinking) early; null otherwise. */
   readonly stoppedBy: 'interrupted' | null;
+  /** What the system's own processes (a driver) wrote on stderr, its last 64 KiB, by line. */
+  readonly systemStderr: readonly string[];
 }
 
 /** Whether a re-enactment fails the test, given the properties checked. */
@@ -97,6 +100,11 @@ function traceOfRun(model: Model, s: Schedule, r: ReenactReport, properties: rea
   const observedBreak = r.breaks.find((b) => properties.includes(b.property));
   const property = observedBreak?.property ?? properties[0] ?? propertyNames(model)[0];
   return annotate(traceFromReplay(model, run, property, stepNames.has(property) ? 'step' : 'invariant'), r);
+}
+
+/** test-system's progress line: schedules performed (as `depth`), steps (as `generatedStates`), time. */
+function runsLine(p: Progress): string {
+  return `progress: ${int(p.depth)} schedules performed (shrinking included), ${int(p.generatedStates)} steps on the system, ${(p.elapsedMs / 1000).toFixed(0)} s`;
 }
 
 const initialJson = (model: Model, i: number): JsonState | undefined => {
@@ -117,21 +125,9 @@ export async function runTestSystem(a: TestSystemArgs, io: Io, pkgSource?: Packa
   const depth = wholeFlag('depth', a.depth, 1, 10_000) ?? TEST_SYSTEM_DEFAULTS.depth;
   const traceOut = outputFlag('trace-out', a.traceOut);
   refuseOverwrite([['trace-out', traceOut]], [['the model module', source.module]]);
-  const system = source.pkg.system;
-  if (!system) throw new UsageError(`model ${model.name} has no system adapter: there is no real system to test`);
-  const impls = system.implementations?.map((i) => i.name) ?? [];
-  let impl: string | undefined;
-  if (a.impl !== undefined) {
-    if (typeof a.impl !== 'string' || !impls.includes(a.impl))
-      throw new UsageError(
-        impls.length > 0
-          ? `--impl must be one of ${impls.join('|')}, got ${shown(a.impl)}`
-          : `--impl: model ${model.name}'s system has one implementation; do not name one`,
-      );
-    impl = a.impl;
-  }
-  const implName = impl ?? impls[0] ?? 'default';
-
+  const system = systemOf(source, model, 'test');
+  const options = systemOptions(system, 'test-system', a, model);
+  const progress = progressReporter(io, runsLine);
   const started = performance.now();
   let steps = 0;
   let runsDone = 0;
@@ -140,59 +136,85 @@ export async function runTestSystem(a: TestSystemArgs, io: Io, pkgSource?: Packa
   let status = 'ok' as TestSystemReport['status'];
   let stoppedBy = null as TestSystemReport['stoppedBy'];
   let description = '';
-  const { signal } = await interruptible(async (interrupt) => {
-    const running: RunningSystem = await system.start(model, { impl });
-    description = running.description;
-    let fatal: unknown = null;
-    /** The last failing run (fast-check's counterexample so far), kept for an interruption during shrinking. */
-    let lastFailing = null as { s: Schedule; report: ReenactReport } | null;
-    const perform = async (s: Schedule): Promise<ReenactReport> => {
-      if (running.reset) await running.reset();
-      steps += s.steps.length;
-      return reenact(model, { initial: initialJson(model, s.initial), steps: s.steps }, running);
-    };
-    try {
-      const arb = scheduleArb(model, { maxSteps: depth });
-      const property = fc.asyncProperty(arb, async (s) => {
-        if (fatal !== null) return true;
-        // A stop request: fast-check ends the runs (or the shrinking) here, as interrupted.
-        if (interrupt.requested) throw new fc.PreconditionFailure(true);
-        try {
-          const report = await perform(s);
-          const ok = verdictOf(report, properties) === 'ok';
-          if (!ok) lastFailing = { s, report };
-          return ok;
-        } catch (e) {
-          // An error of the system (not a divergence) ends the command with one line; it must not be shrunk.
-          fatal = e;
-          return true;
+  let implName = 'default';
+  let stderr: readonly string[] = [];
+  let lastReport = -Infinity;
+  /** A progress line after the first run, then about every interval (progressReporter decides whether it shows). */
+  let performed = 0;
+  const tick = (): void => {
+    const elapsedMs = performance.now() - started;
+    if (!progress.onProgress || (performed > 1 && elapsedMs - lastReport < progress.intervalMs)) return;
+    lastReport = elapsedMs;
+    progress.onProgress({ distinctStates: 0, generatedStates: steps, queue: 0, depth: performed, elapsedMs });
+  };
+  let ran: { signal: keyof typeof SIGNAL_EXIT | null };
+  try {
+    ran = await interruptible(async (interrupt) => {
+      const running: RunningSystem = await system.start(model, options);
+      description = running.description;
+      implName = running.implementation ?? implName;
+      let fatal: unknown = null;
+      /** The last failing run (fast-check's counterexample so far), kept for an interruption during shrinking. */
+      let lastFailing = null as { s: Schedule; report: ReenactReport } | null;
+      const perform = async (s: Schedule): Promise<ReenactReport> => {
+        if (running.reset) await running.reset();
+        steps += s.steps.length;
+        const r = await reenact(model, { initial: initialJson(model, s.initial), steps: s.steps }, running);
+        performed++;
+        tick();
+        return r;
+      };
+      try {
+        const arb = scheduleArb(model, { maxSteps: depth });
+        const property = fc.asyncProperty(arb, async (s) => {
+          if (fatal !== null) return true;
+          // A stop request: fast-check ends the runs (or the shrinking) here, as interrupted.
+          if (interrupt.requested) throw new fc.PreconditionFailure(true);
+          try {
+            const report = await perform(s);
+            const ok = verdictOf(report, properties) === 'ok';
+            if (!ok) lastFailing = { s, report };
+            return ok;
+          } catch (e) {
+            // An error of the system (not a divergence) ends the command with one line; it must not be shrunk.
+            fatal = e;
+            return true;
+          }
+        });
+        const out = await fc.check(property, { seed, numRuns: runs });
+        progress.done();
+        if (fatal !== null) throw fatal;
+        if (out.interrupted) stoppedBy = 'interrupted';
+        runsDone = out.numRuns;
+        if (out.failed && out.counterexample) {
+          // Interrupted while shrinking: the smallest failing schedule so far, as it was performed (not again).
+          const kept = out.interrupted ? lastFailing : null;
+          const shrunk = kept ? kept.s : out.counterexample[0];
+          const report = kept ? kept.report : await perform(shrunk);
+          const v = verdictOf(report, properties);
+          if (v === 'ok') throw new Error('the shrunk schedule passed when performed again: is the system deterministic?');
+          status = v;
+          failure = {
+            run: out.numRuns,
+            length: shrunk.steps.length,
+            shrinks: out.numShrinks,
+            status: v,
+            report,
+            trace: traceOfRun(model, shrunk, report, properties),
+          };
         }
-      });
-      const out = await fc.check(property, { seed, numRuns: runs });
-      if (fatal !== null) throw fatal;
-      if (out.interrupted) stoppedBy = 'interrupted';
-      runsDone = out.numRuns;
-      if (out.failed && out.counterexample) {
-        // Interrupted while shrinking: the smallest failing schedule so far, as it was performed (not again).
-        const kept = out.interrupted ? lastFailing : null;
-        const shrunk = kept ? kept.s : out.counterexample[0];
-        const report = kept ? kept.report : await perform(shrunk);
-        const v = verdictOf(report, properties);
-        if (v === 'ok') throw new Error('the shrunk schedule passed when performed again: is the system deterministic?');
-        status = v;
-        failure = {
-          run: out.numRuns,
-          length: shrunk.steps.length,
-          shrinks: out.numShrinks,
-          status: v,
-          report,
-          trace: traceOfRun(model, shrunk, report, properties),
-        };
+      } finally {
+        stderr = running.stderr?.() ?? [];
+        await running.stop();
       }
-    } finally {
-      await running.stop();
-    }
-  });
+    });
+  } catch (e) {
+    progress.done();
+    const code = driverFailure(e, io);
+    if (code === undefined) throw e;
+    return code;
+  }
+  const { signal } = ran;
   const durationMs = performance.now() - started;
   if (failure && traceOut) writeTrace(traceOut, failure.trace);
   const report: TestSystemReport = {
@@ -210,6 +232,7 @@ export async function runTestSystem(a: TestSystemArgs, io: Io, pkgSource?: Packa
     durationMs: Math.round(durationMs),
     failure,
     stoppedBy,
+    systemStderr: stderr,
   };
   const code = signal ? SIGNAL_EXIT[signal] : status === 'ok' ? 0 : status === 'violation' ? 1 : 4;
   if (a.json === true) {
@@ -233,6 +256,11 @@ export async function runTestSystem(a: TestSystemArgs, io: Io, pkgSource?: Packa
     }
     io.out(`${int(runsDone)} runs, ${int(steps)} steps performed on the system, ${secs(durationMs)}\n`);
     if (failure && traceOut) io.out(`trace written to ${traceOut} (open it with dnsmc reenact, view or replay)\n`);
+    const said = stderr.filter((l) => l.trim() !== '');
+    if (said.length > 0) {
+      io.out(`\nthe implementation wrote on stderr${said.length > 20 ? ` (its last 20 of ${int(said.length)} lines; --json has up to 64 KiB)` : ''}:\n`);
+      for (const l of said.slice(-20)) io.out(`  ${l}\n`);
+    }
   }
   return code;
 }

@@ -3,7 +3,10 @@
  * takes on a private BIND 9 server (starting the server included), and how
  * many signed RFC 2136 updates per second the reference implementation's
  * client sustains against it (a bounded loop of lock transactions, each
- * with its prerequisite, sent one after the other). Prints a small table.
+ * with its prerequisite, sent one after the other), and what a step costs
+ * through the driver protocol (docs/drivers.md) against the reference
+ * implementation called in this process, the path the protocol replaced.
+ * Prints a small table.
  *
  * `node dist/bench/reenact.js [--runs N] [--updates N]`; `benchReenact`
  * is the same as a function (npm run bench calls it). Needs `named`
@@ -34,6 +37,26 @@ export interface ReenactBenchResult {
   readonly race: readonly { totalMs: number; startMs: number; serverMs: number; reenactMs: number; stopMs: number; status: string }[];
   /** Signed updates per second, by transport. */
   readonly updatesPerSecond: { readonly tcp: number; readonly udp: number };
+  /** Milliseconds per step re-enacted (its zone transfer included), the reference implementation in this process or behind the driver protocol. */
+  readonly perStep: { readonly inProcess: number; readonly driver: number; readonly steps: number };
+}
+
+/** Re-enacts the race `rounds` times on one started system (reset between): milliseconds per step. */
+async function msPerStep(model: ReturnType<typeof dnsModel>, trace: ReturnType<typeof traceOf>, inProcess: boolean, rounds: number): Promise<number> {
+  const sys = await dnsSystem.start(model, { inProcess });
+  try {
+    // One round first, untimed: the driver's start and the first connections are not steps.
+    await reenact(model, trace, sys);
+    const t0 = performance.now();
+    for (let i = 0; i < rounds; i++) {
+      await sys.reset?.();
+      const r = await reenact(model, trace, sys);
+      if (r.status !== 'violation') throw new Error(`re-enacting the race ${inProcess ? 'in process' : 'through the driver'} ended ${r.status}`);
+    }
+    return (performance.now() - t0) / (rounds * trace.steps.length);
+  } finally {
+    await sys.stop();
+  }
 }
 
 const median = (xs: number[]): number => {
@@ -102,20 +125,33 @@ export async function benchReenact(options: ReenactBenchOptions = {}): Promise<R
     await server.stop();
   }
 
+  // The driver protocol against the in-process path it replaced, alternated so that the machine's load weighs on both alike.
+  const rounds = Math.max(10, runs * 4);
+  const inProcessMs: number[] = [];
+  const driverMs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    inProcessMs.push(await msPerStep(model, trace, true, rounds));
+    driverMs.push(await msPerStep(model, trace, false, rounds));
+  }
+  const perStep = { inProcess: median(inProcessMs), driver: median(driverMs), steps: rounds * trace.steps.length };
+
   out(`real DNS (${server.version}, private named on 127.0.0.1), ${runs} runs of the 12-step as-was race; medians (min-max)`);
   out('');
   out('| measure | value |');
   out('|---|---|');
   out(`| re-enact the race, server start and stop included | ${spread(race.map((r) => r.totalMs))} |`);
   out(`| start: named ready (nonce answered) | ${spread(race.map((r) => r.serverMs))} |`);
-  out(`| start: named, key, zone reset, plan store | ${spread(race.map((r) => r.startMs))} |`);
+  out(`| start: named, key, zone reset, plan store, the driver | ${spread(race.map((r) => r.startMs))} |`);
   out(`| re-enact: 12 steps, 13 zone transfers, the final resolution | ${spread(race.map((r) => r.reenactMs))} |`);
   out(`| stop named, remove its directory | ${spread(race.map((r) => r.stopMs))} |`);
   out(
     `| signed updates with a prerequisite, one at a time, TCP | ${Math.round(rates.tcp).toLocaleString('en-US')} /s (${updates.toLocaleString('en-US')} updates) |`,
   );
   out(`| the same over UDP | ${Math.round(rates.udp).toLocaleString('en-US')} /s (${updates.toLocaleString('en-US')} updates) |`);
-  return { race, updatesPerSecond: rates };
+  out(
+    `| a step re-enacted (and its zone transfer), reference in process / through the driver protocol | ${perStep.inProcess.toFixed(2)} ms / ${perStep.driver.toFixed(2)} ms (${(perStep.driver / perStep.inProcess).toFixed(2)}x; medians of 3 x ${perStep.steps} steps) |`,
+  );
+  return { race, updatesPerSecond: rates, perStep };
 }
 
 function flag(name: string, fallback: number): number {

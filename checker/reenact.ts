@@ -27,6 +27,26 @@ export class SystemError extends Error {
   override name = 'SystemError';
 }
 
+/**
+ * The process that runs a system's implementation (a driver, docs/drivers.md)
+ * failed: it exited, gave no reply within its timeout, or replied what the
+ * protocol does not allow. Not a divergence: the run ends, with one line and
+ * the failure's own exit code (5, 6, 7).
+ */
+export class DriverError extends SystemError {
+  override name = 'DriverError';
+  constructor(
+    readonly kind: 'crashed' | 'timeout' | 'malformed',
+    message: string,
+  ) {
+    super(message);
+  }
+  /** The exit code of a command this ends: 5 crashed, 6 no reply in time, 7 a malformed reply. */
+  get exitCode(): 5 | 6 | 7 {
+    return this.kind === 'crashed' ? 5 : this.kind === 'timeout' ? 6 : 7;
+  }
+}
+
 /** One field (or element: `alias[0]`) where the observed state differs from the model's. */
 export interface FieldDiff {
   readonly field: string;

@@ -20,12 +20,20 @@ function files(dir: string): string[] {
 
 const sources = [...SOURCES.flatMap((d) => files(join(ROOT, d))), join(ROOT, 'index.ts'), join(ROOT, 'cli.ts')].map((f) => relative(ROOT, f));
 
-/** The project files a source imports (static imports and re-exports, `import type` included). */
+/** The relative specifiers a source's text imports: static imports and re-exports (`import type` included), and dynamic `import()`. */
+function specifiersOf(text: string): string[] {
+  return [
+    ...[...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'(\.{1,2}\/[^']+)'/gm)].map((m) => m[1]),
+    ...[...text.matchAll(/\bimport\s*\(\s*['"`](\.{1,2}\/[^'"`]+)['"`]\s*\)/g)].map((m) => m[1]),
+  ];
+}
+
+/** The project files a source imports (static, `import type` and dynamic `import()` alike). */
 function importsOf(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
   const out: string[] = [];
-  for (const m of text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'(\.{1,2}\/[^']+)'/gm)) {
-    const target = relative(ROOT, resolve(dirname(join(ROOT, file)), m[1])).replace(/\.js$/, '.ts');
+  for (const spec of specifiersOf(text)) {
+    const target = relative(ROOT, resolve(dirname(join(ROOT, file)), spec)).replace(/\.js$/, '.ts');
     if (sources.includes(target)) out.push(target);
     else if (sources.includes(target.replace(/\.ts$/, '.js'))) out.push(target.replace(/\.ts$/, '.js'));
   }
@@ -61,6 +69,27 @@ describe('the architecture', () => {
     const importers = [...graph].filter(([f, to]) => !f.startsWith('models/') && to.some((t) => t.startsWith('models/'))).map(([f]) => f);
     expect(importers.sort()).toEqual(['app/model.ts', 'bench/checked-dns.ts', 'bench/run.ts', 'bench/promela.ts', 'bench/reenact.ts', 'index.ts'].sort());
     expect(graph.get('app/model.ts')!.filter((t) => t.startsWith('models/'))).toEqual(['models/index.ts']);
+  });
+
+  it('reads dynamic import() too', () => {
+    expect(specifiersOf("const m = await import('../systems/dns/storm.js');")).toEqual(['../systems/dns/storm.js']);
+    expect(specifiersOf("import type { X } from './x.js';\nexport { y } from '../y.js';")).toEqual(['./x.js', '../y.js']);
+    // The dns package loads its system lazily: that dynamic import is an edge of the graph.
+    expect(graph.get('models/dns/package.ts')).toContain('systems/dns/adapter.ts');
+  });
+
+  it('app/ imports nothing from systems/: the real system is reached through the package’s adapter', () => {
+    const offenders = [...graph].filter(([f, to]) => f.startsWith('app/') && to.some((t) => t.startsWith('systems/'))).map(([f]) => f);
+    expect(offenders).toEqual([]);
+  });
+
+  it('app/ and bin/ name no part of the dns system: no "enactor", "tsig" or "BIND" (any case) in their sources', () => {
+    const found: string[] = [];
+    for (const f of sources.filter((s) => s.startsWith('app/') || s.startsWith('bin/'))) {
+      const text = readFileSync(join(ROOT, f), 'utf8');
+      for (const m of text.matchAll(/enactor|tsig|\bbind\b/gi)) found.push(`${f}: ${m[0]}`);
+    }
+    expect(found).toEqual([]);
   });
 
   it('checker/ and traces/ name no model', () => {

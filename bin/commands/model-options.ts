@@ -1,8 +1,9 @@
 /** The flags that select and parameterise the model: `--model`, and the parameters its package declares. */
 import type { Argv } from 'yargs';
-import { describeParam, type ModelPackage } from '../../checker/package.js';
+import { describeParam, systemFlags, type ModelPackage, type SystemCommand } from '../../checker/package.js';
 import { BUILTIN_NAMES, paramFlag, scenarioParamSpecs } from '../../app/model.js';
 import { kebab } from '../../app/errors.js';
+import { slowFlag } from '../../app/storm.js';
 
 /** `--model` and one flag per parameter of `pkg` (values are checked by the command, which names the flag). */
 export function modelOptions<T>(y: Argv<T>, pkg: ModelPackage, defaults?: string) {
@@ -49,5 +50,23 @@ export function scenarioOptions<T>(y: Argv<T>, pkg: ModelPackage) {
   for (const c of pkg.constraints ?? []) {
     out = out.option(kebab(c.name), { type: 'string', describe: `constraint: ${c.help}: a whole number from ${c.min} to ${c.max} [no constraint]` });
   }
+  return out;
+}
+
+/** The flags of the package's real system that `command` takes (its adapter declares them: a server, a key, an implementation...). */
+export function systemOptions<T>(y: Argv<T>, pkg: ModelPackage, command: SystemCommand) {
+  let out = y;
+  const system = pkg.system;
+  if (!system) return out;
+  for (const f of systemFlags(system, command)) {
+    out = out.option(kebab(f.name), { type: f.type === 'bool' ? 'boolean' : 'string', describe: `${pkg.name} system: ${f.help}` });
+  }
+  return out;
+}
+
+/** One flag per fault the package's workload declares: `--slow-<role> ACTOR` (with `--delay MS`). */
+export function faultOptions<T>(y: Argv<T>, pkg: ModelPackage) {
+  let out = y;
+  for (const f of pkg.system?.workload?.faults ?? []) out = out.option(slowFlag(f.role), { type: 'string', describe: `fault: ${f.help}` });
   return out;
 }

@@ -2,11 +2,12 @@
  * The `dns` model package: the planner/enactor protocol's parameters, the
  * model, the `slow-enactor` scheduler, the picture of each endpoint's
  * Route 53 records for the viewer, the real system (a BIND 9 server driven by
- * the reference implementation) and the postmortem demo. This is what
+ * an implementation behind the driver protocol) and the postmortem demo. This is what
  * dnsmc loads for the built-in model (see models/index.ts).
  */
 import { definePackage } from '../../checker/define.js';
 import type { SystemAdapter } from '../../checker/package.js';
+import { DNS_FLAGS, dnsOptions, STORM_FAULTS, STORM_HELP, type DnsSystemOptions } from '../../systems/dns/flags.js';
 import { DNS_IMPLEMENTATIONS } from '../../systems/dns/implementations.js';
 import { dnsModel } from './model.js';
 import { dnsPresentation } from './picture.js';
@@ -14,13 +15,22 @@ import { DNS_PARAMS } from './params.js';
 import { DNS_CONSTRAINTS, DNS_SCENARIOS } from './scenarios.js';
 
 /**
- * The real system behind the model: the reference implementation against a
- * private BIND 9 (systems/dns/, docs/real-dns.md). Loaded only when used, so
- * that checking the model never loads the DNS client.
+ * The real system behind the model: the implementation (the reference one,
+ * a drifted one, or a team's own behind a driver: docs/drivers.md) against
+ * a private BIND 9 or the user's server (systems/dns/, docs/real-dns.md),
+ * its flags, and its real-timing workload (the storm). The DNS client is
+ * loaded only when used, so that checking the model never loads it.
  */
-const dnsSystem: SystemAdapter = {
-  start: async (model, options) => (await import('../../systems/dns/adapter.js')).dnsSystem.start(model, options as never),
+const dnsSystem: SystemAdapter<DnsSystemOptions> = {
+  flags: DNS_FLAGS,
+  options: dnsOptions,
+  start: async (model, options) => (await import('../../systems/dns/adapter.js')).dnsSystem.start(model, options),
   implementations: DNS_IMPLEMENTATIONS,
+  workload: {
+    help: STORM_HELP,
+    faults: STORM_FAULTS,
+    run: async (model, options, run) => (await import('../../systems/dns/storm.js')).stormWorkload.run(model, options, run),
+  },
 };
 
 export const dnsPackage = definePackage({

@@ -1,38 +1,47 @@
 /**
- * The system adapter of the dns model: starts a fresh run of the reference
- * implementation (reference.ts) against a private `named` (server.ts), or
- * against an RFC 2136 server the user names, performs the model's actions
- * one at a time, and maps the real zone, the plan store and the enactors'
- * local state to the model's JSON state.
+ * The system adapter of the dns model: starts a fresh run against a private
+ * `named` (server.ts), or against an RFC 2136 server the user names, with
+ * the implementation behind the driver protocol (docs/drivers.md: the
+ * built-in driver, driver.ts, runs the reference implementation or a drifted
+ * one; `--driver` runs a team's own), performs the model's actions one at a
+ * time through it, and maps the real zone, the plan store and the actors'
+ * local state (as the driver replies it) to the model's JSON state.
+ *
+ * On the user's server it touches only the names at or under
+ * `e<k>.[PREFIX.]ZONE`; it refuses to start, changing nothing, when they
+ * already hold records (unless `--wipe`), and deletes them when it stops.
  */
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Json, JsonState } from '../../checker/layout.js';
 import type { Model } from '../../checker/model.js';
 import type { RunningSystem, SystemAdapter } from '../../checker/package.js';
-import { ActionRefused, SystemError } from '../../checker/reenact.js';
-import { IMPLEMENTATIONS, type Implementation } from './drifted.js';
+import { ActionRefused, DriverError, SystemError } from '../../checker/reenact.js';
+import { DriverProcess, splitCommand } from '../driver-process.js';
+import { ACTIONS, type ActionName, IDLE, type Local, OUTCOME_PHASES, OUTCOMES, type Outcome, ReferenceActors, type StepDone } from './actors.js';
+import { IMPLEMENTATIONS } from './drifted.js';
+import { DEFAULT_DRIVER_TIMEOUT_MS, DEFAULT_ZONE, DNS_FLAGS, dnsOptions, type DnsSystemOptions } from './flags.js';
 import { DnsClient, DnsError } from './messages.js';
 import { PlanStore, PlanStoreError } from './plan-store.js';
-import { type Enactor, FREE, Names, Planner, VARIANT_FIXES, ZoneChanged, indexRecords, resetZone, type Context, type ProtocolConfig } from './reference.js';
+import {
+  ConfigError,
+  FREE,
+  Names,
+  PHASE_NAMES,
+  ZoneChanged,
+  indexRecords,
+  protocolConfigOf,
+  recordsOwned,
+  resetZone,
+  type Context,
+  type ProtocolConfig,
+} from './reference.js';
 import { makeRunDir, removeRunDir } from './run-dirs.js';
 import { ServerError, startNamed, type NamedServer } from './server.js';
 import { TsigError, readKeyFile, type TsigKey } from './tsig.js';
 import { TYPE, WireError, fqdn, rcodeName, typeName } from './wire.js';
 
-/** Options of the dns system. Without `server`, a private `named` is started for the run. */
-export interface DnsSystemOptions {
-  /** `HOST:PORT` of an RFC 2136 server to use instead of a private one (needs `tsigKey`). */
-  readonly server?: string;
-  /** A BIND key file (`key "NAME" { algorithm hmac-sha256; secret "..."; };`) whose key the server accepts updates and transfers with. */
-  readonly tsigKey?: string;
-  /** The zone (default `ddb.example.`); on another server it must be a zone that server is primary for. */
-  readonly zone?: string;
-  /** Milliseconds to wait for each answer (default 2000). */
-  readonly timeoutMs?: number;
-  /** The implementation to run (systems/dns/drifted.ts lists them): `reference` (the default) or a drifted one. */
-  readonly impl?: string;
-  /** Only for tests: refuse any server address but 127.0.0.1. */
-  readonly loopbackOnly?: boolean;
-}
+export type { DnsSystemOptions } from './flags.js';
 
 /** One name's resolution at the end: the rcode and the answer records (the CNAME chain, then the A records). */
 export type Resolution = {
@@ -43,16 +52,12 @@ export type Resolution = {
 
 /** The dns model's parameters, as the reference implementation's configuration. */
 export function protocolConfig(model: Model): ProtocolConfig {
-  const p = model.params;
-  const int = (name: string): number => {
-    const v = p[name];
-    if (typeof v !== 'number' || !Number.isInteger(v)) throw new SystemError(`the dns system needs the model parameter ${name} (a whole number)`);
-    return v;
-  };
-  const variant = typeof p.variant === 'string' ? p.variant : model.variant;
-  const fixes = variant !== undefined ? VARIANT_FIXES[variant] : undefined;
-  if (!fixes) throw new SystemError(`the dns system knows the variants ${Object.keys(VARIANT_FIXES).join(', ')}, not ${String(variant)}`);
-  return { ...fixes, enactors: int('enactors'), plans: int('plans'), endpoints: int('endpoints'), maxBackoff: int('maxBackoff'), keep: int('keep') };
+  try {
+    return protocolConfigOf(model.params, typeof model.params.variant === 'string' ? model.params.variant : model.variant);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new SystemError(e.message);
+    throw e;
+  }
 }
 
 function parseServer(text: string, loopbackOnly: boolean): { host: string; port: number } {
@@ -71,59 +76,255 @@ function parseServer(text: string, loopbackOnly: boolean): { host: string; port:
  * zone that something else changed (ZoneChanged) is the system departing from
  * the model: the step is refused (a divergence).
  */
-function asSystemError(e: unknown): unknown {
+export function asSystemError(e: unknown): unknown {
   if (e instanceof ZoneChanged) return new ActionRefused(e.message);
   if (e instanceof DnsError || e instanceof TsigError || e instanceof ServerError || e instanceof WireError || e instanceof PlanStoreError)
     return new SystemError(e.message);
   return e;
 }
 
-const ACTIONS = ['publishPlan', 'pickPlan', 'acquireLock', 'retryLock', 'buildTree', 'flipAlias', 'cleanupPlans'] as const;
-type ActionName = (typeof ACTIONS)[number];
+/** A server to run against: a private `named` started here, or the user's. */
+export interface Connection {
+  readonly address: { readonly host: string; readonly port: number };
+  readonly key: TsigKey;
+  readonly zone: string;
+  readonly names: Names;
+  readonly description: string;
+  readonly startMs?: number;
+  /** The private `named`, or null on the user's server. */
+  readonly named: NamedServer | null;
+}
 
-/** A started run: the reference implementation's actors, and the server they talk to. */
+/** Connects to the server the options name, or starts a private one (SystemError, one line, when it cannot). */
+export async function connect(options: DnsSystemOptions): Promise<Connection> {
+  const zone = fqdn(options.zone ?? DEFAULT_ZONE);
+  const names = new Names(zone, options.prefix ?? '');
+  try {
+    if (options.server !== undefined) {
+      const address = parseServer(options.server, options.loopbackOnly === true);
+      if (options.tsigKey === undefined) throw new SystemError('--server needs --tsig-key FILE: the key the server accepts updates with');
+      return { address, key: readKeyFile(options.tsigKey), zone, names, description: `RFC 2136 server at ${options.server}`, named: null };
+    }
+    if (options.tsigKey !== undefined) throw new SystemError('--tsig-key goes with --server (a private server makes its own key)');
+    const server = await startNamed({ zone });
+    return {
+      address: { host: server.host, port: server.port },
+      key: server.key,
+      zone,
+      names,
+      description: `${server.version} (private, 127.0.0.1:${server.port})`,
+      startMs: server.startMs,
+      named: server,
+    };
+  } catch (e) {
+    throw asSystemError(e);
+  }
+}
+
+/**
+ * Sets the run's names to the protocol's start, after checking that they
+ * hold nothing the run did not create: records already there make it refuse
+ * (SystemError, nothing changed) unless `wipe`.
+ */
+export async function claimNames(dns: DnsClient, names: Names, endpoints: number, wipe: boolean): Promise<void> {
+  try {
+    const there = await recordsOwned(dns, names, endpoints);
+    if (there.length > 0 && !wipe) {
+      const shown = there.slice(0, 3).map((r) => `${r.name} ${typeName(r.type)}`);
+      throw new SystemError(
+        `the zone ${names.zone} already holds ${there.length} record${there.length === 1 ? '' : 's'} at or under the run's names (${shown.join(', ')}${there.length > 3 ? ', ...' : ''}), which this run did not create; nothing was changed: give --wipe to delete them, or --prefix to run under other names`,
+      );
+    }
+    await resetZone(dns, names, endpoints);
+  } catch (e) {
+    throw asSystemError(e);
+  }
+}
+
+/** On the user's server, at the end: the run's names deleted (the zone as it was before the run, but for what was wiped). Best effort. */
+export async function releaseNames(dns: DnsClient, names: Names, endpoints: number): Promise<void> {
+  try {
+    await resetZone(dns, names, endpoints, { clearOnly: true });
+  } catch {
+    // The server is gone or refuses: the names stay, and the next run refuses them until --wipe (docs/real-dns.md).
+  }
+}
+
+/** How steps reach the implementation: through a driver process, or (the benchmark's baseline only) in this process. */
+interface Stepper {
+  readonly implementation: string;
+  step(action: ActionName, actor: number, step: number): Promise<StepDone>;
+  reset(): Promise<void>;
+  stderr(): string[];
+  stop(): Promise<void>;
+}
+
+/** The reference implementation in this process: the path the driver protocol replaced, kept as the benchmark's baseline. */
+class InProcessStepper implements Stepper {
+  private readonly actors: ReferenceActors;
+  constructor(
+    ctx: Context,
+    readonly implementation: string,
+  ) {
+    const impl = IMPLEMENTATIONS.find((i) => i.name === implementation) ?? IMPLEMENTATIONS[0];
+    this.actors = new ReferenceActors(ctx, impl);
+  }
+  async step(action: ActionName, actor: number): Promise<StepDone> {
+    try {
+      return await this.actors.step(action, actor);
+    } catch (e) {
+      throw asSystemError(e);
+    }
+  }
+  async reset(): Promise<void> {
+    this.actors.reset();
+  }
+  stderr(): string[] {
+    return [];
+  }
+  async stop(): Promise<void> {}
+}
+
+/** The built-in driver's command line for implementation `name`: driver.js beside this module, or driver.ts through tsx from sources. */
+export function builtinDriver(name: string): string[] {
+  const here = import.meta.url;
+  if (!/\.ts$/.test(new URL(here).pathname)) return [process.execPath, fileURLToPath(new URL('./driver.js', here)), '--impl', name];
+  const loader = pathToFileURL(createRequire(here).resolve('tsx')).href;
+  return [process.execPath, '--import', loader, fileURLToPath(new URL('./driver.ts', here)), '--impl', name];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isWhole = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const REPLY_KEYS = ['step', 'outcome', 'local', 'saw', 'refused', 'error'];
+
+/** A driver process speaking the protocol of docs/drivers.md. */
+class DriverStepper implements Stepper {
+  private constructor(
+    private readonly proc: DriverProcess,
+    readonly implementation: string,
+    private readonly config: ProtocolConfig,
+  ) {}
+
+  static async start(argv: string[], label: string, timeoutMs: number, start: Record<string, unknown>, config: ProtocolConfig): Promise<DriverStepper> {
+    const proc = new DriverProcess(argv, { timeoutMs, label });
+    try {
+      const r = await proc.request(start, 'start');
+      if (typeof r.error === 'string') throw new SystemError(`the driver ${label} could not start: ${r.error}`);
+      if (r.ok !== true)
+        throw new DriverError('malformed', `the driver ${label} replied to start ${JSON.stringify(r).slice(0, 100)}, not {"ok":true} (docs/drivers.md)`);
+      return new DriverStepper(proc, label, config);
+    } catch (e) {
+      await proc.stop();
+      throw e;
+    }
+  }
+
+  private malformed(what: string, why: string): never {
+    throw new DriverError('malformed', `the driver ${this.proc.label} replied to ${what} ${why} (docs/drivers.md)`);
+  }
+
+  async step(action: ActionName, actor: number, step: number): Promise<StepDone> {
+    const what = `step ${step} (${action} by actor ${actor})`;
+    const r = await this.proc.request({ type: 'step', step, action, actor }, what);
+    const extra = Object.keys(r).filter((k) => !REPLY_KEYS.includes(k));
+    if (extra.length > 0) this.malformed(what, `with the unknown key ${JSON.stringify(extra[0])}`);
+    if (r.step !== step) this.malformed(what, `for step ${JSON.stringify(r.step)}`);
+    if (r.refused !== undefined) {
+      if (typeof r.refused !== 'string') this.malformed(what, 'with "refused" that is not a string');
+      throw new ActionRefused(r.refused);
+    }
+    if (r.error !== undefined) {
+      if (typeof r.error !== 'string') this.malformed(what, 'with "error" that is not a string');
+      throw new SystemError(`the driver ${this.proc.label} failed at ${what}: ${r.error}`);
+    }
+    const allowed: readonly string[] = OUTCOMES[action];
+    if (typeof r.outcome !== 'string' || !allowed.includes(r.outcome))
+      this.malformed(what, `with the outcome ${JSON.stringify(r.outcome)}, not one of ${allowed.join('|')}`);
+    const outcome = r.outcome as Outcome;
+    if (r.saw !== undefined && !isObject(r.saw)) this.malformed(what, 'with "saw" that is not an object');
+    if (action === 'publishPlan') {
+      if (r.local !== undefined) this.malformed(what, 'with "local" for the planner, which has no local state');
+      return { outcome };
+    }
+    const l = r.local;
+    const c = this.config;
+    if (!isObject(l)) this.malformed(what, 'without "local": {phase, plan, endpoint, failures}');
+    if (typeof l.phase !== 'string' || !(PHASE_NAMES as readonly string[]).includes(l.phase))
+      this.malformed(what, `with local.phase ${JSON.stringify(l.phase)}, not one of ${PHASE_NAMES.join('|')}`);
+    if (!isWhole(l.plan, 0, c.plans)) this.malformed(what, `with local.plan ${JSON.stringify(l.plan)}, not a whole number from 0 to ${c.plans}`);
+    if (!isWhole(l.endpoint, 0, c.endpoints - 1))
+      this.malformed(what, `with local.endpoint ${JSON.stringify(l.endpoint)}, not a whole number from 0 to ${c.endpoints - 1}`);
+    if (!isWhole(l.failures, 0, c.maxBackoff))
+      this.malformed(what, `with local.failures ${JSON.stringify(l.failures)}, not a whole number from 0 to ${c.maxBackoff}`);
+    const local = { phase: l.phase, plan: l.plan, endpoint: l.endpoint, failures: l.failures } as Local;
+    if (!OUTCOME_PHASES[outcome].includes(local.phase)) this.malformed(what, `the outcome ${outcome} with local.phase ${local.phase}`);
+    return { outcome, local };
+  }
+
+  async reset(): Promise<void> {
+    const r = await this.proc.request({ type: 'reset' }, 'reset');
+    if (typeof r.error === 'string') throw new SystemError(`the driver ${this.proc.label} could not reset: ${r.error}`);
+    if (r.ok !== true)
+      throw new DriverError(
+        'malformed',
+        `the driver ${this.proc.label} replied to reset ${JSON.stringify(r).slice(0, 100)}, not {"ok":true} (docs/drivers.md)`,
+      );
+  }
+
+  stderr(): string[] {
+    return this.proc.stderr();
+  }
+
+  stop(): Promise<void> {
+    return this.proc.stop();
+  }
+}
+
+/** A started run: the implementation's actors (through their driver), and the server they talk to. */
 export class DnsRun implements RunningSystem {
-  readonly planner: Planner;
-  readonly enactors: Enactor[];
+  /** Each enactor's local state, as its steps' replies gave it. */
+  private locals: Local[];
+  private steps = 0;
   constructor(
     readonly description: string,
     readonly startMs: number | undefined,
     readonly ctx: Context,
+    private readonly stepper: Stepper,
     private readonly cleanup: () => Promise<void>,
     /** The private `named` of this run (its pid and directory), or null on a server named by address. */
     readonly named: { readonly pid: number; readonly dir: string } | null = null,
-    readonly implementation: Implementation = IMPLEMENTATIONS[0],
   ) {
-    this.planner = new Planner(ctx);
-    this.enactors = Array.from({ length: ctx.config.enactors }, (_, i) => implementation.enactor(i, ctx));
+    this.locals = Array.from({ length: ctx.config.enactors }, () => IDLE);
   }
 
-  /** Back to the protocol's start: an empty plan store, idle enactors, the zone reset (one transaction). */
+  get implementation(): string {
+    return this.stepper.implementation;
+  }
+
+  /** Back to the protocol's start: an empty plan store, the zone reset (one transaction), idle actors. */
   async reset(): Promise<void> {
     this.ctx.store.clear();
-    for (let i = 0; i < this.enactors.length; i++) this.enactors[i] = this.implementation.enactor(i, this.ctx);
     try {
       await resetZone(this.ctx.dns, this.ctx.names, this.ctx.config.endpoints);
     } catch (e) {
       throw asSystemError(e);
     }
+    await this.stepper.reset();
+    this.locals = this.locals.map(() => IDLE);
+    this.steps = 0;
   }
 
   async perform(action: string, actor: number): Promise<void> {
     if (!(ACTIONS as readonly string[]).includes(action)) throw new ActionRefused(`the dns system has no action ${action}`);
-    const name = action as ActionName;
-    try {
-      if (name === 'publishPlan') {
-        if (actor !== 0) throw new ActionRefused(`there is one planner (actor 0), not ${actor}`);
-        await this.planner.publishPlan();
-        return;
-      }
-      const e = this.enactors[actor];
-      if (!e) throw new ActionRefused(`there is no enactor ${actor} (there are ${this.enactors.length})`);
-      await e[name]();
-    } catch (err) {
-      throw asSystemError(err);
+    const done = await this.stepper.step(action as ActionName, actor, ++this.steps);
+    if (done.local) {
+      if (actor < 0 || actor >= this.locals.length) throw new DriverError('malformed', `the driver replied a step of enactor ${actor}, which does not exist`);
+      this.locals[actor] = done.local;
     }
+  }
+
+  stderr(): string[] {
+    return this.stepper.stderr();
   }
 
   /** The real state in the model's JSON form: latest from the plan store, alias/trees/lockHolder from a zone transfer, the rest from the enactors. */
@@ -161,10 +362,10 @@ export class DnsRun implements RunningSystem {
       alias,
       trees,
       lockHolder,
-      phase: this.enactors.map((e) => e.phase),
-      plan: this.enactors.map((e) => e.plan),
-      endpoint: this.enactors.map((e) => e.endpoint),
-      failures: this.enactors.map((e) => e.failures),
+      phase: this.locals.map((e) => e.phase),
+      plan: this.locals.map((e) => e.plan),
+      endpoint: this.locals.map((e) => e.endpoint),
+      failures: this.locals.map((e) => e.failures),
     };
   }
 
@@ -208,58 +409,65 @@ export class DnsRun implements RunningSystem {
   }
 }
 
-/** Starts a run: the server (private, or the one named), a fresh plan store, the zone reset to the protocol's start. */
+/** Starts a run: the server (private, or the one named), a fresh plan store, the run's names claimed and reset, the driver started. */
 async function start(model: Model, options: DnsSystemOptions = {}): Promise<DnsRun> {
   if (model.name !== 'dns') throw new SystemError(`the dns system re-enacts traces of the dns model, not of ${model.name}`);
   const config = protocolConfig(model);
-  const implementation = IMPLEMENTATIONS.find((i) => i.name === (options.impl ?? 'reference'));
-  if (!implementation)
+  const impl = options.impl ?? 'reference';
+  if (!IMPLEMENTATIONS.some((i) => i.name === impl))
     throw new SystemError(`the dns system's implementations are ${IMPLEMENTATIONS.map((i) => i.name).join(', ')}, not ${String(options.impl)}`);
-  const zone = fqdn(options.zone ?? 'ddb.example.');
-  let server: NamedServer | null = null;
-  let address: { host: string; port: number };
-  let key: TsigKey;
-  let description: string;
-  let startMs: number | undefined;
-  try {
-    if (options.server !== undefined) {
-      address = parseServer(options.server, options.loopbackOnly === true);
-      if (options.tsigKey === undefined) throw new SystemError('--server needs --tsig-key FILE: the key the server accepts updates with');
-      key = readKeyFile(options.tsigKey);
-      description = `RFC 2136 server at ${options.server}`;
-    } else {
-      if (options.tsigKey !== undefined) throw new SystemError('--tsig-key goes with --server (a private server makes its own key)');
-      server = await startNamed({ zone });
-      address = { host: server.host, port: server.port };
-      key = server.key;
-      description = `${server.version} (private, 127.0.0.1:${server.port})`;
-      startMs = server.startMs;
-    }
-  } catch (e) {
-    throw asSystemError(e);
-  }
+  const conn = await connect(options);
   const storeDir = makeRunDir('plans');
+  const dns = new DnsClient(conn.address, conn.zone, conn.key, { timeoutMs: options.timeoutMs ?? 2000 });
+  const ctx: Context = { dns, names: conn.names, store: new PlanStore(storeDir), config };
+  let stepper: Stepper | null = null;
+  let claimed = false;
   let stopped: Promise<void> | null = null;
   const cleanup = (): Promise<void> => {
     stopped ??= (async () => {
+      await stepper?.stop();
+      if (claimed && !conn.named) await releaseNames(dns, conn.names, config.endpoints);
       removeRunDir(storeDir);
-      await server?.stop();
+      await conn.named?.stop();
     })();
     return stopped;
   };
-  const dns = new DnsClient(address, zone, key, { timeoutMs: options.timeoutMs ?? 2000 });
-  const ctx: Context = { dns, names: new Names(zone), store: new PlanStore(storeDir), config };
   try {
-    await resetZone(dns, ctx.names, config.endpoints);
+    await claimNames(dns, conn.names, config.endpoints, options.wipe === true);
+    claimed = true;
+    if (options.inProcess) stepper = new InProcessStepper(ctx, impl);
+    else {
+      const argv = options.driver !== undefined ? splitCommand(options.driver) : builtinDriver(impl);
+      const label = options.driver ?? impl;
+      stepper = await DriverStepper.start(
+        argv,
+        label,
+        options.driverTimeoutMs ?? DEFAULT_DRIVER_TIMEOUT_MS,
+        {
+          type: 'start',
+          protocol: 1,
+          server: conn.address,
+          zone: conn.zone,
+          base: conn.names.base,
+          tsig: { name: conn.key.name, algorithm: 'hmac-sha256', secret: conn.key.secret.toString('base64') },
+          planStore: storeDir,
+          params: model.params,
+          timeoutMs: options.timeoutMs ?? 2000,
+        },
+        config,
+      );
+    }
   } catch (e) {
     await cleanup();
-    throw asSystemError(e);
+    throw e;
   }
-  return new DnsRun(description, startMs, ctx, cleanup, server ? { pid: server.pid, dir: server.dir } : null, implementation);
+  return new DnsRun(conn.description, conn.startMs, ctx, stepper, cleanup, conn.named ? { pid: conn.named.pid, dir: conn.named.dir } : null);
 }
 
-/** The dns model's system adapter. */
+/** The dns model's system adapter (the model package loads it when a command uses the system). */
 export const dnsSystem: SystemAdapter<DnsSystemOptions> = {
+  flags: DNS_FLAGS,
+  options: dnsOptions,
   start,
   implementations: IMPLEMENTATIONS.map(({ name, help }) => ({ name, help })),
 };

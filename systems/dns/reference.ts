@@ -66,18 +66,49 @@ export interface ProtocolConfig extends Fixes {
   readonly keep: number;
 }
 
+/** A model parameter the protocol's configuration needs is missing or not a whole number, or the variant is unknown. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The protocol's configuration from the model's parameters (their JSON form: `variant`, `enactors`, ...). */
+export function protocolConfigOf(p: Readonly<Record<string, unknown>>, variant = p.variant): ProtocolConfig {
+  const int = (name: string): number => {
+    const v = p[name];
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new ConfigError(`the dns system needs the model parameter ${name} (a whole number)`);
+    return v;
+  };
+  const fixes = typeof variant === 'string' ? VARIANT_FIXES[variant] : undefined;
+  if (!fixes) throw new ConfigError(`the dns system knows the variants ${Object.keys(VARIANT_FIXES).join(', ')}, not ${String(variant)}`);
+  return { ...fixes, enactors: int('enactors'), plans: int('plans'), endpoints: int('endpoints'), maxBackoff: int('maxBackoff'), keep: int('keep') };
+}
+
 export const FREE = 'free';
 export const TTL = 60;
 export const holderName = (enactor: number): string => `enactor-${enactor}`;
 
-/** The names of one zone. */
+/**
+ * The names of one run: under `zone`, and under the labels `prefix` when
+ * given (`e0.PREFIX.ZONE`): nothing else is touched.
+ */
 export class Names {
   readonly zone: string;
-  constructor(zone: string) {
+  /** The domain the endpoints' names are under: the zone, or `PREFIX.ZONE`. */
+  readonly base: string;
+  constructor(zone: string, prefix = '') {
     this.zone = fqdn(zone);
+    this.base = prefix === '' ? this.zone : `${prefix}.${this.zone}`;
   }
   endpoint(k: number): string {
-    return `e${k}.${this.zone}`;
+    return `e${k}.${this.base}`;
+  }
+  /** Whether `name` is endpoint k's name or under it (the names a run of `endpoints` endpoints owns). */
+  owns(name: string, endpoints: number): boolean {
+    for (let k = 0; k < endpoints; k++) {
+      const e = this.endpoint(k);
+      if (name === e || name.endsWith(`.${e}`)) return true;
+    }
+    return false;
   }
   lock(k: number): string {
     return `_lock.${this.endpoint(k)}`;
@@ -351,24 +382,29 @@ export function indexRecords(records: readonly Rr[]): Map<string, Map<number, Rr
 }
 
 /**
- * Sets the zone to the protocol's start for `endpoints` endpoints: deletes
- * every name at or under each endpoint's name (left by an earlier run), and
- * creates each lock holding `free`. One transaction.
+ * The records at or under the run's names (each endpoint's name, for
+ * `endpoints` endpoints), by a zone transfer: what a reset deletes.
  */
-export async function resetZone(dns: DnsClient, names: Names, endpoints: number): Promise<void> {
-  const records = await dns.transfer();
+export async function recordsOwned(dns: DnsClient, names: Names, endpoints: number): Promise<Rr[]> {
+  return (await dns.transfer()).filter((rr) => names.owns(rr.name, endpoints));
+}
+
+/**
+ * Deletes every name at or under each endpoint's name (left by an earlier
+ * run, or by this one), and, unless `clear` only, creates each lock holding
+ * `free`: the protocol's start. One transaction.
+ */
+export async function resetZone(dns: DnsClient, names: Names, endpoints: number, options: { clearOnly?: boolean } = {}): Promise<void> {
   const updates: Update[] = [];
   const seen = new Set<string>();
-  for (const rr of records) {
-    for (let k = 0; k < endpoints; k++) {
-      const e = names.endpoint(k);
-      if ((rr.name === e || rr.name.endsWith(`.${e}`)) && !seen.has(rr.name)) {
-        seen.add(rr.name);
-        updates.push({ kind: 'deleteName', name: rr.name });
-      }
+  for (const rr of await recordsOwned(dns, names, endpoints)) {
+    if (!seen.has(rr.name)) {
+      seen.add(rr.name);
+      updates.push({ kind: 'deleteName', name: rr.name });
     }
   }
-  for (let k = 0; k < endpoints; k++) updates.push({ kind: 'add', name: names.lock(k), type: TYPE.TXT, ttl: TTL, data: txt(FREE) });
+  if (!options.clearOnly) for (let k = 0; k < endpoints; k++) updates.push({ kind: 'add', name: names.lock(k), type: TYPE.TXT, ttl: TTL, data: txt(FREE) });
+  if (updates.length === 0) return;
   const r = await dns.update([], updates);
-  if (r.rcode !== 'NOERROR') throw new DnsError(`setting up the zone ${names.zone}: the server answered ${r.rcode}`);
+  if (r.rcode !== 'NOERROR') throw new DnsError(`setting up the names under ${names.base}: the server answered ${r.rcode}`);
 }

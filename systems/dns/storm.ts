@@ -1,6 +1,7 @@
 /**
  * The storm: the reference implementation running for real, with timing,
- * against a private BIND 9. A planner publishes the model's plans at an
+ * against a private BIND 9 (or the user's server, on the run's names only),
+ * the dns system's workload (`dnsmc storm`). A planner publishes the model's plans at an
  * interval; each enactor is a concurrent task that loops over the protocol's
  * steps (polling for a plan, taking the lock with exponential backoff and
  * jitter, building, flipping, waiting for the change to settle, cleaning
@@ -21,15 +22,17 @@
  * with the logs of what happened until then. A stop request (`interrupt`)
  * ends it the same way, as `interrupted`.
  */
+import type { Model } from '../../checker/model.js';
 import type { Interrupt } from '../../checker/options.js';
+import type { Workload, WorkloadResult } from '../../checker/package.js';
 import { ActionRefused, SystemError } from '../../checker/reenact.js';
-import { protocolConfig } from './adapter.js';
+import { claimNames, connect, protocolConfig, releaseNames } from './adapter.js';
 import { Rng } from '../../checker/random.js';
+import { STORM_FAULTS, STORM_HELP, type DnsSystemOptions } from './flags.js';
 import { DnsClient, DnsError } from './messages.js';
 import { PlanStore, PlanStoreError } from './plan-store.js';
-import { Enactor, Names, Planner, ZoneChanged, resetZone, type Context, type ProtocolConfig } from './reference.js';
+import { Enactor, Planner, ZoneChanged, resetZone, type Context, type ProtocolConfig } from './reference.js';
 import { makeRunDir, removeRunDir } from './run-dirs.js';
-import { startNamed } from './server.js';
 import { TsigError } from './tsig.js';
 import { TYPE, WireError, rcodeName } from './wire.js';
 
@@ -56,10 +59,12 @@ export interface StormOptions {
   readonly maxInFlight?: number;
   /** Milliseconds to wait for each answer (default 2000). */
   readonly timeoutMs?: number;
+  /** The server (a private one when absent), the zone, the prefix, `wipe`: the dns system's options. */
+  readonly system?: DnsSystemOptions;
 }
 
 /** One line of an event log (docs/conformance.md). */
-export interface StormEvent {
+export type StormEvent = {
   readonly process: string;
   readonly seq: number;
   readonly ts: number;
@@ -67,9 +72,9 @@ export interface StormEvent {
   readonly actor?: number;
   readonly saw?: Record<string, string | number | null | number[]>;
   readonly observation?: { name: string; rcode: string; addresses: string[] };
-}
+};
 
-export interface EndpointAvailability {
+export type EndpointAvailability = {
   readonly name: string;
   readonly probes: number;
   /** Ms from the start to the first probe that resolved to addresses, or null. */
@@ -81,7 +86,7 @@ export interface EndpointAvailability {
   readonly nxdomainProbes: number;
   /** What the last probe got. */
   readonly last: string;
-}
+};
 
 export interface StormResult {
   readonly server: string;
@@ -118,14 +123,16 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Ma
 /** Runs a storm on a private `named`; the server and the plan store are gone when it resolves. */
 export async function runStorm(o: StormOptions): Promise<StormResult> {
   const { config } = o;
-  const server = await startNamed({ zone: 'ddb.example.' });
+  const conn = await connect(o.system ?? {});
   const storeDir = makeRunDir('storm');
+  const timeoutMs = o.timeoutMs ?? 2000;
+  const dns = new DnsClient(conn.address, conn.zone, conn.key, { timeoutMs, maxInFlight: o.maxInFlight ?? 8 });
+  let claimed = false;
   try {
-    const timeoutMs = o.timeoutMs ?? 2000;
-    const dns = new DnsClient({ host: server.host, port: server.port }, 'ddb.example.', server.key, { timeoutMs, maxInFlight: o.maxInFlight ?? 8 });
-    const probeDns = new DnsClient({ host: server.host, port: server.port }, 'ddb.example.', server.key, { timeoutMs });
-    const ctx: Context = { dns, names: new Names('ddb.example.'), store: new PlanStore(storeDir), config };
-    await resetZone(dns, ctx.names, config.endpoints);
+    const probeDns = new DnsClient(conn.address, conn.zone, conn.key, { timeoutMs });
+    const ctx: Context = { dns, names: conn.names, store: new PlanStore(storeDir), config };
+    await claimNames(dns, conn.names, config.endpoints, o.system?.wipe === true);
+    claimed = true;
     const t0 = performance.now();
     const epoch = Date.now();
     const now = (): number => performance.now() - t0;
@@ -316,7 +323,7 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
       clearInterval(progress);
     }
     return {
-      server: server.version,
+      server: conn.named?.version ?? conn.description,
       durationMs: now(),
       plansPublished: counts.plans,
       rounds: counts.rounds,
@@ -332,13 +339,66 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
       serverError,
     };
   } finally {
+    if (claimed && !conn.named) await releaseNames(dns, conn.names, config.endpoints);
     removeRunDir(storeDir);
-    await server.stop();
+    await conn.named?.stop();
   }
 }
 
-/** The storm's protocol configuration for a model of the dns package (SystemError for another model). */
-export function stormConfig(model: import('../../checker/model.js').Model): ProtocolConfig {
-  if (model.name !== 'dns') throw new SystemError(`the storm runs the dns system, not model ${model.name}`);
-  return protocolConfig(model);
+const ms = (x: number): string => `${Math.round(x).toLocaleString('en-US')} ms`;
+
+/** The storm's summary for people. */
+function stormLines(r: StormResult, config: ProtocolConfig): string[] {
+  const events = [...r.logs].filter(([p]) => p !== 'prober').reduce((n, [, l]) => n + l.length, 0);
+  const lines = [
+    `rounds ${r.rounds} (each the model's ${config.plans} plans from scratch; the event logs are the last round's); plans published ${r.plansPublished}; flips ${r.flips}; trees built ${r.builds}, builds given up ${r.gaveUp}; cleanups ${r.cleanups}`,
+    `lock attempts ${r.lockAttempts.toLocaleString('en-US')}, failed (contention) ${r.lockFailures.toLocaleString('en-US')}`,
+    `protocol events logged ${events.toLocaleString('en-US')}`,
+  ];
+  if (r.stoppedBy === 'interrupted') lines.push(`interrupted after ${(r.durationMs / 1000).toFixed(1)} s`);
+  if (r.stoppedBy === 'server') lines.push(`the storm ended after ${(r.durationMs / 1000).toFixed(1)} s: the server failed: ${r.serverError}`);
+  lines.push('');
+  for (const x of r.availability) {
+    lines.push(
+      `${x.name}: ${x.probes.toLocaleString('en-US')} probes; ${x.firstResolvedMs === null ? 'never resolved' : `first resolved at ${Math.round(x.firstResolvedMs)} ms`}; ` +
+        `${x.firstNxdomainMs === null ? 'never NXDOMAIN after that' : `first NXDOMAIN at ${Math.round(x.firstNxdomainMs)} ms, ${x.nxdomainProbes.toLocaleString('en-US')} NXDOMAIN probes`}; ` +
+        `unresolvable for ${ms(x.unresolvableMs)}; last answer ${x.last}`,
+    );
+  }
+  return lines;
 }
+
+/**
+ * The dns system's workload: a storm for a duration, with the faults given
+ * (`slow` enactor: it waits before each of its lock attempts), on the server
+ * the options name.
+ */
+export const stormWorkload: Workload<DnsSystemOptions> = {
+  help: STORM_HELP,
+  faults: STORM_FAULTS,
+  async run(model: Model, options: DnsSystemOptions, w): Promise<WorkloadResult> {
+    const config = protocolConfig(model);
+    const slow = w.faults.find((f) => f.kind === 'slow' && f.role === 'enactor');
+    const r = await runStorm({
+      config,
+      durationMs: w.durationMs,
+      seed: w.seed,
+      slowEnactor: slow?.actor,
+      delayMs: slow?.delayMs,
+      interrupt: w.interrupt,
+      onProgress: w.onProgress,
+      system: options,
+    });
+    const { logs, server, durationMs, stoppedBy, serverError, ...counts } = r;
+    return {
+      system: server,
+      durationMs,
+      logs,
+      summary: { server, ...counts, availability: counts.availability.map((a) => ({ ...a })) },
+      lines: stormLines(r, config),
+      lost: r.availability.filter((a) => a.unresolvableMs > 0 || a.firstNxdomainMs !== null).map((a) => a.name),
+      stoppedBy,
+      failure: serverError,
+    };
+  },
+};

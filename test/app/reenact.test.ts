@@ -291,7 +291,44 @@ describe('dnsmc reenact: another writer, another server, messages', () => {
       const wrong = await run([...base, '--endpoints', '1']);
       expect(wrong).toMatchObject({ code: 2, stdout: '', stderr: 'dnsmc: --endpoints 1 does not match the trace, which has 2\n' });
       expect((await client.query(mine, TYPE.A)).answers.map((x) => (x.data?.kind === 'a' ? x.data.address : ''))).toEqual(['192.0.2.77']);
-      expect((await run([...base, '--endpoints', '2'])).code).toBe(1);
+    } finally {
+      key.remove();
+      await server.stop();
+    }
+  });
+
+  it('--server on a zone that already holds a record the run did not create under e0: one line, exit 2, the record intact; --prefix runs beside it, --wipe deletes it; the run leaves its names empty', async () => {
+    const server = await startNamed();
+    const key = writeKeyFile(server);
+    const client = new DnsClient({ host: server.host, port: server.port }, server.zone, server.key);
+    const foreign = `www.e0.${server.zone}`;
+    const addresses = async (name: string): Promise<string[]> =>
+      (await client.query(name, TYPE.A)).answers.map((x) => (x.data?.kind === 'a' ? x.data.address : ''));
+    const runNames = async (under: string): Promise<string[]> =>
+      [...new Set((await client.transfer()).map((r) => r.name).filter((n) => n === under || n.endsWith(`.${under}`)))].sort();
+    try {
+      expect((await client.update([], [{ kind: 'add', name: foreign, type: TYPE.A, ttl: 60, data: a('192.0.2.77') }])).rcode).toBe('NOERROR');
+      const base = ['reenact', file('race.json'), '--server', `127.0.0.1:${server.port}`, '--tsig-key', key.file, '--endpoints', '1'];
+      const refused = await run(base);
+      expect(refused).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr:
+          "dnsmc: the zone ddb.example. already holds 1 record at or under the run's names (www.e0.ddb.example. A), which this run did not create; nothing was changed: give --wipe to delete them, or --prefix to run under other names\n",
+      });
+      expect(await addresses(foreign)).toEqual(['192.0.2.77']);
+      expect(await runNames(`_lock.e0.${server.zone}`)).toEqual([]);
+      // Under a prefix the run has names of its own: the race is reproduced there, and the foreign record is untouched.
+      const prefixed = await run([...base, '--prefix', 'dnsmc-test', '--json']);
+      expect(prefixed.code).toBe(1);
+      expect((JSON.parse(prefixed.stdout) as { resolution: { name: string; rcode: string }[] }).resolution).toMatchObject([
+        { name: `e0.dnsmc-test.${server.zone}`, rcode: 'NXDOMAIN' },
+      ]);
+      expect(await addresses(foreign)).toEqual(['192.0.2.77']);
+      expect(await runNames(`dnsmc-test.${server.zone}`)).toEqual([]);
+      // --wipe: the names are the run's; at the end it leaves them empty (the foreign record was wiped).
+      expect((await run([...base, '--wipe'])).code).toBe(1);
+      expect(await runNames(`e0.${server.zone}`)).toEqual([]);
     } finally {
       key.remove();
       await server.stop();

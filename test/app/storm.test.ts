@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../support/cli.js';
 import { namedRunningIn, namedsStartedHere } from '../support/named.js';
-import { planPublishedIn, runDirsIn, spawnDnsmc, waitForOrExit } from '../systems/dns/helpers.js';
+import { DnsClient, txt } from '../../systems/dns/messages.js';
+import { startNamed } from '../../systems/dns/server.js';
+import { TYPE } from '../../systems/dns/wire.js';
+import { planPublishedIn, runDirsIn, spawnDnsmc, waitForOrExit, writeKeyFile } from '../systems/dns/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-storm-test-'));
 const logsOf = (d: string): string[] =>
@@ -26,6 +29,7 @@ interface StormJson {
   lockAttempts: number;
   events: number;
   files: string[];
+  lost: string[];
   availability: { name: string; probes: number; firstResolvedMs: number | null; firstNxdomainMs: number | null; unresolvableMs: number }[];
 }
 
@@ -53,10 +57,13 @@ describe('dnsmc storm', () => {
       '1',
       '--out',
       out,
+      '--fail-on-loss',
       '--json',
     ]);
+    // --fail-on-loss: the name never became unavailable, so the gate passes.
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as StormJson;
+    expect(j.lost).toEqual([]);
     // Rounds of the model's four plans, one after another: the name resolves through every one.
     // How many rounds 2 s hold depends on the machine's speed (one, with both cores busy): at least one.
     expect(j.rounds).toBeGreaterThanOrEqual(1);
@@ -98,10 +105,14 @@ describe('dnsmc storm', () => {
         String(seed),
         '--out',
         out,
+        '--fail-on-loss',
         '--json',
       ]);
-      expect(r.code).toBe(0);
       const j = JSON.parse(r.stdout) as StormJson;
+      // --fail-on-loss: exit 1 exactly when the name was unavailable at some point.
+      const wasLost = j.availability[0].firstNxdomainMs !== null || j.availability[0].unresolvableMs > 0;
+      expect(r.code).toBe(wasLost ? 1 : 0);
+      expect(j.lost).toEqual(wasLost ? ['e0.ddb.example.'] : []);
       const asWas = await run(['conform', ...logsOf(out), '--variant', 'as-was']);
       expect(asWas.code).toBe(0);
       if (j.availability[0].firstNxdomainMs !== null) lost = { out, j };
@@ -146,6 +157,31 @@ describe('dnsmc storm', () => {
     expect(readdirSync(out).filter((f) => !f.endsWith('.jsonl'))).toEqual([]);
     expect(runDirsIn(s.tmp)).toEqual([]);
     expect(namedRunningIn([s.tmp])).toEqual([]);
+  });
+
+  it('--server: a zone whose run names already hold a foreign record is refused (exit 2, nothing changed); under --prefix the storm runs beside it and leaves its names empty', async () => {
+    const server = await startNamed();
+    const key = writeKeyFile(server);
+    const client = new DnsClient({ host: server.host, port: server.port }, server.zone, server.key);
+    const foreign = `_lock.e0.${server.zone}`;
+    const held = async (): Promise<string[]> =>
+      (await client.query(foreign, TYPE.TXT)).answers.map((x) => (x.data?.kind === 'txt' ? x.data.strings.join('') : ''));
+    try {
+      expect((await client.update([], [{ kind: 'add', name: foreign, type: TYPE.TXT, ttl: 60, data: txt('someone-else') }])).rcode).toBe('NOERROR');
+      const base = ['storm', '--server', `127.0.0.1:${server.port}`, '--tsig-key', key.file, '--duration', '1'];
+      const r = await run(base);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("dnsmc: the zone ddb.example. already holds 1 record at or under the run's names (_lock.e0.ddb.example. TXT)");
+      expect(await held()).toEqual(['someone-else']);
+      const p = await run([...base, '--prefix', 'storm', '--json']);
+      expect(p.code).toBe(0);
+      expect((JSON.parse(p.stdout) as StormJson).availability.map((x) => x.name)).toEqual([`e0.storm.${server.zone}`]);
+      expect(await held()).toEqual(['someone-else']);
+      expect((await client.transfer()).filter((x) => x.name.endsWith(`.storm.${server.zone}`))).toEqual([]);
+    } finally {
+      key.remove();
+      await server.stop();
+    }
   });
 
   it('bad flags: one line, exit 2; no named left behind', async () => {

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, run } from '../support/cli.js';
+import { notProgress, ROOT, run } from '../support/cli.js';
 import { namedRunningIn, namedsStartedHere } from '../support/named.js';
 import { planPublishedIn, runDirsIn, spawnDnsmc, waitForOrExit } from '../systems/dns/helpers.js';
 
@@ -40,7 +40,7 @@ describe('dnsmc test-system', () => {
 
   it('the reference implementation follows the fixed model on 30 generated schedules (exact, for the seed)', async () => {
     const r = await run(['test-system', '--variant', 'fixed', '--runs', '30', '--seed', '1', '--json']);
-    expect(r.stderr).toBe('');
+    expect(notProgress(r.stderr)).toEqual([]);
     expect(r.code).toBe(0);
     const j = json(r.stdout);
     expect(j.status).toBe('ok');
@@ -129,6 +129,16 @@ describe('dnsmc test-system', () => {
       expect(namedRunningIn([s.tmp])).toEqual([]);
     });
   }
+
+  it('progress on stderr as check shows it: --progress always reports from the first run on, --quiet never', async () => {
+    const shown = await run(['test-system', '--variant', 'fixed', '--runs', '3', '--seed', '1', '--progress', 'always']);
+    expect(shown.code).toBe(0);
+    const lines = shown.stderr.split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(l).toMatch(/^progress: \d+ schedules? performed \(shrinking included\), [\d,]+ steps on the system, \d+ s$/);
+    const quiet = await run(['test-system', '--variant', 'fixed', '--runs', '3', '--seed', '1', '--quiet']);
+    expect(quiet).toMatchObject({ code: 0, stderr: '' });
+  });
 
   it('bad flags: one line, exit 2', async () => {
     const r = await run(['test-system', '--impl', 'nope']);
