@@ -52,7 +52,7 @@ export function exportTrace(trace: Trace, model: Model, format: ExportFormat, pr
     case 'svg':
       return exportSvg(trace, model, step, presentation);
     case 'markdown':
-      return toMarkdown(trace, { ...laneOptions(model, presentation), render: model.render?.bind(model) });
+      return toMarkdown(trace, { ...laneOptions(model, presentation), render: model.render ? (s) => model.render?.(s) ?? [] : undefined });
     case 'mermaid':
       return toMermaid(trace, laneOptions(model, presentation));
     case 'itf':

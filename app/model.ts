@@ -73,7 +73,8 @@ function checkParams(pkg: ModelPackage, where: string): void {
     if (typeof p.name !== 'string' || !/^[a-z][A-Za-z0-9]*$/.test(p.name)) bad('name must be a camelCase identifier');
     if (seen.has(p.name)) bad('is declared twice');
     seen.add(p.name);
-    if (reservedFlags().has(kebab(p.name))) bad(`--${kebab(p.name)} is a flag of dnsmc's commands; name the parameter otherwise`);
+    if (reservedFlags().has(kebab(p.name)) || (pkg.system?.flags ?? []).some((f) => kebab(f.name) === kebab(p.name)))
+      bad(`--${kebab(p.name)} is a flag of dnsmc's commands; name the parameter otherwise`);
     if (typeof p.help !== 'string') bad('help must be a string');
     if (p.type === 'int') {
       if (!Number.isSafeInteger(p.min) || !Number.isSafeInteger(p.max) || p.min > p.max) bad('min and max must be whole numbers with min <= max');
