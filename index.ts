@@ -22,11 +22,11 @@ export {
   type JsonState,
   type InitOf,
   type StateOf,
-} from './checker/layout.js';
+} from './checker/state/layout.js';
 /** Typed authoring: the state type inferred from the layout, parameter values from their declarations. */
-export { defineModel, definePackage, type ModelDecl, type PackageDecl } from './checker/define.js';
+export { defineModel, definePackage, type ModelDecl, type PackageDecl } from './checker/package/define.js';
 /** The model interface: actions (guard, effect), invariants, step invariants, narration. */
-export { ModelError, type Action, type Invariant, type Model, type ModelOrigin, type StepInfo, type StepInvariant } from './checker/model.js';
+export { ModelError, type Action, type Invariant, type Model, type ModelOrigin, type StepInfo, type StepInvariant } from './checker/model/model.js';
 /** Liveness properties and the fairness they assume. */
 export type {
   AlwaysEventually,
@@ -37,54 +37,48 @@ export type {
   LeadsTo,
   LivenessProperty,
   StatePredicate,
-} from './checker/temporal.js';
+} from './checker/liveness/temporal.js';
 /** Interchangeable actors, for symmetry reduction. */
-export type { Symmetry } from './checker/symmetry.js';
+export type { Symmetry } from './checker/explore/symmetry.js';
 /** A model package: declared parameters (the CLI's flags), schedulers, scenarios and constraints, presentation, a real system behind the model, a demo. */
 export {
   ParamError,
   describeParam,
   resolveParamValues,
   type BoolParam,
-  type ConstraintDecl,
-  type DemoScript,
-  type DemoSection,
   type EnumParam,
   type IntParam,
-  type ObservedState,
-  type Observer,
-  type Lane,
-  type ModelPackage,
   type ParamSpec,
   type ParamValues,
   type ParamValuesOf,
-  type PictureNode,
-  type Presentation,
-  type ResourceLanes,
-  type RunningSystem,
-  type ScenarioDecl,
-  type SchedulerDecl,
-  type SystemAdapter,
-  type SystemCommand,
-  type SystemFlag,
-  type Workload,
-  type WorkloadRun,
-  type WorkloadResult,
-  type Fault,
-  type FaultDecl,
-} from './checker/package.js';
+} from './checker/package/params.js';
+export type { ConstraintDecl, ObservedState, Observer, ScenarioDecl } from './checker/package/observer.js';
+export type { DemoScript, DemoSection } from './checker/package/demo.js';
+export type { Lane, PictureNode, Presentation, ResourceLanes } from './checker/package/presentation.js';
+export type { ModelPackage, SchedulerDecl } from './checker/package/package.js';
+export type {
+  RunningSystem,
+  SystemAdapter,
+  SystemCommand,
+  SystemFlag,
+  Workload,
+  WorkloadRun,
+  WorkloadResult,
+  Fault,
+  FaultDecl,
+} from './checker/package/system.js';
 
 // ---- Checking ---------------------------------------------------------------
 /** Exhaustive breadth-first search: every reachable state, shortest counterexamples. */
-export { check, type CheckResult, type Status, type Violation } from './checker/bfs.js';
+export { check, type CheckResult, type Status, type Violation } from './checker/explore/bfs.js';
 /** The same search on several threads (same counts and traces); the model needs an origin. */
-export { checkParallel } from './checker/parallel.js';
+export { checkParallel } from './checker/explore/parallel.js';
 /** Search options and the progress they report. */
-export { OptionError, type CheckOptions, type Progress } from './checker/options.js';
+export { OptionError, type CheckOptions, type Progress } from './checker/explore/options.js';
 /** Liveness on the stored state graph: recoverability, eventually, leads-to under fairness; lassos. */
-export { checkModelLiveness, type Lasso, type LivenessOptions, type LivenessRun, type LivenessVerdict, type StuckState } from './checker/liveness.js';
+export { checkModelLiveness, type Lasso, type LivenessOptions, type LivenessRun, type LivenessVerdict, type StuckState } from './checker/liveness/liveness.js';
 /** Random walks that check every property at every step, and shrink what breaks. */
-export { simulate, type Scheduler, type SimulateOptions, type SimulateResult, type SimulationViolation } from './checker/simulate.js';
+export { simulate, type Scheduler, type SimulateOptions, type SimulateResult, type SimulationViolation } from './checker/random/simulate.js';
 /** fast-check: an arbitrary of executable schedules, and the functions that run and check one. */
 export {
   scheduleArb,
@@ -95,9 +89,9 @@ export {
   type ScheduleArbConfig,
   type ScheduleCheckOptions,
   type ScheduleRun,
-} from './checker/arbitrary.js';
+} from './checker/random/arbitrary.js';
 /** Running a schedule (action, actor) from a state through the model's own actions. */
-export { replay, type ReplayResult, type ReplayedStep, type ScheduleStep } from './checker/path.js';
+export { replay, type ReplayResult, type ReplayedStep, type ScheduleStep } from './checker/model/replay.js';
 
 // ---- Traces -----------------------------------------------------------------
 /** The trace format: counterexamples as versioned JSON with narration and per-step patches. */

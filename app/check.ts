@@ -3,13 +3,13 @@
  * for liveness properties, the state graph: see liveness.ts), and report as
  * text or as one JSON object.
  */
-import type { CheckResult } from '../checker/bfs.js';
-import { checkParallel } from '../checker/parallel.js';
-import { propertyNames } from '../checker/model.js';
-import { livenessNames } from '../checker/temporal.js';
+import type { CheckResult } from '../checker/explore/bfs.js';
+import { checkParallel } from '../checker/explore/parallel.js';
+import { propertyNames } from '../checker/model/model.js';
+import { livenessNames } from '../checker/liveness/temporal.js';
 import { formatTrace } from '../traces/text.js';
 import { recordObservers, traceOf } from '../traces/trace.js';
-import { baseModel, describeObservedBy, observedBy } from '../checker/scenario.js';
+import { baseModel, describeObservedBy, observedBy } from '../checker/package/scenario.js';
 import { UsageError } from './errors.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import type { Io } from './io.js';
@@ -54,7 +54,7 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: 
   }
   // Stopped by a signal: the report says what was found, and the exit code which signal.
   const code = signal ? SIGNAL_EXIT[signal] : exitCode(r.status);
-  // Traces are runs of the model itself; they record the scenario and constraints (see checker/scenario.ts).
+  // Traces are runs of the model itself; they record the scenario and constraints (see checker/package/scenario.ts).
   const base = baseModel(model);
   const by = observedBy(model);
   const traces = r.violations.map((v) => recordObservers(traceOf(base, v), by));

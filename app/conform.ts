@@ -3,7 +3,7 @@
  * validation of event logs (docs/conformance.md gives the format). Reads the
  * logs (JSON lines, one protocol step each, any number of processes per
  * file), groups the events by process in sequence order, and asks the
- * generic search (checker/conform.ts) for an interleaving the model
+ * generic search (checker/runs/log-search.ts) for an interleaving the model
  * explains. Exit codes: 0 conforms, 4 an event no model step explains (the
  * event, its file and line, and the model states reachable just before it
  * are reported), 3 incomplete (`--time-limit`, `--max-memory` or the cap on
@@ -11,9 +11,9 @@
  * input (one line naming the file and line). Progress goes to stderr.
  */
 import { readInputBytes } from '../traces/io.js';
-import { conform, ConformInputError, MAX_CONFIGURATIONS, type ConformEvent, type ConformResult, type ConformStop } from '../checker/conform.js';
-import type { Progress } from '../checker/options.js';
-import type { Json, JsonState } from '../checker/layout.js';
+import { conform, ConformInputError, MAX_CONFIGURATIONS, type ConformEvent, type ConformResult, type ConformStop } from '../checker/runs/log-search.js';
+import type { Progress } from '../checker/explore/options.js';
+import type { Json, JsonState } from '../checker/state/layout.js';
 import { stateLines } from '../traces/format.js';
 import { printable, UsageError } from './errors.js';
 import { wholeFlag } from './flags.js';

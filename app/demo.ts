@@ -2,13 +2,13 @@
  * `dnsmc` with no command: the default package's demo (for the built-in
  * `dns` package, the postmortem: the October 2025 race in the as-was
  * protocol, the fixed protocol without one, and one line per variant). The
- * story is the package's (see DemoScript in checker/package.ts); the checks
+ * story is the package's (see DemoScript in checker/package/package.ts); the checks
  * and the reporting are the commands' own.
  */
-import { check } from '../checker/bfs.js';
-import { checkModelLiveness } from '../checker/liveness.js';
-import type { Model } from '../checker/model.js';
-import type { DemoSection } from '../checker/package.js';
+import { check } from '../checker/explore/bfs.js';
+import { checkModelLiveness } from '../checker/liveness/liveness.js';
+import type { Model } from '../checker/model/model.js';
+import type { DemoSection } from '../checker/package/demo.js';
 import { formatTrace } from '../traces/text.js';
 import { traceOf } from '../traces/trace.js';
 import { EXIT, kebab } from './errors.js';

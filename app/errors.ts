@@ -2,11 +2,11 @@
  * Errors a user can fix: bad flags, config or trace files. The CLI prints the
  * message as one line and exits with code 2, never with a stack trace.
  */
-import { LayoutError } from '../checker/layout.js';
-import { ModelError } from '../checker/model.js';
-import { OptionError } from '../checker/options.js';
-import { ParamError } from '../checker/package.js';
-import { SystemError } from '../checker/reenact.js';
+import { LayoutError } from '../checker/state/layout.js';
+import { ModelError } from '../checker/model/model.js';
+import { OptionError } from '../checker/explore/options.js';
+import { ParamError } from '../checker/package/params.js';
+import { SystemError } from '../checker/package/system.js';
 import { InputFileError } from '../traces/io.js';
 import { TraceError } from '../traces/trace.js';
 

@@ -1,11 +1,11 @@
 /**
  * `dnsmc explain TRACE [--format text|mermaid|dot|json]`: the causal
- * structure of a counterexample (checker/explain.ts): per step the state it
+ * structure of a counterexample (checker/runs/explain.ts): per step the state it
  * read and wrote, the happens-before graph, the steps that can move and the
  * orderings the violation depends on. The trace is untrusted input: it is
  * verified against the model first (every narration is the model's own).
  */
-import { explainRun, ExplainStopped, explanationJson, type Explanation } from '../checker/explain.js';
+import { explainRun, ExplainStopped, explanationJson, type Explanation } from '../checker/runs/explain.js';
 import { EXIT, UsageError } from './errors.js';
 import { limitFlags } from './options.js';
 import { shown } from './flags.js';

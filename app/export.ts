@@ -5,8 +5,8 @@
  * (the last step when `--step` is not given) as an SVG file. Printed on
  * stdout, or written atomically to `--out`.
  */
-import type { FieldSpec } from '../checker/layout.js';
-import type { Model } from '../checker/model.js';
+import type { FieldSpec } from '../checker/state/layout.js';
+import type { Model } from '../checker/model/model.js';
 import { toItf } from '../traces/itf.js';
 import { toMarkdown } from '../traces/markdown.js';
 import { toMermaid } from '../traces/mermaid.js';
@@ -16,7 +16,7 @@ import { EXIT, UsageError } from './errors.js';
 import { outputFlag, refuseOverwrite, shown } from './flags.js';
 import type { Io } from './io.js';
 import { readTraceFile } from './trace-file.js';
-import type { Presentation } from '../checker/package.js';
+import type { Presentation } from '../checker/package/presentation.js';
 import { writeOutput } from './report.js';
 import { laneOptions } from './view.js';
 

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { accessSync, closeSync, constants, mkdirSync, openSync, realpathSync, rmSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { MAX_SEED } from '../checker/random.js';
+import { MAX_SEED } from '../checker/random/random.js';
 import { writtenInPlace } from '../traces/io.js';
 import { UsageError } from './errors.js';
 

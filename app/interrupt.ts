@@ -5,7 +5,7 @@
  * has found, and the command reports it and exits with 130 (SIGINT) or 143
  * (SIGTERM). A second signal while it stops ends the process at once.
  */
-import type { Interrupt } from '../checker/options.js';
+import type { Interrupt } from '../checker/explore/options.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 type Caught = (typeof SIGNALS)[number];

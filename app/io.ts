@@ -1,4 +1,4 @@
-import { thrownText } from '../checker/model-error.js';
+import { thrownText } from '../checker/model/model-error.js';
 
 /** When progress lines are shown (`--progress`; `--quiet` is `never`). */
 export const PROGRESS_MODES = ['never', 'auto', 'always'] as const;

@@ -5,12 +5,12 @@
  * liveness analysis (liveness.ts) under the fairness `--fairness` selects;
  * a verdict per property, lassos as traces, and what the graph cost.
  */
-import { passedMemoryLimit, peakRss, type CheckResult } from '../checker/bfs.js';
-import { exploreGraph, type StateGraph } from '../checker/graph.js';
-import { checkLiveness, type LivenessVerdict } from '../checker/liveness.js';
-import { propertyNames, type Model } from '../checker/model.js';
-import { checkParallel } from '../checker/parallel.js';
-import { fairnessGroups, livenessNames, validateLiveness } from '../checker/temporal.js';
+import { passedMemoryLimit, peakRss, type CheckResult } from '../checker/explore/bfs.js';
+import { exploreGraph, type StateGraph } from '../checker/liveness/graph.js';
+import { checkLiveness, type LivenessVerdict } from '../checker/liveness/liveness.js';
+import { propertyNames, type Model } from '../checker/model/model.js';
+import { checkParallel } from '../checker/explore/parallel.js';
+import { fairnessGroups, livenessNames, validateLiveness } from '../checker/liveness/temporal.js';
 import { formatTrace } from '../traces/text.js';
 import { traceOf, traceOfLasso, type Trace } from '../traces/trace.js';
 import { listFlag } from './flags.js';

@@ -4,7 +4,7 @@
  * on the fly).
  *
  * The module contract. The module exports one of, looked up in this order:
- *  - `modelPackage`: a model package (checker/package.ts): its declared
+ *  - `modelPackage`: a model package (checker/package/package.ts): its declared
  *    parameters become flags (`--tokens 5`), are validated against their
  *    ranges, and reach its `createModel` resolved, defaults filled in;
  *  - `createModel(params)`: a function that returns a model (or a promise of
@@ -28,11 +28,12 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Model } from '../checker/model.js';
-import type { ModelPackage, ParamSpec } from '../checker/package.js';
-import { ModelError, validateModel } from '../checker/model.js';
-import { thrownText } from '../checker/model-error.js';
-import { transitionsOf } from '../checker/transitions.js';
+import type { Model } from '../checker/model/model.js';
+import type { ModelPackage } from '../checker/package/package.js';
+import type { ParamSpec } from '../checker/package/params.js';
+import { ModelError, validateModel } from '../checker/model/model.js';
+import { thrownText } from '../checker/model/model-error.js';
+import { transitionsOf } from '../checker/model/transitions.js';
 import { LimitError, UsageError } from './errors.js';
 import { awaitUserCode, userCodeMemoryLimit } from './user-code.js';
 

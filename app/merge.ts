@@ -13,7 +13,7 @@
  * shard report, or belongs to another job gets one line naming it (exit 2).
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Model } from '../checker/model.js';
+import type { Model } from '../checker/model/model.js';
 import { formatTrace } from '../traces/text.js';
 import { isObj, parseTrace, TraceError, type Trace } from '../traces/trace.js';
 import { printable, UsageError } from './errors.js';

@@ -9,11 +9,12 @@
  */
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import type { Json } from '../checker/layout.js';
-import { ModelError, type Model } from '../checker/model.js';
-import { thrownText } from '../checker/model-error.js';
-import { combine } from '../checker/scenario.js';
-import { describeParam, ParamError, resolveParamValues, type ModelPackage, type ParamSpec } from '../checker/package.js';
+import type { Json } from '../checker/state/layout.js';
+import { ModelError, type Model } from '../checker/model/model.js';
+import { thrownText } from '../checker/model/model-error.js';
+import { combine } from '../checker/package/scenario.js';
+import { describeParam, ParamError, resolveParamValues, type ParamSpec } from '../checker/package/params.js';
+import type { ModelPackage } from '../checker/package/package.js';
 import { BUILTIN_PACKAGES, DEFAULT_PACKAGE, builtinPackage } from '../models/index.js';
 import type { Trace } from '../traces/trace.js';
 import { kebab, LimitError, UsageError } from './errors.js';
@@ -212,7 +213,7 @@ export function scenarioParamSpecs(pkg: ModelPackage): ParamSpec[] {
 /**
  * The model combined with the scenario `--scenario` names (its parameters
  * from their flags) and the constraints whose flags are given (see
- * checker/scenario.ts); the model itself when there are none. Worker threads
+ * checker/package/scenario.ts); the model itself when there are none. Worker threads
  * rebuild the combination from the package's origin.
  */
 export function observeFromFlags(source: PackageSource, model: Model, a: Readonly<Record<string, unknown>>): Model {

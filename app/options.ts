@@ -3,10 +3,10 @@
  * once, into the options the engine takes. Every refusal names the flag and
  * what it accepts.
  */
-import { defaultWorkers } from '../checker/parallel.js';
-import { MAX_EXPECTED_STATES, type CheckOptions } from '../checker/options.js';
-import { propertyNames, type Model } from '../checker/model.js';
-import { livenessNames, type FairnessMode } from '../checker/temporal.js';
+import { defaultWorkers } from '../checker/explore/parallel.js';
+import { MAX_EXPECTED_STATES, type CheckOptions } from '../checker/explore/options.js';
+import { propertyNames, type Model } from '../checker/model/model.js';
+import { livenessNames, type FairnessMode } from '../checker/liveness/temporal.js';
 import { UsageError } from './errors.js';
 import { listFlag, outputFlag, refuseOverwrite, secondsFlag, shown, wholeFlag } from './flags.js';
 

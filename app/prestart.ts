@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startWorkers } from '../checker/parallel.js';
+import { startWorkers } from '../checker/explore/parallel.js';
 import { MAX_WORKERS } from './options.js';
 
 /** The early options, as given (unvalidated): the command, `--model`, `--workers`, `--time-limit` and `--max-memory`. */

@@ -7,7 +7,7 @@
  * second in, then every second; a quarter second on a terminal); `never`
  * not at all, and the engine is then given no callback.
  */
-import type { Progress } from '../checker/options.js';
+import type { Progress } from '../checker/explore/options.js';
 import { int } from './format.js';
 import type { Io } from './io.js';
 

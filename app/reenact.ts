@@ -17,9 +17,9 @@
  * gives no reply in time, or replies what its protocol does not allow ends
  * the run with one line and exit 5, 6 or 7 (docs/drivers.md).
  */
-import type { Json, JsonState } from '../checker/layout.js';
-import type { Model } from '../checker/model.js';
-import { reenact, reenactExitCode, type ReenactReport } from '../checker/reenact.js';
+import type { Json, JsonState } from '../checker/state/layout.js';
+import type { Model } from '../checker/model/model.js';
+import { reenact, reenactExitCode, type ReenactReport } from '../checker/runs/system-run.js';
 import { pathName, showValue } from '../traces/format.js';
 import type { Trace } from '../traces/trace.js';
 import { UsageError } from './errors.js';

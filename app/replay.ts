@@ -11,10 +11,10 @@
  * 1 a property breaks in it (or, for a deadlock trace, it ends in a
  * deadlock), 2 bad input.
  */
-import type { JsonState, StateOf } from '../checker/layout.js';
-import { actorName, propertyNames, type Model } from '../checker/model.js';
-import { firstBreaks } from '../checker/path.js';
-import { isDeadlock, replayAgainst, type StepOutcome } from '../checker/replay-compare.js';
+import type { JsonState, StateOf } from '../checker/state/layout.js';
+import { actorName, propertyNames, type Model } from '../checker/model/model.js';
+import { firstBreaks } from '../checker/model/replay.js';
+import { isDeadlock, replayAgainst, type StepOutcome } from '../checker/runs/replay-compare.js';
 import { showValue } from '../traces/text.js';
 import { traceFromReplay, type Trace, type TraceBreak } from '../traces/trace.js';
 import { EXIT, UsageError } from './errors.js';

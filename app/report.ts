@@ -4,8 +4,8 @@
  * the files a command writes (traces, pages), atomically, with a path that
  * cannot be written blamed on its flag.
  */
-import type { CheckResult, Violation } from '../checker/bfs.js';
-import type { Model } from '../checker/model.js';
+import type { CheckResult, Violation } from '../checker/explore/bfs.js';
+import type { Model } from '../checker/model/model.js';
 import { writeFileAtomic } from '../traces/io.js';
 import type { Trace } from '../traces/trace.js';
 import { EXIT, UsageError } from './errors.js';

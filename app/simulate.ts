@@ -5,14 +5,14 @@
  * `--trace-out`. `--swarm i/N` runs one shard of a job split over N
  * machines; `dnsmc merge` combines the shards' JSON reports.
  */
-import type { Model } from '../checker/model.js';
-import { propertyNames } from '../checker/model.js';
-import type { Progress } from '../checker/options.js';
-import type { ModelPackage } from '../checker/package.js';
-import { simulate, swarmShard, type Scheduler, type SimulateOptions, type SimulateResult } from '../checker/simulate.js';
+import type { Model } from '../checker/model/model.js';
+import { propertyNames } from '../checker/model/model.js';
+import type { Progress } from '../checker/explore/options.js';
+import type { ModelPackage } from '../checker/package/package.js';
+import { simulate, swarmShard, type Scheduler, type SimulateOptions, type SimulateResult } from '../checker/random/simulate.js';
 import { formatTrace } from '../traces/text.js';
 import { recordObservers, traceOf, type Trace } from '../traces/trace.js';
-import { baseModel, describeObservedBy, observedBy } from '../checker/scenario.js';
+import { baseModel, describeObservedBy, observedBy } from '../checker/package/scenario.js';
 import { UsageError } from './errors.js';
 import { outputFlag, refuseOverwrite, secondsFlag, seedFlag, shown, swarmFlag, wholeFlag } from './flags.js';
 import { int, secs } from './format.js';
@@ -227,7 +227,7 @@ export async function runSimulate(a: SimulateArgs, io: Io, pkgSource?: PackageSo
   } finally {
     progress.done();
   }
-  // Traces are runs of the model itself; they record the scenario and constraints (see checker/scenario.ts).
+  // Traces are runs of the model itself; they record the scenario and constraints (see checker/package/scenario.ts).
   const by = observedBy(model);
   const traces = r.violations.map((v) => recordObservers(traceOf(baseModel(model), v), by));
   if (traceOut && traces.length > 0) writeTrace(traceOut, traces[0]);

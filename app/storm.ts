@@ -13,7 +13,7 @@
  * system and exits with 130 or 143.
  */
 import { join, relative } from 'node:path';
-import type { Fault } from '../checker/package.js';
+import type { Fault } from '../checker/package/system.js';
 import { EXIT, kebab, UsageError } from './errors.js';
 import { outputDirFlag, seedFlag, wholeFlag } from './flags.js';
 import { int } from './format.js';

@@ -5,9 +5,9 @@
  * whose driver failures end a run with their own exit code. Nothing here
  * knows any particular system.
  */
-import type { Model } from '../checker/model.js';
-import { systemFlags, type SystemAdapter, type SystemCommand } from '../checker/package.js';
-import { DriverError } from '../checker/reenact.js';
+import type { Model } from '../checker/model/model.js';
+import { systemFlags, type SystemAdapter, type SystemCommand } from '../checker/package/system.js';
+import { DriverError } from '../checker/package/system.js';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 import type { PackageSource } from './model.js';

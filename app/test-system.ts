@@ -1,9 +1,9 @@
 /**
  * `dnsmc test-system`: model-based testing of the real system behind a
- * model. fast-check's schedule arbitrary (checker/arbitrary.ts) generates
+ * model. fast-check's schedule arbitrary (checker/random/arbitrary.ts) generates
  * schedules of the model; each one is performed on the real system through
  * the package's system adapter (one system started for the whole command,
- * reset before every run), and re-enacted step by step (checker/reenact.ts):
+ * reset before every run), and re-enacted step by step (checker/runs/system-run.ts):
  * after every step the observed state must equal the model's, and the
  * chosen properties must hold on what was observed. A failing schedule is
  * shrunk by fast-check to a minimal one, performed once more for the
@@ -19,14 +19,14 @@
  * 143.
  */
 import fc from 'fast-check';
-import { scheduleArb, type Schedule } from '../checker/arbitrary.js';
-import type { JsonState } from '../checker/layout.js';
-import type { Model } from '../checker/model.js';
-import type { Progress } from '../checker/options.js';
-import { propertyNames } from '../checker/model.js';
-import type { RunningSystem } from '../checker/package.js';
-import { reenact, type ReenactReport } from '../checker/reenact.js';
-import { replay } from '../checker/path.js';
+import { scheduleArb, type Schedule } from '../checker/random/arbitrary.js';
+import type { JsonState } from '../checker/state/layout.js';
+import type { Model } from '../checker/model/model.js';
+import type { Progress } from '../checker/explore/options.js';
+import { propertyNames } from '../checker/model/model.js';
+import type { RunningSystem } from '../checker/package/system.js';
+import { reenact, type ReenactReport } from '../checker/runs/system-run.js';
+import { replay } from '../checker/model/replay.js';
 import { traceFromReplay } from '../traces/trace.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import { outputFlag, refuseOverwrite, seedFlag, wholeFlag } from './flags.js';

@@ -9,11 +9,11 @@
  * exported (`#meta.dnsmc` names the model) are both accepted.
  */
 import { readInputFile } from '../traces/io.js';
-import type { Model } from '../checker/model.js';
+import type { Model } from '../checker/model/model.js';
 import { traceFromItf } from '../traces/itf.js';
 import { isObj, parseTrace, replayTrace, TraceError, TRACE_FORMAT, TRACE_VERSION, type Trace } from '../traces/trace.js';
 import { verifyTrace } from '../traces/verify.js';
-import { ParamError } from '../checker/package.js';
+import { ParamError } from '../checker/package/params.js';
 import { printable, usageMessage } from './errors.js';
 import { modelFromTrace, type PackageSource } from './model.js';
 

@@ -4,9 +4,9 @@
  * `dnsmc check --view FILE.html` for the counterexample it finds.
  */
 import { basename } from 'node:path';
-import type { Model } from '../checker/model.js';
-import type { JsonState } from '../checker/layout.js';
-import type { PictureNode, Presentation } from '../checker/package.js';
+import type { Model } from '../checker/model/model.js';
+import type { JsonState } from '../checker/state/layout.js';
+import type { PictureNode, Presentation } from '../checker/package/presentation.js';
 import { laneOptionsFor, type LaneOptions } from '../traces/lanes.js';
 import { TraceError, type Trace } from '../traces/trace.js';
 import { verifyObservations } from '../traces/verify.js';

@@ -4,7 +4,7 @@
  * beside the built-in model, which opts out, to measure what the check
  * costs a user model.
  */
-import { defineLayout } from '../checker/layout.js';
+import { defineLayout } from '../checker/state/layout.js';
 import type { Model, ModelPackage } from '../index.js';
 import { dnsModel, dnsFields } from '../models/dns/model.js';
 import { dnsPackage } from '../models/dns/package.js';

@@ -1,5 +1,5 @@
 /**
- * The conformance benchmark: how `dnsmc conform`'s search (checker/conform.ts)
+ * The conformance benchmark: how `dnsmc conform`'s search (checker/runs/log-search.ts)
  * scales with the length of a log. Logs are made from seeded random walks of
  * the dns model (fixed variant, 6 enactors, 31 plans, 250 endpoints), each
  * step logged by its process with what it wrote, stamped with the step's
@@ -12,10 +12,10 @@
  * `node dist/bench/conform.js [--events N]...`; `benchConform` is the same as a function.
  */
 import { fileURLToPath } from 'node:url';
-import { conform, logsOfSchedule } from '../checker/conform.js';
-import { kernelOf } from '../checker/kernel.js';
-import { Rng } from '../checker/random.js';
-import type { Model } from '../checker/model.js';
+import { conform, logsOfSchedule } from '../checker/runs/log-search.js';
+import { kernelOf } from '../checker/model/kernel.js';
+import { Rng } from '../checker/random/random.js';
+import type { Model } from '../checker/model/model.js';
 import { buildModel, resolvePackage } from '../app/model.js';
 
 export interface ConformBenchRow {

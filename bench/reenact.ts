@@ -13,8 +13,8 @@
  * (apt-get install -y bind9).
  */
 import { fileURLToPath } from 'node:url';
-import { check } from '../checker/bfs.js';
-import { reenact } from '../checker/reenact.js';
+import { check } from '../checker/explore/bfs.js';
+import { reenact } from '../checker/runs/system-run.js';
 import { dnsModel } from '../models/dns/model.js';
 import { dnsSystem, type DnsRun } from '../systems/dns/adapter.js';
 import { DnsClient, txt } from '../systems/dns/messages.js';

@@ -6,7 +6,7 @@
 import yargs, { type Argv } from 'yargs';
 import { EXIT, LimitError, printable, UsageError, usageMessage } from '../app/errors.js';
 import { secondsFlag, wholeFlag } from '../app/flags.js';
-import { thrownText } from '../checker/model-error.js';
+import { thrownText } from '../checker/model/model-error.js';
 import { bufferIo, EXIT_OUTPUT, OutputError, PROGRESS_MODES, type ProgressMode, processIo, userOutputToStderr, type Io } from '../app/io.js';
 import { paramFlag, resolvePackage, useCommandFlags, type PackageSource } from '../app/model.js';
 import { earlyArgs } from '../app/prestart.js';

@@ -4,7 +4,7 @@
  * first is the default (`dns`). This is the only place outside a model's own
  * folder that names models.
  */
-import type { ModelPackage } from '../checker/package.js';
+import type { ModelPackage } from '../checker/package/package.js';
 import { dnsPackage } from './dns/package.js';
 import { counterPackage, lockMutexPackage, naiveMutexPackage, tcommitPackage, twoPhasePackage } from './toys/packages.js';
 

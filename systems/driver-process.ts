@@ -16,7 +16,7 @@
  * (run-dirs.ts), and must exit when its stdin closes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { DriverError } from '../checker/reenact.js';
+import { DriverError } from '../checker/package/system.js';
 import { trackChild } from './dns/run-dirs.js';
 
 /** The longest reply line read. */

@@ -42,6 +42,26 @@ function importsOf(file: string): string[] {
 
 const graph = new Map(sources.map((f) => [f, importsOf(f)]));
 
+/** The rooms of checker/, bottom up, and the rooms each may import (docs/architecture.md). */
+const ROOMS: Record<string, string[]> = {
+  state: [],
+  model: ['state'],
+  package: ['state', 'model'],
+  explore: ['state', 'model'],
+  liveness: ['state', 'model', 'explore'],
+  random: ['state', 'model', 'explore'],
+  runs: ['state', 'model', 'explore', 'package'],
+};
+
+/** The top folders above checker/ and the folders each may import (docs/architecture.md). */
+const FOLDERS: Record<string, string[]> = {
+  traces: ['checker'],
+  models: ['checker', 'systems', 'traces'],
+  systems: ['checker', 'traces'],
+  app: ['checker', 'traces', 'models'],
+  bin: ['app', 'checker', 'traces'],
+};
+
 describe('the architecture', () => {
   it('reads the sources it rules on', () => {
     expect(graph.size).toBeGreaterThan(80);
@@ -90,6 +110,54 @@ describe('the architecture', () => {
       for (const m of text.matchAll(/enactor|tsig|\bbind\b/gi)) found.push(`${f}: ${m[0]}`);
     }
     expect(found).toEqual([]);
+  });
+
+  it('checker/ is in rooms, each importing only itself and the rooms docs/architecture.md lets it', () => {
+    const inChecker = sources.filter((f) => f.startsWith('checker/'));
+    expect(inChecker.filter((f) => f.split('/').length !== 3 || !(f.split('/')[1] in ROOMS))).toEqual([]);
+    const bad: string[] = [];
+    for (const f of inChecker) {
+      const room = f.split('/')[1];
+      for (const t of graph.get(f) ?? []) {
+        const to = t.startsWith('checker/') ? t.split('/')[1] : t;
+        if (to !== room && !ROOMS[room].includes(to)) bad.push(`${f} -> ${t}`);
+      }
+    }
+    expect(bad).toEqual([]);
+    // Every room is used: the rules rule on real code.
+    for (const room of Object.keys(ROOMS)) expect(inChecker.some((f) => f.startsWith(`checker/${room}/`)), room).toBe(true);
+  });
+
+  it('each top folder imports only the folders docs/architecture.md lets it', () => {
+    const bad: string[] = [];
+    for (const [f, to] of graph) {
+      const from = f.split('/')[0];
+      if (!(from in FOLDERS)) continue;
+      for (const t of to) {
+        const folder = t.split('/')[0];
+        if (folder !== from && !FOLDERS[from].includes(folder)) bad.push(`${f} -> ${t}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('docs/architecture.md states the rules this test holds', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8');
+    const table = (head: string): Record<string, string[]> => {
+      const start = doc.indexOf(head);
+      expect(start, head).toBeGreaterThan(-1);
+      const rows = doc.slice(start).split('\n\n')[0].split('\n').slice(2).filter((r) => r.startsWith('|'));
+      return Object.fromEntries(
+        rows.map((r) => {
+          const cells = r.split('|').map((c) => c.trim());
+          const name = cells[1].replace(/[`/]/g, '');
+          const may = cells[cells.length - 2];
+          return [name, may === 'nothing' ? [] : [...may.matchAll(/`([a-z]+)\/?`/g)].map((m) => m[1])];
+        }),
+      );
+    };
+    expect(table('| room |')).toEqual(ROOMS);
+    expect(table('| folder |')).toEqual({ checker: [], ...FOLDERS });
   });
 
   it('checker/ and traces/ name no model', () => {

@@ -5,11 +5,11 @@
  * label of it, and the properties that step would break. Computed through
  * the execution kernel when a page is written; the page only shows it.
  */
-import { kernelOf } from '../checker/kernel.js';
-import type { FieldSpec, JsonState } from '../checker/layout.js';
-import type { Model } from '../checker/model.js';
-import type { Presentation } from '../checker/package.js';
-import { replay } from '../checker/path.js';
+import { kernelOf } from '../checker/model/kernel.js';
+import type { FieldSpec, JsonState } from '../checker/state/layout.js';
+import type { Model } from '../checker/model/model.js';
+import type { Presentation } from '../checker/package/presentation.js';
+import { replay } from '../checker/model/replay.js';
 import type { Alternative } from './client/data.js';
 import { changeLines } from './format.js';
 import { traceFromReplay, type Trace } from './trace.js';

@@ -4,7 +4,7 @@
  * mermaid exports, and the viewer, whose page receives these strings
  * already formatted when it is written (its script formats nothing).
  */
-import type { Json, JsonState } from '../checker/layout.js';
+import type { Json, JsonState } from '../checker/state/layout.js';
 import type { TracePatch, TraceStep } from './trace.js';
 
 /** A JSON value as people read it: sets in braces, `none` for null. */

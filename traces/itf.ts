@@ -3,11 +3,11 @@
  * (ADR-015): a trace as an ITF document, and a reader that turns such a
  * document back into a trace by replaying it under the model.
  */
-import type { Field, FieldSpec, Json, JsonState, ScalarField } from '../checker/layout.js';
-import { LayoutError } from '../checker/layout.js';
-import type { Model } from '../checker/model.js';
-import { kernelOf } from '../checker/kernel.js';
-import { replay, type ScheduleStep } from '../checker/path.js';
+import type { Field, FieldSpec, Json, JsonState, ScalarField } from '../checker/state/layout.js';
+import { LayoutError } from '../checker/state/layout.js';
+import type { Model } from '../checker/model/model.js';
+import { kernelOf } from '../checker/model/kernel.js';
+import { replay, type ScheduleStep } from '../checker/model/replay.js';
 import { loopOf, traceTitle } from './text.js';
 import { isObj, parseTrace, TraceError, traceFromReplay, type Trace } from './trace.js';
 

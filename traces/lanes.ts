@@ -4,8 +4,8 @@
  * lanes its changes touch; the viewer's timeline and the mermaid export
  * draw it. Resource lanes come from a model package's presentation.
  */
-import { ModelError, type Model } from '../checker/model.js';
-import type { Lane, Presentation, ResourceLanes } from '../checker/package.js';
+import { ModelError, type Model } from '../checker/model/model.js';
+import type { Lane, Presentation, ResourceLanes } from '../checker/package/presentation.js';
 import type { Trace } from './trace.js';
 
 /** A lane as a diagram draws it: an actor's, or a resource's. */

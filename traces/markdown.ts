@@ -3,7 +3,7 @@
  * each step changed, ready to paste into a postmortem. Every string taken
  * from a trace is escaped so that it can only ever be read as text.
  */
-import type { JsonState } from '../checker/layout.js';
+import type { JsonState } from '../checker/state/layout.js';
 import { changeLines, showValue, stateLines } from './format.js';
 import { sequenceOf, type LaneOptions } from './lanes.js';
 import { loopOf, loopWords, traceTitle } from './text.js';

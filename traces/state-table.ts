@@ -5,8 +5,8 @@
  * element, each element marked with its field and index so that the viewer
  * highlights what a step changed.
  */
-import type { JsonState } from '../checker/layout.js';
-import type { PictureNode } from '../checker/package.js';
+import type { JsonState } from '../checker/state/layout.js';
+import type { PictureNode } from '../checker/package/presentation.js';
 import { showValue } from './format.js';
 
 /** The table of a state's fields; `arrays` names the fields that hold one value per index (other JSON arrays are sets). */

@@ -5,7 +5,7 @@
  * pictures with, every text and attribute value escaped, so that the file
  * can only ever be shown, never run.
  */
-import type { PictureNode } from '../checker/package.js';
+import type { PictureNode } from '../checker/package/presentation.js';
 import { ATTRS as PICTURE_ATTRS, SVG_TAGS as PICTURE_SVG_TAGS, DATA_ATTR, PAGE_ONLY_ATTRS, PAGE_ONLY_TAGS, RESOURCE } from './picture-allow.js';
 
 /** The tags a standalone picture keeps: the one allow-list's SVG tags, less the markers the page alone draws. */

@@ -2,7 +2,7 @@
  * Text rendering of a trace: each step narrated in the domain's words, only
  * what changed shown under it, and the step where the property breaks marked.
  */
-import type { JsonState } from '../checker/layout.js';
+import type { JsonState } from '../checker/state/layout.js';
 import { changeLines, stateLines } from './format.js';
 import type { Trace } from './trace.js';
 

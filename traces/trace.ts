@@ -9,13 +9,13 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Patch } from 'immer';
-import type { Violation } from '../checker/bfs.js';
-import type { FieldSpec, Json, JsonState, StateOf } from '../checker/layout.js';
-import { LayoutError } from '../checker/layout.js';
-import type { Model } from '../checker/model.js';
-import { actorName } from '../checker/model.js';
-import { firstBreaks, replay, type ReplayResult, type ScheduleStep } from '../checker/path.js';
-import type { LivenessVerdict } from '../checker/liveness.js';
+import type { Violation } from '../checker/explore/bfs.js';
+import type { FieldSpec, Json, JsonState, StateOf } from '../checker/state/layout.js';
+import { LayoutError } from '../checker/state/layout.js';
+import type { Model } from '../checker/model/model.js';
+import { actorName } from '../checker/model/model.js';
+import { firstBreaks, replay, type ReplayResult, type ScheduleStep } from '../checker/model/replay.js';
+import type { LivenessVerdict } from '../checker/liveness/liveness.js';
 
 export const TRACE_FORMAT = 'dnsmc-trace';
 export const TRACE_VERSION = 1;

@@ -14,12 +14,12 @@
  * graph: `dnsmc check` decides it).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { check } from '../checker/bfs.js';
-import type { FieldSpec, JsonState, StateOf } from '../checker/layout.js';
-import { propertyNames, type Model } from '../checker/model.js';
-import { replay, type ReplayResult } from '../checker/path.js';
-import { isDeadlock } from '../checker/replay-compare.js';
-import { livenessNames } from '../checker/temporal.js';
+import { check } from '../checker/explore/bfs.js';
+import type { FieldSpec, JsonState, StateOf } from '../checker/state/layout.js';
+import { propertyNames, type Model } from '../checker/model/model.js';
+import { replay, type ReplayResult } from '../checker/model/replay.js';
+import { isDeadlock } from '../checker/runs/replay-compare.js';
+import { livenessNames } from '../checker/liveness/temporal.js';
 import { livenessBreak, traceFromReplay, TraceError, type Trace, type TraceBreak } from './trace.js';
 
 /**

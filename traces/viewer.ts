@@ -33,15 +33,15 @@ import { ATTRS, HTML_TAGS, SVG_TAGS } from './picture-allow.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { FieldSpec, JsonState } from '../checker/layout.js';
-import type { Model } from '../checker/model.js';
-import type { PictureNode, Presentation } from '../checker/package.js';
+import type { FieldSpec, JsonState } from '../checker/state/layout.js';
+import type { Model } from '../checker/model/model.js';
+import type { PictureNode, Presentation } from '../checker/package/presentation.js';
 import type { AlignedRow, PageData, PageNode, PaneData, RowStatus } from './client/data.js';
 import { changeLines, showValue } from './format.js';
 import { laneOptionsFor, sequenceOf, type LaneOptions } from './lanes.js';
 import { stateTable } from './state-table.js';
 import { loopOf, traceTitle } from './text.js';
-import { explainRun } from '../checker/explain.js';
+import { explainRun } from '../checker/runs/explain.js';
 import { alternativesOf, type Alternative } from './alternatives.js';
 import { TraceError, type Trace } from './trace.js';
 
@@ -109,7 +109,7 @@ export interface ViewerPane {
   readonly label?: string;
   /** The model the trace belongs to: its actors name the lanes, its field spec says which fields are arrays. */
   readonly model?: Model;
-  /** How the model's package presents states: resource lanes and a picture of each state (see checker/package.ts). */
+  /** How the model's package presents states: resource lanes and a picture of each state (see checker/package/package.ts). */
   readonly presentation?: Presentation;
   /** The lanes. Default: from the model and the presentation, or else from the trace's steps. */
   readonly lanes?: LaneOptions;
@@ -332,7 +332,7 @@ function paneData(p: ViewerPane, side: 'a' | 'b', nodes: NodeTable, alternatives
 /** Above this many steps a page carries no explanation (it replays the run once per pair of steps it reorders). */
 export const MAX_EXPLAIN_STEPS = 200;
 
-/** The causal structure of a violating finite run (see checker/explain.ts); null otherwise, or if the model throws. */
+/** The causal structure of a violating finite run (see checker/runs/explain.ts); null otherwise, or if the model throws. */
 function explanationFor(p: ViewerPane): PaneData['explanation'] {
   const t = p.trace;
   if (!p.model || t.loop !== undefined || t.kind === 'deadlock' || t.breaks.length === 0 || t.steps.length > MAX_EXPLAIN_STEPS) return null;

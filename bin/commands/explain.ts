@@ -1,5 +1,5 @@
 import { EXPLAIN_FORMATS, runExplain, type ExplainArgs } from '../../app/explain.js';
-import { MAX_EXPLAIN_STEPS } from '../../checker/explain.js';
+import { MAX_EXPLAIN_STEPS } from '../../checker/runs/explain.js';
 import { MAX_MEMORY_OPTION, TIME_LIMIT_OPTION, TRACE_MODEL_OPTION } from './model-options.js';
 import type { Command } from './types.js';
 

@@ -1,6 +1,8 @@
 /** The flags that select and parameterise the model: `--model`, and the parameters its package declares. */
 import type { Argv } from 'yargs';
-import { describeParam, systemFlags, type ModelPackage, type SystemCommand } from '../../checker/package.js';
+import { describeParam } from '../../checker/package/params.js';
+import { systemFlags, type SystemCommand } from '../../checker/package/system.js';
+import type { ModelPackage } from '../../checker/package/package.js';
 import { BUILTIN_NAMES, paramFlag, scenarioParamSpecs } from '../../app/model.js';
 import { kebab } from '../../app/errors.js';
 import { slowFlag } from '../../app/storm.js';

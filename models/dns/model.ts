@@ -3,10 +3,10 @@
  * it. One action per real-world step; each reads guard first, then effect.
  * See README.md beside this file for the incident and what is abstracted.
  */
-import { array, bit, defineLayout, enumOf, int, maybe, setOf, type StateOf } from '../../checker/layout.js';
-import type { Action, Invariant, Model, StepInfo, StepInvariant } from '../../checker/model.js';
-import type { AlwaysReachable, LeadsTo } from '../../checker/temporal.js';
-import type { JsonState } from '../../checker/layout.js';
+import { array, bit, defineLayout, enumOf, int, maybe, setOf, type StateOf } from '../../checker/state/layout.js';
+import type { Action, Invariant, Model, StepInfo, StepInvariant } from '../../checker/model/model.js';
+import type { AlwaysReachable, LeadsTo } from '../../checker/liveness/temporal.js';
+import type { JsonState } from '../../checker/state/layout.js';
 import { VARIANTS, resolveParams, type DnsParams } from './params.js';
 
 /** Enactor phases, in the order of one pass through the protocol. */

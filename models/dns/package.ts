@@ -5,8 +5,8 @@
  * an implementation behind the driver protocol) and the postmortem demo. This is what
  * dnsmc loads for the built-in model (see models/index.ts).
  */
-import { definePackage } from '../../checker/define.js';
-import type { SystemAdapter } from '../../checker/package.js';
+import { definePackage } from '../../checker/package/define.js';
+import type { SystemAdapter } from '../../checker/package/system.js';
 import { DNS_FLAGS, dnsOptions, STORM_FAULTS, STORM_HELP, type DnsSystemOptions } from '../../systems/dns/flags.js';
 import { DNS_IMPLEMENTATIONS } from '../../systems/dns/implementations.js';
 import { dnsModel } from './model.js';

@@ -2,7 +2,7 @@
  * Parameters of the `dns` model, their defaults (those of docs/protocol.md)
  * and the four variants.
  */
-import { resolveParamValues, type ParamSpec } from '../../checker/package.js';
+import { resolveParamValues, type ParamSpec } from '../../checker/package/params.js';
 
 /** The two fixes, both off in the `as-was` protocol. */
 export interface Fixes {

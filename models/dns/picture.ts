@@ -10,9 +10,9 @@
  * and, side by side, those where the two runs differ. A tree chip carries
  * its own `changed` class when the step built or deleted that tree.
  */
-import type { Json, JsonState } from '../../checker/layout.js';
-import type { Model } from '../../checker/model.js';
-import type { PictureNode, Presentation, ResourceLanes } from '../../checker/package.js';
+import type { Json, JsonState } from '../../checker/state/layout.js';
+import type { Model } from '../../checker/model/model.js';
+import type { PictureNode, Presentation, ResourceLanes } from '../../checker/package/presentation.js';
 import { showValue } from '../../traces/format.js';
 
 /** The state fields that are an endpoint's Route 53 records. */

@@ -1,12 +1,12 @@
 /**
- * The dns package's scenarios and constraints (see checker/scenario.ts and
+ * The dns package's scenarios and constraints (see checker/package/scenario.ts and
  * docs/scenarios.md): observers over steps whose counters join the searched
  * state, so that `check --scenario NAME` finds the shortest counterexample
  * that tells that story.
  */
-import { array, bit, int } from '../../checker/layout.js';
-import type { ConstraintDecl, ObservedState, Observer, ScenarioDecl } from '../../checker/package.js';
-import type { Model } from '../../checker/model.js';
+import { array, bit, int } from '../../checker/state/layout.js';
+import type { ConstraintDecl, ObservedState, Observer, ScenarioDecl } from '../../checker/package/observer.js';
+import type { Model } from '../../checker/model/model.js';
 import { PHASES } from './model.js';
 
 const FLIP = PHASES.indexOf('flip');

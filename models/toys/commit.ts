@@ -4,8 +4,8 @@
  * managers: TCommit has 34 distinct states (27 with nobody committed, 7 with
  * some committed and all others prepared); TwoPhase has 288.
  */
-import { array, defineLayout, enumOf, int, setOf, type StateOf } from '../../checker/layout.js';
-import type { Model } from '../../checker/model.js';
+import { array, defineLayout, enumOf, int, setOf, type StateOf } from '../../checker/state/layout.js';
+import type { Model } from '../../checker/model/model.js';
 
 const RM_STATES = ['working', 'prepared', 'committed', 'aborted'] as const;
 const WORKING = 0,

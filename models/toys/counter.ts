@@ -3,8 +3,8 @@
  * up to `max`; `reset` returns to 0. `max + 1` states, diameter `max`, and
  * `neverReaches(limit)` fails after exactly `limit` steps when limit <= max.
  */
-import { defineLayout, int, type StateOf } from '../../checker/layout.js';
-import type { Model } from '../../checker/model.js';
+import { defineLayout, int, type StateOf } from '../../checker/state/layout.js';
+import type { Model } from '../../checker/model/model.js';
 
 export function counterModel(max: number, forbidden: number | null = null) {
   const layout = defineLayout({ n: int(0, max) });

@@ -1,10 +1,10 @@
 /**
  * Small models with known liveness results, for the liveness checker
- * (checker/liveness.ts). Each header says what holds under which fairness,
+ * (checker/liveness/liveness.ts). Each header says what holds under which fairness,
  * and why, independently of dnsmc.
  */
-import { array, defineLayout, enumOf, int, type StateOf } from '../../checker/layout.js';
-import type { Model } from '../../checker/model.js';
+import { array, defineLayout, enumOf, int, type StateOf } from '../../checker/state/layout.js';
+import type { Model } from '../../checker/model/model.js';
 import { lockMutexModel } from './mutex.js';
 
 /**

@@ -10,8 +10,8 @@
  * `naiveMutex`: test, then set, in two steps. Two processes both see the
  * flag clear and both enter: the shortest violation is 4 steps.
  */
-import { array, defineLayout, enumOf, int, maybe, type StateOf } from '../../checker/layout.js';
-import type { Invariant, Model } from '../../checker/model.js';
+import { array, defineLayout, enumOf, int, maybe, type StateOf } from '../../checker/state/layout.js';
+import type { Invariant, Model } from '../../checker/model/model.js';
 
 const exclusive = <S extends { proc: { [i: number]: number } }>(n: number, CRITICAL: number): Invariant<S> => ({
   name: 'mutualExclusion',

@@ -3,9 +3,10 @@
  * select them like the built-in `dns` model: small models with figures known
  * independently, for trying dnsmc and for its own tests.
  */
-import { definePackage } from '../../checker/define.js';
-import type { Model } from '../../checker/model.js';
-import type { IntParam, ModelPackage } from '../../checker/package.js';
+import { definePackage } from '../../checker/package/define.js';
+import type { Model } from '../../checker/model/model.js';
+import type { IntParam } from '../../checker/package/params.js';
+import type { ModelPackage } from '../../checker/package/package.js';
 import { tcommitModel, twoPhaseModel } from './commit.js';
 import { counterModel } from './counter.js';
 import { lockMutexModel, naiveMutexModel } from './mutex.js';

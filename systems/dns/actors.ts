@@ -4,7 +4,7 @@
  * implementation (or a drifted one) stepped one action at a time, as the
  * built-in driver (driver.ts) runs it.
  */
-import { ActionRefused } from '../../checker/reenact.js';
+import { ActionRefused } from '../../checker/package/system.js';
 import { IMPLEMENTATIONS, type Implementation } from './drifted.js';
 import { type Context, type Enactor, PHASE_NAMES, type Phase, Planner, ZoneChanged } from './reference.js';
 

@@ -13,10 +13,10 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Json, JsonState } from '../../checker/layout.js';
-import type { Model } from '../../checker/model.js';
-import type { RunningSystem, SystemAdapter } from '../../checker/package.js';
-import { ActionRefused, DriverError, SystemError } from '../../checker/reenact.js';
+import type { Json, JsonState } from '../../checker/state/layout.js';
+import type { Model } from '../../checker/model/model.js';
+import type { RunningSystem, SystemAdapter } from '../../checker/package/system.js';
+import { ActionRefused, DriverError, SystemError } from '../../checker/package/system.js';
 import { DriverProcess, splitCommand } from '../driver-process.js';
 import { ACTIONS, type ActionName, IDLE, type Local, OUTCOME_PHASES, OUTCOMES, type Outcome, ReferenceActors, type StepDone } from './actors.js';
 import { IMPLEMENTATIONS } from './drifted.js';

@@ -6,7 +6,7 @@
  * stdout. `dnsmc test-system` and `reenact` run it for `--impl`.
  */
 import { createInterface } from 'node:readline';
-import { ActionRefused } from '../../checker/reenact.js';
+import { ActionRefused } from '../../checker/package/system.js';
 import { ReferenceActors } from './actors.js';
 import { IMPLEMENTATIONS } from './drifted.js';
 import { DnsClient, DnsError } from './messages.js';

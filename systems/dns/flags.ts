@@ -3,9 +3,9 @@
  * commands offer them from there), and their reading into the options the
  * adapter and the storm take. Importable without loading the DNS client.
  */
-import type { Model } from '../../checker/model.js';
-import type { FaultDecl, SystemCommand, SystemFlag } from '../../checker/package.js';
-import { SystemError } from '../../checker/reenact.js';
+import type { Model } from '../../checker/model/model.js';
+import type { FaultDecl, SystemCommand, SystemFlag } from '../../checker/package/system.js';
+import { SystemError } from '../../checker/package/system.js';
 import { splitCommand } from '../driver-process.js';
 import { DNS_IMPLEMENTATIONS } from './implementations.js';
 

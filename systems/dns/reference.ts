@@ -12,7 +12,7 @@
  * - the top alias is the CNAME `E -> plan-<N>.E`.
  * docs/real-dns.md gives each step's transaction (prerequisites, updates).
  */
-import { ActionRefused } from '../../checker/reenact.js';
+import { ActionRefused } from '../../checker/package/system.js';
 import { DnsError, a, cname, txt, type DnsClient, type Prereq, type Update } from './messages.js';
 import type { PlanStore, Plan } from './plan-store.js';
 import { TYPE, fqdn, type Rr } from './wire.js';

@@ -22,12 +22,12 @@
  * with the logs of what happened until then. A stop request (`interrupt`)
  * ends it the same way, as `interrupted`.
  */
-import type { Model } from '../../checker/model.js';
-import type { Interrupt } from '../../checker/options.js';
-import type { Workload, WorkloadResult } from '../../checker/package.js';
-import { ActionRefused, SystemError } from '../../checker/reenact.js';
+import type { Model } from '../../checker/model/model.js';
+import type { Interrupt } from '../../checker/explore/options.js';
+import type { Workload, WorkloadResult } from '../../checker/package/system.js';
+import { ActionRefused, SystemError } from '../../checker/package/system.js';
 import { claimNames, connect, protocolConfig, releaseNames } from './adapter.js';
-import { Rng } from '../../checker/random.js';
+import { Rng } from '../../checker/random/random.js';
 import { STORM_FAULTS, STORM_HELP, type DnsSystemOptions } from './flags.js';
 import { DnsClient, DnsError } from './messages.js';
 import { PlanStore, PlanStoreError } from './plan-store.js';

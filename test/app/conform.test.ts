@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { logsOfSchedule } from '../../checker/conform.js';
+import { logsOfSchedule } from '../../checker/runs/log-search.js';
 import { dnsModel } from '../../models/dns/model.js';
 import { notProgress, ROOT, run } from '../support/cli.js';
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { bufferIo, type ProgressMode } from '../../app/io.js';
 import { progressReporter } from '../../app/progress.js';
-import type { Progress } from '../../checker/options.js';
+import type { Progress } from '../../checker/explore/options.js';
 
 const at = (elapsedMs: number): Progress => ({ distinctStates: 10, generatedStates: 20, queue: 3, depth: 2, elapsedMs });
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { replay } from '../../checker/path.js';
+import { replay } from '../../checker/model/replay.js';
 import { dnsModel } from '../../models/dns/model.js';
 import { a, DnsClient, txt } from '../../systems/dns/messages.js';
 import { startNamed } from '../../systems/dns/server.js';

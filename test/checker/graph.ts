@@ -2,8 +2,8 @@
  * Random directed graphs as models, and a naive reference search written
  * independently of the engine, for checking the engine against.
  */
-import { defineLayout, int, type StateOf } from '../../checker/layout.js';
-import type { Model } from '../../checker/model.js';
+import { defineLayout, int, type StateOf } from '../../checker/state/layout.js';
+import type { Model } from '../../checker/model/model.js';
 
 export interface Graph {
   nodes: number;

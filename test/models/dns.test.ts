@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check } from '../../checker/bfs.js';
+import { check } from '../../checker/explore/bfs.js';
 import { dnsModel } from '../../models/dns/model.js';
 import { resolveParams, VARIANT_NAMES } from '../../models/dns/params.js';
 

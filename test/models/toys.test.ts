@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check } from '../../checker/bfs.js';
+import { check } from '../../checker/explore/bfs.js';
 import { counterModel, lockMutexModel, naiveMutexModel, tcommitModel, twoPhaseModel } from '../../models/toys/index.js';
 
 // Figures known independently of dnsmc (see each model's header comment).

@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { viewerPage } from '../../app/view.js';
-import { check } from '../../checker/bfs.js';
-import type { FieldSpec, JsonState } from '../../checker/layout.js';
-import type { Model } from '../../checker/model.js';
+import { check } from '../../checker/explore/bfs.js';
+import type { FieldSpec, JsonState } from '../../checker/state/layout.js';
+import type { Model } from '../../checker/model/model.js';
 import { dnsModel } from '../../models/dns/model.js';
 import { dnsPresentation } from '../../models/dns/picture.js';
 import { naiveMutexModel } from '../../models/toys/index.js';

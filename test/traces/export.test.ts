@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { check } from '../../checker/bfs.js';
-import type { FieldSpec } from '../../checker/layout.js';
-import type { Model } from '../../checker/model.js';
-import { replay } from '../../checker/path.js';
+import { check } from '../../checker/explore/bfs.js';
+import type { FieldSpec } from '../../checker/state/layout.js';
+import type { Model } from '../../checker/model/model.js';
+import { replay } from '../../checker/model/replay.js';
 import { dnsModel } from '../../models/dns/model.js';
 import { lockMutexModel, naiveMutexModel } from '../../models/toys/index.js';
 import { traceFromItf, toItf } from '../../traces/itf.js';

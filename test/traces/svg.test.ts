@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PictureNode } from '../../checker/package.js';
+import type { PictureNode } from '../../checker/package/presentation.js';
 import { ATTRS as ALLOW_ATTRS, SVG_TAGS as ALLOW_SVG } from '../../traces/picture-allow.js';
 import { ATTRS, pictureSvg, SVG_TAGS } from '../../traces/svg.js';
 import { run } from '../support/cli.js';

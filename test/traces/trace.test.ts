@@ -1,7 +1,7 @@
 import { applyPatches, enablePatches } from 'immer';
 import { describe, expect, it } from 'vitest';
-import { check } from '../../checker/bfs.js';
-import type { Model } from '../../checker/model.js';
+import { check } from '../../checker/explore/bfs.js';
+import type { Model } from '../../checker/model/model.js';
 import { dnsModel } from '../../models/dns/model.js';
 import { VARIANT_NAMES } from '../../models/dns/params.js';
 import { naiveMutexModel, counterModel } from '../../models/toys/index.js';

@@ -9,7 +9,7 @@
  * value. The trace itself is carried too, for the narration, the breaks, the
  * timeline and which fields each step changed.
  */
-import type { PictureNode } from '../../checker/package.js';
+import type { PictureNode } from '../../checker/package/presentation.js';
 
 /** How a row of a side-by-side view compares: both sides took the step with equal (or different) results, or only one side has it. */
 export type RowStatus = 'same' | 'differs' | 'only-a' | 'only-b';

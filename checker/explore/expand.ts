@@ -1,0 +1,57 @@
+/**
+ * Expanding one state: try every transition's guard and, for each enabled
+ * one, copy the state into the successor scratch, apply the effect and hand
+ * the successor on.
+ *
+ * The function is compiled per model into straight-line code, one block per
+ * transition with its guard and effect bound to their own constants: each
+ * call site then sees one function only, so V8 can inline the model's guards
+ * and effects into the search loop. The source holds only numbers; the
+ * functions come in as arguments, from the kernel's transition table
+ * (kernel.ts). Models with very many transitions use the
+ * same logic as a loop.
+ */
+import type { Kernel } from '../model/kernel.js';
+import type { FieldSpec } from '../state/layout.js';
+
+/** Called for each successor with its transition number; returns true to stop the search. */
+export type OnSuccessor = (t: number) => boolean;
+
+/**
+ * Expands the state held in `cur`: returns how many transitions were enabled,
+ * or -1 if `onSuccessor` asked to stop.
+ */
+export type Expand = (curView: unknown, nextView: unknown, cur: Int32Array, next: Int32Array, onSuccessor: OnSuccessor) => number;
+
+/** Above this many transitions the straight-line form is too large to optimise well. */
+const MAX_UNROLLED = 256;
+
+/** Compiles the expansion of a state from the kernel's transition table. */
+export function compileExpand<F extends FieldSpec>(kernel: Kernel<F>): Expand {
+  const guards = kernel.guards as readonly ((s: unknown, actor: number) => boolean)[];
+  const effects = kernel.effects as readonly ((s: unknown, actor: number) => void)[];
+  const actors = kernel.actors;
+  const T = guards.length;
+  if (T > MAX_UNROLLED) {
+    return (cv, nv, cur, next, onSuccessor) => {
+      let n = 0;
+      for (let t = 0; t < T; t++) {
+        if (!guards[t](cv, actors[t])) continue;
+        n++;
+        next.set(cur);
+        effects[t](nv, actors[t]);
+        if (onSuccessor(t)) return -1;
+      }
+      return n;
+    };
+  }
+  const head: string[] = [];
+  const body: string[] = [];
+  for (let t = 0; t < T; t++) {
+    const a = actors[t] | 0;
+    head.push(`const g${t} = G[${t}], e${t} = E[${t}];`);
+    body.push(`if (g${t}(cv, ${a})) { n++; next.set(cur); e${t}(nv, ${a}); if (onSuccessor(${t})) return -1; }`);
+  }
+  const src = `${head.join('\n')}\nreturn function expand(cv, nv, cur, next, onSuccessor) {\nlet n = 0;\n${body.join('\n')}\nreturn n;\n};`;
+  return new Function('G', 'E', src)(guards, effects) as Expand;
+}

@@ -1,0 +1,51 @@
+/**
+ * How a package's states look to people: lanes and an inert picture of a
+ * state. Everything here runs when a page is written, never in the page.
+ */
+import type { JsonState } from '../state/layout.js';
+import type { Model } from '../model/model.js';
+
+/** A lane of the viewer and of sequence diagrams: an actor or a resource. */
+export interface Lane {
+  /** A stable id: `role:actor` for actors, the package's own ids for resources. */
+  readonly id: string;
+  readonly label: string;
+}
+
+/** Resource lanes (e.g. each endpoint's DNS records): which lane a changed state path belongs to. */
+export interface ResourceLanes {
+  readonly lanes: readonly Lane[];
+  /** The resource lane a change at `path` (an immer patch path) touches, if any. */
+  of(path: readonly (string | number)[]): string | undefined;
+}
+
+/**
+ * An inert picture of a state: an element tree the viewer builds with
+ * `createElement` and `textContent` only. Tags and attributes outside the
+ * viewer's allow-list are dropped, so a picture can never run code.
+ */
+export interface PictureNode {
+  /** `div`, `span`, `h3`, `h4`, `p`, `ul`, `li`, `table`, `tr`, `td`, `th`, `svg`, `g`, `rect`, `line`, `path`, `text`, `title`, `circle`, `polygon`, `marker`, `defs`. */
+  readonly tag: string;
+  readonly class?: string;
+  readonly text?: string;
+  /** Presentation and `data-*` attributes only (no `on*`, no `href`, no `style` URLs). */
+  readonly attrs?: Readonly<Record<string, string | number>>;
+  /** The state field (and index) this node shows: the viewer marks it when the step changed it. */
+  readonly field?: string;
+  readonly index?: number;
+  readonly children?: readonly PictureNode[];
+}
+
+/** How a package's states look to people: lanes and a picture. Everything runs when a page is written, never in the page. */
+export interface Presentation {
+  /** Resource lanes for a model built by this package (absent: actor lanes only). */
+  lanes?(model: Model): ResourceLanes | undefined;
+  /**
+   * A picture of `states[i]`, where `states` are a trace's states (initial
+   * first), so that the picture may show history (e.g. what was deleted).
+   */
+  picture?(model: Model, states: readonly JsonState[], i: number): PictureNode;
+  /** A one-line label of step `i` (from `states[i - 1]` to `states[i]`) for the timeline, e.g. `flip → plan 1 (active 3), rollback`. */
+  label?(model: Model, states: readonly JsonState[], i: number): string | undefined;
+}
