@@ -125,7 +125,11 @@ describe('the architecture', () => {
     }
     expect(bad).toEqual([]);
     // Every room is used: the rules rule on real code.
-    for (const room of Object.keys(ROOMS)) expect(inChecker.some((f) => f.startsWith(`checker/${room}/`)), room).toBe(true);
+    for (const room of Object.keys(ROOMS))
+      expect(
+        inChecker.some((f) => f.startsWith(`checker/${room}/`)),
+        room,
+      ).toBe(true);
   });
 
   it('each top folder imports only the folders docs/architecture.md lets it', () => {
@@ -146,7 +150,12 @@ describe('the architecture', () => {
     const table = (head: string): Record<string, string[]> => {
       const start = doc.indexOf(head);
       expect(start, head).toBeGreaterThan(-1);
-      const rows = doc.slice(start).split('\n\n')[0].split('\n').slice(2).filter((r) => r.startsWith('|'));
+      const rows = doc
+        .slice(start)
+        .split('\n\n')[0]
+        .split('\n')
+        .slice(2)
+        .filter((r) => r.startsWith('|'));
       return Object.fromEntries(
         rows.map((r) => {
           const cells = r.split('|').map((c) => c.trim());
