@@ -1,8 +1,10 @@
 /**
  * The execution kernel: the one place that says what running a model means.
  * Everything that takes a step of a model (the search, the state graph,
- * simulation, shrinking, the fast-check arbitraries, replay and symmetry)
- * goes through it:
+ * simulation, shrinking, the fast-check arbitraries, replay, symmetry,
+ * explain and conform's log search) goes through it; outside this file and
+ * the expansion compiled from it (explore/expand.ts), nothing calls a
+ * model's guard or effect:
  *
  *  - the transition table (each action once per actor, in the engine's order,
  *    see transitions.ts), with each transition's guard, effect and actor;

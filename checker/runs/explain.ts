@@ -22,6 +22,7 @@
 import type { FieldSpec, Json, JsonState, StateOf } from '../state/layout.js';
 import { actorName, type Model } from '../model/model.js';
 import { kernelOf } from '../model/kernel.js';
+import { breaksAlong } from '../model/replay.js';
 
 /** One step as recorded: what it read and wrote. */
 export interface StepAccess {
@@ -186,25 +187,17 @@ export function explainRun(model: Model, run: RunToExplain, options: ExplainOpti
   const vec = layout.vector();
   layout.fromPlain(initial as never, prefix.subarray(0, S));
   run.steps.forEach((st, i) => {
-    const action = model.actions.find((a) => a.name === st.action);
-    if (!action) throw new Error(`step ${i + 1}: ${st.action} is not an action of model ${model.name}`);
     const reads: string[] = [];
     const writes: string[] = [];
     const next = structuredClone(state);
     const view = recording(model, next, reads, writes) as unknown as StateOf<FieldSpec>;
-    if (!action.guard(view, st.actor)) throw new Error(`step ${i + 1}: ${st.action} by ${st.actor} is not enabled`);
-    action.effect(view, st.actor);
-    steps.push({
-      step: i + 1,
-      action: st.action,
-      role: action.role,
-      actor: st.actor,
-      who: actorName(model, action.role, st.actor),
-      narration: st.narration,
-      reads,
-      writes,
-    });
-    ts[i] = kernel.indexOf(st.action, st.actor);
+    // Through the kernel, as every run of a model: the guard's reads and the effect's writes are recorded.
+    const t = kernel.resolve(view, st.action, st.actor);
+    if (typeof t !== 'number') throw new Error(`step ${i + 1}: ${t.reason}`);
+    kernel.apply(view, t);
+    const { role } = kernel.transitions[t];
+    steps.push({ step: i + 1, action: st.action, role, actor: st.actor, who: actorName(model, role, st.actor), narration: st.narration, reads, writes });
+    ts[i] = t;
     state = next;
     layout.fromPlain(next as never, vec);
     prefix.set(vec, (i + 1) * S);
@@ -305,12 +298,10 @@ export function explainRun(model: Model, run: RunToExplain, options: ExplainOpti
   const curView = layout.view(cur);
   const packed = new Uint32Array(layout.words);
   const property = run.property;
-  const inv = model.invariants.find((p) => p.name === property);
-  const stepInv = model.stepInvariants.find((p) => p.name === property);
-  const breaksAt = (before: Int32Array, last: Int32Array): boolean => {
-    const l = layout.toPlain(last);
-    return inv ? !inv.holds(l) : stepInv ? !stepInv.holds(layout.toPlain(before), l) : false;
-  };
+  const isInvariant = model.invariants.some((p) => p.name === property);
+  // Whether the run's property breaks at its last step: a state invariant in the last state, a step invariant on the last step.
+  const breaksAt = (before: Int32Array, last: Int32Array): boolean =>
+    breaksAlong(model, isInvariant ? [layout.toPlain(last)] : [layout.toPlain(before), layout.toPlain(last)], [property]).length > 0;
   const before = layout.vector();
   const lastOriginal = prefix.slice(n * S, n * S + S);
   const beforeOriginal = prefix.slice(Math.max(0, n - 1) * S, Math.max(0, n - 1) * S + S);
