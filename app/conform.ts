@@ -132,7 +132,7 @@ export function readLogs(files: readonly string[]): ConformEvent[][] {
       } else byProcess.set(e.process, [e]);
     }
   }
-  const logs = [...byProcess.keys()].sort().map((p) => byProcess.get(p)!.sort((x, y) => x.seq - y.seq));
+  const logs = [...byProcess.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, events]) => events.sort((x, y) => x.seq - y.seq));
   for (const log of logs) {
     for (let i = 0; i < log.length; i++) {
       const e = log[i];

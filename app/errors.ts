@@ -47,7 +47,7 @@ export function usageMessage(e: unknown): string | undefined {
  */
 export function printable(s: string): string {
   return s.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => {
-    const n = c.codePointAt(0)!;
+    const n = c.codePointAt(0) ?? 0;
     return n > 0xffff ? `\\u{${n.toString(16)}}` : `\\u${n.toString(16).padStart(4, '0')}`;
   });
 }

@@ -167,7 +167,11 @@ export async function checkWithLiveness(model: Model, a: CheckFlags, io?: Io): P
       graph = { ...graph, complete: false, stoppedBy: 'max-memory' };
       verdicts = verdicts.map((v) => (v.status === 'holds' ? { ...v, status: 'unknown' } : v));
     }
-  } else verdicts = liveNames.map((p) => ({ property: p, kind: (model.liveness ?? []).find((x) => x.name === p)!.kind, status: 'unknown', durationMs: 0 }));
+  } else
+    verdicts = (model.liveness ?? [])
+      .filter((x) => liveNames.includes(x.name))
+      .sort((x, y) => liveNames.indexOf(x.name) - liveNames.indexOf(y.name))
+      .map((x) => ({ property: x.name, kind: x.kind, status: 'unknown', durationMs: 0 }));
   const analysisMs = performance.now() - analysisStart;
 
   const rows: VerdictRow[] = [];

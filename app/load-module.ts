@@ -178,24 +178,26 @@ function asPackage(o: Record<string, unknown>, file: string, flag: string, expor
     }
     return { pkg: { ...(p as unknown as ModelPackage), name: typeof p.name === 'string' ? p.name : name }, export: exportName('modelPackage'), declared: true };
   }
-  if (isFn(o.createModel)) {
-    const declared = o.params !== undefined;
-    if (declared && !Array.isArray(o.params))
-      throw new UsageError(`--${flag} ${file}: params must be an array of parameters ({ name, type, default, help, ... })`);
-    const create = o.createModel as (p: unknown) => unknown;
-    return {
-      pkg: {
-        name,
-        description: `the model built by ${name}'s createModel`,
-        params: (o.params as ParamSpec[] | undefined) ?? [],
-        createModel: (p) => create(p) as Model,
-      },
-      export: exportName('createModel'),
-      declared,
-    };
-  }
+  if (isFn(o.createModel)) return fromCreateModel(o.createModel, o.params, file, flag, exportName('createModel'));
   if (o.model !== undefined) return { pkg: fixed(name, o.model), export: '', declared: true };
   return undefined;
+}
+
+/** A package around an exported `createModel` (with `params` declared beside it, or none). */
+function fromCreateModel(create: (p: unknown) => unknown, params: unknown, file: string, flag: string, exportAs: string): ModulePackage {
+  const name = basename(file).replace(/\.[^.]*$/, '');
+  const declared = params !== undefined;
+  if (declared && !Array.isArray(params)) throw new UsageError(`--${flag} ${file}: params must be an array of parameters ({ name, type, default, help, ... })`);
+  return {
+    pkg: {
+      name,
+      description: `the model built by ${name}'s createModel`,
+      params: (params as ParamSpec[] | undefined) ?? [],
+      createModel: (p) => create(p) as Model,
+    },
+    export: exportAs,
+    declared,
+  };
 }
 
 /** What the module exports as its model package. */
@@ -203,12 +205,12 @@ function pickExport(ns: Record<string, unknown>, file: string, flag: string): Mo
   const direct = asPackage(ns, file, flag, (k) => k);
   if (direct) return direct;
   const d = ns.default;
-  if (isFn(d)) return asPackage({ createModel: d }, file, flag, () => 'default')!;
+  if (isFn(d)) return fromCreateModel(d, undefined, file, flag, 'default');
   if (isObj(d)) {
     // A CommonJS module (or a .ts file compiled as one) puts its exports under default: worker threads cannot name those.
     const inner = asPackage(d, file, flag, () => '');
     if (inner) return inner;
-    if (isFn(d.default)) return asPackage({ createModel: d.default }, file, flag, () => '')!;
+    if (isFn(d.default)) return fromCreateModel(d.default, undefined, file, flag, '');
     if (isObj(d.default)) return { pkg: fixed(basename(file), d.default), export: '', declared: true };
     if ('layout' in d || 'actions' in d) return { pkg: fixed(basename(file), d), export: '', declared: true };
   }

@@ -15,7 +15,8 @@
  * reaches dnsmc, which stops it in order), is killed however dnsmc ends
  * (run-dirs.ts), and must exit when its stdin closes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { DriverError } from '../checker/package/system.js';
 import { trackChild } from './dns/run-dirs.js';
 
@@ -63,7 +64,7 @@ export interface DriverOptions {
 /** A running driver process. */
 export class DriverProcess {
   readonly label: string;
-  private readonly child: ChildProcess;
+  private readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
   private readonly untrack: () => void;
   private buffer = '';
   private stderrText = '';
@@ -80,14 +81,14 @@ export class DriverProcess {
     this.label = options.label ?? argv.join(' ');
     this.child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     this.untrack = trackChild(this.child);
-    this.child.stdout!.setEncoding('utf8');
-    this.child.stderr!.setEncoding('utf8');
-    this.child.stdout!.on('data', (t: string) => this.onData(t));
-    this.child.stderr!.on('data', (t: string) => {
+    this.child.stdout.setEncoding('utf8');
+    this.child.stderr.setEncoding('utf8');
+    this.child.stdout.on('data', (t: string) => this.onData(t));
+    this.child.stderr.on('data', (t: string) => {
       this.stderrText = (this.stderrText + t).slice(-MAX_STDERR);
     });
     // A driver that is gone makes writes fail with EPIPE: its exit is what is reported.
-    this.child.stdin!.on('error', () => undefined);
+    this.child.stdin.on('error', () => undefined);
     this.exit = new Promise<void>((resolve) => {
       const done = (why: string): void => {
         if (this.exited !== null) return;
@@ -190,7 +191,7 @@ export class DriverProcess {
           reject(e);
         },
       };
-      this.child.stdin!.write(`${JSON.stringify(message)}\n`);
+      this.child.stdin.write(`${JSON.stringify(message)}\n`);
     });
   }
 
@@ -205,7 +206,7 @@ export class DriverProcess {
   /** Ends the driver: closes its stdin (it must exit then), and kills it after `graceMs`. Safe to call twice. */
   async stop(graceMs = 1000): Promise<void> {
     if (this.exited === null) {
-      this.child.stdin!.end();
+      this.child.stdin.end();
       const t = setTimeout(() => this.kill(), graceMs);
       await this.exit;
       clearTimeout(t);

@@ -169,6 +169,13 @@ describe('the architecture', () => {
     expect(table('| folder |')).toEqual({ checker: [], ...FOLDERS });
   });
 
+  it('one kernel: nothing but the kernel and the expansion compiled from it calls a guard or an effect', () => {
+    const calls = sources
+      .filter((f) => f !== 'checker/model/kernel.ts' && f !== 'checker/explore/expand.ts')
+      .flatMap((f) => [...readFileSync(join(ROOT, f), 'utf8').matchAll(/\.(guard|effect)\(/g)].map((m) => `${f}: ${m[0]}`));
+    expect(calls).toEqual([]);
+  });
+
   it('checker/ and traces/ name no model', () => {
     for (const f of sources.filter((s) => s.startsWith('checker/') || s.startsWith('traces/'))) {
       expect(readFileSync(join(ROOT, f), 'utf8'), f).not.toMatch(/\bdnsModel\b|models\/dns|'dns'|Route 53/);

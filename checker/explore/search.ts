@@ -268,7 +268,9 @@ export class LayerSearch {
       try {
         layout.fromPlain(this.model.init[k], this.next);
         this.encode(this.next);
-        if (this.sink === undefined) this.insert(this.sets[this.owner(this.seen.hi)]!, this.scratch, 0, -1 - k, 0, true, 0);
+        const set = this.sets[this.owner(this.seen.hi)];
+        if (set === undefined) throw new Error('the initial states are added by the searcher that holds every share');
+        if (this.sink === undefined) this.insert(set, this.scratch, 0, -1 - k, 0, true, 0);
         else {
           this.sink.add(this.scratch, 0, -1 - k, 0);
           if (this.sink.created) this.admit(this.scratch, 0, -1 - k, 0, true, 0);
@@ -357,6 +359,8 @@ export class LayerSearch {
       this.insert(set, this.scratch, 0, this.source, t, true, this.depth + 1);
       return this.stopped;
     }
+    // The hot path: a share this searcher does not hold has a queue to its owner (the constructor made one per other searcher).
+    // biome-ignore lint/style/noNonNullAssertion: checked by construction, not per state
     const box = this.outbox[owner]!;
     while (!box.push(this.scratch, 0)) {
       // The owner's queue is full: take in this thread's own queues while it catches up, or sleep (50 µs at most).

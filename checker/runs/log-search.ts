@@ -124,10 +124,14 @@ function compile<F extends FieldSpec>(model: Model<F>, e: ConformEvent): Compile
   if (!blank) blanks.set(model, (blank = { vec: layout.vector(), base: layout.toJson(layout.vector()) }));
   const t = kernel.indexOf(e.action, e.actor);
   if (t < 0) {
-    const known = model.actions.map((a) => a.name);
-    if (!known.includes(e.action))
-      throw new ConformInputError(e.file, e.line, `action ${JSON.stringify(e.action)} is not an action of model ${model.name} (${known.join(', ')})`);
-    const role = model.actions.find((a) => a.name === e.action)!.role;
+    const action = model.actions.find((a) => a.name === e.action);
+    if (action === undefined)
+      throw new ConformInputError(
+        e.file,
+        e.line,
+        `action ${JSON.stringify(e.action)} is not an action of model ${model.name} (${model.actions.map((a) => a.name).join(', ')})`,
+      );
+    const role = action.role;
     throw new ConformInputError(
       e.file,
       e.line,
@@ -148,7 +152,7 @@ function compile<F extends FieldSpec>(model: Model<F>, e: ConformEvent): Compile
     const name = m[1];
     const isArray = spec.kind === 'array';
     if (isArray !== (m[2] !== undefined))
-      throw new ConformInputError(e.file, e.line, `saw: ${path}: ${name} ${isArray ? 'is an array: name an element, as ' + name + '[0]' : 'is not an array'}`);
+      throw new ConformInputError(e.file, e.line, `saw: ${path}: ${name} ${isArray ? `is an array: name an element, as ${name}[0]` : 'is not an array'}`);
     const index = m[2] === undefined ? 0 : Number(m[2]);
     if (isArray && index >= spec.length) throw new ConformInputError(e.file, e.line, `saw: ${path}: ${name} has elements 0 to ${spec.length - 1}`);
     // The value in the model's encoding: written into a JSON state and read back through the layout, which checks its range.
@@ -454,7 +458,8 @@ function explainFailure<F extends FieldSpec>(
       if (!best || e.ts < logs[best.p][best.at].ts || (e.ts === logs[best.p][best.at].ts && p < best.p)) best = { p, at };
     }
   }
-  const { p, at } = best!;
+  if (!best) throw new Error('conform: a configuration that explains no more events has none pending');
+  const { p, at } = best;
   const event = logs[p][at];
   const ev = compiled[p][at];
   const cur = layout.vector();
@@ -483,7 +488,8 @@ function explainFailure<F extends FieldSpec>(
       const after = layout.toJson(next);
       const wrong = ev.checks.filter((ch) => next[ch.slot] !== ch.value);
       const at2 = (f: string): Json => {
-        const m = FIELD.exec(f)!;
+        const m = FIELD.exec(f);
+        if (m === null) return null;
         const v = after[m[1]];
         return m[2] === undefined ? v : (v as Json[])[Number(m[2])];
       };
@@ -541,5 +547,5 @@ export function logsOfSchedule<F extends FieldSpec>(
     });
     before = after;
   });
-  return [...byProcess.keys()].sort().map((p) => byProcess.get(p)!);
+  return [...byProcess.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, events]) => events);
 }

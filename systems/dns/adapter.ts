@@ -395,7 +395,9 @@ export class DnsRun implements RunningSystem {
         answers.forEach((x, i) => {
           if (!rank.has(`${x.name} ${x.type}`)) rank.set(`${x.name} ${x.type}`, i);
         });
-        answers.sort((x, y) => rank.get(`${x.name} ${x.type}`)! - rank.get(`${y.name} ${y.type}`)! || (x.data < y.data ? -1 : x.data > y.data ? 1 : 0));
+        answers.sort(
+          (x, y) => (rank.get(`${x.name} ${x.type}`) ?? 0) - (rank.get(`${y.name} ${y.type}`) ?? 0) || (x.data < y.data ? -1 : x.data > y.data ? 1 : 0),
+        );
         out.push({ name, rcode: rcodeName(m.rcode), answers });
       }
     } catch (e) {

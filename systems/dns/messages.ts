@@ -182,18 +182,18 @@ function udpExchange(server: ServerAddress, bytes: Uint8Array, id: number, timeo
   return new Promise((resolve, reject) => {
     const sock = createSocket('udp4');
     let settled = false;
-    const finish = (err: Error | null, msg?: Uint8Array): void => {
+    const finish = (outcome: Error | Uint8Array): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       sock.close();
-      if (err) reject(err);
-      else resolve(msg!);
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
     };
     const timer = setTimeout(() => finish(new OutcomeUnknownError(`no answer from ${where(server)} within ${timeoutMs} ms`)), timeoutMs);
     sock.on('error', (e) => finish(netError(server, e)));
     sock.on('message', (msg) => {
-      if (msg.length >= 2 && msg.readUInt16BE(0) === id) finish(null, new Uint8Array(msg));
+      if (msg.length >= 2 && msg.readUInt16BE(0) === id) finish(new Uint8Array(msg));
     });
     sock.connect(server.port, server.host, (err?: Error) => {
       if (err) return finish(netError(server, err));

@@ -12,7 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { existsSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { DnsClient, DnsError } from './messages.js';
 import { makeRunDir, removeRunDir, trackChild } from './run-dirs.js';
@@ -149,8 +149,8 @@ export async function startNamed(options: StartOptions = {}): Promise<NamedServe
   const keep = (b: Buffer): void => {
     log = (log + b.toString()).slice(-20_000);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   let exited: string | null = null;
   const exit = new Promise<void>((resolve) => {
     child.once('exit', (code, sig) => {
@@ -176,10 +176,11 @@ export async function startNamed(options: StartOptions = {}): Promise<NamedServe
   watchdog.on('error', () => {});
   // Neither keeps this process alive: the exit hook and the watchdog end `named` when it ends.
   child.unref();
-  (child.stdout as unknown as { unref(): void }).unref();
-  (child.stderr as unknown as { unref(): void }).unref();
+  // The pipes are sockets, which can be unref'd.
+  (child.stdout as Socket).unref();
+  (child.stderr as Socket).unref();
   watchdog.unref();
-  (watchdog.stdin as unknown as { unref(): void }).unref();
+  (watchdog.stdin as Socket).unref();
 
   let stopped: Promise<void> | null = null;
   const stop = (): Promise<void> => {
@@ -230,5 +231,5 @@ export async function startNamed(options: StartOptions = {}): Promise<NamedServe
     await new Promise((r) => setTimeout(r, 10));
   }
   const startMs = performance.now() - t0;
-  return { host: '127.0.0.1', port, zone, key, version, startMs, pid: child.pid!, dir, stop };
+  return { host: '127.0.0.1', port, zone, key, version, startMs, pid: child.pid ?? 0, dir, stop };
 }

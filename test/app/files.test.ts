@@ -137,8 +137,14 @@ describe('the TSIG key file', () => {
 
 /** The kinds of non-regular file, each made fresh in `at`. */
 const KINDS: Record<string, (at: string) => string> = {
-  folder: (at) => (mkdirSync(join(at, 'folder.json')), join(at, 'folder.json')),
-  'FIFO with no writer': (at) => (execFileSync('mkfifo', [join(at, 'pipe.json')]), join(at, 'pipe.json')),
+  folder: (at) => {
+    mkdirSync(join(at, 'folder.json'));
+    return join(at, 'folder.json');
+  },
+  'FIFO with no writer': (at) => {
+    execFileSync('mkfifo', [join(at, 'pipe.json')]);
+    return join(at, 'pipe.json');
+  },
   '/dev/zero': () => '/dev/zero',
   '/dev/urandom': () => '/dev/urandom',
   '/dev/null': () => '/dev/null',

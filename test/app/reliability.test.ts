@@ -138,7 +138,8 @@ describe('a forged trace is refused at the first field the model does not derive
     [
       'a state key that is not a field',
       (t) => {
-        (t.steps[2].state as Record<string, unknown>)['constructor'] = 1;
+        // An own property named like Object.prototype's, as JSON.parse would make it.
+        Object.defineProperty(t.steps[2].state, 'constructor', { value: 1, enumerable: true, writable: true, configurable: true });
       },
       'constructor',
     ],

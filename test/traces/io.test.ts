@@ -227,9 +227,31 @@ describe('readInputFile', () => {
   });
 
   it.each([
-    ['a folder', (d: string) => (mkdirSync(join(d, 'sub')), join(d, 'sub')), 'a folder'],
-    ['a FIFO with no writer (not opened: no wait)', (d: string) => (execFileSync('mkfifo', [join(d, 'p')]), join(d, 'p')), 'a FIFO'],
-    ['a symlink to a FIFO', (d: string) => (execFileSync('mkfifo', [join(d, 'p')]), symlinkSync(join(d, 'p'), join(d, 'l')), join(d, 'l')), 'a FIFO'],
+    [
+      'a folder',
+      (d: string) => {
+        mkdirSync(join(d, 'sub'));
+        return join(d, 'sub');
+      },
+      'a folder',
+    ],
+    [
+      'a FIFO with no writer (not opened: no wait)',
+      (d: string) => {
+        execFileSync('mkfifo', [join(d, 'p')]);
+        return join(d, 'p');
+      },
+      'a FIFO',
+    ],
+    [
+      'a symlink to a FIFO',
+      (d: string) => {
+        execFileSync('mkfifo', [join(d, 'p')]);
+        symlinkSync(join(d, 'p'), join(d, 'l'));
+        return join(d, 'l');
+      },
+      'a FIFO',
+    ],
     ['/dev/zero', () => '/dev/zero', 'a character device'],
     ['/dev/urandom', () => '/dev/urandom', 'a character device'],
     ['/dev/null', () => '/dev/null', 'a character device'],
