@@ -6,7 +6,7 @@
  * the execution kernel when a page is written; the page only shows it.
  */
 import { kernelOf } from '../checker/model/kernel.js';
-import type { FieldSpec, JsonState } from '../checker/state/layout.js';
+import type { JsonState } from '../checker/state/layout.js';
 import type { Model } from '../checker/model/model.js';
 import type { Presentation } from '../checker/package/presentation.js';
 import { replay } from '../checker/model/replay.js';
@@ -22,7 +22,7 @@ export type { Alternative } from './client/data.js';
  * took; `out[0]` is empty.
  */
 export function alternativesOf(trace: Trace, model: Model, presentation?: Presentation): Alternative[][] {
-  const kernel = kernelOf(model as Model<FieldSpec>);
+  const kernel = kernelOf(model);
   const vec = model.layout.vector();
   const states: JsonState[] = [trace.initial, ...trace.steps.map((s) => s.state)];
   const out: Alternative[][] = [[]];

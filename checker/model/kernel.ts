@@ -25,8 +25,9 @@ import type { Invariant, Model, StepInvariant } from './model.js';
 import { OptionError } from './validate.js';
 import { transitionsOf, type Transition } from './transitions.js';
 
-type Guard<S> = (s: Readonly<S>, actor: number) => boolean;
-type Effect<S> = (s: S, actor: number) => void;
+// Method-shaped (bivariant in S, as Action's own guard and effect are), so that a Kernel<F> is a Kernel.
+type Guard<S> = { check(s: Readonly<S>, actor: number): boolean }['check'];
+type Effect<S> = { apply(s: S, actor: number): void }['apply'];
 
 /** Why a named step cannot be taken (see {@link Kernel.resolve}). */
 export interface StepRefusal {
@@ -137,15 +138,16 @@ export class Kernel<F extends FieldSpec = FieldSpec> {
   }
 }
 
-const kernels = new WeakMap<object, Kernel<FieldSpec>>();
+/** Each model's kernel, built once per model object. */
+const kernels = new WeakMap<Model, Kernel>();
 
 /** The kernel of a model (built once per model object). */
 export function kernelOf<F extends FieldSpec>(model: Model<F>): Kernel<F> {
-  let k = kernels.get(model) as Kernel<F> | undefined;
-  if (!k) {
-    k = new Kernel(model);
-    kernels.set(model, k as Kernel<FieldSpec>);
-  }
+  const known = kernels.get(model);
+  // The cache is keyed by the model itself, so the kernel it holds is this model's: Kernel<F>.
+  if (known) return known as Kernel<F>;
+  const k = new Kernel(model);
+  kernels.set(model, k);
   return k;
 }
 
