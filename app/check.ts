@@ -17,8 +17,9 @@ import { runLivenessCheck } from './liveness.js';
 import { modelFromFlags, type PackageSource, type ResolvedModel } from './model.js';
 import { checkOptionsFromArgs, checkOutputs, propertiesFlag, propertyChoices, wantsLiveness, type CheckFlags } from './options.js';
 import { progressReporter } from './progress.js';
-import { checkReport, exitCode, headerLine, headerOf, printJson, statsLines, verdict, writeTrace } from './report.js';
+import { exitCode, headerLine, headerOf, printJson, statsLines, verdict, writeTrace } from './report.js';
 import { writeViewer } from './view.js';
+import { checkReport } from './json-reports.js';
 
 /** The flags of `dnsmc check`: the model's (`--model` and its parameters) and the search's. */
 export type CheckArgs = CheckFlags & Record<string, unknown>;

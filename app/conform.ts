@@ -22,7 +22,8 @@ import type { Io } from './io.js';
 import { modelFromFlags, type PackageSource } from './model.js';
 import { limitFlags } from './options.js';
 import { progressReporter } from './progress.js';
-import { headerLine, headerOf, headFields, printJson, type ReportHead } from './report.js';
+import { headerLine, headerOf, printJson } from './report.js';
+import { headFields, type ReportHead } from './json-reports.js';
 
 export interface ConformArgs {
   [flag: string]: unknown;

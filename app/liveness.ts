@@ -19,56 +19,9 @@ import type { Io } from './io.js';
 import type { ResolvedModel } from './model.js';
 import { checkOptionsFromArgs, checkOutputs, fairnessFromArgs, propertiesFlag, propertyChoices, type CheckFlags } from './options.js';
 import { progressReporter } from './progress.js';
-import { checkReport, exitCode, headerLine, headerOf, headFields, printJson, statsLines, writeTrace, type CheckReport, type ReportHead } from './report.js';
+import { exitCode, headerLine, headerOf, printJson, statsLines, writeTrace } from './report.js';
 import { writeViewer } from './view.js';
-
-/** One row of the verdict table. */
-export interface VerdictRow {
-  property: string;
-  /** `invariant`, `step`, `deadlock`, or a liveness form (`alwaysReachable`, `eventually`, `alwaysEventually`, `leadsTo`). */
-  kind: string;
-  verdict: 'holds' | 'violated' | 'unknown';
-  /** Steps of the counterexample: the trace's length (a lasso's prefix and loop together). */
-  steps?: number;
-  /** For a lasso: the step where its loop begins. */
-  loop?: number;
-  /** For a violated `alwaysReachable` property: steps to the stuck state and the states reachable from it. */
-  stuck?: { steps: number; reachable: number };
-}
-
-/** What storing the graph and analysing it cost. */
-export interface GraphCost {
-  states: number;
-  edges: number;
-  /** Bytes of the stored graph (states, index, edges, BFS tree). */
-  bytes: number;
-  /** Time to explore and store it. */
-  durationMs: number;
-  /** Time of the liveness analysis on it. */
-  analysisMs: number;
-}
-
-/** The JSON report of `check --json` when liveness properties are checked: exactly one object. */
-export interface LivenessReport extends ReportHead {
-  status: CheckResult['status'];
-  properties: string[];
-  /** The fairness constraints the liveness properties were checked under, e.g. `WF(worker 0)`. */
-  fairness: string[];
-  /** The first violated property, or null. */
-  property: string | null;
-  verdicts: VerdictRow[];
-  distinctStates: number;
-  diameter: number;
-  complete: boolean;
-  stoppedBy: CheckResult['stoppedBy'];
-  durationMs: number;
-  peakMemoryBytes: number;
-  graph: GraphCost | null;
-  /** The safety search's own report, when safety properties were checked. */
-  safety?: Omit<CheckReport, 'trace'>;
-  /** The first counterexample. */
-  trace?: Trace;
-}
+import { checkReport, headFields, type GraphCost, type LivenessReport, type VerdictRow } from './json-reports.js';
 
 const FORM: Record<string, string> = {
   invariant: 'invariant',

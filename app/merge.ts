@@ -22,9 +22,9 @@ import type { Io } from './io.js';
 import { outputFlag, refuseOverwrite } from './flags.js';
 import { modelFromTrace } from './model.js';
 import { actionsLine, exitCode, headerLine, printJson, writeTrace } from './report.js';
-import type { SimulateReport } from './simulate.js';
 import { MAX_SHARDS } from './flags.js';
 import { loadTraceJson, readJsonInput } from './trace-file.js';
+import type { MergeReport, MergedViolation, ShardReport } from './json-reports.js';
 
 /** The flags of `dnsmc merge`, as yargs hands them over (unvalidated). */
 export interface MergeArgs {
@@ -35,48 +35,7 @@ export interface MergeArgs {
   model?: unknown;
 }
 
-/** A violation kept by the merge: the shortest of its property over the shards. */
-export interface MergedViolation {
-  property: string;
-  kind: 'invariant' | 'step' | 'deadlock';
-  shard: number;
-  run: number;
-  runSeed: number;
-  foundLength: number;
-  length: number;
-  trace: Trace;
-}
-
-/** The JSON report of `merge --json`. */
-export interface MergeReport
-  extends Pick<SimulateReport, 'model' | 'variant' | 'params' | 'module' | 'properties' | 'runs' | 'steps' | 'terminalRuns' | 'longestRun' | 'actions'> {
-  command: 'merge';
-  status: 'ok' | 'violation' | 'deadlock' | 'incomplete';
-  /** The violated property with the shortest violation, or null. */
-  property: string | null;
-  /** The job: its seed, runs and depth before sharding, and the number of shards. */
-  seed: number;
-  of: number;
-  /** Shards merged, and the ones missing from 1..of. */
-  shards: number[];
-  missing: number[];
-  /** Distinct states: the shards' counts cannot be unioned exactly (no fingerprints in the reports); these are the bounds. */
-  distinctStatesAtLeast: number;
-  distinctStatesAtMost: number;
-  distinctStatesPerShard: number[];
-  /** Summed over shards (machine time), and the longest shard (wall time when shards ran in parallel). */
-  durationMsTotal: number;
-  durationMsMax: number;
-  unfired: string[];
-  /** Shards stopped by a time limit. */
-  incompleteShards: number[];
-  violations: MergedViolation[];
-}
-
 const isWhole = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-
-/** A simulate report of a swarm shard: its `swarm` is present. */
-export type ShardReport = SimulateReport & { swarm: NonNullable<SimulateReport['swarm']> };
 
 /** Reads and checks one shard report. Throws UsageError naming the file and the field. */
 export function readShard(file: string): ShardReport {

@@ -26,10 +26,11 @@ import { UsageError } from './errors.js';
 import { outputFlag, refuseOverwrite } from './flags.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import type { Io } from './io.js';
-import { headerLine, headerOf, headFields, printJson, writeTrace, type ReportHead } from './report.js';
+import { headerLine, headerOf, printJson, writeTrace } from './report.js';
 import { readTraceFile } from './trace-file.js';
 import { driverFailure, systemOf, systemOptions } from './system.js';
 import { besideObserved, writeViewer } from './view.js';
+import { headFields, type ReenactJson, type ReenactedTrace } from './json-reports.js';
 
 /** The flags of `dnsmc reenact`, as yargs hands them over (unvalidated), the system's own included. */
 export interface ReenactArgs {
@@ -39,24 +40,6 @@ export interface ReenactArgs {
   traceOut?: unknown;
   view?: unknown;
   model?: unknown;
-}
-
-/** The `--json` report: the re-enactment, with the server named as `{version, startMs}`. */
-export interface ReenactJson extends Omit<ReenactReport, 'server'>, ReportHead {
-  readonly server: { readonly version: string; readonly startMs: number | null };
-  /** What the system's own processes (a driver) wrote on stderr, its last 64 KiB, by line. */
-  readonly systemStderr: readonly string[];
-}
-
-/** A trace with what the real system held after each step (`observed`), and what it answered at the end. */
-export interface ReenactedTrace extends Trace {
-  readonly reenacted: {
-    readonly status: ReenactReport['status'];
-    readonly server: string;
-    readonly observed: readonly (JsonState | null)[];
-    readonly resolution: readonly Json[] | null;
-    readonly stoppedBy?: 'interrupted';
-  };
 }
 
 /** The trace with what the system held after each step, and what it answered at the end (`reenacted`). */

@@ -14,7 +14,7 @@
 import type { JsonState, StateOf } from '../checker/state/layout.js';
 import { actorName, propertyNames, type Model } from '../checker/model/model.js';
 import { firstBreaks } from '../checker/model/replay.js';
-import { isDeadlock, replayAgainst, type StepOutcome } from '../checker/runs/replay-compare.js';
+import { isDeadlock, replayAgainst } from '../checker/runs/replay-compare.js';
 import { showValue } from '../traces/text.js';
 import { traceFromReplay, type Trace, type TraceBreak } from '../traces/trace.js';
 import { EXIT, UsageError } from './errors.js';
@@ -23,6 +23,7 @@ import type { Io } from './io.js';
 import { modelFromTrace, paramsFromFlags } from './model.js';
 import { printJson, writeTrace } from './report.js';
 import { readTraceFile } from './trace-file.js';
+import type { ReplayDivergence, ReplayReport } from './json-reports.js';
 
 /**
  * The flags of `dnsmc replay`, as yargs hands them over (unvalidated): the
@@ -36,55 +37,6 @@ export interface ReplayArgs {
   /** The user model module the trace was made with (its `createModel` gets the trace's parameters, overridden by the flags). */
   model?: unknown;
   [param: string]: unknown;
-}
-
-/** A step of the schedule whose outcome under the other rules differs from the trace. */
-export interface ReplayDivergence {
-  /** 1-based step number in the trace. */
-  readonly step: number;
-  readonly action: string;
-  readonly role: string;
-  readonly actor: number;
-  readonly outcome: Exclude<StepOutcome, 'same'>;
-  /** The divergence in the model's words, e.g. `step 10: worker 0's commit gives up: its version is stale; ...`. */
-  readonly text: string;
-  /** What the step does in the replay (for `differs`), narrated by the model. */
-  readonly narration?: string;
-  /** What the step did in the trace. */
-  readonly original: string;
-  /** The state fields (`alias[0]`, ...) whose values after the step differ from the trace's (for `differs`). */
-  readonly fields?: readonly string[];
-}
-
-/** What a replay found: the `--json` report of `dnsmc replay`. */
-export interface ReplayReport {
-  readonly model: string;
-  /** The variant the trace was made under. */
-  readonly traceVariant: string | null;
-  /** The variant the schedule was replayed under. */
-  readonly variant: string | null;
-  readonly params: Record<string, unknown>;
-  /** `violation` when a property breaks in the replayed run, else `ok`. */
-  readonly status: 'ok' | 'violation';
-  /** The first property that breaks in the replayed run, or null. */
-  readonly property: string | null;
-  /** Steps in the trace's schedule. */
-  readonly steps: number;
-  /** Steps taken in the replay (the others were not enabled and were skipped). */
-  readonly replayedSteps: number;
-  readonly skipped: number;
-  /** Every step gave the same state as in the trace. */
-  readonly reproduced: boolean;
-  readonly firstDivergence: ReplayDivergence | null;
-  readonly divergences: readonly ReplayDivergence[];
-  /** Every step of the schedule and how it came out: `same`, `differs` or `not-enabled`. */
-  readonly outcomes: readonly { step: number; action: string; actor: number; outcome: StepOutcome; replayStep?: number }[];
-  /** Each property's first failing step in the replayed run (step numbers of the replayed run). */
-  readonly breaks: readonly TraceBreak[];
-  /** The same for the trace, as it records them. */
-  readonly traceBreaks: readonly TraceBreak[];
-  /** The replayed run as a trace (only the steps taken). */
-  readonly trace: Trace;
 }
 
 /** `alias[0]`, `trees[0]`: the fields (and elements) where two JSON states differ. */

@@ -4,7 +4,7 @@
  * the files a command writes (traces, pages), atomically, with a path that
  * cannot be written blamed on its flag.
  */
-import type { CheckResult, Violation } from '../checker/explore/bfs.js';
+import type { CheckResult } from '../checker/explore/bfs.js';
 import type { Model } from '../checker/model/model.js';
 import { writeFileAtomic } from '../traces/io.js';
 import type { Trace } from '../traces/trace.js';
@@ -40,21 +40,6 @@ export interface ModelHeader {
 /** The header of a model, as a command's report names it. */
 export function headerOf(model: Model): ModelHeader {
   return { model: model.name, variant: model.variant ?? null, params: model.params, module: moduleOf(model) ?? null };
-}
-
-/** The fields every JSON report opens with: the model, its variant and parameters, the module of a user model. */
-export interface ReportHead {
-  model: string;
-  variant: string | null;
-  params: Record<string, unknown>;
-  /** The user model module (`--model FILE`), or null for a built-in model. */
-  module: string | null;
-}
-
-/** A model's {@link ReportHead}. */
-export function headFields(model: Model): ReportHead {
-  const h = headerOf(model);
-  return { model: h.model, variant: h.variant ?? null, params: { ...h.params }, module: h.module ?? null };
 }
 
 /** `dnsmc check: model dns, variant as-was (workers 3, plans 4, ...)`. */
@@ -127,61 +112,4 @@ export function writeTrace(file: string, trace: Trace, flag = 'trace-out'): void
 /** Prints exactly one JSON object on stdout (`--json`). */
 export function printJson(io: Io, report: unknown): void {
   io.out(`${JSON.stringify(report)}\n`);
-}
-
-/** The JSON report of `check --json`: exactly one object. */
-export interface CheckReport extends ReportHead {
-  status: CheckResult['status'];
-  properties: readonly string[];
-  /** The violated property (the first found), or null. */
-  property: string | null;
-  distinctStates: number;
-  generatedStates: number;
-  diameter: number;
-  durationMs: number;
-  statesPerSecond: number;
-  peakMemoryBytes: number;
-  /** Bytes of the search's own per-state structures (visited set, frontier) at the end. */
-  engineBytes: number;
-  bytesPerState: number;
-  workers: number;
-  symmetry: boolean;
-  complete: boolean;
-  stoppedBy: CheckResult['stoppedBy'];
-  queue: number;
-  collisionProbability: number;
-  actions: Record<string, number>;
-  unfired: readonly string[];
-  /** First violation of each property, in the order found (more than one only with --continue). */
-  violations: { property: string; kind: Violation['kind']; length: number }[];
-  /** The trace of the first violation. */
-  trace?: Trace;
-}
-
-/** The JSON report of a search. */
-export function checkReport(model: Model, r: CheckResult, traces: readonly Trace[]): CheckReport {
-  return {
-    status: r.status,
-    ...headFields(model),
-    properties: r.properties,
-    property: r.violations[0]?.property ?? null,
-    distinctStates: r.distinctStates,
-    generatedStates: r.generatedStates,
-    diameter: r.diameter,
-    durationMs: Math.round(r.durationMs * 10) / 10,
-    statesPerSecond: r.statesPerSecond,
-    peakMemoryBytes: r.peakMemoryBytes,
-    engineBytes: r.engineBytes,
-    bytesPerState: Math.round(r.bytesPerState * 10) / 10,
-    workers: r.workers,
-    symmetry: r.symmetry,
-    complete: r.complete,
-    stoppedBy: r.stoppedBy,
-    queue: r.queue,
-    collisionProbability: r.collisionProbability,
-    actions: { ...r.actions },
-    unfired: r.unfired,
-    violations: r.violations.map((v) => ({ property: v.property, kind: v.kind, length: v.schedule.length })),
-    ...(traces.length > 0 ? { trace: traces[0] } : {}),
-  };
 }

@@ -11,7 +11,7 @@ import type { Progress } from '../checker/explore/options.js';
 import type { ModelPackage } from '../checker/package/package.js';
 import { simulate, swarmShard, type Scheduler, type SimulateOptions, type SimulateResult } from '../checker/random/simulate.js';
 import { formatTrace } from '../traces/text.js';
-import { recordObservers, traceOf, type Trace } from '../traces/trace.js';
+import { recordObservers, traceOf } from '../traces/trace.js';
 import { baseModel, describeObservedBy, observedBy } from '../checker/package/scenario.js';
 import { UsageError } from './errors.js';
 import { outputFlag, refuseOverwrite, secondsFlag, seedFlag, shown, swarmFlag, wholeFlag } from './flags.js';
@@ -20,7 +20,8 @@ import type { Io } from './io.js';
 import { modelFromFlags, type PackageSource } from './model.js';
 import { propertiesFlag } from './options.js';
 import { progressReporter } from './progress.js';
-import { actionsLine, exitCode, headerLine, headerOf, headFields, printJson, writeTrace, type ReportHead } from './report.js';
+import { actionsLine, exitCode, headerLine, headerOf, printJson, writeTrace } from './report.js';
+import { simulateReport } from './json-reports.js';
 
 /** The flags of `dnsmc simulate`, as yargs hands them over (unvalidated). */
 export interface SimulateArgs {
@@ -90,87 +91,6 @@ export function simulatePlanFromArgs(model: Model, a: SimulateArgs, pkg?: ModelP
   const swarm = swarmFlag(a.swarm) ?? null;
   const options = swarm ? swarmShard(model, job, swarm.shard, swarm.of).options : job;
   return { schedulerName: name, job, swarm, options };
-}
-
-/** One violation in the JSON report: where it was found, how it shrank, and its trace. */
-export interface SimulateViolationReport {
-  property: string;
-  kind: 'invariant' | 'step' | 'deadlock';
-  /** The walk that found it, and the seed that walk drew from. */
-  run: number;
-  runSeed: number;
-  /** Steps of the walk up to the violation. */
-  foundLength: number;
-  /** Steps of the shrunk schedule (the trace's length). */
-  length: number;
-  shrinkTests: number;
-  trace: Trace;
-}
-
-/** The JSON report of `simulate --json`: exactly one object. `dnsmc merge` reads these. */
-export interface SimulateReport extends ReportHead {
-  command: 'simulate';
-  status: SimulateResult['status'];
-  properties: readonly string[];
-  /** The first violated property, or null. */
-  property: string | null;
-  /** The seed this process ran with (a shard's derived seed under --swarm). */
-  seed: number;
-  /** `uniform` or a scheduler of the package (e.g. `slow-worker`), as asked. */
-  schedulerName: string;
-  /** The scheduler this process ran, in full (a shard's variation under --swarm). */
-  scheduler: Scheduler;
-  depth: number;
-  runs: number;
-  steps: number;
-  distinctStates: number;
-  terminalRuns: number;
-  longestRun: number;
-  durationMs: number;
-  stepsPerSecond: number;
-  stoppedBy: SimulateResult['stoppedBy'];
-  collisionProbability: number;
-  actions: Record<string, number>;
-  unfired: readonly string[];
-  /** Under --swarm: this shard, and the job it is part of (its seed, runs and depth before sharding). */
-  swarm: { shard: number; of: number; seed: number; runs: number; depth: number; firstRun: number } | null;
-  violations: SimulateViolationReport[];
-}
-
-export function simulateReport(model: Model, plan: SimulatePlan, r: SimulateResult, traces: Trace[]): SimulateReport {
-  return {
-    command: 'simulate',
-    status: r.status,
-    ...headFields(model),
-    properties: r.properties,
-    property: r.violations[0]?.property ?? null,
-    seed: r.seed,
-    schedulerName: plan.schedulerName,
-    scheduler: r.scheduler,
-    depth: r.depth,
-    runs: r.runs,
-    steps: r.steps,
-    distinctStates: r.distinctStates,
-    terminalRuns: r.terminalRuns,
-    longestRun: r.longestRun,
-    durationMs: Math.round(r.durationMs * 10) / 10,
-    stepsPerSecond: r.durationMs > 0 ? Math.round((r.steps / r.durationMs) * 1000) : r.steps,
-    stoppedBy: r.stoppedBy,
-    collisionProbability: r.collisionProbability,
-    actions: { ...r.actions },
-    unfired: r.unfired,
-    swarm: plan.swarm ? { ...plan.swarm, seed: plan.job.seed, runs: plan.job.runs, depth: plan.job.depth, firstRun: plan.options.firstRun ?? 0 } : null,
-    violations: r.violations.map((v, i) => ({
-      property: v.property,
-      kind: v.kind,
-      run: v.run,
-      runSeed: v.runSeed,
-      foundLength: v.found.length,
-      length: v.schedule.length,
-      shrinkTests: v.shrinkTests,
-      trace: traces[i],
-    })),
-  };
 }
 
 /** The scheduler as one phrase. */

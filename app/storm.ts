@@ -20,8 +20,10 @@ import { int } from './format.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import type { Io } from './io.js';
 import { modelFromFlags, type PackageSource } from './model.js';
-import { headerLine, headerOf, headFields, printJson, writeOutput } from './report.js';
+import type { StormReport } from './json-reports.js';
+import { headerLine, headerOf, printJson, writeOutput } from './report.js';
 import { systemOf, systemOptions } from './system.js';
+import { headFields } from './json-reports.js';
 
 export interface StormArgs {
   [flag: string]: unknown;
@@ -84,7 +86,7 @@ export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource):
   // Protocol events: the lines that are steps (observations, such as probes, are not).
   const events = [...r.logs.values()].reduce((n, l) => n + l.filter((e) => typeof e === 'object' && e !== null && 'action' in e).length, 0);
   if (a.json === true) {
-    printJson(io, {
+    const report: StormReport = {
       command: 'storm',
       ...headFields(model),
       seed,
@@ -97,7 +99,8 @@ export async function runStorm(a: StormArgs, io: Io, pkgSource?: PackageSource):
       lost: r.lost,
       events,
       files,
-    });
+    };
+    printJson(io, report);
     return code;
   }
   io.out(`${headerLine('storm', headerOf(model))}\n`);

@@ -36,8 +36,9 @@ import { modelFromFlags, type PackageSource } from './model.js';
 import { propertiesFlag } from './options.js';
 import { progressReporter } from './progress.js';
 import { driverFailure, systemOf, systemOptions } from './system.js';
-import { annotate, reenactText, type ReenactedTrace } from './reenact.js';
-import { headerLine, headerOf, headFields, printJson, writeTrace, type ReportHead } from './report.js';
+import { annotate, reenactText } from './reenact.js';
+import { headerLine, headerOf, printJson, writeTrace } from './report.js';
+import { headFields, type ReenactedTrace, type TestSystemFailure, type TestSystemReport } from './json-reports.js';
 
 /** The flags of `dnsmc test-system`, as yargs hands them over (unvalidated). */
 export interface TestSystemArgs {
@@ -52,39 +53,6 @@ export interface TestSystemArgs {
 }
 
 export const TEST_SYSTEM_DEFAULTS = { runs: 100, seed: 0, depth: 30 };
-
-/** The first failing run, shrunk, and its re-enactment. */
-export interface TestSystemFailure {
-  /** 1-based: the run that first failed. */
-  readonly run: number;
-  /** Steps of the shrunk schedule. */
-  readonly length: number;
-  readonly shrinks: number;
-  /** `diverged` (exit 4) or `violation` (exit 1). */
-  readonly status: 'diverged' | 'violation';
-  readonly report: ReenactReport;
-  readonly trace: ReenactedTrace;
-}
-
-export interface TestSystemReport extends ReportHead {
-  readonly command: 'test-system';
-  readonly status: 'ok' | 'violation' | 'diverged';
-  readonly impl: string;
-  readonly system: string;
-  readonly seed: number;
-  readonly runs: number;
-  readonly runsDone: number;
-  readonly depth: number;
-  readonly properties: readonly string[];
-  /** Steps performed on the system, shrinking included. */
-  readonly steps: number;
-  readonly durationMs: number;
-  readonly failure: TestSystemFailure | null;
-  /** `interrupted` when a signal stopped the runs (or the shrinking) early; null otherwise. */
-  readonly stoppedBy: 'interrupted' | null;
-  /** What the system's own processes (a driver) wrote on stderr, its last 64 KiB, by line. */
-  readonly systemStderr: readonly string[];
-}
 
 /** Whether a re-enactment fails the test, given the properties checked. */
 function verdictOf(r: ReenactReport, properties: readonly string[]): 'ok' | 'violation' | 'diverged' {

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkWithLiveness, type VerdictRow } from '../../app/liveness.js';
+import { checkWithLiveness } from '../../app/liveness.js';
 import { exploreGraph, markStates } from '../../checker/liveness/graph.js';
 import { checkLiveness, checkModelLiveness, loopIsFair } from '../../checker/liveness/liveness.js';
 import { fairnessGroups } from '../../checker/liveness/temporal.js';
@@ -16,6 +16,7 @@ import { VARIANT_NAMES } from '../../models/dns/params.js';
 import { formatTrace } from '../../traces/text.js';
 import { checkTraceAgainst, parseTrace, traceOfLasso, TraceError } from '../../traces/trace.js';
 import { run } from '../support/cli.js';
+import type { VerdictRow } from '../../app/json-reports.js';
 
 const names = (ts: readonly { name: string; role: string; actor: number }[]): string[] =>
   ts.map((t) => (t.role === 'planner' ? t.name : `${t.name}(${t.actor})`));

@@ -1,0 +1,396 @@
+/**
+ * The JSON reports of every command (`--json`): their shapes, in one place,
+ * each opening with the same head (the model, its variant and parameters,
+ * the module of a user model; `headFields`). docs/library.md and the
+ * command docs describe them field by field.
+ */
+import type { CheckResult, Violation } from '../checker/explore/bfs.js';
+import type { Model } from '../checker/model/model.js';
+import type { Fault, WorkloadResult } from '../checker/package/system.js';
+import type { Scheduler, SimulateResult } from '../checker/random/simulate.js';
+import type { StepOutcome } from '../checker/runs/replay-compare.js';
+import type { ReenactReport } from '../checker/runs/system-run.js';
+import type { Json, JsonState } from '../checker/state/layout.js';
+import type { Trace, TraceBreak } from '../traces/trace.js';
+import { headerOf } from './report.js';
+
+// ---- report ----------------------------------------
+
+/** The fields every JSON report opens with: the model, its variant and parameters, the module of a user model. */
+export interface ReportHead {
+  model: string;
+  variant: string | null;
+  params: Record<string, unknown>;
+  /** The user model module (`--model FILE`), or null for a built-in model. */
+  module: string | null;
+}
+
+/** A model's {@link ReportHead}. */
+export function headFields(model: Model): ReportHead {
+  const h = headerOf(model);
+  return { model: h.model, variant: h.variant ?? null, params: { ...h.params }, module: h.module ?? null };
+}
+
+/** The JSON report of `check --json`: exactly one object. */
+export interface CheckReport extends ReportHead {
+  status: CheckResult['status'];
+  properties: readonly string[];
+  /** The violated property (the first found), or null. */
+  property: string | null;
+  distinctStates: number;
+  generatedStates: number;
+  diameter: number;
+  durationMs: number;
+  statesPerSecond: number;
+  peakMemoryBytes: number;
+  /** Bytes of the search's own per-state structures (visited set, frontier) at the end. */
+  engineBytes: number;
+  bytesPerState: number;
+  workers: number;
+  symmetry: boolean;
+  complete: boolean;
+  stoppedBy: CheckResult['stoppedBy'];
+  queue: number;
+  collisionProbability: number;
+  actions: Record<string, number>;
+  unfired: readonly string[];
+  /** First violation of each property, in the order found (more than one only with --continue). */
+  violations: { property: string; kind: Violation['kind']; length: number }[];
+  /** The trace of the first violation. */
+  trace?: Trace;
+}
+
+/** The JSON report of a search. */
+export function checkReport(model: Model, r: CheckResult, traces: readonly Trace[]): CheckReport {
+  return {
+    status: r.status,
+    ...headFields(model),
+    properties: r.properties,
+    property: r.violations[0]?.property ?? null,
+    distinctStates: r.distinctStates,
+    generatedStates: r.generatedStates,
+    diameter: r.diameter,
+    durationMs: Math.round(r.durationMs * 10) / 10,
+    statesPerSecond: r.statesPerSecond,
+    peakMemoryBytes: r.peakMemoryBytes,
+    engineBytes: r.engineBytes,
+    bytesPerState: Math.round(r.bytesPerState * 10) / 10,
+    workers: r.workers,
+    symmetry: r.symmetry,
+    complete: r.complete,
+    stoppedBy: r.stoppedBy,
+    queue: r.queue,
+    collisionProbability: r.collisionProbability,
+    actions: { ...r.actions },
+    unfired: r.unfired,
+    violations: r.violations.map((v) => ({ property: v.property, kind: v.kind, length: v.schedule.length })),
+    ...(traces.length > 0 ? { trace: traces[0] } : {}),
+  };
+}
+
+// ---- simulate ----------------------------------------
+
+/** One violation in the JSON report: where it was found, how it shrank, and its trace. */
+export interface SimulateViolationReport {
+  property: string;
+  kind: 'invariant' | 'step' | 'deadlock';
+  /** The walk that found it, and the seed that walk drew from. */
+  run: number;
+  runSeed: number;
+  /** Steps of the walk up to the violation. */
+  foundLength: number;
+  /** Steps of the shrunk schedule (the trace's length). */
+  length: number;
+  shrinkTests: number;
+  trace: Trace;
+}
+
+/** The JSON report of `simulate --json`: exactly one object. `dnsmc merge` reads these. */
+export interface SimulateReport extends ReportHead {
+  command: 'simulate';
+  status: SimulateResult['status'];
+  properties: readonly string[];
+  /** The first violated property, or null. */
+  property: string | null;
+  /** The seed this process ran with (a shard's derived seed under --swarm). */
+  seed: number;
+  /** `uniform` or a scheduler of the package (e.g. `slow-worker`), as asked. */
+  schedulerName: string;
+  /** The scheduler this process ran, in full (a shard's variation under --swarm). */
+  scheduler: Scheduler;
+  depth: number;
+  runs: number;
+  steps: number;
+  distinctStates: number;
+  terminalRuns: number;
+  longestRun: number;
+  durationMs: number;
+  stepsPerSecond: number;
+  stoppedBy: SimulateResult['stoppedBy'];
+  collisionProbability: number;
+  actions: Record<string, number>;
+  unfired: readonly string[];
+  /** Under --swarm: this shard, and the job it is part of (its seed, runs and depth before sharding). */
+  swarm: { shard: number; of: number; seed: number; runs: number; depth: number; firstRun: number } | null;
+  violations: SimulateViolationReport[];
+}
+
+/** How a simulation was asked for, as its report records it (the command's plan). */
+export interface SimulateAsked {
+  readonly schedulerName: string;
+  readonly job: { readonly seed: number; readonly runs: number; readonly depth: number };
+  readonly swarm: { readonly shard: number; readonly of: number } | null;
+  readonly options: { readonly firstRun?: number };
+}
+
+export function simulateReport(model: Model, plan: SimulateAsked, r: SimulateResult, traces: Trace[]): SimulateReport {
+  return {
+    command: 'simulate',
+    status: r.status,
+    ...headFields(model),
+    properties: r.properties,
+    property: r.violations[0]?.property ?? null,
+    seed: r.seed,
+    schedulerName: plan.schedulerName,
+    scheduler: r.scheduler,
+    depth: r.depth,
+    runs: r.runs,
+    steps: r.steps,
+    distinctStates: r.distinctStates,
+    terminalRuns: r.terminalRuns,
+    longestRun: r.longestRun,
+    durationMs: Math.round(r.durationMs * 10) / 10,
+    stepsPerSecond: r.durationMs > 0 ? Math.round((r.steps / r.durationMs) * 1000) : r.steps,
+    stoppedBy: r.stoppedBy,
+    collisionProbability: r.collisionProbability,
+    actions: { ...r.actions },
+    unfired: r.unfired,
+    swarm: plan.swarm ? { ...plan.swarm, seed: plan.job.seed, runs: plan.job.runs, depth: plan.job.depth, firstRun: plan.options.firstRun ?? 0 } : null,
+    violations: r.violations.map((v, i) => ({
+      property: v.property,
+      kind: v.kind,
+      run: v.run,
+      runSeed: v.runSeed,
+      foundLength: v.found.length,
+      length: v.schedule.length,
+      shrinkTests: v.shrinkTests,
+      trace: traces[i],
+    })),
+  };
+}
+
+// ---- liveness ----------------------------------------
+
+/** One row of the verdict table. */
+export interface VerdictRow {
+  property: string;
+  /** `invariant`, `step`, `deadlock`, or a liveness form (`alwaysReachable`, `eventually`, `alwaysEventually`, `leadsTo`). */
+  kind: string;
+  verdict: 'holds' | 'violated' | 'unknown';
+  /** Steps of the counterexample: the trace's length (a lasso's prefix and loop together). */
+  steps?: number;
+  /** For a lasso: the step where its loop begins. */
+  loop?: number;
+  /** For a violated `alwaysReachable` property: steps to the stuck state and the states reachable from it. */
+  stuck?: { steps: number; reachable: number };
+}
+
+/** What storing the graph and analysing it cost. */
+export interface GraphCost {
+  states: number;
+  edges: number;
+  /** Bytes of the stored graph (states, index, edges, BFS tree). */
+  bytes: number;
+  /** Time to explore and store it. */
+  durationMs: number;
+  /** Time of the liveness analysis on it. */
+  analysisMs: number;
+}
+
+/** The JSON report of `check --json` when liveness properties are checked: exactly one object. */
+export interface LivenessReport extends ReportHead {
+  status: CheckResult['status'];
+  properties: string[];
+  /** The fairness constraints the liveness properties were checked under, e.g. `WF(worker 0)`. */
+  fairness: string[];
+  /** The first violated property, or null. */
+  property: string | null;
+  verdicts: VerdictRow[];
+  distinctStates: number;
+  diameter: number;
+  complete: boolean;
+  stoppedBy: CheckResult['stoppedBy'];
+  durationMs: number;
+  peakMemoryBytes: number;
+  graph: GraphCost | null;
+  /** The safety search's own report, when safety properties were checked. */
+  safety?: Omit<CheckReport, 'trace'>;
+  /** The first counterexample. */
+  trace?: Trace;
+}
+
+// ---- merge ----------------------------------------
+
+/** A violation kept by the merge: the shortest of its property over the shards. */
+export interface MergedViolation {
+  property: string;
+  kind: 'invariant' | 'step' | 'deadlock';
+  shard: number;
+  run: number;
+  runSeed: number;
+  foundLength: number;
+  length: number;
+  trace: Trace;
+}
+
+/** The JSON report of `merge --json`. */
+export interface MergeReport
+  extends Pick<SimulateReport, 'model' | 'variant' | 'params' | 'module' | 'properties' | 'runs' | 'steps' | 'terminalRuns' | 'longestRun' | 'actions'> {
+  command: 'merge';
+  status: 'ok' | 'violation' | 'deadlock' | 'incomplete';
+  /** The violated property with the shortest violation, or null. */
+  property: string | null;
+  /** The job: its seed, runs and depth before sharding, and the number of shards. */
+  seed: number;
+  of: number;
+  /** Shards merged, and the ones missing from 1..of. */
+  shards: number[];
+  missing: number[];
+  /** Distinct states: the shards' counts cannot be unioned exactly (no fingerprints in the reports); these are the bounds. */
+  distinctStatesAtLeast: number;
+  distinctStatesAtMost: number;
+  distinctStatesPerShard: number[];
+  /** Summed over shards (machine time), and the longest shard (wall time when shards ran in parallel). */
+  durationMsTotal: number;
+  durationMsMax: number;
+  unfired: string[];
+  /** Shards stopped by a time limit. */
+  incompleteShards: number[];
+  violations: MergedViolation[];
+}
+
+/** A simulate report of a swarm shard: its `swarm` is present. */
+export type ShardReport = SimulateReport & { swarm: NonNullable<SimulateReport['swarm']> };
+
+// ---- replay ----------------------------------------
+
+/** A step of the schedule whose outcome under the other rules differs from the trace. */
+export interface ReplayDivergence {
+  /** 1-based step number in the trace. */
+  readonly step: number;
+  readonly action: string;
+  readonly role: string;
+  readonly actor: number;
+  readonly outcome: Exclude<StepOutcome, 'same'>;
+  /** The divergence in the model's words, e.g. `step 10: worker 0's commit gives up: its version is stale; ...`. */
+  readonly text: string;
+  /** What the step does in the replay (for `differs`), narrated by the model. */
+  readonly narration?: string;
+  /** What the step did in the trace. */
+  readonly original: string;
+  /** The state fields (`alias[0]`, ...) whose values after the step differ from the trace's (for `differs`). */
+  readonly fields?: readonly string[];
+}
+
+/** What a replay found: the `--json` report of `dnsmc replay`. */
+export interface ReplayReport {
+  readonly model: string;
+  /** The variant the trace was made under. */
+  readonly traceVariant: string | null;
+  /** The variant the schedule was replayed under. */
+  readonly variant: string | null;
+  readonly params: Record<string, unknown>;
+  /** `violation` when a property breaks in the replayed run, else `ok`. */
+  readonly status: 'ok' | 'violation';
+  /** The first property that breaks in the replayed run, or null. */
+  readonly property: string | null;
+  /** Steps in the trace's schedule. */
+  readonly steps: number;
+  /** Steps taken in the replay (the others were not enabled and were skipped). */
+  readonly replayedSteps: number;
+  readonly skipped: number;
+  /** Every step gave the same state as in the trace. */
+  readonly reproduced: boolean;
+  readonly firstDivergence: ReplayDivergence | null;
+  readonly divergences: readonly ReplayDivergence[];
+  /** Every step of the schedule and how it came out: `same`, `differs` or `not-enabled`. */
+  readonly outcomes: readonly { step: number; action: string; actor: number; outcome: StepOutcome; replayStep?: number }[];
+  /** Each property's first failing step in the replayed run (step numbers of the replayed run). */
+  readonly breaks: readonly TraceBreak[];
+  /** The same for the trace, as it records them. */
+  readonly traceBreaks: readonly TraceBreak[];
+  /** The replayed run as a trace (only the steps taken). */
+  readonly trace: Trace;
+}
+
+// ---- test-system ----------------------------------------
+
+/** The first failing run, shrunk, and its re-enactment. */
+export interface TestSystemFailure {
+  /** 1-based: the run that first failed. */
+  readonly run: number;
+  /** Steps of the shrunk schedule. */
+  readonly length: number;
+  readonly shrinks: number;
+  /** `diverged` (exit 4) or `violation` (exit 1). */
+  readonly status: 'diverged' | 'violation';
+  readonly report: ReenactReport;
+  readonly trace: ReenactedTrace;
+}
+
+export interface TestSystemReport extends ReportHead {
+  readonly command: 'test-system';
+  readonly status: 'ok' | 'violation' | 'diverged';
+  readonly impl: string;
+  readonly system: string;
+  readonly seed: number;
+  readonly runs: number;
+  readonly runsDone: number;
+  readonly depth: number;
+  readonly properties: readonly string[];
+  /** Steps performed on the system, shrinking included. */
+  readonly steps: number;
+  readonly durationMs: number;
+  readonly failure: TestSystemFailure | null;
+  /** `interrupted` when a signal stopped the runs (or the shrinking) early; null otherwise. */
+  readonly stoppedBy: 'interrupted' | null;
+  /** What the system's own processes (a driver) wrote on stderr, its last 64 KiB, by line. */
+  readonly systemStderr: readonly string[];
+}
+
+// ---- reenact ----------------------------------------
+
+/** The `--json` report: the re-enactment, with the server named as `{version, startMs}`. */
+export interface ReenactJson extends Omit<ReenactReport, 'server'>, ReportHead {
+  readonly server: { readonly version: string; readonly startMs: number | null };
+  /** What the system's own processes (a driver) wrote on stderr, its last 64 KiB, by line. */
+  readonly systemStderr: readonly string[];
+}
+
+/** A trace with what the real system held after each step (`observed`), and what it answered at the end. */
+export interface ReenactedTrace extends Trace {
+  readonly reenacted: {
+    readonly status: ReenactReport['status'];
+    readonly server: string;
+    readonly observed: readonly (JsonState | null)[];
+    readonly resolution: readonly Json[] | null;
+    readonly stoppedBy?: 'interrupted';
+  };
+}
+
+// ---- storm ----------------------------------------
+
+/** The JSON report of `storm --json`: the run, the workload's own counts and findings (its summary's keys), the logs written. */
+export type StormReport = ReportHead & {
+  command: 'storm';
+  seed: number;
+  duration: number;
+  faults: readonly Fault[];
+  durationMs: number;
+  stoppedBy: WorkloadResult['stoppedBy'];
+  serverError: string | null;
+  lost: readonly string[];
+  /** Protocol events logged (observations such as probes are not counted). */
+  events: number;
+  files: readonly string[];
+} & { readonly [summaryKey: string]: unknown };
