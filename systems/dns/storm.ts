@@ -170,6 +170,8 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
      */
     let round: { planned: boolean; over: boolean; idle: boolean[] } = { planned: false, over: false, idle: [] };
     let resetting = false;
+    /** Rounds reset so far: a probe sent in one round and answered in the next tells of neither. */
+    let resets = 0;
 
     const planner = guarded(async (): Promise<void> => {
       const p = new Planner(ctx);
@@ -269,7 +271,10 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
           continue;
         }
         for (const a of avail) {
+          const sentIn = resets;
           const m = await probeDns.query(a.name, TYPE.A);
+          // A reset began while the probe was out: its answer may show the names being deleted, not the protocol.
+          if (resetting || resets !== sentIn) break;
           const at = now();
           const addresses = m.answers.filter((r) => r.type === TYPE.A && r.data?.kind === 'a').map((r) => (r.data?.kind === 'a' ? r.data.address : ''));
           const rcode = rcodeName(m.rcode);
@@ -302,6 +307,7 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
         if (counts.rounds > 0) {
           // The next round from scratch: the names reset, the plan store empty, the enactors new.
           resetting = true;
+          resets++;
           await resetZone(dns, ctx.names, config.endpoints);
           ctx.store.clear();
           for (const a of avail) {
