@@ -22,6 +22,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_KEY_FILE_BYTES, readKeyFile, TsigError } from '../../systems/dns/tsig.js';
 import { run, spawnCli } from '../support/cli.js';
+import { charDevice } from '../support/devices.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-files-'));
 const trace = join(dir, 'race.json');
@@ -53,16 +54,6 @@ function drain(fd: number): string {
     length += n;
   }
   return buf.toString('utf8', 0, length);
-}
-
-/** A character device node (major 1) made in the tests' folder; false where that is not allowed (not root). */
-function charDevice(path: string, minor: number): boolean {
-  try {
-    execFileSync('mknod', [path, 'c', '1', String(minor)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('outputs that are not regular files', () => {

@@ -31,6 +31,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputFileError, readInputFile, writeFileAtomic } from '../../traces/io.js';
 import { ROOT } from '../support/cli.js';
+import { charDevice } from '../support/devices.js';
 
 // randomBytes as the real one, unless a test asks for given bytes (to know the temporary file's first candidate name).
 const planned: Buffer[] = [];
@@ -68,16 +69,6 @@ function drain(fd: number): string {
     chunks.push(Buffer.from(buf.subarray(0, n)));
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Makes a character device node (major 1: mem) in the tests' folder, or returns false where that is not allowed (not root). */
-function charDevice(path: string, minor: number): boolean {
-  try {
-    execFileSync('mknod', [path, 'c', '1', String(minor)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('writeFileAtomic', () => {
