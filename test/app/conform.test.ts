@@ -64,7 +64,7 @@ describe('dnsmc conform', () => {
     expect(r.stdout).toContain(
       `The events diverge from the model at ${file('enactor-0.jsonl')}:3: enactor-0's event 3, buildTree by actor 0, which saw trees[0] [1,3], phase[0] "flip".`,
     );
-    expect(r.stdout).toContain('The longest interleaving the model explains takes 10 events');
+    expect(r.stdout).toContain('The longest explained prefix before it (10 events):');
     expect(r.stdout).toContain('the step leads to trees[0] = [3], phase[0] = "idle", but the process saw trees[0] = [1,3], phase[0] = "flip"');
     const j = JSON.parse((await run(['conform', ...files, '--variant', 'fixed', '--json'])).stdout) as {
       status: string;
