@@ -11,6 +11,7 @@ import type { Scheduler, SimulateResult } from '../checker/random/simulate.js';
 import type { StepOutcome } from '../checker/runs/replay-compare.js';
 import type { ReenactReport } from '../checker/runs/system-run.js';
 import type { Json, JsonState } from '../checker/state/layout.js';
+import type { ConformEvent, ConformResult } from '../checker/runs/log-search.js';
 import type { Trace, TraceBreak } from '../traces/trace.js';
 import { headerOf } from './report.js';
 
@@ -394,3 +395,39 @@ export type StormReport = ReportHead & {
   events: number;
   files: readonly string[];
 } & { readonly [summaryKey: string]: unknown };
+
+// ---- conform ----------------------------------------
+
+/** An event as reports name it: where it was read, and what it is. */
+export interface EventRef {
+  readonly file: string;
+  readonly line: number;
+  readonly process: string;
+  readonly seq: number;
+  readonly action: string;
+  readonly actor: number;
+}
+
+export interface ConformReport extends ReportHead, Omit<ConformResult, 'failure' | 'final'> {
+  readonly command: 'conform';
+  readonly conforms: boolean;
+  readonly files: readonly string[];
+  /** Where the logs begin: `model` (its initial states), the `--initial` file, or `server` (`--initial-from-server`). */
+  readonly initial: string;
+  /** What the package mapped from the system's numbering to the model's (dns: plan generations), or null. */
+  readonly renumbered: string | null;
+  /** When the logs conform: the model state after the last event (what `--state-out` writes). */
+  readonly final: JsonState | null;
+  /** An event no explained prefix can take next, the prefix, the model states before it and why each refuses it. */
+  readonly failure:
+    | (ConformEvent & {
+        readonly alone: boolean;
+        readonly culprits: readonly EventRef[];
+        readonly culpritsTotal: number;
+        readonly prefix: readonly (EventRef & { readonly narration: string })[];
+        readonly states: readonly JsonState[];
+        readonly statesTotal: number;
+        readonly reasons: readonly string[];
+      })
+    | null;
+}

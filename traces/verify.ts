@@ -55,9 +55,16 @@ export function verifyTrace<F extends FieldSpec>(model: Model<F>, trace: Trace, 
     return JSON.stringify(model.layout.toJson(vec));
   });
   const initialIndex = init.indexOf(canonical(trace.initial));
-  if (initialIndex < 0) fail('initial', `is not an initial state of model ${model.name}`);
+  // A trace of logs that began at a snapshot (conform --trace-out) starts there: the state must fit the layout, and is the file's word.
+  const snapshot = (trace as { conform?: { snapshot?: unknown } }).conform?.snapshot === true;
+  if (initialIndex < 0 && !snapshot) fail('initial', `is not an initial state of model ${model.name}`);
 
-  const run = replayed ?? replay(model, model.init[initialIndex] as StateOf<F>, trace.steps);
+  let start = model.init[Math.max(0, initialIndex)] as StateOf<F>;
+  if (initialIndex < 0) {
+    model.layout.fromJson(trace.initial, vec);
+    start = model.layout.toPlain(vec) as StateOf<F>;
+  }
+  const run = replayed ?? replay(model, start, trace.steps);
   if (run.failure) fail(`steps[${run.failure.step - 1}]`, `cannot be taken: ${run.failure.reason}`);
   const safety = propertyNames(model);
   const live = livenessNames(model);

@@ -38,8 +38,12 @@ export class DriverError extends SystemError {
   }
 }
 
-/** The commands that run a real system: each offers the system's flags that name it (all three by default). */
-export type SystemCommand = 'reenact' | 'test-system' | 'storm';
+/**
+ * The commands that reach a real system: each offers the system's flags that
+ * name it (reenact, test-system and storm by default; `conform` only those
+ * that name it, for reading a snapshot of the running system).
+ */
+export type SystemCommand = 'reenact' | 'test-system' | 'storm' | 'conform';
 
 /**
  * A flag of a real system, declared by its adapter as a model declares its
@@ -54,13 +58,13 @@ export interface SystemFlag {
   readonly help: string;
   /** `string`: a value the adapter checks itself; `bool`: a switch. */
   readonly type: 'string' | 'bool';
-  /** The commands that take it (absent: reenact, test-system and storm). */
+  /** The commands that take it (absent: reenact, test-system and storm, not conform). */
   readonly commands?: readonly SystemCommand[];
 }
 
 /** The flags of `adapter` that `command` takes. */
 export function systemFlags(adapter: Pick<SystemAdapter, 'flags'>, command: SystemCommand): SystemFlag[] {
-  return adapter.flags.filter((f) => f.commands === undefined || f.commands.includes(command));
+  return adapter.flags.filter((f) => (f.commands === undefined ? command !== 'conform' : f.commands.includes(command)));
 }
 
 /**
@@ -89,6 +93,39 @@ export interface SystemAdapter<Opts = unknown> {
   readonly implementations?: readonly { readonly name: string; readonly help: string }[];
   /** The system run for real, with real timing (`dnsmc storm`). Absent: the system has none. */
   readonly workload?: Workload<Opts>;
+  /**
+   * Reads the running system (e.g. a server and a plan store, as its flags
+   * for `conform` name them) into a state of the model, in its JSON form but
+   * in the system's own numbering ({@link normaliseLogs} maps it): the
+   * snapshot `conform --initial-from-server` starts the logs from. A system
+   * it cannot read, or a state it cannot map, throws a SystemError (one line).
+   * Absent: the system offers no snapshot.
+   */
+  snapshot?(model: Model, options: Opts): Promise<JsonState>;
+  /**
+   * Maps logs of the running system to the model's numbering (e.g. plan
+   * generations in the hundreds of thousands to 1..plans, relative to the
+   * snapshot's oldest live plan): the snapshot logs begin at, and what each
+   * event saw. Returns them mapped, and what was done in words (null when
+   * nothing). Throws a SystemError, one line, when they do not fit the model
+   * (a window wider than its bound, naming the parameter's flag; an event's
+   * value outside it, naming the file and line). Absent: nothing is mapped.
+   */
+  normaliseLogs?(model: Model, initial: JsonState, events: readonly LoggedSaw[]): NormalisedLogs;
+}
+
+/** What one logged event saw, and where it was read (for messages). */
+export interface LoggedSaw {
+  readonly file: string;
+  readonly line: number;
+  readonly saw: Readonly<Record<string, Json>>;
+}
+
+/** Logs mapped to the model's numbering: the snapshot, each event's `saw` (same order), and what was done. */
+export interface NormalisedLogs {
+  readonly initial: JsonState;
+  readonly saws: readonly Readonly<Record<string, Json>>[];
+  readonly note: string | null;
 }
 
 /**

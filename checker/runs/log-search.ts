@@ -67,6 +67,12 @@ export interface ConformOptions {
   /** Called about every `progressIntervalMs` (default 1000) while the search runs. */
   readonly onProgress?: (p: ConformProgress) => void;
   readonly progressIntervalMs?: number;
+  /**
+   * The state the logs begin in (a snapshot of the running system, in the
+   * model's JSON form), instead of the model's initial states. It must fit
+   * the layout (a LayoutError names the field otherwise).
+   */
+  readonly initial?: JsonState;
 }
 
 /** Why one pending event cannot be taken from one model state. */
@@ -88,15 +94,33 @@ export interface ConformResult {
   readonly configurations: number;
   readonly maxWidth: number;
   readonly durationMs: number;
-  /** When the log diverges: the first event no model step explains (the earliest stamped of those pending), and what was reachable before it. */
-  readonly failure: {
-    readonly event: ConformEvent;
-    /** The model states reachable just before it (distinct, at most 10), in JSON form. */
-    readonly states: readonly JsonState[];
-    readonly statesTotal: number;
-    /** For each of those states (same order), why the event is not a step from it. */
-    readonly reasons: readonly string[];
-  } | null;
+  /** When the log conforms: the model state after the last event, along the interleaving found (JSON form). */
+  readonly final: JsonState | null;
+  /** When the log diverges: an event no explained prefix can take next, the prefix, and what was reachable before it. */
+  readonly failure: ConformFailure | null;
+}
+
+/** Why a log diverges (see {@link conform}). */
+export interface ConformFailure {
+  /**
+   * The event named: one that some explained prefix has pending and no
+   * explained prefix takes (`alone`), the earliest stamped of those; or,
+   * when every pending event is taken by some interleaving but none explains
+   * them together (`alone` false), the earliest stamped of the events
+   * pending where the most events are explained.
+   */
+  readonly event: ConformEvent;
+  readonly alone: boolean;
+  /** Every event that could be the culprit by the same rule (at most 10; the named one first), and their number. */
+  readonly culprits: readonly ConformEvent[];
+  readonly culpritsTotal: number;
+  /** The longest explained interleaving after which the named event is pending: the state it starts from and its events in order. */
+  readonly prefix: { readonly initial: JsonState; readonly events: readonly ConformEvent[] };
+  /** The model states of the explained prefixes that have the named event pending (distinct, at most 10), in JSON form. */
+  readonly states: readonly JsonState[];
+  readonly statesTotal: number;
+  /** For each of those states (same order), why the event is not a step from it. */
+  readonly reasons: readonly string[];
 }
 
 interface Check {
@@ -250,7 +274,12 @@ export function conform<F extends FieldSpec>(model: Model<F>, logs: readonly (re
   // A configuration: W words of packed state, then P positions; the pool holds them one after another.
   const C = W + P;
   let pool = new Uint32Array(C * 1024);
+  // Per configuration: the one it was reached from (-1 for a root), to rebuild the explained prefix of a failure.
+  let parent = new Int32Array(1024);
   let count = 0;
+  // Per event (ts's numbering): tried from some configuration (its skew allowing), and taken from one.
+  const tried = new Uint8Array(total);
+  const taken = new Uint8Array(total);
   // Open addressing: slot holds a configuration's number + 1, or 0.
   let table = new Int32Array(2048);
   let mask = table.length - 1;
@@ -280,6 +309,11 @@ export function conform<F extends FieldSpec>(model: Model<F>, logs: readonly (re
   };
   /** Makes room for the configuration being written at the pool's end (number `count`). */
   const reserve = (): void => {
+    if (count + 1 > parent.length) {
+      const a2 = new Int32Array(parent.length * 2);
+      a2.set(parent);
+      parent = a2;
+    }
     if ((count + 1) * C <= pool.length) return;
     const p2 = new Uint32Array(pool.length * 2);
     p2.set(pool);
@@ -339,7 +373,7 @@ export function conform<F extends FieldSpec>(model: Model<F>, logs: readonly (re
   let attempts = 0;
   let stoppedBy: ConformStop | null = null;
   let lastProgress = started;
-  const result = (status: ConformResult['status'], failure: ConformResult['failure']): ConformResult => {
+  const result = (status: ConformResult['status'], failure: ConformResult['failure'], final: Int32Array | null = null): ConformResult => {
     let widest = 0;
     for (let d = 0; d <= total; d++) if (perDepth[d] > widest) widest = perDepth[d];
     return {
@@ -351,6 +385,7 @@ export function conform<F extends FieldSpec>(model: Model<F>, logs: readonly (re
       configurations: count,
       maxWidth: widest,
       durationMs: performance.now() - started,
+      final: final ? layout.toJson(final) : null,
       failure,
     };
   };
@@ -367,15 +402,22 @@ export function conform<F extends FieldSpec>(model: Model<F>, logs: readonly (re
     return false;
   };
 
-  for (const init of model.init) {
+  // The snapshot the logs begin at, or the model's initial states.
+  const snapshot = options.initial ? layout.vector() : null;
+  if (snapshot && options.initial) layout.fromJson(options.initial, snapshot);
+  const inits: readonly (Int32Array | null)[] = snapshot ? [snapshot] : model.init.map(() => null);
+  for (let i = 0; i < inits.length; i++) {
     reserve();
-    layout.fromPlain(init, cur);
+    const given = inits[i];
+    if (given) cur.set(given);
+    else layout.fromPlain(model.init[i], cur);
     layout.pack(cur, pool, count * C);
     pool.fill(0, count * C + W, count * C + C);
     const root = commit();
     if (root < 0) continue;
+    parent[root] = -1;
     stored(root, 0);
-    if (total === 0) return result('conforms', null);
+    if (total === 0) return result('conforms', null, cur);
     stack.push(root, earliest(root * C), -1);
     while (stack.length > 0) {
       if ((++attempts & 1023) === 0 && tick()) return result('incomplete', null);
@@ -397,7 +439,9 @@ export function conform<F extends FieldSpec>(model: Model<F>, logs: readonly (re
         }
         data[f + 2] = p + 1;
       }
+      const k = first[p] + pool[at + W + p];
       const ev = compiled[p][pool[at + W + p]];
+      tried[k] = 1;
       layout.unpack(pool, at, cur);
       if (!kernel.enabled(curView, ev.t)) continue;
       kernel.step(cur, next, nextView, ev.t);
@@ -408,6 +452,7 @@ export function conform<F extends FieldSpec>(model: Model<F>, logs: readonly (re
           break;
         }
       if (!ok) continue;
+      taken[k] = 1;
       reserve();
       const to = count * C;
       layout.pack(next, pool, to);
@@ -415,9 +460,10 @@ export function conform<F extends FieldSpec>(model: Model<F>, logs: readonly (re
       pool[to + W + p]++;
       const c = commit();
       if (c < 0) continue;
+      parent[c] = data[f];
       const depth = stack.length / 3;
       stored(c, depth);
-      if (depth === total) return result('conforms', null);
+      if (depth === total) return result('conforms', null, next);
       if (count >= maxConfigurations) {
         stoppedBy = 'max-configurations';
         return result('incomplete', null);
@@ -425,41 +471,58 @@ export function conform<F extends FieldSpec>(model: Model<F>, logs: readonly (re
       stack.push(c, earliest(to), -1);
     }
   }
-  const layer = atDeepest.map((c) => {
-    const v = layout.vector();
-    layout.unpack(pool, c * C, v);
-    return { state: v, pos: pool.subarray(c * C + W, c * C + C) };
-  });
   const skewAllows = (pos: Uint32Array, p: number): boolean => {
     if (skew === undefined) return true;
     const t = ts[first[p] + pos[p]];
     for (let q = 0; q < P; q++) if (q !== p && pos[q] < lengths[q] && ts[first[q] + pos[q]] + skew < t) return false;
     return true;
   };
-  return result('diverges', explainFailure(model, logs, compiled, layer, skewAllows));
+  // The culprits: events some configuration tried (its skew allowing) and none took. At most one per process (its later events are never pending).
+  const culprits: { p: number; at: number }[] = [];
+  for (let p = 0; p < P; p++)
+    for (let at = 0; at < lengths[p]; at++)
+      if (tried[first[p] + at] === 1 && taken[first[p] + at] === 0) {
+        culprits.push({ p, at });
+        break;
+      }
+  const alone = culprits.length > 0;
+  if (!alone) {
+    // Each pending event is taken by some interleaving, but none explains them together: the events pending where the most are explained.
+    const seen = new Set<number>();
+    for (const c of atDeepest)
+      for (let p = 0; p < P; p++) {
+        const at = pool[c * C + W + p];
+        if (at < lengths[p] && !seen.has(first[p] + at)) {
+          seen.add(first[p] + at);
+          culprits.push({ p, at });
+        }
+      }
+  }
+  const tsOf = (x: { p: number; at: number }): number => ts[first[x.p] + x.at];
+  culprits.sort((x, y) => tsOf(x) - tsOf(y) || x.p - y.p);
+  return result('diverges', explainFailure(model, logs, compiled, culprits, alone, { pool, parent, count, W, P }, skewAllows));
 }
 
-/** The first event no step explains: of the events pending in the last layer, the earliest stamped; and why, from each state. */
+/**
+ * The failure of a log that diverges: the event named (the first of
+ * `culprits`), the configurations that have it pending and cannot take it
+ * (their distinct states, and why each refuses it), and the longest explained
+ * prefix ending in one of them, rebuilt through the parents.
+ */
 function explainFailure<F extends FieldSpec>(
   model: Model<F>,
   logs: readonly (readonly ConformEvent[])[],
   compiled: readonly (readonly Compiled[])[],
-  layer: readonly { readonly state: Int32Array; readonly pos: Uint32Array }[],
+  culprits: readonly { readonly p: number; readonly at: number }[],
+  alone: boolean,
+  store: { readonly pool: Uint32Array; readonly parent: Int32Array; readonly count: number; readonly W: number; readonly P: number },
   skewAllows: (pos: Uint32Array, p: number) => boolean,
-): NonNullable<ConformResult['failure']> {
+): ConformFailure {
   const kernel = kernelOf(model);
   const layout = model.layout;
-  let best: { p: number; at: number } | null = null;
-  for (const c of layer) {
-    for (let p = 0; p < logs.length; p++) {
-      const at = c.pos[p];
-      if (at >= logs[p].length) continue;
-      const e = logs[p][at];
-      if (!best || e.ts < logs[best.p][best.at].ts || (e.ts === logs[best.p][best.at].ts && p < best.p)) best = { p, at };
-    }
-  }
-  if (!best) throw new Error('conform: a configuration that explains no more events has none pending');
-  const { p, at } = best;
+  const { pool, parent, count, W, P } = store;
+  const C = W + P;
+  const { p, at } = culprits[0];
   const event = logs[p][at];
   const ev = compiled[p][at];
   const cur = layout.vector();
@@ -470,9 +533,47 @@ function explainFailure<F extends FieldSpec>(
   const reasons: string[] = [];
   const keys = new Set<string>();
   let statesTotal = 0;
-  for (const c of layer) {
-    if (c.pos[p] !== at) continue;
-    cur.set(c.state);
+  let deepest = -1;
+  let deepestDepth = -1;
+  const depthOf = (c: number): number => {
+    let depth = 0;
+    for (let q = 0; q < P; q++) depth += pool[c * C + W + q];
+    return depth;
+  };
+  /** Why the event is not a step from configuration c, or null when it is one (another interleaving), or the clocks rule it out there. */
+  const refusal = (c: number): string | null => {
+    const pos = pool.subarray(c * C + W, c * C + C);
+    layout.unpack(pool, c * C, cur);
+    let reason: string | null;
+    if (!skewAllows(pos, p)) reason = null;
+    else if (!kernel.enabled(curView, ev.t)) reason = `${event.action} by actor ${event.actor} is not enabled in this state`;
+    else {
+      kernel.step(cur, next, nextView, ev.t);
+      const wrong = ev.checks.filter((ch) => next[ch.slot] !== ch.value);
+      if (wrong.length === 0) reason = null;
+      else {
+        const after = layout.toJson(next);
+        const at2 = (f: string): Json => {
+          const m = FIELD.exec(f);
+          if (m === null) return null;
+          const v = after[m[1]];
+          return m[2] === undefined ? v : (v as Json[])[Number(m[2])];
+        };
+        reason = `the step leads to ${wrong.map((ch) => `${ch.field} = ${shown(at2(ch.field))}`).join(', ')}, but the process saw ${wrong.map((ch) => `${ch.field} = ${shown(ch.json)}`).join(', ')}`;
+      }
+    }
+    return reason;
+  };
+  // The configurations that have the event pending and refuse it; the states shown are those of the deepest (the longest prefixes).
+  for (let c = 0; c < count; c++) {
+    if (pool[c * C + W + p] !== at || depthOf(c) <= deepestDepth || refusal(c) === null) continue;
+    deepestDepth = depthOf(c);
+    deepest = c;
+  }
+  for (let c = 0; c < count; c++) {
+    if (pool[c * C + W + p] !== at || depthOf(c) !== deepestDepth) continue;
+    const reason = refusal(c);
+    if (reason === null) continue;
     const json = layout.toJson(cur);
     const key = JSON.stringify(json);
     if (keys.has(key)) continue;
@@ -480,24 +581,24 @@ function explainFailure<F extends FieldSpec>(
     statesTotal++;
     if (states.length >= 10) continue;
     states.push(json);
-    let reason: string;
-    if (!skewAllows(c.pos, p)) reason = 'other processes have events stamped more than the skew earlier still to explain';
-    else if (!kernel.enabled(curView, ev.t)) reason = `${event.action} by actor ${event.actor} is not enabled in this state`;
-    else {
-      kernel.step(cur, next, nextView, ev.t);
-      const after = layout.toJson(next);
-      const wrong = ev.checks.filter((ch) => next[ch.slot] !== ch.value);
-      const at2 = (f: string): Json => {
-        const m = FIELD.exec(f);
-        if (m === null) return null;
-        const v = after[m[1]];
-        return m[2] === undefined ? v : (v as Json[])[Number(m[2])];
-      };
-      reason = `the step leads to ${wrong.map((ch) => `${ch.field} = ${shown(at2(ch.field))}`).join(', ')}, but the process saw ${wrong.map((ch) => `${ch.field} = ${shown(ch.json)}`).join(', ')}`;
-    }
     reasons.push(reason);
   }
-  return { event, states, statesTotal, reasons };
+  // The prefix: from that configuration back to its root, the process that moved at each link.
+  const events: ConformEvent[] = [];
+  let c = deepest;
+  for (let q = parent[c]; q >= 0; c = q, q = parent[c]) {
+    for (let r = 0; r < P; r++) {
+      const was = pool[q * C + W + r];
+      if (pool[c * C + W + r] !== was) {
+        events.push(logs[r][was]);
+        break;
+      }
+    }
+  }
+  events.reverse();
+  layout.unpack(pool, c * C, cur);
+  const named = culprits.slice(0, 10).map((x) => logs[x.p][x.at]);
+  return { event, alone, culprits: named, culpritsTotal: culprits.length, prefix: { initial: layout.toJson(cur), events }, states, statesTotal, reasons };
 }
 
 /**

@@ -9,6 +9,7 @@ import { definePackage } from '../../checker/package/define.js';
 import type { SystemAdapter } from '../../checker/package/system.js';
 import { DNS_FLAGS, dnsOptions, STORM_FAULTS, STORM_HELP, type DnsSystemOptions } from '../../systems/dns/flags.js';
 import { DNS_IMPLEMENTATIONS } from '../../systems/dns/implementations.js';
+import { renumberPlans } from '../../systems/dns/renumber.js';
 import { dnsModel } from './model.js';
 import { dnsPresentation } from './picture.js';
 import { DNS_PARAMS } from './params.js';
@@ -26,6 +27,8 @@ const dnsSystem: SystemAdapter<DnsSystemOptions> = {
   options: dnsOptions,
   start: async (model, options) => (await import('../../systems/dns/adapter.js')).dnsSystem.start(model, options),
   implementations: DNS_IMPLEMENTATIONS,
+  snapshot: async (model, options) => (await import('../../systems/dns/adapter.js')).snapshot(model, options),
+  normaliseLogs: renumberPlans,
   workload: {
     help: STORM_HELP,
     faults: STORM_FAULTS,

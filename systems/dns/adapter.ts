@@ -37,6 +37,7 @@ import {
   type ProtocolConfig,
 } from './reference.js';
 import { makeRunDir, removeRunDir } from './run-dirs.js';
+import { renumberPlans } from './renumber.js';
 import { ServerError, startNamed, type NamedServer } from './server.js';
 import { TsigError, readKeyFile, type TsigKey } from './tsig.js';
 import { TYPE, WireError, fqdn, rcodeName, typeName } from './wire.js';
@@ -148,6 +149,80 @@ export async function releaseNames(dns: DnsClient, names: Names, endpoints: numb
   } catch {
     // The server is gone or refuses: the names stay, and the next run refuses them until --wipe (docs/real-dns.md).
   }
+}
+
+/** The zone's part of the model's state, from one zone transfer: each endpoint's alias, plan trees and lock holder (the system's words where the model has none). */
+export async function readZone(dns: DnsClient, names: Names, endpoints: number): Promise<{ alias: Json[]; trees: Json[]; lockHolder: Json[] }> {
+  let byName: ReturnType<typeof indexRecords>;
+  try {
+    byName = indexRecords(await dns.transfer());
+  } catch (e) {
+    throw asSystemError(e);
+  }
+  const alias: Json[] = [];
+  const trees: Json[] = [];
+  const lockHolder: Json[] = [];
+  for (let k = 0; k < endpoints; k++) {
+    const cn = byName.get(names.endpoint(k))?.get(TYPE.CNAME) ?? [];
+    if (cn.length === 0) alias.push(0);
+    else {
+      const target = cn[0].data?.kind === 'name' ? cn[0].data.name : '?';
+      alias.push(names.generationOf(target, k) ?? `CNAME ${target}`);
+    }
+    const gens: number[] = [];
+    for (const [name, byType] of byName) {
+      const g = names.generationOf(name, k);
+      if (g !== undefined && (byType.get(TYPE.A)?.length ?? 0) > 0) gens.push(g);
+    }
+    trees.push(gens.sort((x, y) => x - y));
+    const lock = (byName.get(names.lock(k))?.get(TYPE.TXT) ?? []).map((r) => (r.data?.kind === 'txt' ? r.data.strings.join('') : '?'));
+    if (lock.length === 1 && lock[0] === FREE) lockHolder.push(null);
+    else if (lock.length === 1 && /^enactor-(0|[1-9]\d*)$/.test(lock[0])) lockHolder.push(Number(lock[0].slice('enactor-'.length)));
+    else lockHolder.push(lock.length === 0 ? 'no lock record' : `TXT ${lock.join(', ')}`);
+  }
+  return { alias, trees, lockHolder };
+}
+
+/**
+ * The running system as a snapshot for `conform --initial-from-server`: the
+ * newest plan in the plan store, and each endpoint's alias, trees and lock
+ * from the server (the names under `--zone` and `--prefix`), in the
+ * system's numbering (the package's renumbering maps it). The enactors'
+ * own state is not on the server: they are taken to be idle, so every lock
+ * must be free (a held lock, or a record the protocol does not write, is
+ * refused with one line).
+ */
+export async function snapshot(model: Model, options: DnsSystemOptions): Promise<JsonState> {
+  if (options.server === undefined) throw new SystemError('--initial-from-server needs --server HOST:PORT and --tsig-key FILE: the server to read');
+  if (options.planStore === undefined)
+    throw new SystemError("--initial-from-server needs --plan-store DIR: the folder of the planner's plan-NNNNNN.json files");
+  const config = protocolConfig(model);
+  const conn = await connect(options);
+  let latest: number;
+  try {
+    latest = new PlanStore(options.planStore).latest();
+  } catch (e) {
+    throw new SystemError(`--plan-store ${options.planStore}: cannot be read (${(e as Error).message.split('\n')[0].slice(0, 200)})`);
+  }
+  const dns = new DnsClient(conn.address, conn.zone, conn.key, { timeoutMs: options.timeoutMs ?? 2000 });
+  const zone = await readZone(dns, conn.names, config.endpoints);
+  zone.alias.forEach((a, k) => {
+    if (typeof a !== 'number') throw new SystemError(`${conn.names.endpoint(k)}: the alias is ${String(a)}, which no step of the protocol writes`);
+  });
+  zone.lockHolder.forEach((h, k) => {
+    if (h !== null)
+      throw new SystemError(
+        `${conn.names.lock(k)}: the lock is ${typeof h === 'number' ? `held by enactor-${h}` : String(h)}; a snapshot from the server takes every enactor to be idle, so every lock must be free (give --initial FILE with the enactors' state instead)`,
+      );
+  });
+  return {
+    latest,
+    ...zone,
+    phase: Array.from({ length: config.enactors }, () => IDLE.phase),
+    plan: Array.from({ length: config.enactors }, () => IDLE.plan),
+    endpoint: Array.from({ length: config.enactors }, () => IDLE.endpoint),
+    failures: Array.from({ length: config.enactors }, () => IDLE.failures),
+  };
 }
 
 /** How steps reach the implementation: through a driver process, or (the benchmark's baseline only) in this process. */
@@ -329,39 +404,10 @@ export class DnsRun implements RunningSystem {
 
   /** The real state in the model's JSON form: latest from the plan store, alias/trees/lockHolder from a zone transfer, the rest from the enactors. */
   async observe(): Promise<JsonState> {
-    const { names, config } = this.ctx;
-    let byName: ReturnType<typeof indexRecords>;
-    try {
-      byName = indexRecords(await this.ctx.dns.transfer());
-    } catch (e) {
-      throw asSystemError(e);
-    }
-    const alias: Json[] = [];
-    const trees: Json[] = [];
-    const lockHolder: Json[] = [];
-    for (let k = 0; k < config.endpoints; k++) {
-      const cn = byName.get(names.endpoint(k))?.get(TYPE.CNAME) ?? [];
-      if (cn.length === 0) alias.push(0);
-      else {
-        const target = cn[0].data?.kind === 'name' ? cn[0].data.name : '?';
-        alias.push(names.generationOf(target, k) ?? `CNAME ${target}`);
-      }
-      const gens: number[] = [];
-      for (const [name, byType] of byName) {
-        const g = names.generationOf(name, k);
-        if (g !== undefined && (byType.get(TYPE.A)?.length ?? 0) > 0) gens.push(g);
-      }
-      trees.push(gens.sort((x, y) => x - y));
-      const lock = (byName.get(names.lock(k))?.get(TYPE.TXT) ?? []).map((r) => (r.data?.kind === 'txt' ? r.data.strings.join('') : '?'));
-      if (lock.length === 1 && lock[0] === FREE) lockHolder.push(null);
-      else if (lock.length === 1 && /^enactor-(0|[1-9]\d*)$/.test(lock[0])) lockHolder.push(Number(lock[0].slice('enactor-'.length)));
-      else lockHolder.push(lock.length === 0 ? 'no lock record' : `TXT ${lock.join(', ')}`);
-    }
+    const zone = await readZone(this.ctx.dns, this.ctx.names, this.ctx.config.endpoints);
     return {
       latest: this.ctx.store.latest(),
-      alias,
-      trees,
-      lockHolder,
+      ...zone,
       phase: this.locals.map((e) => e.phase),
       plan: this.locals.map((e) => e.plan),
       endpoint: this.locals.map((e) => e.endpoint),
@@ -472,4 +518,6 @@ export const dnsSystem: SystemAdapter<DnsSystemOptions> = {
   options: dnsOptions,
   start,
   implementations: IMPLEMENTATIONS.map(({ name, help }) => ({ name, help })),
+  snapshot,
+  normaliseLogs: renumberPlans,
 };

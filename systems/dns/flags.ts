@@ -29,6 +29,8 @@ export interface DnsSystemOptions {
   readonly driver?: string;
   /** Milliseconds a driver has to reply to each message (default 10000). */
   readonly driverTimeoutMs?: number;
+  /** `conform --initial-from-server`: the plan store's folder (the planner's plan-NNNNNN.json files). */
+  readonly planStore?: string;
   /** Only for tests: refuse any server address but 127.0.0.1. */
   readonly loopbackOnly?: boolean;
   /** Only for the benchmark: the reference implementation in this process, not behind the driver protocol (the path the protocol replaced). */
@@ -39,13 +41,25 @@ export const DEFAULT_ZONE = 'ddb.example.';
 export const DEFAULT_DRIVER_TIMEOUT_MS = 10_000;
 
 const RUNS: readonly SystemCommand[] = ['reenact', 'test-system'];
+/** The flags that name a server and its names: every command that reaches the system, conform's snapshot included. */
+const SERVER: readonly SystemCommand[] = ['reenact', 'test-system', 'storm', 'conform'];
 
 /** The flags of the dns system. */
 export const DNS_FLAGS: readonly SystemFlag[] = [
-  { name: 'server', type: 'string', help: 'HOST:PORT of an RFC 2136 server to use instead of a private named (with --tsig-key)' },
-  { name: 'tsigKey', type: 'string', help: 'a BIND key file (hmac-sha256) the server accepts signed updates and transfers with' },
-  { name: 'zone', type: 'string', help: `the zone the run's names are in (with --server: a zone the server is primary for) [${DEFAULT_ZONE}]` },
-  { name: 'prefix', type: 'string', help: "labels the run's names go under: e<k>.PREFIX.ZONE, and nothing else is touched [none: e<k>.ZONE]" },
+  { name: 'server', type: 'string', commands: SERVER, help: 'HOST:PORT of an RFC 2136 server to use instead of a private named (with --tsig-key)' },
+  { name: 'tsigKey', type: 'string', commands: SERVER, help: 'a BIND key file (hmac-sha256) the server accepts signed updates and transfers with' },
+  {
+    name: 'zone',
+    type: 'string',
+    commands: SERVER,
+    help: `the zone the run's names are in (with --server: a zone the server is primary for) [${DEFAULT_ZONE}]`,
+  },
+  {
+    name: 'prefix',
+    type: 'string',
+    commands: SERVER,
+    help: "labels the run's names go under: e<k>.PREFIX.ZONE, and nothing else is touched [none: e<k>.ZONE]",
+  },
   {
     name: 'wipe',
     type: 'bool',
@@ -56,6 +70,12 @@ export const DNS_FLAGS: readonly SystemFlag[] = [
     type: 'string',
     commands: ['reenact'],
     help: "with --server: the trace's endpoint count, confirmed (the names e0 .. e<N-1> are reset)",
+  },
+  {
+    name: 'planStore',
+    type: 'string',
+    commands: ['conform'],
+    help: "with --initial-from-server: the planner's plan store, a folder of plan-NNNNNN.json files (its newest is the snapshot's latest plan)",
   },
   {
     name: 'impl',
@@ -127,7 +147,8 @@ export function dnsOptions(flags: Readonly<Record<string, unknown>>, command: Sy
     }
   }
   const driverTimeoutMs = whole('driver-timeout', flags.driverTimeout, 1, 3_600_000);
-  return { server, tsigKey, zone, prefix, wipe, impl: impl as string | undefined, driver, driverTimeoutMs };
+  const planStore = text('plan-store', flags.planStore, 'a folder of plan-NNNNNN.json files');
+  return { server, tsigKey, zone, prefix, wipe, impl: impl as string | undefined, driver, driverTimeoutMs, planStore };
 }
 
 /** The storm (the dns system's workload): what `--help` says of it, and its faults. */

@@ -4,7 +4,7 @@
  * the first event no step explains); hostile logs get one line naming the
  * file and the line, exit 2.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -64,7 +64,7 @@ describe('dnsmc conform', () => {
     expect(r.stdout).toContain(
       `The events diverge from the model at ${file('enactor-0.jsonl')}:3: enactor-0's event 3, buildTree by actor 0, which saw trees[0] [1,3], phase[0] "flip".`,
     );
-    expect(r.stdout).toContain('The longest interleaving the model explains takes 10 events');
+    expect(r.stdout).toContain('The longest explained prefix before it (10 events):');
     expect(r.stdout).toContain('the step leads to trees[0] = [3], phase[0] = "idle", but the process saw trees[0] = [1,3], phase[0] = "flip"');
     const j = JSON.parse((await run(['conform', ...files, '--variant', 'fixed', '--json'])).stdout) as {
       status: string;
@@ -225,5 +225,236 @@ describe('dnsmc conform on arbitrary input (fuzz)', () => {
       }),
       { numRuns: 150, seed: 19 },
     );
+  });
+});
+
+/** The events of log files, one JSON object a line (observations skipped). */
+interface Line {
+  process: string;
+  seq: number;
+  ts: number;
+  action: string;
+  actor: number;
+  saw?: Record<string, unknown>;
+}
+const eventsOf = (files: readonly string[]): Line[] =>
+  files.flatMap((f) =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as Line & { observation?: unknown })
+      .filter((e) => e.observation === undefined),
+  );
+const writeEvents = (name: string, events: readonly Line[]): string => {
+  const f = file(name);
+  writeFileSync(f, events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  return f;
+};
+/** Every plan generation an event saw (latest, plan[i], alias[k], trees[k]) moved by `by` (0 stays 0, none). */
+const shiftSaw = (saw: Record<string, unknown> | undefined, by: number): Record<string, unknown> | undefined => {
+  if (!saw) return saw;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(saw)) {
+    const f = k.replace(/\[.*$/, '');
+    out[k] =
+      (f === 'latest' || f === 'plan' || f === 'alias') && typeof v === 'number' && v > 0
+        ? v + by
+        : f === 'trees' && Array.isArray(v)
+          ? v.map((g: number) => g + by)
+          : v;
+  }
+  return out;
+};
+const shiftState = (s: Record<string, unknown>, by: number): Record<string, unknown> => ({
+  ...s,
+  latest: (s.latest as number) > 0 ? (s.latest as number) + by : 0,
+  alias: (s.alias as number[]).map((g) => (g > 0 ? g + by : 0)),
+  trees: (s.trees as number[][]).map((t) => t.map((g) => g + by)),
+  plan: (s.plan as number[]).map((g) => (g > 0 ? g + by : 0)),
+});
+
+describe('dnsmc conform: logs that begin anywhere', () => {
+  const race = writeRace();
+
+  it("a storm's logs cut in two: the first half conforms and gives the state at the cut; the second half, from that state, conforms; so do both with plans numbered from 500,000", async () => {
+    // The logs are the storm's last round, which the duration may cut short: a machine too slow for 10 events in a round gets a few more tries.
+    let all: Line[] = [];
+    for (let seed = 1; seed <= 5 && all.length < 10; seed++) {
+      const out = file(`storm-${seed}`);
+      const s = await run(['storm', '--variant', 'fixed', '--enactors', '3', '--duration', '1', '--seed', String(seed), '--out', out]);
+      expect(s.code, s.stderr).toBe(0);
+      all = eventsOf(
+        readdirSync(out)
+          .filter((f) => f.endsWith('.jsonl'))
+          .map((f) => join(out, f)),
+      );
+    }
+    expect(all.length).toBeGreaterThanOrEqual(10);
+    // The cut: the first half of the events by time (each process's events are in time order, so each process is cut in two).
+    const order = [...all].sort((x, y) => x.ts - y.ts || x.process.localeCompare(y.process) || x.seq - y.seq);
+    const early = new Set(order.slice(0, Math.floor(order.length / 2)));
+    const first = writeEvents(
+      'first.jsonl',
+      all.filter((e) => early.has(e)),
+    );
+    const second = writeEvents(
+      'second.jsonl',
+      all.filter((e) => !early.has(e)),
+    );
+    const snap = file('cut.json');
+    const a = await run(['conform', first, '--variant', 'fixed', '--enactors', '3', '--state-out', snap, '--json']);
+    expect(a.code, a.stdout).toBe(0);
+    expect(JSON.parse(readFileSync(snap, 'utf8'))).toEqual((JSON.parse(a.stdout) as { final: unknown }).final);
+    // The second half alone does not begin at the model's initial state...
+    expect((await run(['conform', second, '--variant', 'fixed', '--enactors', '3'])).code).not.toBe(0);
+    // ...and conforms from the state at the cut.
+    const b = await run(['conform', second, '--variant', 'fixed', '--enactors', '3', '--initial', snap, '--json']);
+    expect(b.code, b.stdout).toBe(0);
+    expect(JSON.parse(b.stdout)).toMatchObject({ status: 'conforms', initial: snap, events: all.length - early.size });
+
+    // The same logs with plans numbered from 500,000: the whole, from the initial state as a snapshot...
+    const by = 499_999;
+    const whole = writeEvents(
+      'shifted.jsonl',
+      all.map((e) => ({ ...e, saw: shiftSaw(e.saw, by) })),
+    );
+    const init = writeEvents('init.json', []);
+    writeFileSync(
+      init,
+      JSON.stringify({
+        latest: 0,
+        alias: [0],
+        trees: [[]],
+        lockHolder: [null],
+        phase: ['idle', 'idle', 'idle'],
+        plan: [0, 0, 0],
+        endpoint: [0, 0, 0],
+        failures: [0, 0, 0],
+      }),
+    );
+    const w = await run(['conform', whole, '--variant', 'fixed', '--enactors', '3', '--initial', init, '--json']);
+    expect(w.code, w.stdout).toBe(0);
+    expect((JSON.parse(w.stdout) as { renumbered: string }).renumbered).toMatch(/^plan generations renumbered: 500000 to 5000\d\d are the model's 1 to \d+$/);
+    // ...and the second half from the shifted state at the cut.
+    const snap2 = file('cut-shifted.json');
+    writeFileSync(snap2, JSON.stringify(shiftState(JSON.parse(readFileSync(snap, 'utf8')) as Record<string, unknown>, by)));
+    const half = writeEvents(
+      'second-shifted.jsonl',
+      all.filter((e) => !early.has(e)).map((e) => ({ ...e, saw: shiftSaw(e.saw, by) })),
+    );
+    const h = await run(['conform', half, '--variant', 'fixed', '--enactors', '3', '--initial', snap2, '--json']);
+    expect(h.code, h.stdout).toBe(0);
+    // Without renumbering (from the model's initial state) such plans are out of the model's range.
+    const r = await run(['conform', whole, '--variant', 'fixed', '--enactors', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is not a value of this field/);
+  }, 60_000);
+
+  it('a window of plans wider than --plans, an event older than the snapshot, a snapshot that does not fit: one line naming it, exit 2', async () => {
+    const shifted = race.map((f, i) =>
+      writeEvents(
+        `race-shifted-${i}.jsonl`,
+        eventsOf([f]).map((e) => ({ ...e, saw: shiftSaw(e.saw, 499_999) })),
+      ),
+    );
+    const snap = (name: string, latest: number): string => {
+      const f = file(name);
+      writeFileSync(
+        f,
+        JSON.stringify({
+          latest,
+          alias: [0],
+          trees: [[]],
+          lockHolder: [null],
+          phase: ['idle', 'idle', 'idle'],
+          plan: [0, 0, 0],
+          endpoint: [0, 0, 0],
+          failures: [0, 0, 0],
+        }),
+      );
+      return f;
+    };
+    // From the initial state the race's shifted plans (500,000 to 500,002) fit --plans 4 and conform to as-was.
+    expect((await run(['conform', ...shifted, '--variant', 'as-was', '--initial', snap('zero.json', 0)])).code).toBe(0);
+    const cases: [string[], RegExp][] = [
+      [
+        ['--initial', snap('old.json', 499_990)],
+        /^dnsmc: --plans 4: the snapshot and the logs name plans 499990 to 500002, a window of 13 plans, wider than the model's bound/,
+      ],
+      [
+        ['--initial', snap('ahead.json', 500_001)],
+        /^dnsmc: \S+race-shifted-\d\.jsonl:\d+: saw plan 500000, older than the snapshot's oldest live plan 500001 /,
+      ],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await run(['conform', ...shifted, '--variant', 'as-was', ...flags]);
+      expect(r.code, r.stdout).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+    const bad = file('bad-state.json');
+    writeFileSync(bad, JSON.stringify({ latest: 0 }));
+    const b = await run(['conform', ...race, '--variant', 'as-was', '--initial', bad]);
+    expect(b.code).toBe(2);
+    expect(b.stderr.trim()).toBe(`dnsmc: --initial ${bad}: state field alias is missing`);
+    const both = await run(['conform', ...race, '--initial', bad, '--initial-from-server']);
+    expect(both.code).toBe(2);
+    expect(both.stderr.trim().split('\n')).toHaveLength(1);
+    const stray = await run(['conform', ...race, '--server', '127.0.0.1:53']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr.trim()).toBe('dnsmc: --server goes with --initial-from-server (it says where to read the snapshot)');
+  });
+
+  it('--trace-out writes the explained prefix with the event named, and view opens it (also from a snapshot)', async () => {
+    const t = file('race-trace.json');
+    const r = await run(['conform', ...race, '--variant', 'fixed', '--trace-out', t]);
+    expect(r.code).toBe(4);
+    const trace = JSON.parse(readFileSync(t, 'utf8')) as {
+      steps: { action: string; actor: number }[];
+      conform: { snapshot: boolean; failure: { file: string; line: number; action: string; alone: boolean; reason: string } };
+    };
+    expect(trace.steps).toHaveLength(10);
+    expect(trace.conform.snapshot).toBe(false);
+    expect(trace.conform.failure).toMatchObject({ file: file('enactor-0.jsonl'), line: 3, action: 'buildTree', alone: true });
+    expect(trace.conform.failure.reason).toContain('but the process saw trees[0] = [1,3]');
+    const v = await run(['view', t, '--out', file('race-view.html')]);
+    expect(v.stderr).toBe('');
+    expect(v.code).toBe(0);
+
+    // From a snapshot: the race's first four events give the state; the rest, against fixed, diverge at the same build.
+    const all = eventsOf(race);
+    const order = [...all].sort((x, y) => x.ts - y.ts);
+    const early = new Set(order.slice(0, 4));
+    const snap = file('race-cut.json');
+    expect(
+      (
+        await run([
+          'conform',
+          writeEvents(
+            'race-first.jsonl',
+            all.filter((e) => early.has(e)),
+          ),
+          '--variant',
+          'as-was',
+          '--state-out',
+          snap,
+        ])
+      ).code,
+    ).toBe(0);
+    const rest = writeEvents(
+      'race-rest.jsonl',
+      all.filter((e) => !early.has(e)),
+    );
+    const t2 = file('race-trace-snapshot.json');
+    const s = await run(['conform', rest, '--variant', 'fixed', '--initial', snap, '--trace-out', t2]);
+    expect(s.code).toBe(4);
+    expect(s.stdout).toContain(`The events diverge from the model at ${rest}:`);
+    expect(s.stdout).toContain("enactor-0's event 3, buildTree by actor 0");
+    const trace2 = JSON.parse(readFileSync(t2, 'utf8')) as { initial: unknown; conform: { snapshot: boolean } };
+    expect(trace2.conform.snapshot).toBe(true);
+    expect(trace2.initial).toEqual(JSON.parse(readFileSync(snap, 'utf8')));
+    const v2 = await run(['view', t2, '--out', file('race-view-2.html')]);
+    expect(v2.stderr).toBe('');
+    expect(v2.code).toBe(0);
   });
 });

@@ -99,6 +99,51 @@ describe('conform', () => {
     expect(r.failure?.reasons).toEqual(['down by actor 1 is not enabled in this state']);
   });
 
+  it('names an event no explained prefix takes, not the earliest pending one that another interleaving explains; the prefix is the longest before it', () => {
+    const m = counter(false);
+    // hand 0's up saw n = 1: explained if it goes first, not after hand 1's two ups. Hand 1's third event (up leaving n at 0) no step explains, ever.
+    const a1 = ev('hand-0', 1, 0, 'up', 0, { n: 1 });
+    const b1 = ev('hand-1', 1, 1, 'up', 1, { last: 2 });
+    const b2 = ev('hand-1', 2, 2, 'up', 1, { n: 2 });
+    const b3 = ev('hand-1', 3, 3, 'up', 1, { n: 0 });
+    const r = conform(m, [[a1], [b1, b2, b3]]);
+    expect(r.status).toBe('diverges');
+    expect(r.explained).toBe(2);
+    // The earliest event pending where the most are explained is a1 (after b1, b2), but a1 is taken from the start: b3 is the culprit.
+    expect(r.failure?.event).toBe(b3);
+    expect(r.failure?.alone).toBe(true);
+    expect(r.failure?.culprits).toEqual([b3]);
+    expect(r.failure?.culpritsTotal).toBe(1);
+    expect(r.failure?.prefix).toEqual({ initial: { n: 0, last: 0 }, events: [b1, b2] });
+    expect(r.failure?.states).toEqual([{ n: 2, last: 2 }]);
+    expect(r.failure?.reasons).toEqual(['the step leads to n = 3, but the process saw n = 0']);
+  });
+
+  it('when every pending event is taken by some interleaving but none explains them together, all of them are named as possible culprits', () => {
+    const m = counter(false);
+    // Each up saw n = 1: either goes first, never both.
+    const a1 = ev('hand-0', 1, 0, 'up', 0, { n: 1 });
+    const b1 = ev('hand-1', 1, 1, 'up', 1, { n: 1 });
+    const r = conform(m, [[a1], [b1]]);
+    expect(r.status).toBe('diverges');
+    expect(r.failure?.alone).toBe(false);
+    expect(r.failure?.event).toBe(a1);
+    expect(r.failure?.culprits).toEqual([a1, b1]);
+    expect(r.failure?.culpritsTotal).toBe(2);
+    expect(r.failure?.prefix.events).toEqual([b1]);
+  });
+
+  it('logs that begin at a snapshot: the search starts there, and a log that conforms gives the state after its last event', () => {
+    const m = counter(true);
+    const logs = [[ev('hand-0', 7, 0, 'down', 0, { n: 1 }), ev('hand-0', 8, 1, 'up', 0, { n: 2, last: 1 })]];
+    // From the model's initial state (n = 0), the strict down is not enabled.
+    expect(conform(m, logs).status).toBe('diverges');
+    const r = conform(m, logs, { initial: { n: 2, last: 2 } });
+    expect(r.status).toBe('conforms');
+    expect(r.final).toEqual({ n: 2, last: 1 });
+    expect(conform(m, [], { initial: { n: 3, last: 0 } }).final).toEqual({ n: 3, last: 0 });
+  });
+
   it('only each process order counts without a skew bound; the skew bound refuses an order the clocks rule out', () => {
     const m = counter(true);
     // hand 1's down (stamped 0) can only follow hand 0's two ups (stamped 10 and 11).
