@@ -209,7 +209,9 @@ export async function snapshot(model: Model, options: DnsSystemOptions): Promise
   zone.alias.forEach((a, k) => {
     if (typeof a !== 'number') throw new SystemError(`${conn.names.endpoint(k)}: the alias is ${String(a)}, which no step of the protocol writes`);
   });
-  zone.lockHolder.forEach((h, k) => {
+  // A lock record the automation has not written yet is a free lock: the protocol creates it free.
+  const lockHolder = zone.lockHolder.map((h) => (h === 'no lock record' ? null : h));
+  lockHolder.forEach((h, k) => {
     if (h !== null)
       throw new SystemError(
         `${conn.names.lock(k)}: the lock is ${typeof h === 'number' ? `held by enactor-${h}` : String(h)}; a snapshot from the server takes every enactor to be idle, so every lock must be free (give --initial FILE with the enactors' state instead)`,
@@ -218,6 +220,7 @@ export async function snapshot(model: Model, options: DnsSystemOptions): Promise
   return {
     latest,
     ...zone,
+    lockHolder,
     phase: Array.from({ length: config.enactors }, () => IDLE.phase),
     plan: Array.from({ length: config.enactors }, () => IDLE.plan),
     endpoint: Array.from({ length: config.enactors }, () => IDLE.endpoint),

@@ -12,7 +12,9 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logsOfSchedule } from '../../checker/runs/log-search.js';
 import { dnsModel } from '../../models/dns/model.js';
+import { startNamed } from '../../systems/dns/server.js';
 import { notProgress, ROOT, run } from '../support/cli.js';
+import { writeKeyFile } from '../systems/dns/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-conform-'));
 const file = (name: string): string => join(dir, name);
@@ -456,5 +458,32 @@ describe('dnsmc conform: logs that begin anywhere', () => {
     const v2 = await run(['view', t2, '--out', file('race-view-2.html')]);
     expect(v2.stderr).toBe('');
     expect(v2.code).toBe(0);
+  });
+});
+
+describe('dnsmc conform --initial-from-server', () => {
+  it('reads the snapshot from a running server and plan store: a fresh zone and an empty store are the initial state; a store holding plan 7 is the snapshot the logs go on from', async () => {
+    const server = await startNamed();
+    const key = writeKeyFile(server);
+    const store = mkdtempSync(join(tmpdir(), 'dnsmc-store-'));
+    try {
+      const flags = ['--initial-from-server', '--server', `127.0.0.1:${server.port}`, '--tsig-key', key.file, '--plan-store', store];
+      // The race's logs begin at the model's initial state, which a fresh zone and an empty plan store are.
+      const fresh = await run(['conform', ...writeRace(), '--variant', 'as-was', ...flags, '--state-out', file('after-race.json'), '--json']);
+      expect(fresh.code, fresh.stderr).toBe(0);
+      expect(JSON.parse(fresh.stdout)).toMatchObject({ status: 'conforms', initial: 'server' });
+      // A store whose newest plan is 7: the planner's next publication is plan 8, renumbered into the model's window.
+      writeFileSync(join(store, 'plan-000007.json'), JSON.stringify({ generation: 7, addresses: [] }));
+      const next = writeEvents('after-7.jsonl', [{ process: 'planner', seq: 1, ts: 1, action: 'publishPlan', actor: 0, saw: { latest: 8 } }]);
+      const later = await run(['conform', next, '--variant', 'fixed', ...flags, '--state-out', file('after-7.json'), '--json']);
+      expect(later.code, later.stderr).toBe(0);
+      const j = JSON.parse(later.stdout);
+      expect(j).toMatchObject({ status: 'conforms', initial: 'server' });
+      expect(j.renumbered).not.toBeNull();
+    } finally {
+      key.remove();
+      rmSync(store, { recursive: true, force: true });
+      await server.stop();
+    }
   });
 });
