@@ -29,6 +29,7 @@
  * Content-Security-Policy forbids every network request and every script and
  * style but the page's own (by their SHA-256 hashes).
  */
+import { thrownText } from '../checker/model/model-error.js';
 import { ATTRS, HTML_TAGS, SVG_TAGS } from './picture-allow.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -242,7 +243,7 @@ function picturesOf(p: ViewerPane, states: readonly JsonState[], table: NodeTabl
     return { pictures: states.map((_, i) => table.add(draw.call(p.presentation, model, states, i))), error: null };
   } catch (e) {
     table.truncate(mark);
-    return { pictures: null, error: e instanceof Error ? e.message : String(e) };
+    return { pictures: null, error: thrownText(e) };
   }
 }
 

@@ -153,6 +153,19 @@ describe('what the viewer page is given of pictures', () => {
     const pane = dataOf(viewerPage({ trace: race, model: asWas, presentation: broken })).panes[0];
     expect(pane.pictures).toBeNull();
     expect(pane.pictureError).toBe('no picture today');
+    // Even a thrown value whose toString throws is told in words, never a crash of the page writer.
+    const hostile: Presentation = {
+      picture: () => {
+        throw {
+          toString() {
+            throw new Error('no words');
+          },
+        };
+      },
+    };
+    const other = dataOf(viewerPage({ trace: race, model: asWas, presentation: hostile })).panes[0];
+    expect(other.pictures).toBeNull();
+    expect(typeof other.pictureError).toBe('string');
   });
 
   it('the fields table: array fields element by element with their index, sets and scalars whole', () => {
