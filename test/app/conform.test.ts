@@ -275,6 +275,18 @@ const shiftState = (s: Record<string, unknown>, by: number): Record<string, unkn
   plan: (s.plan as number[]).map((g) => (g > 0 ? g + by : 0)),
 });
 
+/** A snapshot of the default dns configuration (3 enactors, 1 endpoint) with every enactor idle and nothing built yet, at plan `latest`. */
+const idleSnapshot = (latest: number) => ({
+  latest,
+  alias: [0],
+  trees: [[]],
+  lockHolder: [null],
+  phase: ['idle', 'idle', 'idle'],
+  plan: [0, 0, 0],
+  endpoint: [0, 0, 0],
+  failures: [0, 0, 0],
+});
+
 describe('dnsmc conform: logs that begin anywhere', () => {
   const race = writeRace();
 
@@ -321,19 +333,7 @@ describe('dnsmc conform: logs that begin anywhere', () => {
       all.map((e) => ({ ...e, saw: shiftSaw(e.saw, by) })),
     );
     const init = writeEvents('init.json', []);
-    writeFileSync(
-      init,
-      JSON.stringify({
-        latest: 0,
-        alias: [0],
-        trees: [[]],
-        lockHolder: [null],
-        phase: ['idle', 'idle', 'idle'],
-        plan: [0, 0, 0],
-        endpoint: [0, 0, 0],
-        failures: [0, 0, 0],
-      }),
-    );
+    writeFileSync(init, JSON.stringify(idleSnapshot(0)));
     const w = await run(['conform', whole, '--variant', 'fixed', '--enactors', '3', '--initial', init, '--json']);
     expect(w.code, w.stdout).toBe(0);
     expect((JSON.parse(w.stdout) as { renumbered: string }).renumbered).toMatch(/^plan generations renumbered: 500000 to 5000\d\d are the model's 1 to \d+$/);
@@ -361,19 +361,7 @@ describe('dnsmc conform: logs that begin anywhere', () => {
     );
     const snap = (name: string, latest: number): string => {
       const f = file(name);
-      writeFileSync(
-        f,
-        JSON.stringify({
-          latest,
-          alias: [0],
-          trees: [[]],
-          lockHolder: [null],
-          phase: ['idle', 'idle', 'idle'],
-          plan: [0, 0, 0],
-          endpoint: [0, 0, 0],
-          failures: [0, 0, 0],
-        }),
-      );
+      writeFileSync(f, JSON.stringify(idleSnapshot(latest)));
       return f;
     };
     // From the initial state the race's shifted plans (500,000 to 500,002) fit --plans 4 and conform to as-was.
