@@ -147,6 +147,9 @@ describe('bad input: one line naming the flag, exit 2, no stack trace', () => {
     [['check', '--time-limit', 'soon'], 'dnsmc: --time-limit must be a number of seconds above 0, got "soon"'],
     [['check', '--bogus'], 'dnsmc: --bogus: no such flag (model dns takes --variant, --enactors, --plans, --endpoints, --max-backoff, --keep; see --help)'],
     [['frobnicate'], 'dnsmc: Unknown argument: frobnicate'],
+    [['chek'], 'dnsmc: Unknown argument: chek. Did you mean check?'],
+    [['--quiet', 'simulat', '--runs', '3'], 'dnsmc: Unknown argument: simulat. Did you mean simulate?'],
+    [['check', 'chek'], 'dnsmc: Unknown argument: chek'],
     [['check', '--trace-out', ''], 'dnsmc: --trace-out must name a file'],
     [['check', '--progress', 'sometimes'], 'dnsmc: --progress must be never, auto, always, not "sometimes"'],
     [['simulate', '--quiet', '--progress', 'always'], 'dnsmc: --quiet shows no progress: it cannot go with --progress always'],
@@ -159,6 +162,26 @@ describe('bad input: one line naming the flag, exit 2, no stack trace', () => {
       expect(r.stderr).toBe(`${line}\n`);
     });
   }
+
+  it('--help shows numeric flags as [number], while a value that is not one is still named as typed (spawned: yargs prints help to the console)', () => {
+    const help = spawnCli(['check', '--help']);
+    expect(help.code).toBe(0);
+    const typeOf = (flag: string) => {
+      const lines = help.stdout.split('\n');
+      const at = lines.findIndex((l) => l.trimStart().startsWith(`--${flag} `));
+      expect(at, flag).toBeGreaterThanOrEqual(0);
+      // The type closes the flag's entry, which may wrap onto following lines.
+      const end = lines.findIndex((l, i) => i > at && (l.trim() === '' || l.trimStart().startsWith('--')));
+      const entry = lines.slice(at, end);
+      return /\[(\w+)\]\s*$/.exec(entry.join(' '))?.[1];
+    };
+    for (const f of ['plans', 'enactors', 'max-states', 'max-depth', 'workers', 'time-limit', 'max-memory', 'expect-states'])
+      expect(typeOf(f), f).toBe('number');
+    for (const f of ['variant', 'trace-out', 'view']) expect(typeOf(f), f).toBe('string');
+    expect(typeOf('json')).toBe('boolean');
+    const sim = spawnCli(['simulate', '--help']).stdout;
+    expect(sim).toMatch(/--seed[^[]*\[0\]\s+\[number\]/);
+  });
 
   it('an unwritable --trace-out is reported on one line', async () => {
     const r = await run(['check', '--property', 'aliasResolves', '--trace-out', '/nonexistent-dir/t.json']);
