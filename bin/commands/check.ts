@@ -25,6 +25,7 @@ export const checkCommand: Command = (io, run, source) => ({
       .option('json', JSON_OPTION)
       .option('trace-out', { type: 'string', describe: 'write the counterexample trace (JSON) to this file' })
       .option('view', { type: 'string', describe: 'write the trace viewer (one HTML file) for the counterexample to this file' })
+      .option('out-itf', { type: 'string', describe: 'write the counterexample as ITF (the Informal Trace Format, as export --format itf) to this file' })
       .epilog('Exit codes: 0 no violation, 1 violation or deadlock, 2 bad usage or input, 3 incomplete.'),
   handler: (a) => run(() => runCheck(a as CheckArgs, io, source)),
 });

@@ -20,6 +20,10 @@ export const simulateCommand: Command = (io, run, source) => ({
       .option('time-limit', numberOption('stop (incomplete) after this many seconds'))
       .option('json', JSON_OPTION)
       .option('trace-out', { type: 'string', describe: 'write the (shrunk) counterexample trace (JSON) to this file' })
+      .option('out-itf', {
+        type: 'string',
+        describe: 'write the (shrunk) counterexample as ITF (the Informal Trace Format, as export --format itf) to this file',
+      })
       .epilog('Exit codes: 0 no violation, 1 violation or deadlock, 2 bad usage or input, 3 incomplete.'),
   handler: (a) => run(() => runSimulate(a as SimulateArgs, io, source)),
 });

@@ -299,3 +299,44 @@ describe('the binary, bin/dnsmc.js, in a child process', () => {
     expect(d.stderr).toContain(file);
   });
 });
+
+describe('--out-itf: the counterexample as ITF, as export --format itf writes it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'out-itf-'));
+  const f = (name: string) => join(dir, name);
+
+  it('check --out-itf writes the same bytes as export --format itf of its --trace-out, and says so', async () => {
+    const r = await run(['check', '--property', 'aliasResolves', '--trace-out', f('race.json'), '--out-itf', f('race.itf.json')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`ITF trace written to ${f('race.itf.json')}\n`);
+    const exported = await run(['export', f('race.json'), '--format', 'itf']);
+    expect(exported.code).toBe(0);
+    const itf = readFileSync(f('race.itf.json'), 'utf8');
+    expect(itf).toBe(exported.stdout);
+    expect(JSON.parse(itf).states).toHaveLength(13);
+  });
+
+  it('simulate --out-itf writes the shrunk counterexample as ITF', async () => {
+    const r = await run(['simulate', '--seed', '1', '--runs', '200', '--trace-out', f('sim.json'), '--out-itf', f('sim.itf.json')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`ITF trace written to ${f('sim.itf.json')}\n`);
+    expect(readFileSync(f('sim.itf.json'), 'utf8')).toBe((await run(['export', f('sim.json'), '--format', 'itf'])).stdout);
+  });
+
+  it('no counterexample, no file; an --out-itf that would overwrite an input or another output is refused in one line before the search', async () => {
+    const ok = await run(['check', '--variant', 'fixed', '--plans', '2', '--out-itf', f('none.itf.json')]);
+    expect(ok.code).toBe(0);
+    expect(existsSync(f('none.itf.json'))).toBe(false);
+    expect(ok.stdout).toContain(`no counterexample, so no ITF trace written to ${f('none.itf.json')}\n`);
+    const model = f('model.ts');
+    writeFileSync(model, readFileSync(join(ROOT, 'examples', 'two-enactor-lock.ts'), 'utf8'));
+    for (const cmd of ['check', 'simulate']) {
+      const r = await run([cmd, '--model', model, '--out-itf', model]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`dnsmc: --out-itf ${model} would overwrite the model module; name another file\n`);
+    }
+    const both = await run(['check', '--trace-out', f('same'), '--out-itf', f('same')]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^dnsmc: --out-itf .*same would overwrite .*; name another file\n$/);
+    expect(existsSync(f('same'))).toBe(false);
+  });
+});
