@@ -95,9 +95,11 @@ export { replay, type ReplayResult, type ReplayedStep, type ScheduleStep } from 
 
 // ---- Traces -----------------------------------------------------------------
 /** The trace format: counterexamples as versioned JSON with narration and per-step patches. */
-export { traceOf, parseTrace, TraceError, TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceBreak, type TraceStep } from './traces/trace.js';
+export { traceOf, traceOfSchedule, parseTrace, TraceError, TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceBreak, type TraceStep } from './traces/trace.js';
 /** A trace as text, narrated in the model's words. */
 export { formatTrace, type FormatOptions } from './traces/text.js';
+/** The trace viewer, one self-contained HTML page, written atomically: a CI artifact. */
+export { writeViewer, type ViewerPane } from './traces/viewer.js';
 
 // ---- The dns model ----------------------------------------------------------
 /** The DNS planner/enactor protocol (docs/protocol.md), as a model and as a package. */

@@ -19,6 +19,7 @@ import { checkOptionsFromArgs, checkOutputs, propertiesFlag, propertyChoices, wa
 import { progressReporter } from './progress.js';
 import { exitCode, headerLine, headerOf, printJson, statsLines, verdict, writeTrace } from './report.js';
 import { writeViewer } from './view.js';
+import { itfLine, writeItf } from './export.js';
 import { checkReport } from './json-reports.js';
 
 /** The flags of `dnsmc check`: the model's (`--model` and its parameters) and the search's. */
@@ -42,7 +43,7 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: 
   if (a.fairness !== undefined)
     throw new UsageError(`--fairness applies to liveness properties only: add --property ${[...livenessNames(model), 'all'].join('|')}`);
   const options = checkOptionsFromArgs(model, a, propertiesFlag(model, a.property, propertyNames(model)));
-  const { traceOut, view } = checkOutputs(a, resolved.source.module);
+  const { traceOut, view, outItf } = checkOutputs(a, resolved.source.module);
   const progress = progressReporter(io);
   let r: CheckResult;
   let signal: keyof typeof SIGNAL_EXIT | null;
@@ -61,6 +62,7 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: 
   const traces = r.violations.map((v) => recordObservers(traceOf(base, v), by));
   if (traceOut && traces.length > 0) writeTrace(traceOut, traces[0]);
   if (view && traces.length > 0) writeViewer(view, { trace: traces[0], model: base, source: resolved.source }, 'view');
+  if (outItf && traces.length > 0) writeItf(outItf, traces[0], base);
   if (a.json === true) {
     printJson(io, by ? { ...checkReport(model, r, traces), scenario: by.scenario, constraints: by.constraints } : checkReport(model, r, traces));
     return code;
@@ -74,5 +76,6 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: 
   for (const l of statsLines(r)) io.out(`${l}\n`);
   if (traceOut && traces.length > 0) io.out(`trace written to ${traceOut}\n`);
   if (view) io.out(traces.length > 0 ? `viewer written to ${view}\n` : `no counterexample, so no viewer written to ${view}\n`);
+  if (outItf) io.out(itfLine(outItf, traces.length > 0));
   return code;
 }

@@ -56,8 +56,23 @@ export function exportTrace(trace: Trace, model: Model, format: ExportFormat, pr
     case 'mermaid':
       return toMermaid(trace, laneOptions(model, presentation));
     case 'itf':
-      return `${JSON.stringify(toItf(trace, model.layout.fields as FieldSpec), null, 1)}\n`;
+      return itfText(trace, model);
   }
+}
+
+/** A trace as ITF, the Informal Trace Format (traces/itf.ts), as `export --format itf` prints it. */
+export function itfText(trace: Trace, model: Model): string {
+  return `${JSON.stringify(toItf(trace, model.layout.fields as FieldSpec), null, 1)}\n`;
+}
+
+/** Writes a counterexample as ITF (`check --out-itf`, `simulate --out-itf`), atomically. */
+export function writeItf(file: string, trace: Trace, model: Model): void {
+  writeOutput(file, itfText(trace, model), 'out-itf');
+}
+
+/** What `check` and `simulate` say about `--out-itf` after their verdict. */
+export function itfLine(file: string, written: boolean): string {
+  return written ? `ITF trace written to ${file}\n` : `no counterexample, so no ITF trace written to ${file}\n`;
 }
 
 /** Runs `dnsmc export`; resolves to 0 once the export is printed or written. */

@@ -18,8 +18,9 @@
  * public authoring API (`defineLayout`, `int`, `enumOf`, `maybe`, `setOf`,
  * `array`, and the `Action`, `Invariant`, `StepInvariant`, `Model` types).
  *
- * `.ts` modules are compiled with tsx (esbuild) as they are imported; Node
- * 20 cannot strip types itself. Anything wrong (a missing file, a syntax
+ * `.ts` modules are compiled with tsx (esbuild) as they are imported where
+ * tsx is installed (an optional peer dependency); Node 20 cannot strip types
+ * itself, Node 22.18 and later can and need no tsx (checker/model/origin.ts). Anything wrong (a missing file, a syntax
  * error, a module that throws, a wrong export, a model that breaks the
  * interface) is a UsageError: one line, exit code 2.
  */
@@ -34,6 +35,7 @@ import type { ParamSpec } from '../checker/package/params.js';
 import { ModelError, validateModel } from '../checker/model/model.js';
 import { thrownText } from '../checker/model/model-error.js';
 import { transitionsOf } from '../checker/model/transitions.js';
+import { importTypeScript, tsxApiUrl } from '../checker/model/origin.js';
 import { LimitError, UsageError } from './errors.js';
 import { awaitUserCode, userCodeMemoryLimit } from './user-code.js';
 
@@ -120,10 +122,7 @@ async function importModule(file: string, flag: string): Promise<Record<string, 
     return await awaitUserCode(`--${flag} ${file}: importing the module`, async () => {
       const mib = userCodeMemoryLimit();
       if (mib !== undefined) await probeMemory(url, TS.includes(ext), mib, `--${flag} ${file}`);
-      if (TS.includes(ext)) {
-        const { tsImport } = await import('tsx/esm/api');
-        return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
-      }
+      if (TS.includes(ext)) return await importTypeScript(url);
       return (await import(url)) as Record<string, unknown>;
     });
   } catch (e) {
@@ -141,7 +140,8 @@ async function importModule(file: string, flag: string): Promise<Record<string, 
  * Any other failure is left to the real import to report.
  */
 async function probeMemory(url: string, ts: boolean, mib: number, what: string): Promise<void> {
-  const tsx = ts ? import.meta.resolve('tsx/esm/api') : undefined;
+  // Without tsx, the worker imports TypeScript as Node does (or fails, which the real import then reports).
+  const tsx = ts ? tsxApiUrl() : undefined;
   const code = `const { workerData: d } = require('node:worker_threads');
 (async () => { if (d.tsx) { const { tsImport } = await import(d.tsx); await tsImport(d.url, d.url); } else { await import(d.url); } })().then(() => process.exit(0), () => process.exit(0));`;
   const worker = new Worker(code, { eval: true, workerData: { url, tsx }, resourceLimits: { maxOldGenerationSizeMb: mib } });

@@ -22,6 +22,8 @@ export interface CheckFlags {
   traceOut?: unknown;
   /** Write the trace viewer (HTML) for the counterexample found to this file. */
   view?: unknown;
+  /** Write the counterexample as ITF to this file. */
+  outItf?: unknown;
   /** `weak`, `strong` or `none`: the fairness liveness properties are checked under (default: the model's). */
   fairness?: unknown;
   /** Worker threads (default: the number of cores). */
@@ -98,18 +100,20 @@ export function checkOptionsFromArgs(model: Model, a: CheckFlags, properties?: r
   };
 }
 
-/** The files `check` writes (`--trace-out`, `--view`), checked before the search: writable, and neither the other nor the model module. */
-export function checkOutputs(a: CheckFlags, modelModule: string | undefined): { traceOut?: string; view?: string } {
+/** The files `check` writes (`--trace-out`, `--view`, `--out-itf`), checked before the search: writable, and none another or the model module. */
+export function checkOutputs(a: CheckFlags, modelModule: string | undefined): { traceOut?: string; view?: string; outItf?: string } {
   const traceOut = outputFlag('trace-out', a.traceOut);
   const view = outputFlag('view', a.view);
+  const outItf = outputFlag('out-itf', a.outItf);
   refuseOverwrite(
     [
       ['trace-out', traceOut],
       ['view', view],
+      ['out-itf', outItf],
     ],
     [['the model module', modelModule]],
   );
-  return { traceOut, view };
+  return { traceOut, view, outItf };
 }
 
 /** `--symmetry`: only for a model that declares interchangeable actors. */

@@ -14,6 +14,7 @@ import { formatTrace } from '../traces/text.js';
 import { recordObservers, traceOf } from '../traces/trace.js';
 import { baseModel, describeObservedBy, observedBy } from '../checker/package/scenario.js';
 import { UsageError } from './errors.js';
+import { itfLine, writeItf } from './export.js';
 import { outputFlag, refuseOverwrite, secondsFlag, seedFlag, shown, swarmFlag, wholeFlag } from './flags.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
@@ -37,6 +38,8 @@ export interface SimulateArgs {
   timeLimit?: unknown;
   json?: unknown;
   traceOut?: unknown;
+  /** Write the (shrunk) counterexample as ITF to this file. */
+  outItf?: unknown;
 }
 
 /** The scheduler every model has: uniform among the enabled steps. */
@@ -139,7 +142,14 @@ export async function runSimulate(a: SimulateArgs, io: Io, pkgSource?: PackageSo
   const { model, source } = await modelFromFlags(a, pkgSource);
   const plan = simulatePlanFromArgs(model, a, source.pkg);
   const traceOut = outputFlag('trace-out', a.traceOut);
-  refuseOverwrite([['trace-out', traceOut]], [['the model module', source.module]]);
+  const outItf = outputFlag('out-itf', a.outItf);
+  refuseOverwrite(
+    [
+      ['trace-out', traceOut],
+      ['out-itf', outItf],
+    ],
+    [['the model module', source.module]],
+  );
   const progress = progressReporter(io, simulationLine);
   let r: SimulateResult;
   try {
@@ -151,6 +161,7 @@ export async function runSimulate(a: SimulateArgs, io: Io, pkgSource?: PackageSo
   const by = observedBy(model);
   const traces = r.violations.map((v) => recordObservers(traceOf(baseModel(model), v), by));
   if (traceOut && traces.length > 0) writeTrace(traceOut, traces[0]);
+  if (outItf && traces.length > 0) writeItf(outItf, traces[0], baseModel(model));
   if (a.json === true) {
     const report = simulateReport(model, plan, r, traces);
     printJson(io, by ? { ...report, scenario: by.scenario, constraints: by.constraints } : report);
@@ -171,5 +182,6 @@ export async function runSimulate(a: SimulateArgs, io: Io, pkgSource?: PackageSo
   io.out(`${simulateVerdict(r)}\n`);
   for (const l of simulateStats(r)) io.out(`${l}\n`);
   if (traceOut && traces.length > 0) io.out(`trace written to ${traceOut}\n`);
+  if (outItf) io.out(itfLine(outItf, traces.length > 0));
   return exitCode(r.status);
 }

@@ -140,12 +140,55 @@ function unknownFlagHint(msg: string, argv: readonly string[], source: PackageSo
   const m = /^Unknown arguments?: (.*)$/.exec(msg);
   if (!m) return msg;
   const names = m[1].split(', ');
-  // A bare word (an unknown command or a stray argument) is left as yargs says it.
-  if (names.some((n) => argv.includes(n))) return msg;
+  // A bare word (an unknown command or a stray argument) is left as yargs says it, with the command it may have meant.
+  const words = names.filter((n) => argv.includes(n));
+  if (words.length > 0) {
+    const commands = commandNames(source);
+    const meant = argv.some((a) => commands.includes(a)) ? undefined : suggestedCommand(words[0], commands);
+    return meant === undefined
+      ? `Unknown argument${words.length > 1 ? 's' : ''}: ${words.join(', ')}`
+      : `Unknown argument: ${words[0]}. Did you mean ${meant}?`;
+  }
   const flags = names.map((f) => `--${f.replace(/^-+/, '')}`);
   const own = source.pkg.params.map((p) => `--${paramFlag(p)}`);
   const model = source.module ?? source.pkg.name;
   return `${flags.join(', ')}: no such flag${flags.length > 1 ? 's' : ''} (model ${model} takes ${own.length > 0 ? own.join(', ') : 'no parameters'}; see --help)`;
+}
+
+/** The names of the commands (the demo, the default command, has none). */
+function commandNames(source: PackageSource): string[] {
+  const names: string[] = [];
+  for (const c of COMMANDS) {
+    const { command } = c(bufferIo(), async () => undefined, source);
+    const name = String(command).split(' ')[0];
+    if (name !== '$0') names.push(name);
+  }
+  return names;
+}
+
+/**
+ * The command yargs suggests for a mistyped one (its recommendCommands).
+ * yargs suggests none where there is a default command, as the demo is, so
+ * the word is put to a parser of the command names alone.
+ */
+function suggestedCommand(word: string, commands: readonly string[]): string | undefined {
+  let said: string | undefined;
+  let parser = yargs([word])
+    .recommendCommands()
+    .exitProcess(false)
+    .help(false)
+    .version(false)
+    .fail((msg) => {
+      said ??= msg;
+      throw new UsageError(msg);
+    });
+  for (const name of commands) parser = parser.command(name, '', {}, () => undefined);
+  try {
+    parser.parseSync();
+  } catch {
+    // The suggestion, if any, is in `said`.
+  }
+  return /^Did you mean (\S+)\?$/.exec(said ?? '')?.[1];
 }
 
 /** The longest error line dnsmc prints: input echoed in a message is cut to fit. */

@@ -16,6 +16,7 @@ import type { Model } from '../checker/model/model.js';
 import { actorName } from '../checker/model/model.js';
 import { firstBreaks, replay, type ReplayResult, type ScheduleStep } from '../checker/model/replay.js';
 import type { LivenessVerdict } from '../checker/liveness/liveness.js';
+import { runSchedule, type Schedule, type ScheduleCheckOptions } from '../checker/random/arbitrary.js';
 
 export const TRACE_FORMAT = 'dnsmc-trace';
 export const TRACE_VERSION = 1;
@@ -189,6 +190,32 @@ export function traceOf<F extends FieldSpec>(model: Model<F>, v: Violation): Tra
     );
   }
   return traceFromReplay(model, run, v.property, v.kind);
+}
+
+/**
+ * The trace of a schedule that breaks a property (from `scheduleArb`, the
+ * steps of a `ScheduleViolation`, or written by hand): its steps up to the
+ * first break and the properties they break, as {@link traceOf} makes for a
+ * violation the checker found. `options` choose the properties and the
+ * deadlock check as for `assertSchedule`. Throws TraceError when the
+ * schedule breaks nothing (a trace records a counterexample), OptionError
+ * when a step is not enabled.
+ */
+export function traceOfSchedule<F extends FieldSpec>(
+  model: Model<F>,
+  schedule: Pick<Schedule, 'initial' | 'steps'>,
+  options: ScheduleCheckOptions = {},
+): Trace {
+  const r = runSchedule(model, schedule, options);
+  if (!r.broken && !r.deadlock) {
+    throw new TraceError(
+      `traceOfSchedule: the schedule's ${schedule.steps.length} steps break no property of model ${model.name}: a trace records a counterexample`,
+    );
+  }
+  const run = replay(model, model.init[schedule.initial], schedule.steps.slice(0, r.length));
+  if (run.failure)
+    throw new TraceError(`traceOfSchedule: replaying the schedule failed at step ${run.failure.step}: ${run.failure.reason}; is the model deterministic?`);
+  return r.broken ? traceFromReplay(model, run, r.broken.property, r.broken.kind) : traceFromReplay(model, run, 'deadlock', 'deadlock');
 }
 
 /** Whether `v` is a JSON object (not null, not an array). */

@@ -45,6 +45,7 @@ import { loopOf, traceTitle } from './text.js';
 import { explainRun } from '../checker/runs/explain.js';
 import { alternativesOf, type Alternative } from './alternatives.js';
 import { TraceError, type Trace } from './trace.js';
+import { writeFileAtomic } from './io.js';
 
 export type { AlignedRow, RowStatus } from './client/data.js';
 
@@ -415,4 +416,14 @@ export function viewerHtml(panes: readonly [ViewerPane] | readonly [ViewerPane, 
     '</html>',
     '',
   ].join('\n');
+}
+
+/**
+ * Writes the viewer page for one trace to `file`, atomically (a temporary
+ * file, then a rename): for a test to leave as a CI artifact when a property
+ * fails. `options` are the pane's: the model (its actors name the lanes), the
+ * package's presentation (its picture of each state), a label.
+ */
+export function writeViewer(trace: Trace, file: string, options: Omit<ViewerPane, 'trace'> = {}): void {
+  writeFileAtomic(file, viewerHtml([{ ...options, trace }]));
 }

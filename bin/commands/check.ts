@@ -1,5 +1,5 @@
 import { runCheck, type CheckArgs } from '../../app/check.js';
-import { JSON_OPTION, MAX_MEMORY_OPTION, modelOptions, scenarioOptions, TIME_LIMIT_OPTION } from './model-options.js';
+import { JSON_OPTION, MAX_MEMORY_OPTION, modelOptions, numberOption, scenarioOptions, TIME_LIMIT_OPTION } from './model-options.js';
 import type { Command } from './types.js';
 
 export const checkCommand: Command = (io, run, source) => ({
@@ -15,16 +15,17 @@ export const checkCommand: Command = (io, run, source) => ({
       .option('fairness', { type: 'string', describe: "fairness for liveness properties: weak|strong|none [the model's own]" })
       .option('continue', { type: 'boolean', describe: 'keep exploring; report the shortest violation of each property' })
       .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to skip)' })
-      .option('max-states', { type: 'string', describe: 'stop (incomplete) after this many distinct states' })
-      .option('max-depth', { type: 'string', describe: 'do not expand states at this depth' })
+      .option('max-states', numberOption('stop (incomplete) after this many distinct states'))
+      .option('max-depth', numberOption('do not expand states at this depth'))
       .option('time-limit', TIME_LIMIT_OPTION)
       .option('max-memory', MAX_MEMORY_OPTION)
-      .option('expect-states', { type: 'string', describe: "size the visited set for this many states up front (as Spin's -w): no pauses to grow it" })
-      .option('workers', { type: 'string', describe: 'threads to search with, 1 to 64 [the number of cores]' })
+      .option('expect-states', numberOption("size the visited set for this many states up front (as Spin's -w): no pauses to grow it"))
+      .option('workers', numberOption('threads to search with, 1 to 64 [the number of cores]'))
       .option('symmetry', { type: 'boolean', describe: 'store one state per renaming of interchangeable actors' })
       .option('json', JSON_OPTION)
       .option('trace-out', { type: 'string', describe: 'write the counterexample trace (JSON) to this file' })
       .option('view', { type: 'string', describe: 'write the trace viewer (one HTML file) for the counterexample to this file' })
+      .option('out-itf', { type: 'string', describe: 'write the counterexample as ITF (the Informal Trace Format, as export --format itf) to this file' })
       .epilog('Exit codes: 0 no violation, 1 violation or deadlock, 2 bad usage or input, 3 incomplete.'),
   handler: (a) => run(() => runCheck(a as CheckArgs, io, source)),
 });

@@ -1,5 +1,5 @@
 import { EXPORT_FORMATS, runExport, type ExportArgs } from '../../app/export.js';
-import { TRACE_MODEL_OPTION } from './model-options.js';
+import { numberOption, TRACE_MODEL_OPTION } from './model-options.js';
 import type { Command } from './types.js';
 
 export const exportCommand: Command = (io, run) => ({
@@ -9,7 +9,7 @@ export const exportCommand: Command = (io, run) => ({
     y
       .positional('trace', { type: 'string', describe: 'a trace file (from check --trace-out)' })
       .option('format', { type: 'string', describe: `${EXPORT_FORMATS.join('|')}` })
-      .option('step', { type: 'string', describe: 'for svg: the step whose state is drawn (0 the initial state; default the last)' })
+      .option('step', numberOption('for svg: the step whose state is drawn (0 the initial state; default the last)'))
       .option('out', { type: 'string', describe: 'write to this file (atomically) instead of stdout' })
       .option('model', TRACE_MODEL_OPTION)
       .epilog('Exit codes: 0 exported, 2 bad usage or input.'),

@@ -7,6 +7,17 @@ import { BUILTIN_NAMES, paramFlag, scenarioParamSpecs } from '../../app/model.js
 import { kebab } from '../../app/errors.js';
 import { slowFlag } from '../../app/storm.js';
 
+/**
+ * A flag whose value is a number, shown as [number] by `--help`. The value
+ * still reaches the command as typed: a `number` type alone would turn "abc"
+ * into NaN and "0x10" into 16 before the command could check it and name
+ * what was typed. (yargs keeps a value declared a string as it is, and
+ * `--help` shows the type it lists last, the number.)
+ */
+export function numberOption(describe: string) {
+  return { type: 'string', number: true, describe } as const;
+}
+
 /** `--model` and one flag per parameter of `pkg` (values are checked by the command, which names the flag). */
 export function modelOptions<T>(y: Argv<T>, pkg: ModelPackage, defaults?: string) {
   let out = y.option('model', {
@@ -14,10 +25,8 @@ export function modelOptions<T>(y: Argv<T>, pkg: ModelPackage, defaults?: string
     describe: `a built-in model (${BUILTIN_NAMES.join('|')}) or a module file (.js/.mjs/.cjs/.ts/.mts/.cts) exporting modelPackage, createModel or model [${BUILTIN_NAMES[0]}]`,
   });
   for (const p of pkg.params) {
-    out = out.option(paramFlag(p), {
-      type: p.type === 'bool' ? 'boolean' : 'string',
-      describe: `${pkg.name}: ${p.help}: ${describeParam(p)} ${defaults ?? `[${String(p.default)}]`}`,
-    });
+    const describe = `${pkg.name}: ${p.help}: ${describeParam(p)} ${defaults ?? `[${String(p.default)}]`}`;
+    out = out.option(paramFlag(p), p.type === 'int' ? numberOption(describe) : { type: p.type === 'bool' ? 'boolean' : 'string', describe });
   }
   return out;
 }
@@ -26,8 +35,8 @@ export function modelOptions<T>(y: Argv<T>, pkg: ModelPackage, defaults?: string
 export const JSON_OPTION = { type: 'boolean', describe: 'print exactly one JSON object on stdout' } as const;
 
 /** `--time-limit` and `--max-memory`, the same for every command that honours them (exit 3 when one stops it). */
-export const TIME_LIMIT_OPTION = { type: 'string', describe: 'stop (incomplete) after this many seconds' } as const;
-export const MAX_MEMORY_OPTION = { type: 'string', describe: 'stop (incomplete) before resident memory passes this many MiB' } as const;
+export const TIME_LIMIT_OPTION = numberOption('stop (incomplete) after this many seconds');
+export const MAX_MEMORY_OPTION = numberOption('stop (incomplete) before resident memory passes this many MiB');
 
 /** `--model` for commands that read a trace: the module is named again, since a trace file never names code that runs. */
 export const TRACE_MODEL_OPTION = { type: 'string', describe: 'the user model module the trace was made with (dnsmc never loads code a trace names)' } as const;
@@ -44,13 +53,11 @@ export function scenarioOptions<T>(y: Argv<T>, pkg: ModelPackage) {
   });
   for (const p of scenarioParamSpecs(pkg)) {
     const owners = scenarios.filter((s) => s.params.some((q) => q.name === p.name)).map((s) => s.name);
-    out = out.option(paramFlag(p), {
-      type: p.type === 'bool' ? 'boolean' : 'string',
-      describe: `scenario ${owners.join('|')}: ${p.help}: ${describeParam(p)} [${String(p.default)}]`,
-    });
+    const describe = `scenario ${owners.join('|')}: ${p.help}: ${describeParam(p)} [${String(p.default)}]`;
+    out = out.option(paramFlag(p), p.type === 'int' ? numberOption(describe) : { type: p.type === 'bool' ? 'boolean' : 'string', describe });
   }
   for (const c of pkg.constraints ?? []) {
-    out = out.option(kebab(c.name), { type: 'string', describe: `constraint: ${c.help}: a whole number from ${c.min} to ${c.max} [no constraint]` });
+    out = out.option(kebab(c.name), numberOption(`constraint: ${c.help}: a whole number from ${c.min} to ${c.max} [no constraint]`));
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { runStorm, type StormArgs } from '../../app/storm.js';
-import { faultOptions, JSON_OPTION, modelOptions, systemOptions } from './model-options.js';
+import { faultOptions, JSON_OPTION, modelOptions, numberOption, systemOptions } from './model-options.js';
 import type { Command } from './types.js';
 
 export const stormCommand: Command = (io, run, source) => {
@@ -9,9 +9,9 @@ export const stormCommand: Command = (io, run, source) => {
     describe: `run the real system behind the model with real timing${workload ? ` (${source.pkg.name}: ${workload.help})` : ''}`,
     builder: (y) =>
       faultOptions(systemOptions(modelOptions(y, source.pkg), source.pkg, 'storm'), source.pkg)
-        .option('duration', { type: 'string', describe: 'seconds to run [10]' })
-        .option('seed', { type: 'string', describe: 'seed of the jitter [0]' })
-        .option('delay', { type: 'string', describe: 'milliseconds the slowed actor waits before each of its contended steps' })
+        .option('duration', numberOption('seconds to run [10]'))
+        .option('seed', numberOption('seed of the jitter [0]'))
+        .option('delay', numberOption('milliseconds the slowed actor waits before each of its contended steps'))
         .option('out', { type: 'string', describe: 'a directory for the event logs, one JSON-lines file per component (docs/conformance.md)' })
         .option('fail-on-loss', { type: 'boolean', describe: 'exit 1 when a public name was unavailable at some point (a CI gate)' })
         .option('json', JSON_OPTION)

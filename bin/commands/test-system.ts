@@ -1,5 +1,5 @@
 import { runTestSystem, TEST_SYSTEM_DEFAULTS, type TestSystemArgs } from '../../app/test-system.js';
-import { JSON_OPTION, modelOptions, systemOptions } from './model-options.js';
+import { JSON_OPTION, modelOptions, numberOption, systemOptions } from './model-options.js';
 import type { Command } from './types.js';
 
 export const testSystemCommand: Command = (io, run, source) => ({
@@ -7,9 +7,9 @@ export const testSystemCommand: Command = (io, run, source) => ({
   describe: 'generate schedules of the model and perform each on the real system behind it (any implementation, through a driver); shrink what diverges',
   builder: (y) =>
     systemOptions(modelOptions(y, source.pkg), source.pkg, 'test-system')
-      .option('runs', { type: 'string', describe: `schedules to generate and perform [${TEST_SYSTEM_DEFAULTS.runs}]` })
-      .option('seed', { type: 'string', describe: `seed, 0 to 4294967295; the same seed gives the same schedules [${TEST_SYSTEM_DEFAULTS.seed}]` })
-      .option('depth', { type: 'string', describe: `most steps per schedule [${TEST_SYSTEM_DEFAULTS.depth}]` })
+      .option('runs', numberOption(`schedules to generate and perform [${TEST_SYSTEM_DEFAULTS.runs}]`))
+      .option('seed', numberOption(`seed, 0 to 4294967295; the same seed gives the same schedules [${TEST_SYSTEM_DEFAULTS.seed}]`))
+      .option('depth', numberOption(`most steps per schedule [${TEST_SYSTEM_DEFAULTS.depth}]`))
       .option('property', { type: 'string', array: true, describe: 'check only this property on the real system (repeatable) [all safety properties]' })
       .option('json', JSON_OPTION)
       .option('trace-out', { type: 'string', describe: 'write the shrunk failing schedule as a trace, with what the system held after each step' })

@@ -147,6 +147,9 @@ describe('bad input: one line naming the flag, exit 2, no stack trace', () => {
     [['check', '--time-limit', 'soon'], 'dnsmc: --time-limit must be a number of seconds above 0, got "soon"'],
     [['check', '--bogus'], 'dnsmc: --bogus: no such flag (model dns takes --variant, --enactors, --plans, --endpoints, --max-backoff, --keep; see --help)'],
     [['frobnicate'], 'dnsmc: Unknown argument: frobnicate'],
+    [['chek'], 'dnsmc: Unknown argument: chek. Did you mean check?'],
+    [['--quiet', 'simulat', '--runs', '3'], 'dnsmc: Unknown argument: simulat. Did you mean simulate?'],
+    [['check', 'chek'], 'dnsmc: Unknown argument: chek'],
     [['check', '--trace-out', ''], 'dnsmc: --trace-out must name a file'],
     [['check', '--progress', 'sometimes'], 'dnsmc: --progress must be never, auto, always, not "sometimes"'],
     [['simulate', '--quiet', '--progress', 'always'], 'dnsmc: --quiet shows no progress: it cannot go with --progress always'],
@@ -159,6 +162,26 @@ describe('bad input: one line naming the flag, exit 2, no stack trace', () => {
       expect(r.stderr).toBe(`${line}\n`);
     });
   }
+
+  it('--help shows numeric flags as [number], while a value that is not one is still named as typed (spawned: yargs prints help to the console)', () => {
+    const help = spawnCli(['check', '--help']);
+    expect(help.code).toBe(0);
+    const typeOf = (flag: string) => {
+      const lines = help.stdout.split('\n');
+      const at = lines.findIndex((l) => l.trimStart().startsWith(`--${flag} `));
+      expect(at, flag).toBeGreaterThanOrEqual(0);
+      // The type closes the flag's entry, which may wrap onto following lines.
+      const end = lines.findIndex((l, i) => i > at && (l.trim() === '' || l.trimStart().startsWith('--')));
+      const entry = lines.slice(at, end);
+      return /\[(\w+)\]\s*$/.exec(entry.join(' '))?.[1];
+    };
+    for (const f of ['plans', 'enactors', 'max-states', 'max-depth', 'workers', 'time-limit', 'max-memory', 'expect-states'])
+      expect(typeOf(f), f).toBe('number');
+    for (const f of ['variant', 'trace-out', 'view']) expect(typeOf(f), f).toBe('string');
+    expect(typeOf('json')).toBe('boolean');
+    const sim = spawnCli(['simulate', '--help']).stdout;
+    expect(sim).toMatch(/--seed[^[]*\[0\]\s+\[number\]/);
+  });
 
   it('an unwritable --trace-out is reported on one line', async () => {
     const r = await run(['check', '--property', 'aliasResolves', '--trace-out', '/nonexistent-dir/t.json']);
@@ -274,5 +297,46 @@ describe('the binary, bin/dnsmc.js, in a child process', () => {
     expect(d.code).toBe(70);
     expect(d.stderr).toMatch(/^dnsmc: internal error: the narration broke\nError: the narration broke\n\s+at /);
     expect(d.stderr).toContain(file);
+  });
+});
+
+describe('--out-itf: the counterexample as ITF, as export --format itf writes it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'out-itf-'));
+  const f = (name: string) => join(dir, name);
+
+  it('check --out-itf writes the same bytes as export --format itf of its --trace-out, and says so', async () => {
+    const r = await run(['check', '--property', 'aliasResolves', '--trace-out', f('race.json'), '--out-itf', f('race.itf.json')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`ITF trace written to ${f('race.itf.json')}\n`);
+    const exported = await run(['export', f('race.json'), '--format', 'itf']);
+    expect(exported.code).toBe(0);
+    const itf = readFileSync(f('race.itf.json'), 'utf8');
+    expect(itf).toBe(exported.stdout);
+    expect(JSON.parse(itf).states).toHaveLength(13);
+  });
+
+  it('simulate --out-itf writes the shrunk counterexample as ITF', async () => {
+    const r = await run(['simulate', '--seed', '1', '--runs', '200', '--trace-out', f('sim.json'), '--out-itf', f('sim.itf.json')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`ITF trace written to ${f('sim.itf.json')}\n`);
+    expect(readFileSync(f('sim.itf.json'), 'utf8')).toBe((await run(['export', f('sim.json'), '--format', 'itf'])).stdout);
+  });
+
+  it('no counterexample, no file; an --out-itf that would overwrite an input or another output is refused in one line before the search', async () => {
+    const ok = await run(['check', '--variant', 'fixed', '--plans', '2', '--out-itf', f('none.itf.json')]);
+    expect(ok.code).toBe(0);
+    expect(existsSync(f('none.itf.json'))).toBe(false);
+    expect(ok.stdout).toContain(`no counterexample, so no ITF trace written to ${f('none.itf.json')}\n`);
+    const model = f('model.ts');
+    writeFileSync(model, readFileSync(join(ROOT, 'examples', 'two-enactor-lock.ts'), 'utf8'));
+    for (const cmd of ['check', 'simulate']) {
+      const r = await run([cmd, '--model', model, '--out-itf', model]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`dnsmc: --out-itf ${model} would overwrite the model module; name another file\n`);
+    }
+    const both = await run(['check', '--trace-out', f('same'), '--out-itf', f('same')]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^dnsmc: --out-itf .*same would overwrite .*; name another file\n$/);
+    expect(existsSync(f('same'))).toBe(false);
   });
 });

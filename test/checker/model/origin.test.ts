@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
 import { check } from '../../../checker/explore/bfs.js';
 import { ModelError } from '../../../checker/model/model.js';
-import { isTypeScript, modelFromOrigin } from '../../../checker/model/origin.js';
+import { isTypeScript, modelFromOrigin, tsxApiUrl, typeScriptLoader } from '../../../checker/model/origin.js';
 
 const fixture = new URL('../fixtures/packages.ts', import.meta.url).href;
 const counter = new URL('../../../models/toys/counter.ts', import.meta.url).href;
@@ -38,5 +38,19 @@ describe('model origins', () => {
     expect(fromSource).toBe(false);
     const m = await fromDist({ module: fixture, export: 'mutexPackage', args: [{ n: 2 }] });
     expect(check(m).distinctStates).toBe(8);
+  });
+
+  it('TypeScript goes through tsx where it is installed, else through Node.js where it strips types, else one message naming what to install', () => {
+    // tsx is a devDependency here, an optional peer for users (package.json).
+    expect(tsxApiUrl()).toMatch(/^file:.*tsx/);
+    expect(typeScriptLoader('file:///t/api.mjs', false)).toEqual({ tsx: 'file:///t/api.mjs' });
+    expect(typeScriptLoader('file:///t/api.mjs', true)).toEqual({ tsx: 'file:///t/api.mjs' });
+    expect(typeScriptLoader(undefined, true)).toEqual({ node: true });
+    const missing = typeScriptLoader(undefined, false);
+    expect(missing).toEqual({
+      missing: expect.stringMatching(
+        /^importing a TypeScript module needs tsx on Node\.js [\d.]+ \(npm install --save-dev tsx\), or Node\.js 22\.18 or later, which strips types itself$/,
+      ),
+    });
   });
 });
