@@ -121,7 +121,10 @@ describe('dnsmc check (text)', () => {
     expect(r.code).toBe(3);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ status: 'incomplete', stoppedBy: 'max-memory', verdicts: [{ property: 'converges', verdict: 'unknown' }] });
-    expect(j.peakMemoryBytes).toBeLessThanOrEqual(200 * 2 ** 20);
+    // Unlimited, this graph runs past 2 GiB. With the limit it stops near it: resident memory is sampled as the
+    // graph grows, so on a loaded machine (a late garbage collection) the peak can pass the limit by a little, and
+    // such a run is still reported incomplete, never complete (the guarantee; see the README).
+    expect(j.peakMemoryBytes).toBeLessThan(2 * 200 * 2 ** 20);
   });
 
   it('--max-memory stops cleanly as incomplete (spawned: the limit is on the resident memory of the process)', () => {
