@@ -75,13 +75,6 @@ export interface ConformOptions {
   readonly initial?: JsonState;
 }
 
-/** Why one pending event cannot be taken from one model state. */
-export interface Refusal {
-  readonly process: string;
-  readonly seq: number;
-  readonly reason: string;
-}
-
 export interface ConformResult {
   readonly status: 'conforms' | 'diverges' | 'incomplete';
   /** When incomplete: the limit that stopped the search. */
