@@ -45,6 +45,10 @@ export const dnsPackage = definePackage({
   scenarios: DNS_SCENARIOS,
   constraints: DNS_CONSTRAINTS,
   system: dnsSystem,
+  // Worst first: the top alias resolving to nothing is the outage itself (the endpoint's name answers
+  // NXDOMAIN); two enactors holding one endpoint's lock is the mechanism that can lead there; a rollback
+  // to an older plan is stale but still resolves.
+  severity: ['aliasResolves', 'lockExclusive', 'noRollback'],
   schedulers: [
     // The postmortem: "one enactor experienced unusually high delays".
     { name: 'slow-enactor', help: 'enactor 0 is rarely scheduled (it falls behind, as in the postmortem)', slow: { role: 'enactor', actor: 0 } },

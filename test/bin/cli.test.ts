@@ -39,12 +39,13 @@ describe('dnsmc check --json', () => {
     expect(parseTrace(j.trace).steps[11].state.alias).toEqual([1]);
   });
 
-  it('--continue reports the first violation of each property', async () => {
+  it('--continue reports the first violation of each property, the most severe (the package’s order) first', async () => {
     const j = JSON.parse((await run(['check', '--continue', '--json'])).stdout);
     expect(j.violations).toEqual([
-      { property: 'noRollback', kind: 'step', length: 10 },
       { property: 'aliasResolves', kind: 'invariant', length: 12 },
+      { property: 'noRollback', kind: 'step', length: 10 },
     ]);
+    expect([j.property, j.trace.property, j.trace.steps.length]).toEqual(['aliasResolves', 'aliasResolves', 12]);
     expect(j.distinctStates).toBe(278_301);
     expect(j.complete).toBe(true);
   });
@@ -63,6 +64,34 @@ describe('dnsmc check --json', () => {
 });
 
 describe('dnsmc check (text)', () => {
+  it('--view with every property: the page shows the outage (aliasResolves, 12 steps), not the first violation found (noRollback, 10), and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dnsmc-view-'));
+    const file = join(dir, 'race.html');
+    const r = await run(['check', '--view', file]);
+    expect(r.code).toBe(1);
+    const data = /<script type="application\/json" id="dnsmc-data">([^<]*)<\/script>/.exec(readFileSync(file, 'utf8'));
+    const trace = parseTrace(JSON.parse(data![1]).panes[0].trace);
+    expect([trace.property, trace.steps.length]).toEqual(['aliasResolves', 12]);
+    const lines = r.stdout.split('\n');
+    expect(lines.filter((l) => / violated after \d+ steps$/.test(l))).toEqual(['dns (as-was): aliasResolves violated after 12 steps']);
+    expect(r.stdout).toContain('Violation: aliasResolves violated after 12 steps; noRollback violated after 10 steps');
+    expect(r.stdout).toContain('noRollback broke too (10 steps): dnsmc check --property noRollback\n');
+    expect(r.stdout).toContain('a second search, for the more severe aliasResolves, lockExclusive, found aliasResolves');
+    // --json's first violation is the same one; the list holds both.
+    const j = JSON.parse((await run(['check', '--json'])).stdout);
+    expect([j.property, j.trace.property, j.trace.steps.length]).toEqual(['aliasResolves', 'aliasResolves', 12]);
+    expect(j.violations).toEqual([
+      { property: 'aliasResolves', kind: 'invariant', length: 12 },
+      { property: 'noRollback', kind: 'step', length: 10 },
+    ]);
+    // The command it names shows the other one, with the flags given.
+    const again = await run(['check', '--variant', 'as-was', '--property', 'noRollback']);
+    expect(again.stdout).toContain('dns (as-was): noRollback violated after 10 steps');
+    expect((await run(['check', '--variant', 'as-was'])).stdout).toContain(
+      'noRollback broke too (10 steps): dnsmc check --variant as-was --property noRollback\n',
+    );
+  });
+
   it('prints the narrated race, the verdict and coverage', async () => {
     const r = await run(['check', '--property', 'aliasResolves']);
     expect(r.code).toBe(1);
@@ -251,7 +280,8 @@ describe('the binary, bin/dnsmc.js, in a child process', () => {
       // The whole space has 18,185,160 states; the first violations come early, and are reported.
       expect(j.distinctStates).toBeLessThan(18_185_160);
       expect(j.violations.map((v: { property: string }) => v.property)).toContain('noRollback');
-      expect(parseTrace(JSON.parse(readFileSync(trace, 'utf8'))).steps).toHaveLength(10);
+      // The trace is the first violation's: the most severe found before the signal (noRollback, 10 steps, or aliasResolves).
+      expect(parseTrace(JSON.parse(readFileSync(trace, 'utf8'))).steps).toHaveLength(j.violations[0].length);
     }
     expect(readdirSync(dir).sort()).toEqual(['t1.json', 't2.json']);
   });
