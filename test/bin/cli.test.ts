@@ -225,17 +225,68 @@ describe('bad input: one line naming the flag, exit 2, no stack trace', () => {
 });
 
 describe('dnsmc (the postmortem demo)', () => {
-  it('finds the race, verifies the fix over 127,647 states, and ends with one line per variant (spawned: the binary end to end)', () => {
+  it('finds the race, verifies the fix over 127,647 states, and ends with a table of every variant and the commands to try next (spawned: the binary end to end)', () => {
     const r = spawnCli([]);
     expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    // Four plain lines on the actors and the records, before the first section.
+    expect(lines.slice(2, 6)).toEqual([
+      'The planner publishes numbered plans: each is the set of IP addresses an endpoint should answer with.',
+      'Enactors (three, independent) each pick up the newest plan, check once that it is the newest, then install it.',
+      "Installing means building the plan's tree of records, then pointing the endpoint's top alias (its DNS name) at that tree.",
+      'After installing, an enactor cleans up: it deletes the trees of plans much older than its own, as stale.',
+    ]);
+    expect(lines[7]).toMatch(/^1\. /);
     expect(r.stdout).toContain('dns (as-was): aliasResolves violated after 12 steps');
-    expect(r.stdout).toContain('No violation: aliasResolves, lockExclusive, noRollback hold in all 127,647 reachable states.');
-    const tail = r.stdout.trim().split('\n').slice(-4);
-    expect(tail.map((l) => l.trim().split(/\s+/)[0])).toEqual(['as-was', 'fixed', 'recheck-only', 'spare-active-only']);
-    expect(tail[1]).toContain('aliasResolves holds, lockExclusive holds, noRollback holds, recoverable holds, converges holds; 127,647 states');
-    expect(tail[0]).toContain(
-      'aliasResolves VIOLATED (12 steps), lockExclusive holds, noRollback VIOLATED (10 steps), recoverable VIOLATED (stuck after 12 steps), converges VIOLATED (lasso 14 + loop 9); 278,301 states',
+    // The root cause, with the steps of the trace shown.
+    expect(r.stdout).toContain(
+      "Violation: aliasResolves violated after 12 steps (search stopped at the first violation).\n\nRoot cause: enactor 0's one-time freshness check, passed at step 2 for plan 1, was still trusted at step 11, when it installed plan 1 over the newer plan 3; at step 12 enactor 1's cleanup deleted plan 1's tree under the live alias.\n",
     );
+    expect(r.stdout).toContain('step  2  enactor 0 picks up plan 1');
+    expect(r.stdout).toContain('step 11  enactor 0 points the top alias at plan 1');
+    expect(r.stdout).toContain('step 12  enactor 1 cleans up after plan 3: deletes tree 1');
+    expect(r.stdout).toContain('2. The fixed protocol (recheck the plan under the lock; cleanup spares the active plan), every safety property:');
+    expect(r.stdout).toContain('No violation: aliasResolves, lockExclusive, noRollback hold in all 127,647 reachable states.');
+    // Section 3: an aligned table, variant by property.
+    const at = lines.findIndex((l) => l.startsWith('3. '));
+    const table = lines.slice(at + 1, at + 7);
+    const cells = (l: string) => l.trim().split(/\s{2,}/);
+    expect(cells(table[0])).toEqual(['variant', 'aliasResolves', 'lockExclusive', 'noRollback', 'recoverable', 'converges', 'states', 'time']);
+    expect(table[1]).toMatch(/^ {3}-+( {2}-+){7}$/);
+    expect(table.slice(2).map((l) => cells(l)[0])).toEqual(['as-was', 'fixed', 'recheck-only', 'spare-active-only']);
+    expect(cells(table[2]).slice(1, 7)).toEqual([
+      'VIOLATED (12 steps)',
+      'holds',
+      'VIOLATED (10 steps)',
+      'VIOLATED (stuck after 12 steps)',
+      'VIOLATED (lasso 14 + loop 9)',
+      '278,301',
+    ]);
+    expect(cells(table[3]).slice(1, 7)).toEqual(['holds', 'holds', 'holds', 'holds', 'holds', '127,647']);
+    // Every column starts where its header does.
+    for (const h of ['aliasResolves', 'noRollback', 'converges', 'states']) {
+      const col = table[0].indexOf(h);
+      for (const row of table.slice(2)) expect(row[col - 1], `${h} in ${row}`).toBe(' ');
+      for (const row of table.slice(2)) expect(row[col], `${h} in ${row}`).not.toBe(' ');
+    }
+    // It ends with the three next commands.
+    expect(lines.slice(-5).map((l) => l.split('  #')[0].trim())).toEqual([
+      'Next:',
+      'dnsmc check --property aliasResolves --trace-out race.json --view race.html',
+      'dnsmc reenact race.json',
+      'dnsmc explain race.json',
+      '',
+    ]);
+  });
+
+  it('the commands it ends with work: check writes race.json and race.html, explain reads race.json (spawned)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dnsmc-demo-next-'));
+    const c = spawnCli(['check', '--quiet', '--property', 'aliasResolves', '--trace-out', join(dir, 'race.json'), '--view', join(dir, 'race.html')]);
+    expect(c.code).toBe(1);
+    expect(readdirSync(dir).sort()).toEqual(['race.html', 'race.json']);
+    const e = spawnCli(['explain', '--quiet', join(dir, 'race.json')]);
+    expect(e.code).toBe(0);
+    expect(e.stdout).toContain('Outcome: aliasResolves breaks in the last state. 12 steps:');
   });
 });
 
