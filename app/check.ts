@@ -21,6 +21,8 @@ import { exitCode, headerLine, headerOf, printJson, statsLines, verdict, writeTr
 import { writeViewer } from './view.js';
 import { itfLine, writeItf } from './export.js';
 import { checkReport } from './json-reports.js';
+import { bySeverity, type FollowUp, merged, moreSevere, severityLines, severityOf } from './severity.js';
+import { paramFlag } from './model.js';
 
 /** The flags of `dnsmc check`: the model's (`--model` and its parameters) and the search's. */
 export type CheckArgs = CheckFlags & Record<string, unknown>;
@@ -32,7 +34,7 @@ export async function runCheck(a: CheckArgs, io: Io, source?: PackageSource): Pr
 }
 
 /** `dnsmc check` on a model already resolved. */
-export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: Io): Promise<number> {
+export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Record<string, unknown>, io: Io): Promise<number> {
   const { model } = resolved;
   const live = observedBy(model) ? livenessNames(baseModel(model)) : [];
   const asked = (Array.isArray(a.property) ? a.property : [a.property]).find((p) => live.includes(p as string));
@@ -45,12 +47,24 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: 
   const options = checkOptionsFromArgs(model, a, propertiesFlag(model, a.property, propertyNames(model)));
   const { traceOut, view, outItf } = checkOutputs(a, resolved.source.module);
   const progress = progressReporter(io);
+  const order = severityOf(resolved.source.pkg, model);
   let r: CheckResult;
   let signal: keyof typeof SIGNAL_EXIT | null;
+  const followUps: FollowUp[] = [];
   try {
-    ({ value: r, signal } = await interruptible((interrupt) =>
-      checkParallel(model, { ...options, interrupt, onProgress: progress.onProgress, progressIntervalMs: progress.intervalMs }),
-    ));
+    ({ value: r, signal } = await interruptible(async (interrupt) => {
+      const run = { interrupt, onProgress: progress.onProgress, progressIntervalMs: progress.intervalMs };
+      let result = await checkParallel(model, { ...options, ...run });
+      // Stopped at a first violation that is not the most severe: search on for the more severe properties only.
+      for (let more = moreSevere(order, result); more.length > 0 && !interrupt.requested; ) {
+        const left = options.timeLimitMs === undefined ? undefined : Math.max(0, options.timeLimitMs - result.durationMs);
+        const follow = await checkParallel(model, { ...options, ...run, properties: more, checkDeadlock: false, timeLimitMs: left });
+        followUps.push({ properties: more, result: follow });
+        more = moreSevere(order, follow);
+        result = merged(order, result, follow);
+      }
+      return { ...result, violations: bySeverity(order, result.violations) };
+    }));
   } finally {
     progress.done();
   }
@@ -71,11 +85,21 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags, io: 
   // Counts under a scenario or constraints are of another state space: say so in the header.
   if (by) io.out(`restricted to: ${describeObservedBy(by)}; counts include the observers' counters\n`);
   io.out(`properties: ${r.properties.join(', ')}; deadlock ${options.checkDeadlock ? 'checked' : 'not checked'}\n\n`);
-  for (const t of traces) io.out(`${formatTrace(t, { render: base.render })}\n\n`);
+  // After a follow-up search the other violations are named below the verdict, with the command that shows each.
+  for (const t of followUps.length > 0 ? traces.slice(0, 1) : traces) io.out(`${formatTrace(t, { render: base.render })}\n\n`);
   io.out(`${verdict(r)}\n`);
+  for (const l of severityLines(r, followUps, (p) => againFor(resolved, a, p))) io.out(`${l}\n`);
   for (const l of statsLines(r)) io.out(`${l}\n`);
   if (traceOut && traces.length > 0) io.out(`trace written to ${traceOut}\n`);
   if (view) io.out(traces.length > 0 ? `viewer written to ${view}\n` : `no counterexample, so no viewer written to ${view}\n`);
   if (outItf) io.out(itfLine(outItf, traces.length > 0));
   return code;
+}
+
+/** `dnsmc check [--model M] [the parameter flags given] --property P`: the command line that shows property P's counterexample. */
+function againFor(resolved: ResolvedModel, a: CheckFlags & Record<string, unknown>, property: string): string {
+  const flags: string[] = [];
+  if (typeof a.model === 'string') flags.push(`--model ${a.model}`);
+  for (const p of resolved.source.pkg.params) if (a[p.name] !== undefined) flags.push(`--${paramFlag(p)} ${String(a[p.name])}`);
+  return ['dnsmc check', ...flags, `--property ${property}`].join(' ');
 }

@@ -1,16 +1,17 @@
 /**
  * `dnsmc` with no command: the default package's demo (for the built-in
  * `dns` package, the postmortem: the October 2025 race in the as-was
- * protocol, the fixed protocol without one, and one line per variant). The
+ * protocol and its root cause, the fixed protocol without one, and a table of
+ * every variant's verdicts, then the commands to try next). The
  * story is the package's (see DemoScript in checker/package/package.ts); the checks
  * and the reporting are the commands' own.
  */
 import { check } from '../checker/explore/bfs.js';
 import { checkModelLiveness } from '../checker/liveness/liveness.js';
-import type { Model } from '../checker/model/model.js';
+import type { Model, StepInfo } from '../checker/model/model.js';
 import type { DemoSection } from '../checker/package/demo.js';
 import { formatTrace } from '../traces/text.js';
-import { traceOf } from '../traces/trace.js';
+import { type Trace, traceOf } from '../traces/trace.js';
 import { EXIT, kebab } from './errors.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
@@ -25,21 +26,41 @@ function commandOf(section: DemoSection): string {
   return ['dnsmc check', ...flags, ...props].join(' ');
 }
 
-/** One line of verdicts for a model: each safety property's first violation, then liveness. */
-function verdictCells(model: Model): { cells: string[]; states: number; ms: number } {
+/** One row of verdicts for a model: each safety property's first violation, then liveness; with their names. */
+function verdictCells(model: Model): { names: string[]; cells: string[]; states: number; ms: number } {
   const r = check(model, { continueAfterViolation: true });
+  const names = [...r.properties];
   const cells = r.properties.map((p) => {
     const v = r.violations.find((x) => x.property === p);
-    return v ? `${p} VIOLATED (${v.schedule.length} steps)` : `${p} holds`;
+    return v ? `VIOLATED (${v.schedule.length} steps)` : 'holds';
   });
   if ((model.liveness ?? []).length > 0) {
     for (const v of checkModelLiveness(model).verdicts) {
-      if (v.status !== 'violated') cells.push(`${v.property} ${v.status}`);
-      else if (v.stuck) cells.push(`${v.property} VIOLATED (stuck after ${v.stuck.steps} steps)`);
-      else cells.push(`${v.property} VIOLATED (lasso ${v.lasso?.prefix.length} + loop ${v.lasso?.loop.length})`);
+      names.push(v.property);
+      if (v.status !== 'violated') cells.push(v.status);
+      else if (v.stuck) cells.push(`VIOLATED (stuck after ${v.stuck.steps} steps)`);
+      else cells.push(`VIOLATED (lasso ${v.lasso?.prefix.length} + loop ${v.lasso?.loop.length})`);
     }
   }
-  return { cells, states: r.distinctStates, ms: r.durationMs };
+  return { names, cells, states: r.distinctStates, ms: r.durationMs };
+}
+
+/** Rows of cells as aligned columns, the first row a header underlined, each line indented by three spaces. */
+export function alignedTable(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const line = (r: readonly string[]): string => `   ${r.map((cell, c) => cell.padEnd(widths[c])).join('  ')}`.trimEnd();
+  return [line(rows[0]), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)];
+}
+
+/** The steps of a trace as its model narrates them: action, actor, and the states before and after. */
+function stepsOf(trace: Trace): StepInfo[] {
+  return trace.steps.map((s, i) => ({
+    action: s.action,
+    role: s.role,
+    actor: s.actor,
+    before: i === 0 ? trace.initial : trace.steps[i - 1].state,
+    after: s.state,
+  }));
 }
 
 /** Tells one section; false when its figures did not come out as the story says. */
@@ -51,9 +72,14 @@ async function tell(src: PackageSource, section: DemoSection, say: (t?: string) 
       say('   unexpected: no violation found');
       return false;
     }
-    say(formatTrace(traceOf(model, r.violations[0]), { render: model.render }));
+    const trace = traceOf(model, r.violations[0]);
+    say(formatTrace(trace, { render: model.render }));
     say('');
     say(verdict(r));
+    if (section.rootCause) {
+      say('');
+      say(section.rootCause(stepsOf(trace)));
+    }
     return true;
   }
   if (section.kind === 'check') {
@@ -64,10 +90,13 @@ async function tell(src: PackageSource, section: DemoSection, say: (t?: string) 
   }
   const param = src.pkg.params.find((p) => p.name === section.over);
   if (param?.type !== 'enum') throw new Error(`demo of ${src.pkg.name}: table over ${section.over}, which is not an enum parameter`);
+  const rows: string[][] = [];
   for (const value of param.values) {
-    const { cells, states, ms } = verdictCells(await buildModel(src, { [section.over]: value }));
-    say(`   ${value.padEnd(18)} ${cells.join(', ')}; ${int(states)} states, ${secs(ms)}`);
+    const { names, cells, states, ms } = verdictCells(await buildModel(src, { [section.over]: value }));
+    if (rows.length === 0) rows.push([section.over, ...names, 'states', 'time']);
+    rows.push([value, ...cells, int(states), secs(ms)]);
   }
+  for (const l of alignedTable(rows)) say(l);
   return true;
 }
 
@@ -81,6 +110,10 @@ export async function runDemo(io: Io): Promise<number> {
     return EXIT.ok;
   }
   say(demo.title);
+  if (demo.intro && demo.intro.length > 0) {
+    say('');
+    for (const l of demo.intro) say(l);
+  }
   let ok = true;
   for (const [i, section] of demo.sections.entries()) {
     say('');
@@ -90,6 +123,12 @@ export async function runDemo(io: Io): Promise<number> {
       say('');
     }
     ok = (await tell(src, section, say)) && ok;
+  }
+  if (demo.next && demo.next.length > 0) {
+    say('');
+    say('Next:');
+    const width = Math.max(...demo.next.map((n) => n.command.length));
+    for (const n of demo.next) say(`   ${n.command.padEnd(width)}  # ${n.shows}`);
   }
   return ok ? EXIT.ok : EXIT.violation;
 }

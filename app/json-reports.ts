@@ -36,7 +36,7 @@ export function headFields(model: Model): ReportHead {
 export interface CheckReport extends ReportHead {
   status: CheckResult['status'];
   properties: readonly string[];
-  /** The violated property (the first found), or null. */
+  /** The violated property (the most severe found, by the package's severity order), or null. */
   property: string | null;
   distinctStates: number;
   generatedStates: number;
@@ -55,9 +55,9 @@ export interface CheckReport extends ReportHead {
   collisionProbability: number;
   actions: Record<string, number>;
   unfired: readonly string[];
-  /** First violation of each property, in the order found (more than one only with --continue). */
+  /** First violation of each property, most severe first, then in the order found. */
   violations: { property: string; kind: Violation['kind']; length: number }[];
-  /** The trace of the first violation. */
+  /** The trace of the first violation in `violations`. */
   trace?: Trace;
 }
 

@@ -46,4 +46,12 @@ export interface ModelPackage {
   readonly scenarios?: readonly ScenarioDecl[];
   /** Constraints with a bound, each a flag (see scenario.ts). */
   readonly constraints?: readonly ConstraintDecl[];
+  /**
+   * The model's safety properties, most severe first: when a run breaks
+   * several, `check` shows (and `--json` lists first) the most severe, and
+   * searches on for the more severe ones when it stopped at a less severe
+   * first violation. Properties left out rank after every listed one, in the
+   * order found. Absent: the order found (breadth-first).
+   */
+  readonly severity?: readonly string[];
 }

@@ -10,6 +10,7 @@ import type { SystemAdapter } from '../../checker/package/system.js';
 import { DNS_FLAGS, dnsOptions, STORM_FAULTS, STORM_HELP, type DnsSystemOptions } from '../../systems/dns/flags.js';
 import { DNS_IMPLEMENTATIONS } from '../../systems/dns/implementations.js';
 import { renumberPlans } from '../../systems/dns/renumber.js';
+import { dnsRootCause } from './demo.js';
 import { dnsModel } from './model.js';
 import { dnsPresentation } from './picture.js';
 import { DNS_PARAMS } from './params.js';
@@ -45,22 +46,33 @@ export const dnsPackage = definePackage({
   scenarios: DNS_SCENARIOS,
   constraints: DNS_CONSTRAINTS,
   system: dnsSystem,
+  // Worst first: the top alias resolving to nothing is the outage itself (the endpoint's name answers
+  // NXDOMAIN); two enactors holding one endpoint's lock is the mechanism that can lead there; a rollback
+  // to an older plan is stale but still resolves.
+  severity: ['aliasResolves', 'lockExclusive', 'noRollback'],
   schedulers: [
     // The postmortem: "one enactor experienced unusually high delays".
     { name: 'slow-enactor', help: 'enactor 0 is rarely scheduled (it falls behind, as in the postmortem)', slow: { role: 'enactor', actor: 0 } },
   ],
   demo: {
     title: 'dnsmc: the DNS race behind the October 2025 DynamoDB outage (us-east-1)',
+    intro: [
+      'The planner publishes numbered plans: each is the set of IP addresses an endpoint should answer with.',
+      'Enactors (three, independent) each pick up the newest plan, check once that it is the newest, then install it.',
+      "Installing means building the plan's tree of records, then pointing the endpoint's top alias (its DNS name) at that tree.",
+      'After installing, an enactor cleans up: it deletes the trees of plans much older than its own, as stale.',
+    ],
     sections: [
       {
         kind: 'counterexample',
         heading: 'The protocol as it was, checked against "the top alias never resolves to empty":',
         params: { variant: 'as-was' },
         properties: ['aliasResolves'],
+        rootCause: dnsRootCause,
       },
       {
         kind: 'check',
-        heading: 'The fixed protocol (recheck the plan under the lock; cleanup spares the active plan), every property:',
+        heading: 'The fixed protocol (recheck the plan under the lock; cleanup spares the active plan), every safety property:',
         params: { variant: 'fixed' },
       },
       {
@@ -68,6 +80,11 @@ export const dnsPackage = definePackage({
         heading: 'Every variant, every property (first violation of each, shortest; liveness under weak fairness per enactor):',
         over: 'variant',
       },
+    ],
+    next: [
+      { command: 'dnsmc check --property aliasResolves --trace-out race.json --view race.html', shows: 'the race as a page to step through (open race.html)' },
+      { command: 'dnsmc reenact race.json', shows: 'the same 12 steps on a real BIND 9 server: the name answers NXDOMAIN' },
+      { command: 'dnsmc explain race.json', shows: 'which orderings of the steps the outage depends on' },
     ],
   },
 });

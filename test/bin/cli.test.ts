@@ -39,12 +39,13 @@ describe('dnsmc check --json', () => {
     expect(parseTrace(j.trace).steps[11].state.alias).toEqual([1]);
   });
 
-  it('--continue reports the first violation of each property', async () => {
+  it('--continue reports the first violation of each property, the most severe (the package’s order) first', async () => {
     const j = JSON.parse((await run(['check', '--continue', '--json'])).stdout);
     expect(j.violations).toEqual([
-      { property: 'noRollback', kind: 'step', length: 10 },
       { property: 'aliasResolves', kind: 'invariant', length: 12 },
+      { property: 'noRollback', kind: 'step', length: 10 },
     ]);
+    expect([j.property, j.trace.property, j.trace.steps.length]).toEqual(['aliasResolves', 'aliasResolves', 12]);
     expect(j.distinctStates).toBe(278_301);
     expect(j.complete).toBe(true);
   });
@@ -63,6 +64,34 @@ describe('dnsmc check --json', () => {
 });
 
 describe('dnsmc check (text)', () => {
+  it('--view with every property: the page shows the outage (aliasResolves, 12 steps), not the first violation found (noRollback, 10), and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dnsmc-view-'));
+    const file = join(dir, 'race.html');
+    const r = await run(['check', '--view', file]);
+    expect(r.code).toBe(1);
+    const data = /<script type="application\/json" id="dnsmc-data">([^<]*)<\/script>/.exec(readFileSync(file, 'utf8'));
+    const trace = parseTrace(JSON.parse(data![1]).panes[0].trace);
+    expect([trace.property, trace.steps.length]).toEqual(['aliasResolves', 12]);
+    const lines = r.stdout.split('\n');
+    expect(lines.filter((l) => / violated after \d+ steps$/.test(l))).toEqual(['dns (as-was): aliasResolves violated after 12 steps']);
+    expect(r.stdout).toContain('Violation: aliasResolves violated after 12 steps; noRollback violated after 10 steps');
+    expect(r.stdout).toContain('noRollback broke too (10 steps): dnsmc check --property noRollback\n');
+    expect(r.stdout).toContain('a second search, for the more severe aliasResolves, lockExclusive, found aliasResolves');
+    // --json's first violation is the same one; the list holds both.
+    const j = JSON.parse((await run(['check', '--json'])).stdout);
+    expect([j.property, j.trace.property, j.trace.steps.length]).toEqual(['aliasResolves', 'aliasResolves', 12]);
+    expect(j.violations).toEqual([
+      { property: 'aliasResolves', kind: 'invariant', length: 12 },
+      { property: 'noRollback', kind: 'step', length: 10 },
+    ]);
+    // The command it names shows the other one, with the flags given.
+    const again = await run(['check', '--variant', 'as-was', '--property', 'noRollback']);
+    expect(again.stdout).toContain('dns (as-was): noRollback violated after 10 steps');
+    expect((await run(['check', '--variant', 'as-was'])).stdout).toContain(
+      'noRollback broke too (10 steps): dnsmc check --variant as-was --property noRollback\n',
+    );
+  });
+
   it('prints the narrated race, the verdict and coverage', async () => {
     const r = await run(['check', '--property', 'aliasResolves']);
     expect(r.code).toBe(1);
@@ -196,17 +225,68 @@ describe('bad input: one line naming the flag, exit 2, no stack trace', () => {
 });
 
 describe('dnsmc (the postmortem demo)', () => {
-  it('finds the race, verifies the fix over 127,647 states, and ends with one line per variant (spawned: the binary end to end)', () => {
+  it('finds the race, verifies the fix over 127,647 states, and ends with a table of every variant and the commands to try next (spawned: the binary end to end)', () => {
     const r = spawnCli([]);
     expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    // Four plain lines on the actors and the records, before the first section.
+    expect(lines.slice(2, 6)).toEqual([
+      'The planner publishes numbered plans: each is the set of IP addresses an endpoint should answer with.',
+      'Enactors (three, independent) each pick up the newest plan, check once that it is the newest, then install it.',
+      "Installing means building the plan's tree of records, then pointing the endpoint's top alias (its DNS name) at that tree.",
+      'After installing, an enactor cleans up: it deletes the trees of plans much older than its own, as stale.',
+    ]);
+    expect(lines[7]).toMatch(/^1\. /);
     expect(r.stdout).toContain('dns (as-was): aliasResolves violated after 12 steps');
-    expect(r.stdout).toContain('No violation: aliasResolves, lockExclusive, noRollback hold in all 127,647 reachable states.');
-    const tail = r.stdout.trim().split('\n').slice(-4);
-    expect(tail.map((l) => l.trim().split(/\s+/)[0])).toEqual(['as-was', 'fixed', 'recheck-only', 'spare-active-only']);
-    expect(tail[1]).toContain('aliasResolves holds, lockExclusive holds, noRollback holds, recoverable holds, converges holds; 127,647 states');
-    expect(tail[0]).toContain(
-      'aliasResolves VIOLATED (12 steps), lockExclusive holds, noRollback VIOLATED (10 steps), recoverable VIOLATED (stuck after 12 steps), converges VIOLATED (lasso 14 + loop 9); 278,301 states',
+    // The root cause, with the steps of the trace shown.
+    expect(r.stdout).toContain(
+      "Violation: aliasResolves violated after 12 steps (search stopped at the first violation).\n\nRoot cause: enactor 0's one-time freshness check, passed at step 2 for plan 1, was still trusted at step 11, when it installed plan 1 over the newer plan 3; at step 12 enactor 1's cleanup deleted plan 1's tree under the live alias.\n",
     );
+    expect(r.stdout).toContain('step  2  enactor 0 picks up plan 1');
+    expect(r.stdout).toContain('step 11  enactor 0 points the top alias at plan 1');
+    expect(r.stdout).toContain('step 12  enactor 1 cleans up after plan 3: deletes tree 1');
+    expect(r.stdout).toContain('2. The fixed protocol (recheck the plan under the lock; cleanup spares the active plan), every safety property:');
+    expect(r.stdout).toContain('No violation: aliasResolves, lockExclusive, noRollback hold in all 127,647 reachable states.');
+    // Section 3: an aligned table, variant by property.
+    const at = lines.findIndex((l) => l.startsWith('3. '));
+    const table = lines.slice(at + 1, at + 7);
+    const cells = (l: string) => l.trim().split(/\s{2,}/);
+    expect(cells(table[0])).toEqual(['variant', 'aliasResolves', 'lockExclusive', 'noRollback', 'recoverable', 'converges', 'states', 'time']);
+    expect(table[1]).toMatch(/^ {3}-+( {2}-+){7}$/);
+    expect(table.slice(2).map((l) => cells(l)[0])).toEqual(['as-was', 'fixed', 'recheck-only', 'spare-active-only']);
+    expect(cells(table[2]).slice(1, 7)).toEqual([
+      'VIOLATED (12 steps)',
+      'holds',
+      'VIOLATED (10 steps)',
+      'VIOLATED (stuck after 12 steps)',
+      'VIOLATED (lasso 14 + loop 9)',
+      '278,301',
+    ]);
+    expect(cells(table[3]).slice(1, 7)).toEqual(['holds', 'holds', 'holds', 'holds', 'holds', '127,647']);
+    // Every column starts where its header does.
+    for (const h of ['aliasResolves', 'noRollback', 'converges', 'states']) {
+      const col = table[0].indexOf(h);
+      for (const row of table.slice(2)) expect(row[col - 1], `${h} in ${row}`).toBe(' ');
+      for (const row of table.slice(2)) expect(row[col], `${h} in ${row}`).not.toBe(' ');
+    }
+    // It ends with the three next commands.
+    expect(lines.slice(-5).map((l) => l.split('  #')[0].trim())).toEqual([
+      'Next:',
+      'dnsmc check --property aliasResolves --trace-out race.json --view race.html',
+      'dnsmc reenact race.json',
+      'dnsmc explain race.json',
+      '',
+    ]);
+  });
+
+  it('the commands it ends with work: check writes race.json and race.html, explain reads race.json (spawned)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dnsmc-demo-next-'));
+    const c = spawnCli(['check', '--quiet', '--property', 'aliasResolves', '--trace-out', join(dir, 'race.json'), '--view', join(dir, 'race.html')]);
+    expect(c.code).toBe(1);
+    expect(readdirSync(dir).sort()).toEqual(['race.html', 'race.json']);
+    const e = spawnCli(['explain', '--quiet', join(dir, 'race.json')]);
+    expect(e.code).toBe(0);
+    expect(e.stdout).toContain('Outcome: aliasResolves breaks in the last state. 12 steps:');
   });
 });
 
@@ -251,7 +331,8 @@ describe('the binary, bin/dnsmc.js, in a child process', () => {
       // The whole space has 18,185,160 states; the first violations come early, and are reported.
       expect(j.distinctStates).toBeLessThan(18_185_160);
       expect(j.violations.map((v: { property: string }) => v.property)).toContain('noRollback');
-      expect(parseTrace(JSON.parse(readFileSync(trace, 'utf8'))).steps).toHaveLength(10);
+      // The trace is the first violation's: the most severe found before the signal (noRollback, 10 steps, or aliasResolves).
+      expect(parseTrace(JSON.parse(readFileSync(trace, 'utf8'))).steps).toHaveLength(j.violations[0].length);
     }
     expect(readdirSync(dir).sort()).toEqual(['t1.json', 't2.json']);
   });
