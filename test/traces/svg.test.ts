@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dnsmc-svg-'));
 const race = join(dir, 'race.json');
 const HOSTILE = '</text></svg><script>alert(1)</script> & "q" \'a\' &amp; ]]>';
 
-const unescape = (s: string): string =>
+const unescapeXml = (s: string): string =>
   s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e] as string);
 /** The caption of an exported SVG: its text lines (unescaped), each line's attributes, and the root's viewBox and height. */
 function captionOf(svg: string): { lines: string[]; ys: number[]; viewBox: number[]; height: string | undefined } {
@@ -27,7 +27,7 @@ function captionOf(svg: string): { lines: string[]; ys: number[]; viewBox: numbe
   expect(g[1].replace(/<text [^>]*>[^<]*<\/text>/g, '').replace(/<line [^>]*\/>/, '')).toBe('');
   const root = /^<\?xml[^>]*>\n<svg [^>]*>/.exec(svg)![0];
   return {
-    lines: texts.map((t) => unescape(t[2])),
+    lines: texts.map((t) => unescapeXml(t[2])),
     ys: texts.map((t) => Number(t[1])),
     viewBox: / viewBox="([^"]*)"/.exec(root)![1].split(' ').map(Number),
     height: / height="([^"]*)"/.exec(root)?.[1],
