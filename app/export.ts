@@ -10,7 +10,7 @@ import type { Model } from '../checker/model/model.js';
 import { toItf } from '../traces/itf.js';
 import { toMarkdown } from '../traces/markdown.js';
 import { toMermaid } from '../traces/mermaid.js';
-import { pictureSvg } from '../traces/svg.js';
+import { pictureSvg, svgCaption } from '../traces/svg.js';
 import type { Trace } from '../traces/trace.js';
 import { EXIT, UsageError } from './errors.js';
 import { outputFlag, refuseOverwrite, shown } from './flags.js';
@@ -36,12 +36,12 @@ export interface ExportArgs {
   step?: unknown;
 }
 
-/** The model's drawing of the state after `step` (0: the initial state) as an SVG document. Throws UsageError when there is none. */
+/** The model's drawing of the state after `step` (0: the initial state) as an SVG document, captioned (traces/svg.ts svgCaption). Throws UsageError when there is none. */
 export function exportSvg(trace: Trace, model: Model, step: number, presentation?: Presentation): string {
   const draw = presentation?.picture;
   if (!draw) throw new UsageError(`--format svg needs a model whose package draws its states; ${trace.model} has no picture`);
   const states = [trace.initial, ...trace.steps.map((s) => s.state)];
-  const svg = pictureSvg(draw.call(presentation, model, states, step));
+  const svg = pictureSvg(draw.call(presentation, model, states, step), svgCaption(trace, step));
   if (svg === undefined) throw new UsageError(`--format svg: the picture of ${trace.model}'s states has no drawing (no svg element)`);
   return svg;
 }

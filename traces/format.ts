@@ -45,3 +45,30 @@ export function stateLines(s: JsonState, render?: (s: JsonState) => string[]): s
   if (render) return render(s);
   return Object.entries(s).map(([k, v]) => `${k} = ${Array.isArray(v) && v.some(Array.isArray) ? `[${v.map(showValue).join(', ')}]` : showValue(v)}`);
 }
+
+/**
+ * Text broken into lines of at most `width` characters (code points) at
+ * spaces, for the exports' notes and captions: words are kept whole where
+ * they fit, a word longer than `width` is cut into pieces of `width`, runs
+ * of white space (line breaks included) count as one space. An empty text
+ * is one empty line.
+ */
+export function wrapWords(text: string, width: number): string[] {
+  const w = Math.max(1, Math.floor(width));
+  const lines: string[] = [];
+  let line: string[] = [];
+  for (const word of text.split(/\s+/).filter((x) => x !== '')) {
+    const chars = [...word];
+    for (let i = 0; i < chars.length; i += w) {
+      const piece = chars.slice(i, i + w);
+      if (line.length > 0 && line.length + 1 + piece.length > w) {
+        lines.push(line.join(''));
+        line = [];
+      }
+      if (line.length > 0) line.push(' ');
+      line.push(...piece);
+    }
+  }
+  if (line.length > 0 || lines.length === 0) lines.push(line.join(''));
+  return lines;
+}

@@ -117,34 +117,59 @@ describe('mermaid', () => {
     expect(lines).toContain('  p0->>p0: 1. publishPlan');
     expect(lines).toContain('  p1->>p4: 11. flipAlias');
     expect(lines).toContain('  Note over p2: enactor 1 cleans up after plan 3: deletes tree 1');
-    expect(lines).toContain(
-      "  Note over p0,p4: aliasResolves VIOLATED: endpoint 0's top alias points at plan 1, whose tree has been deleted: the name resolves to nothing",
-    );
   });
 
   it('no text carries a character that ends a statement or starts markup: # ; < > & " and line breaks become entity codes', () => {
-    expect(lines).toContain('  Note over p1: enactor 0 picks up plan 1 (newest#59; the one-time freshness check passes)');
+    expect(lines).toContain('  Note over p1: enactor 0 picks up plan 1 (newest#59; the one-time freshness<br/>check passes)');
     expect(mermaidText(HOSTILE)).toBe(
       '#60;/script#62;#60;script#62;window.__pwned=1#60;/script#62; #60;img src=x onerror=#34;window.__pwned=2#34;#62; #124; #35; #59; #38; $x$ #96;c#96; *b* [l](u)',
     );
     expect(mermaidText('a\nb')).toBe('a b');
     expect(mermaidText('wrap: x')).toBe('#119;rap: x');
     for (const l of lines.slice(1)) {
-      const text = l.slice(l.indexOf(':') + 1);
+      const text = l.slice(l.indexOf(':') + 1).replaceAll('<br/>', ' ');
       expect(text.replace(/#\d+;/g, '')).not.toMatch(/[#;<>&"\n]/);
     }
   });
 
-  it('the violating note stands out (a red rect around it, amber for another property) and long notes wrap', () => {
+  it('the breaking step stands out: its message, narration and a VIOLATION note in a red rect; another property on amber', () => {
     expect(lines[1]).toBe("  %%{init: {'sequence': {'wrap': true, 'noteAlign': 'left'}}}%%");
-    const v = lines.findIndex((l) => l.startsWith('  Note over p0,p4: aliasResolves VIOLATED'));
-    expect([lines[v - 1], lines[v + 1]]).toEqual(['  rect rgb(253, 236, 234)', '  end']);
-    const other = lines.findIndex((l) => l.startsWith('  Note over p0,p4: noRollback also breaks'));
-    expect([lines[other - 1], lines[other + 1]]).toEqual(['  rect rgb(255, 244, 229)', '  end']);
-    // Every narration note is outside any rect.
+    // Steps 10 to 12 as written: noRollback breaks at step 10 (amber), aliasResolves, the trace's property, at step 12.
+    expect(lines.slice(lines.indexOf('  p1->>p4: 10. buildTree'))).toEqual([
+      '  p1->>p4: 10. buildTree',
+      '  Note over p1: enactor 0 builds the tree of plan 1',
+      '  p1->>p4: 11. flipAlias',
+      '  Note over p1: enactor 0 points the top alias at plan 1, older than the<br/>active plan 3, and releases the lock',
+      '  rect rgb(255, 244, 229)',
+      "  Note over p0,p4: noRollback also breaks: endpoint 0's top alias rolled back<br/>from plan 3 to plan 1",
+      '  end',
+      '  rect rgb(255, 205, 205)',
+      '  p2->>p4: 12. cleanupPlans',
+      '  Note over p2: enactor 1 cleans up after plan 3: deletes tree 1',
+      "  Note over p0,p4: VIOLATION: aliasResolves breaks here: endpoint 0's top alias<br/>points at plan 1, whose tree has been deleted: the name<br/>resolves to nothing",
+      '  end',
+    ]);
+    // Only the breaking step is inside a rect: every other narration note is not.
     const notes = lines.filter((l) => /^ {2}Note over p\d:/.test(l));
     expect(notes).toHaveLength(12);
-    for (const n of notes) expect(lines[lines.indexOf(n) - 1]).not.toMatch(/rect/);
+    const inRect = notes.filter((n) => {
+      const opened = lines.slice(0, lines.indexOf(n)).filter((l) => /^ {2}(rect|end)\b/.test(l));
+      return opened[opened.length - 1]?.startsWith('  rect');
+    });
+    expect(inRect).toEqual(['  Note over p2: enactor 1 cleans up after plan 3: deletes tree 1']);
+  });
+
+  it('every note wraps at 60 characters at word boundaries with <br/>, the only markup dnsmc writes; a hostile <br/> stays text', () => {
+    const read = (l: string): string[] => l.slice(l.indexOf(':', l.indexOf('Note over')) + 2).split('<br/>');
+    const pieces = lines.filter((l) => l.includes('Note over')).flatMap(read);
+    expect(pieces.length).toBeGreaterThan(lines.filter((l) => l.includes('Note over')).length);
+    for (const p of pieces) expect(p.replace(/#\d+;/g, 'x').length).toBeLessThanOrEqual(60);
+    // A long word (a URL, say) is cut rather than left to overflow.
+    const long = toMermaid({ ...race, steps: race.steps.map((s, i) => (i === 0 ? { ...s, narration: `${'a'.repeat(130)} <br/> ${HOSTILE}` } : s)) }, lanes);
+    const note = long.split('\n').find((l) => l.startsWith('  Note over p0: aaa'))!;
+    expect(read(note).map((p) => p.replace(/#\d+;/g, 'x').length)).toEqual([60, 60, 59, 58, 6]);
+    expect(note).toContain('#60;br/#62;');
+    expect(note).toContain('aaaaaaaaaa #60;br/#62; #60;/script#62;');
   });
 
   it('a lasso’s loop is a loop block', () => {
