@@ -408,7 +408,7 @@ export interface EventRef {
   readonly actor: number;
 }
 
-export interface ConformReport extends ReportHead, Omit<ConformResult, 'failure' | 'final'> {
+export interface ConformReport extends ReportHead, Omit<ConformResult, 'failure' | 'final' | 'order'> {
   readonly command: 'conform';
   readonly conforms: boolean;
   readonly files: readonly string[];

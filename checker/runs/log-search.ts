@@ -89,8 +89,31 @@ export interface ConformResult {
   readonly durationMs: number;
   /** When the log conforms: the model state after the last event, along the interleaving found (JSON form). */
   readonly final: JsonState | null;
+  /** When the log conforms: the interleaving found, every event once, in the order the model takes them. */
+  readonly order: readonly ConformEvent[] | null;
   /** When the log diverges: an event no explained prefix can take next, the prefix, and what was reachable before it. */
   readonly failure: ConformFailure | null;
+}
+
+/** The events from configuration `c`'s root to `c`: at each parent link, the event of the process that moved. */
+function pathTo(
+  c: number,
+  store: { readonly pool: Uint32Array; readonly parent: Int32Array; readonly W: number; readonly P: number },
+  logs: readonly (readonly ConformEvent[])[],
+): ConformEvent[] {
+  const { pool, parent, W, P } = store;
+  const C = W + P;
+  const events: ConformEvent[] = [];
+  for (let q = parent[c]; q >= 0; c = q, q = parent[c]) {
+    for (let r = 0; r < P; r++) {
+      const was = pool[q * C + W + r];
+      if (pool[c * C + W + r] !== was) {
+        events.push(logs[r][was]);
+        break;
+      }
+    }
+  }
+  return events.reverse();
 }
 
 /** Why a log diverges (see {@link conform}). */
@@ -366,7 +389,12 @@ export function conform<F extends FieldSpec>(model: Model<F>, logs: readonly (re
   let attempts = 0;
   let stoppedBy: ConformStop | null = null;
   let lastProgress = started;
-  const result = (status: ConformResult['status'], failure: ConformResult['failure'], final: Int32Array | null = null): ConformResult => {
+  const result = (
+    status: ConformResult['status'],
+    failure: ConformResult['failure'],
+    final: Int32Array | null = null,
+    order: readonly ConformEvent[] | null = null,
+  ): ConformResult => {
     let widest = 0;
     for (let d = 0; d <= total; d++) if (perDepth[d] > widest) widest = perDepth[d];
     return {
@@ -379,6 +407,7 @@ export function conform<F extends FieldSpec>(model: Model<F>, logs: readonly (re
       maxWidth: widest,
       durationMs: performance.now() - started,
       final: final ? layout.toJson(final) : null,
+      order,
       failure,
     };
   };
@@ -410,7 +439,7 @@ export function conform<F extends FieldSpec>(model: Model<F>, logs: readonly (re
     if (root < 0) continue;
     parent[root] = -1;
     stored(root, 0);
-    if (total === 0) return result('conforms', null, cur);
+    if (total === 0) return result('conforms', null, cur, []);
     stack.push(root, earliest(root * C), -1);
     while (stack.length > 0) {
       if ((++attempts & 1023) === 0 && tick()) return result('incomplete', null);
@@ -456,7 +485,7 @@ export function conform<F extends FieldSpec>(model: Model<F>, logs: readonly (re
       parent[c] = data[f];
       const depth = stack.length / 3;
       stored(c, depth);
-      if (depth === total) return result('conforms', null, next);
+      if (depth === total) return result('conforms', null, next, pathTo(c, { pool, parent, W, P }, logs));
       if (count >= maxConfigurations) {
         stoppedBy = 'max-configurations';
         return result('incomplete', null);
@@ -576,19 +605,10 @@ function explainFailure<F extends FieldSpec>(
     states.push(json);
     reasons.push(reason);
   }
-  // The prefix: from that configuration back to its root, the process that moved at each link.
-  const events: ConformEvent[] = [];
+  const events = pathTo(deepest, { pool, parent, W, P }, logs);
+  // The prefix's first state: its root configuration's.
   let c = deepest;
-  for (let q = parent[c]; q >= 0; c = q, q = parent[c]) {
-    for (let r = 0; r < P; r++) {
-      const was = pool[q * C + W + r];
-      if (pool[c * C + W + r] !== was) {
-        events.push(logs[r][was]);
-        break;
-      }
-    }
-  }
-  events.reverse();
+  for (let q = parent[c]; q >= 0; c = q, q = parent[c]);
   layout.unpack(pool, c * C, cur);
   const named = culprits.slice(0, 10).map((x) => logs[x.p][x.at]);
   return { event, alone, culprits: named, culpritsTotal: culprits.length, prefix: { initial: layout.toJson(cur), events }, states, statesTotal, reasons };
