@@ -12,7 +12,8 @@
  */
 import type { Json, JsonState } from '../../checker/state/layout.js';
 import type { Model } from '../../checker/model/model.js';
-import type { PictureNode, Presentation, ResourceLanes } from '../../checker/package/presentation.js';
+import type { BrokenRun, PictureNode, Presentation, ResourceLanes } from '../../checker/package/presentation.js';
+import { actorName } from '../../checker/model/model.js';
 import { showValue } from '../../traces/format.js';
 
 /** The state fields that are an endpoint's Route 53 records. */
@@ -603,9 +604,71 @@ export function dnsStepLabel(_model: Model, states: readonly JsonState[], i: num
   return out.length > 0 ? out.join(', ') : undefined;
 }
 
-/** The dns package's presentation: endpoint lanes, the Route 53 picture, and what each step did. */
+/**
+ * What went wrong, in plain words: for aliasResolves, which endpoint resolves
+ * to nothing, who pointed it at the plan, when that plan was picked, and who
+ * deleted its tree, in the order they happened; for noRollback, which
+ * endpoint went back to which older plan, and who did it. Read from the
+ * states and the steps' actors; undefined for other properties.
+ */
+export function dnsHeadline(model: Model, run: BrokenRun): string | undefined {
+  const { states, steps, property, step } = run;
+  if (step <= 0 || step >= states.length) return undefined;
+  const views = states.slice(0, step + 1).map((s, j) => viewOf(s, `state ${j}`));
+  const now = views[step];
+  const who = (j: number): string => {
+    const s = steps[j - 1];
+    return s ? actorName(model, s.role, s.actor) : `step ${j}`;
+  };
+  /** The last step up to `step` that set endpoint k's alias to `plan`, and what the alias was before. */
+  const flipTo = (k: number, plan: number): { at: number; from: number } | undefined => {
+    for (let j = step; j > 0; j--) if (views[j].alias[k] === plan && views[j - 1].alias[k] !== plan) return { at: j, from: views[j - 1].alias[k] };
+    return undefined;
+  };
+  /** The step where the flip's enactor picked the plan it flipped to (its one freshness check), when plain. */
+  const pickedAt = (j: number, plan: number): number | undefined => {
+    const e = steps[j - 1]?.actor;
+    if (e === undefined || views[j].enactor.plan[e] !== plan) return undefined;
+    let c = j - 1;
+    while (c > 0 && !(views[c].enactor.plan[e] === plan && views[c - 1].enactor.plan[e] !== plan)) c--;
+    return c > 0 ? c : undefined;
+  };
+  const picked = (j: number, plan: number): string => {
+    const c = pickedAt(j, plan);
+    if (c === undefined) return '';
+    return views[c].latest === plan && views[j - 1].latest !== plan ? ` (checked at step ${c}, when it was still the latest)` : ` (picked at step ${c})`;
+  };
+  if (property === 'aliasResolves') {
+    const k = now.alias.findIndex((a, x) => a !== 0 && !now.trees[x].includes(a));
+    if (k < 0) return undefined;
+    const plan = now.alias[k];
+    const name = `endpoint ${k}`;
+    const flip = flipTo(k, plan);
+    let deleted: number | undefined;
+    for (let j = step; j > 0 && deleted === undefined; j--) if (views[j - 1].trees[k].includes(plan) && !views[j].trees[k].includes(plan)) deleted = j;
+    const pointed = flip
+      ? `${who(flip.at)} pointed it ${flip.from > plan ? 'back ' : ''}at plan ${plan} at step ${flip.at}${picked(flip.at, plan)}`
+      : `its alias points at plan ${plan}`;
+    if (deleted === undefined) return `${name} resolves to nothing: ${pointed}, whose tree was never built`;
+    const cleanup = steps[deleted - 1]?.action === 'cleanupPlans' ? "'s cleanup" : '';
+    const deleter = `${who(deleted)}${cleanup}`;
+    if (flip && flip.at < deleted) return `${name} resolves to nothing: ${pointed}, then ${deleter} deleted plan ${plan} at step ${deleted}`;
+    return `${name} resolves to nothing: ${pointed}, after ${deleter} had deleted it at step ${deleted}`;
+  }
+  if (property === 'noRollback') {
+    const before = views[step - 1];
+    const k = now.alias.findIndex((a, x) => before.alias[x] !== 0 && a < before.alias[x]);
+    if (k < 0) return undefined;
+    const plan = now.alias[k];
+    return `endpoint ${k} went back from plan ${before.alias[k]} to the older plan ${plan}: ${who(step)} installed it at step ${step}${picked(step, plan)}`;
+  }
+  return undefined;
+}
+
+/** The dns package's presentation: endpoint lanes, the Route 53 picture, what each step did, and what went wrong in plain words. */
 export const dnsPresentation: Presentation = {
   lanes: dnsLanes,
   picture: dnsPicture,
   label: dnsStepLabel,
+  headline: dnsHeadline,
 };

@@ -24,8 +24,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
 /**
- * The README's pictures (docs/viewer-race.png, docs/viewer-compare.png): the race's last step and the
- * compare page, as a reader first sees them. Written to test-output/ on every run (`-docs` beside the
+ * The README's pictures (docs/viewer-race.png, docs/viewer-compare.png): the race as its page opens (at
+ * the breaking step) and the compare page, as a reader first sees them. Written to test-output/ on every run (`-docs` beside the
  * full-page shots); `DNSMC_UPDATE_PICTURES=1 npm test` writes them into docs/ as well, to be committed.
  */
 const DOCS = process.env.DNSMC_UPDATE_PICTURES === '1' ? join(ROOT, 'docs') : undefined;
@@ -90,6 +90,24 @@ const attr = (page: Page, sel: string, name: string): Promise<string | null> => 
 const hashOf = (page: Page): Promise<string> => page.evaluate(() => location.hash);
 
 describe('the as-was race in the viewer', () => {
+  it('opens at the breaking step, under a headline in plain words that names the endpoint and the deleted plan', async () => {
+    const { page, errors } = await open(join(dir, 'race.html'));
+    expect(await text(page, '[data-test=position]')).toBe('step 12 of 12');
+    expect(await hashOf(page)).toBe('#step=12');
+    expect(await attr(page, '[data-test=break][data-property=aliasResolves]', 'data-status')).toBe('violated-here');
+    // The model package's words (presentation.headline), above the technical headline.
+    expect(await text(page, '[data-test=plain-headline]')).toBe(
+      "endpoint 0 resolves to nothing: enactor 0 pointed it back at plan 1 at step 11 (checked at step 2, when it was still the latest), then enactor 1's cleanup deleted plan 1 at step 12",
+    );
+    const [plainBox, h1Box] = [await page.locator('[data-test=plain-headline]').boundingBox(), await page.locator('header h1').boundingBox()];
+    expect(plainBox!.y + plainBox!.height).toBeLessThanOrEqual(h1Box!.y);
+    expect(await text(page, 'header h1')).toBe('dns (as-was): aliasResolves violated after 12 steps');
+    // The README's picture: the page as it opens.
+    await picture(page, 'viewer-race.png');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('steps through with the keyboard; at step 12 the alias points at plan 1, tree 1 is deleted and aliasResolves is marked violated', async () => {
     const { page, requests, errors, url } = await open(join(dir, 'race.html'));
     expect(await page.title()).toBe('dns (as-was): aliasResolves violated after 12 steps - dnsmc');
@@ -179,7 +197,6 @@ describe('the as-was race in the viewer', () => {
     expect([await bar.getAttribute('data-checked'), await bar.getAttribute('data-used'), await bar.getAttribute('data-stale')]).toEqual(['2', '11', 'true']);
 
     await page.screenshot({ path: join(OUT, 'viewer-race.png'), fullPage: true });
-    await picture(page, 'viewer-race.png');
 
     // End stays at the last step; Home goes back; End again.
     await page.keyboard.press('ArrowRight');

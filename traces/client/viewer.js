@@ -262,6 +262,9 @@
   const app = /** @type {HTMLElement} */ (document.getElementById('app'));
   document.title = `${DATA.title} - dnsmc`;
   const header = add(app, h('header'));
+  // What went wrong in plain words (the model package's), above the technical headline.
+  const plain = panes[0].plain;
+  if (typeof plain === 'string' && plain !== '') add(header, h('p', 'plain', plain)).setAttribute('data-test', 'plain-headline');
   add(header, h('h1', '', DATA.title));
   for (const p of panes) add(header, h('div', 'sub', (two ? `${p.label}: ` : '') + p.summary));
 
@@ -748,6 +751,12 @@
     const r = hashStep();
     if (r !== null && r !== current) select(r, true);
   });
+  /** The row a page opens at without a `#step=N`: where the runs diverge (side by side), else where the trace's property breaks. */
+  function openingRow() {
+    if (two && DATA.divergence !== null) return DATA.divergence;
+    const r = rows.findIndex((row) => row.a === panes[0].breaking);
+    return Math.max(r, 0);
+  }
   const start = hashStep();
-  select(start === null ? 0 : start, start !== null && start <= lastRow);
+  select(start === null ? openingRow() : start, start !== null && start <= lastRow);
 })();
