@@ -149,7 +149,8 @@ function dnsDiagram(s: DnsView, history: readonly TreeHistory[], before: DnsView
     const { seen, deletedAt } = history[k];
     const shown = [...seen].sort((a, b) => a - b);
     if (alias !== 0 && !seen.has(alias)) shown.push(alias);
-    const band = Math.max(70, 20 + 34 * shown.length);
+    // Room under the top name for "resolves to nothing" when the alias dangles.
+    const band = Math.max(alias !== 0 && !trees.includes(alias) ? 86 : 70, 20 + 34 * shown.length);
     parts.push(svgText(8, y + 12, `endpoint ${k}`, { fill: MUTED, 'font-weight': 600 }));
     // The top name.
     const ty = y + 20;
@@ -219,7 +220,7 @@ function dnsDiagram(s: DnsView, history: readonly TreeHistory[], before: DnsView
               ok ? `the alias resolves: the tree of plan ${alias} exists` : `dangling: the tree of plan ${alias} is gone, the name resolves to nothing`,
             ),
             ...arrow(158, ty + 21, 250, to, ok ? OK : BAD, !ok),
-            ...(ok ? [] : [svgText(164, ty + 58, 'resolves to nothing', { fill: BAD, 'font-weight': 600, 'font-size': 11 })]),
+            ...(ok ? [] : [svgText(12, ty + 58, 'resolves to nothing', { fill: BAD, 'font-weight': 600, 'font-size': 11 })]),
           ],
         }),
       );
@@ -472,9 +473,19 @@ function dnsPicture(_model: Model, states: readonly JsonState[], i: number): Pic
   const s = viewOf(states[i], `state ${i}`);
   const before = i > 0 ? viewOf(states[i - 1], `state ${i - 1}`) : s;
   const strip = dnsStrips(states, i);
+  const drawing = node('div', 'card drawing', undefined, {
+    attrs: { 'data-view': 'drawing' },
+    children: [node('h3', undefined, 'the records, drawn'), dnsDiagram(s, historyOf(states)[i], before)],
+  });
+  const overTime = strip
+    ? [
+        node('div', 'card strips', undefined, {
+          attrs: { 'data-view': 'over time' },
+          children: [node('h3', undefined, 'over time (the selected step outlined)'), strip],
+        }),
+      ]
+    : [];
   const cards: PictureNode[] = [
-    node('div', 'card drawing', undefined, { children: [node('h3', undefined, 'the records, drawn'), dnsDiagram(s, historyOf(states)[i], before)] }),
-    ...(strip ? [node('div', 'card strips', undefined, { children: [node('h3', undefined, 'over time (the selected step outlined)'), strip] })] : []),
     node('div', 'card', undefined, {
       children: [
         node('h3', undefined, 'the planner'),
@@ -551,7 +562,10 @@ function dnsPicture(_model: Model, states: readonly JsonState[], i: number): Pic
     );
   }
   cards.push(node('div', 'card', undefined, { children: [node('h3', undefined, 'enactors'), node('table', 'grid', undefined, { children: rows })] }));
-  return node('div', 'dns', undefined, { children: cards });
+  // Three views the viewer shows one at a time: the drawing, the strips over time, the records and enactors as text.
+  return node('div', 'dns', undefined, {
+    children: [drawing, ...overTime, node('div', 'records', undefined, { attrs: { 'data-view': 'records' }, children: cards })],
+  });
 }
 
 /**
