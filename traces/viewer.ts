@@ -294,9 +294,27 @@ function alternativesFor(p: ViewerPane, table: AlternativeTable): number[][] | n
   return all.map((list) => list.map((a) => table.add(a)));
 }
 
+/** The break the trace is about: its property's, or else its first. */
+function mainBreak(t: Trace): Trace['breaks'][number] | undefined {
+  return t.breaks.find((b) => b.property === t.property) ?? t.breaks[0];
+}
+
+/** The package's plain words for what went wrong (its `presentation.headline`), or null when it has none, says nothing or throws. */
+function plainHeadline(p: ViewerPane, states: readonly JsonState[]): string | null {
+  const hook = p.presentation?.headline;
+  const main = mainBreak(p.trace);
+  if (!hook || !p.model || !main || main.kind === 'deadlock') return null;
+  try {
+    const words = hook.call(p.presentation, p.model, { states, steps: p.trace.steps, property: main.property, step: main.step });
+    return typeof words === 'string' && words !== '' ? words : null;
+  } catch {
+    return null;
+  }
+}
+
 /** What the run shows of its properties: the property it violates and where, or that every property it was checked for holds at each step. */
 function verdictOf(t: Trace): { ok: boolean; text: string } {
-  const main = t.breaks.find((b) => b.property === t.property) ?? t.breaks[0];
+  const main = mainBreak(t);
   if (!main) return { ok: true, text: `every safety property holds at each of its ${t.steps.length} steps` };
   const others = new Set(t.breaks.filter((b) => b !== main).map((b) => b.property));
   const what = main.kind === 'deadlock' ? `deadlock at step ${main.step}` : `${main.property} violated at step ${main.step}`;
@@ -327,6 +345,8 @@ function paneData(p: ViewerPane, side: 'a' | 'b', nodes: NodeTable, alternatives
     labels: labelsOf(p, states),
     alternatives: alternativesFor(p, alternatives),
     verdict: verdictOf(t),
+    plain: plainHeadline(p, states),
+    breaking: mainBreak(t)?.step ?? 0,
     explanation: explanationFor(p),
   };
 }

@@ -37,6 +37,16 @@ export interface PictureNode {
   readonly children?: readonly PictureNode[];
 }
 
+/** A run that breaks a property, as {@link Presentation.headline} reads it. */
+export interface BrokenRun {
+  /** The run's states, the initial one first: `steps[i - 1]` leads from `states[i - 1]` to `states[i]`. */
+  readonly states: readonly JsonState[];
+  readonly steps: readonly { readonly action: string; readonly role: string; readonly actor: number }[];
+  /** The property that breaks, and the step where it breaks (an index into `states`). */
+  readonly property: string;
+  readonly step: number;
+}
+
 /** How a package's states look to people: lanes and a picture. Everything runs when a page is written, never in the page. */
 export interface Presentation {
   /** Resource lanes for a model built by this package (absent: actor lanes only). */
@@ -48,4 +58,12 @@ export interface Presentation {
   picture?(model: Model, states: readonly JsonState[], i: number): PictureNode;
   /** A one-line label of step `i` (from `states[i - 1]` to `states[i]`) for the timeline, e.g. `flip → plan 1 (active 3), rollback`. */
   label?(model: Model, states: readonly JsonState[], i: number): string | undefined;
+  /**
+   * What went wrong, in plain words, for a reader who knows no property
+   * names: e.g. `endpoint 0 resolves to nothing: enactor 0 pointed it back at
+   * plan 1 at step 11, then enactor 1's cleanup deleted plan 1 at step 12`.
+   * The viewer shows it above the technical headline; undefined when the
+   * package has nothing to say about this property.
+   */
+  headline?(model: Model, run: BrokenRun): string | undefined;
 }

@@ -12,7 +12,8 @@
  */
 import type { Json, JsonState } from '../../checker/state/layout.js';
 import type { Model } from '../../checker/model/model.js';
-import type { PictureNode, Presentation, ResourceLanes } from '../../checker/package/presentation.js';
+import type { BrokenRun, PictureNode, Presentation, ResourceLanes } from '../../checker/package/presentation.js';
+import { actorName } from '../../checker/model/model.js';
 import { showValue } from '../../traces/format.js';
 
 /** The state fields that are an endpoint's Route 53 records. */
@@ -148,7 +149,8 @@ function dnsDiagram(s: DnsView, history: readonly TreeHistory[], before: DnsView
     const { seen, deletedAt } = history[k];
     const shown = [...seen].sort((a, b) => a - b);
     if (alias !== 0 && !seen.has(alias)) shown.push(alias);
-    const band = Math.max(70, 20 + 34 * shown.length);
+    // Room under the top name for "resolves to nothing" when the alias dangles.
+    const band = Math.max(alias !== 0 && !trees.includes(alias) ? 86 : 70, 20 + 34 * shown.length);
     parts.push(svgText(8, y + 12, `endpoint ${k}`, { fill: MUTED, 'font-weight': 600 }));
     // The top name.
     const ty = y + 20;
@@ -218,7 +220,7 @@ function dnsDiagram(s: DnsView, history: readonly TreeHistory[], before: DnsView
               ok ? `the alias resolves: the tree of plan ${alias} exists` : `dangling: the tree of plan ${alias} is gone, the name resolves to nothing`,
             ),
             ...arrow(158, ty + 21, 250, to, ok ? OK : BAD, !ok),
-            ...(ok ? [] : [svgText(164, ty + 58, 'resolves to nothing', { fill: BAD, 'font-weight': 600, 'font-size': 11 })]),
+            ...(ok ? [] : [svgText(12, ty + 58, 'resolves to nothing', { fill: BAD, 'font-weight': 600, 'font-size': 11 })]),
           ],
         }),
       );
@@ -471,9 +473,19 @@ function dnsPicture(_model: Model, states: readonly JsonState[], i: number): Pic
   const s = viewOf(states[i], `state ${i}`);
   const before = i > 0 ? viewOf(states[i - 1], `state ${i - 1}`) : s;
   const strip = dnsStrips(states, i);
+  const drawing = node('div', 'card drawing', undefined, {
+    attrs: { 'data-view': 'drawing' },
+    children: [node('h3', undefined, 'the records, drawn'), dnsDiagram(s, historyOf(states)[i], before)],
+  });
+  const overTime = strip
+    ? [
+        node('div', 'card strips', undefined, {
+          attrs: { 'data-view': 'over time' },
+          children: [node('h3', undefined, 'over time (the selected step outlined)'), strip],
+        }),
+      ]
+    : [];
   const cards: PictureNode[] = [
-    node('div', 'card drawing', undefined, { children: [node('h3', undefined, 'the records, drawn'), dnsDiagram(s, historyOf(states)[i], before)] }),
-    ...(strip ? [node('div', 'card strips', undefined, { children: [node('h3', undefined, 'over time (the selected step outlined)'), strip] })] : []),
     node('div', 'card', undefined, {
       children: [
         node('h3', undefined, 'the planner'),
@@ -550,7 +562,10 @@ function dnsPicture(_model: Model, states: readonly JsonState[], i: number): Pic
     );
   }
   cards.push(node('div', 'card', undefined, { children: [node('h3', undefined, 'enactors'), node('table', 'grid', undefined, { children: rows })] }));
-  return node('div', 'dns', undefined, { children: cards });
+  // Three views the viewer shows one at a time: the drawing, the strips over time, the records and enactors as text.
+  return node('div', 'dns', undefined, {
+    children: [drawing, ...overTime, node('div', 'records', undefined, { attrs: { 'data-view': 'records' }, children: cards })],
+  });
 }
 
 /**
@@ -603,9 +618,71 @@ export function dnsStepLabel(_model: Model, states: readonly JsonState[], i: num
   return out.length > 0 ? out.join(', ') : undefined;
 }
 
-/** The dns package's presentation: endpoint lanes, the Route 53 picture, and what each step did. */
+/**
+ * What went wrong, in plain words: for aliasResolves, which endpoint resolves
+ * to nothing, who pointed it at the plan, when that plan was picked, and who
+ * deleted its tree, in the order they happened; for noRollback, which
+ * endpoint went back to which older plan, and who did it. Read from the
+ * states and the steps' actors; undefined for other properties.
+ */
+export function dnsHeadline(model: Model, run: BrokenRun): string | undefined {
+  const { states, steps, property, step } = run;
+  if (step <= 0 || step >= states.length) return undefined;
+  const views = states.slice(0, step + 1).map((s, j) => viewOf(s, `state ${j}`));
+  const now = views[step];
+  const who = (j: number): string => {
+    const s = steps[j - 1];
+    return s ? actorName(model, s.role, s.actor) : `step ${j}`;
+  };
+  /** The last step up to `step` that set endpoint k's alias to `plan`, and what the alias was before. */
+  const flipTo = (k: number, plan: number): { at: number; from: number } | undefined => {
+    for (let j = step; j > 0; j--) if (views[j].alias[k] === plan && views[j - 1].alias[k] !== plan) return { at: j, from: views[j - 1].alias[k] };
+    return undefined;
+  };
+  /** The step where the flip's enactor picked the plan it flipped to (its one freshness check), when plain. */
+  const pickedAt = (j: number, plan: number): number | undefined => {
+    const e = steps[j - 1]?.actor;
+    if (e === undefined || views[j].enactor.plan[e] !== plan) return undefined;
+    let c = j - 1;
+    while (c > 0 && !(views[c].enactor.plan[e] === plan && views[c - 1].enactor.plan[e] !== plan)) c--;
+    return c > 0 ? c : undefined;
+  };
+  const picked = (j: number, plan: number): string => {
+    const c = pickedAt(j, plan);
+    if (c === undefined) return '';
+    return views[c].latest === plan && views[j - 1].latest !== plan ? ` (checked at step ${c}, when it was still the latest)` : ` (picked at step ${c})`;
+  };
+  if (property === 'aliasResolves') {
+    const k = now.alias.findIndex((a, x) => a !== 0 && !now.trees[x].includes(a));
+    if (k < 0) return undefined;
+    const plan = now.alias[k];
+    const name = `endpoint ${k}`;
+    const flip = flipTo(k, plan);
+    let deleted: number | undefined;
+    for (let j = step; j > 0 && deleted === undefined; j--) if (views[j - 1].trees[k].includes(plan) && !views[j].trees[k].includes(plan)) deleted = j;
+    const pointed = flip
+      ? `${who(flip.at)} pointed it ${flip.from > plan ? 'back ' : ''}at plan ${plan} at step ${flip.at}${picked(flip.at, plan)}`
+      : `its alias points at plan ${plan}`;
+    if (deleted === undefined) return `${name} resolves to nothing: ${pointed}, whose tree was never built`;
+    const cleanup = steps[deleted - 1]?.action === 'cleanupPlans' ? "'s cleanup" : '';
+    const deleter = `${who(deleted)}${cleanup}`;
+    if (flip && flip.at < deleted) return `${name} resolves to nothing: ${pointed}, then ${deleter} deleted plan ${plan} at step ${deleted}`;
+    return `${name} resolves to nothing: ${pointed}, after ${deleter} had deleted it at step ${deleted}`;
+  }
+  if (property === 'noRollback') {
+    const before = views[step - 1];
+    const k = now.alias.findIndex((a, x) => before.alias[x] !== 0 && a < before.alias[x]);
+    if (k < 0) return undefined;
+    const plan = now.alias[k];
+    return `endpoint ${k} went back from plan ${before.alias[k]} to the older plan ${plan}: ${who(step)} installed it at step ${step}${picked(step, plan)}`;
+  }
+  return undefined;
+}
+
+/** The dns package's presentation: endpoint lanes, the Route 53 picture, what each step did, and what went wrong in plain words. */
 export const dnsPresentation: Presentation = {
   lanes: dnsLanes,
   picture: dnsPicture,
   label: dnsStepLabel,
+  headline: dnsHeadline,
 };

@@ -24,8 +24,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
 /**
- * The README's pictures (docs/viewer-race.png, docs/viewer-compare.png): the race's last step and the
- * compare page, as a reader first sees them. Written to test-output/ on every run (`-docs` beside the
+ * The README's pictures (docs/viewer-race.png, docs/viewer-compare.png): the race as its page opens (at
+ * the breaking step) and the compare page, as a reader first sees them. Written to test-output/ on every run (`-docs` beside the
  * full-page shots); `DNSMC_UPDATE_PICTURES=1 npm test` writes them into docs/ as well, to be committed.
  */
 const DOCS = process.env.DNSMC_UPDATE_PICTURES === '1' ? join(ROOT, 'docs') : undefined;
@@ -90,6 +90,24 @@ const attr = (page: Page, sel: string, name: string): Promise<string | null> => 
 const hashOf = (page: Page): Promise<string> => page.evaluate(() => location.hash);
 
 describe('the as-was race in the viewer', () => {
+  it('opens at the breaking step, under a headline in plain words that names the endpoint and the deleted plan', async () => {
+    const { page, errors } = await open(join(dir, 'race.html'));
+    expect(await text(page, '[data-test=position]')).toBe('step 12 of 12');
+    expect(await hashOf(page)).toBe('#step=12');
+    expect(await attr(page, '[data-test=break][data-property=aliasResolves]', 'data-status')).toBe('violated-here');
+    // The model package's words (presentation.headline), above the technical headline.
+    expect(await text(page, '[data-test=plain-headline]')).toBe(
+      "endpoint 0 resolves to nothing: enactor 0 pointed it back at plan 1 at step 11 (checked at step 2, when it was still the latest), then enactor 1's cleanup deleted plan 1 at step 12",
+    );
+    const [plainBox, h1Box] = [await page.locator('[data-test=plain-headline]').boundingBox(), await page.locator('header h1').boundingBox()];
+    expect(plainBox!.y + plainBox!.height).toBeLessThanOrEqual(h1Box!.y);
+    expect(await text(page, 'header h1')).toBe('dns (as-was): aliasResolves violated after 12 steps');
+    // The README's picture: the page as it opens.
+    await picture(page, 'viewer-race.png');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('steps through with the keyboard; at step 12 the alias points at plan 1, tree 1 is deleted and aliasResolves is marked violated', async () => {
     const { page, requests, errors, url } = await open(join(dir, 'race.html'));
     expect(await page.title()).toBe('dns (as-was): aliasResolves violated after 12 steps - dnsmc');
@@ -161,7 +179,25 @@ describe('the as-was race in the viewer', () => {
     );
     expect(await attr(page, '[data-test=break][data-property=noRollback]', 'data-status')).toBe('violated-earlier');
     expect(await page.locator('svg text.brk', { hasText: 'aliasResolves violated' }).count()).toBe(1);
+    // One view of the state at a time: the drawing first; the records as text, over time and the fields on demand.
+    const tabs = page.locator('[data-test=view-tab]');
+    expect(await tabs.allTextContents()).toEqual(['drawing', 'over time', 'records', 'all state fields']);
+    expect(await page.locator('[data-test=picture] [data-test=diagram]').isVisible()).toBe(true);
+    expect(await page.locator('[data-test=picture] [data-test=strips]').isVisible()).toBe(false);
+    expect(await page.locator('[data-test=endpoint-0]').isVisible()).toBe(false);
+    expect(await page.locator('[data-test=fields]').isVisible()).toBe(false);
+    await tabs.nth(2).click();
+    expect(await page.locator('[data-test=endpoint-0]').isVisible()).toBe(true);
+    expect(await page.locator('[data-test=picture] [data-test=diagram]').isVisible()).toBe(false);
     expect(await text(page, '[data-test=enactor-1]')).toBe('enactor 1\tidle\t0\t0');
+    // The chosen view stays as the steps move.
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.locator('[data-test=endpoint-0]').isVisible()).toBe(true);
+    await page.keyboard.press('ArrowRight');
+    await tabs.nth(3).click();
+    expect(await page.locator('[data-test=fields]').isVisible()).toBe(true);
+    expect(await page.locator('[data-test=picture]').isVisible()).toBe(false);
+    await tabs.nth(0).click();
 
     // The drawing: the arrow from the top name goes to plan 1 and dangles (red); plan 1's tree is drawn deleted.
     const arrow = page.locator('[data-test=picture] svg [data-test=pic-arrow-0]');
@@ -179,7 +215,6 @@ describe('the as-was race in the viewer', () => {
     expect([await bar.getAttribute('data-checked'), await bar.getAttribute('data-used'), await bar.getAttribute('data-stale')]).toEqual(['2', '11', 'true']);
 
     await page.screenshot({ path: join(OUT, 'viewer-race.png'), fullPage: true });
-    await picture(page, 'viewer-race.png');
 
     // End stays at the last step; Home goes back; End again.
     await page.keyboard.press('ArrowRight');
@@ -207,6 +242,53 @@ describe('the as-was race in the viewer', () => {
     expect(new Set(requests.map((r) => r.replace(/#.*$/, '')))).toEqual(new Set([url]));
     await page.close();
   });
+
+  for (const width of [1600, 900]) {
+    it(`at ${width} px wide: nothing overflows its box, no label is cut, the page is under 1.5 screens tall at the breaking step`, async () => {
+      const page = await need().newPage({ viewport: { width, height: 1000 } });
+      page.setDefaultTimeout(600_000);
+      await page.goto(pathToFileURL(join(dir, 'race.html')).href);
+      expect(await text(page, '[data-test=position]')).toBe('step 12 of 12');
+      const m = await page.evaluate(() => {
+        const root = document.documentElement;
+        // Every HTML element with text of its own whose box is narrower than its content (scrollWidth > clientWidth).
+        const clipped = [...document.querySelectorAll('body *')]
+          .filter(
+            (e) => e instanceof HTMLElement && e.clientWidth > 0 && [...e.childNodes].some((n) => n.nodeType === 3 && (n.textContent ?? '').trim() !== ''),
+          )
+          .filter((e) => e.scrollWidth > e.clientWidth + 1)
+          .map((e) => `${e.tagName} ${(e.textContent ?? '').slice(0, 40)}`);
+        // Every SVG text inside the drawing it belongs to.
+        const outside = [...document.querySelectorAll('svg text')]
+          .filter((t) => {
+            const r = t.getBoundingClientRect();
+            const o = (t as SVGTextElement).ownerSVGElement!.getBoundingClientRect();
+            return r.width > 0 && (r.left < o.left - 1 || r.right > o.right + 1);
+          })
+          .map((t) => t.textContent);
+        return { scroll: root.scrollWidth, client: root.clientWidth, height: root.scrollHeight, screen: window.innerHeight, clipped, outside };
+      });
+      expect(m.scroll).toBeLessThanOrEqual(m.client);
+      expect(m.clipped).toEqual([]);
+      expect(m.outside).toEqual([]);
+      expect(m.height).toBeLessThan(1.5 * m.screen);
+      // The row labels are whole (no "…"), and "resolves to nothing" overlaps no plan tree.
+      expect((await page.locator('[data-test=pane-a] text.action').allTextContents()).filter((t) => t.includes('…'))).toEqual([]);
+      const words = (await page.locator('[data-test=pic-arrow-0] text', { hasText: 'resolves to nothing' }).boundingBox())!;
+      for (const tree of await page.locator('[data-test=picture] [data-test^=pic-tree-0-] rect').all()) {
+        const b = (await tree.boundingBox())!;
+        const apart = words.x + words.width <= b.x || b.x + b.width <= words.x || words.y + words.height <= b.y || b.y + b.height <= words.y;
+        expect(apart).toBe(true);
+      }
+      // Two columns (the step beside the timeline) when wide, one column when narrow.
+      const timeline = (await page.locator('[data-test=pane-a] .timeline').boundingBox())!;
+      const state = (await page.locator('[data-test=state-a]').boundingBox())!;
+      if (width > 1100) expect(state.x).toBeGreaterThanOrEqual(timeline.x + timeline.width);
+      else expect(state.y).toBeGreaterThanOrEqual(timeline.y + timeline.height);
+      await page.screenshot({ path: join(OUT, `viewer-race-${width}.png`), fullPage: true });
+      await page.close();
+    });
+  }
 
   it('the whole trace on one page: every step with its narration and picture, shown on demand and when printed', async () => {
     const { page, errors } = await open(join(dir, 'race.html'));

@@ -11,11 +11,12 @@ import { viewerPage } from '../../app/view.js';
 import { check } from '../../checker/explore/bfs.js';
 import type { PictureNode, Presentation } from '../../checker/package/presentation.js';
 import { dnsModel } from '../../models/dns/model.js';
-import { dnsPresentation } from '../../models/dns/picture.js';
+import { dnsHeadline, dnsPresentation } from '../../models/dns/picture.js';
+import { replay } from '../../checker/model/replay.js';
 import { naiveMutexModel } from '../../models/toys/index.js';
 import type { PageData } from '../../traces/client/data.js';
 import { stateTable } from '../../traces/state-table.js';
-import { traceOf } from '../../traces/trace.js';
+import { traceFromReplay, traceOf } from '../../traces/trace.js';
 import { viewerHtml } from '../../traces/viewer.js';
 
 const asWas = dnsModel({ variant: 'as-was' });
@@ -268,6 +269,37 @@ describe('the dns step labels (the timeline rows)', () => {
     expect(pane.verdict).toEqual({ ok: false, text: 'aliasResolves violated at step 12 (also breaks: noRollback)' });
     // Without a presentation: no labels.
     expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: undefined })).panes[0].labels).toBeNull();
+  });
+});
+
+describe('the dns headline in plain words (presentation.headline)', () => {
+  const run = (t: typeof race, property: string, step: number) => ({ states: [t.initial, ...t.steps.map((s) => s.state)], steps: t.steps, property, step });
+  it('aliasResolves: names the endpoint, who pointed it at the plan and when it was checked, and who deleted the plan, in the order they happened', () => {
+    expect(dnsHeadline(asWas, run(race, 'aliasResolves', 12))).toBe(
+      "endpoint 0 resolves to nothing: enactor 0 pointed it back at plan 1 at step 11 (checked at step 2, when it was still the latest), then enactor 1's cleanup deleted plan 1 at step 12",
+    );
+    // The cleanup first, then the stale flip: the same outage, told in that order.
+    const schedule = [...race.steps.slice(0, 10), race.steps[11], race.steps[10]].map((s) => ({ action: s.action, actor: s.actor }));
+    const swapped = traceFromReplay(asWas, replay(asWas, asWas.init[0], schedule), 'aliasResolves', 'invariant');
+    expect(swapped.steps.map((s) => s.action).slice(10)).toEqual(['cleanupPlans', 'flipAlias']);
+    expect(dnsHeadline(asWas, run(swapped, 'aliasResolves', 12))).toBe(
+      "endpoint 0 resolves to nothing: enactor 0 pointed it back at plan 1 at step 12 (checked at step 2, when it was still the latest), after enactor 1's cleanup had deleted it at step 11",
+    );
+  });
+  it('noRollback: the endpoint, the plans, who installed the older one; nothing for a property it has no words for, or a step where nothing broke', () => {
+    expect(dnsHeadline(asWas, run(race, 'noRollback', 11))).toBe(
+      'endpoint 0 went back from plan 3 to the older plan 1: enactor 0 installed it at step 11 (checked at step 2, when it was still the latest)',
+    );
+    expect(dnsHeadline(asWas, run(race, 'lockExclusive', 12))).toBeUndefined();
+    expect(dnsHeadline(asWas, run(race, 'aliasResolves', 11))).toBeUndefined();
+  });
+  it('the page carries it for the trace’s property, and none without a hook', () => {
+    expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: dnsPresentation })).panes[0]).toMatchObject({
+      breaking: 12,
+      plain: expect.stringMatching(/^endpoint 0 resolves to nothing: /),
+    });
+    const { headline: _, ...withoutHook } = dnsPresentation;
+    expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: withoutHook })).panes[0].plain).toBeNull();
   });
 });
 

@@ -96,6 +96,10 @@ export interface PaneData {
    * `PageData.alternatives`; null without the model, or for a trace too long.
    */
   readonly alternatives: readonly (readonly number[])[] | null;
+  /** What went wrong, in plain words (the package's `presentation.headline`); null when it says nothing. */
+  readonly plain: string | null;
+  /** The step the page opens at: where the trace's property breaks (0 when it breaks nothing). */
+  readonly breaking: number;
   /** The run's verdict, e.g. `every property holds at each of its 11 steps` or `aliasResolves violated at step 12`. */
   readonly verdict: { readonly ok: boolean; readonly text: string };
   /**

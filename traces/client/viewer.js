@@ -262,6 +262,9 @@
   const app = /** @type {HTMLElement} */ (document.getElementById('app'));
   document.title = `${DATA.title} - dnsmc`;
   const header = add(app, h('header'));
+  // What went wrong in plain words (the model package's), above the technical headline.
+  const plain = panes[0].plain;
+  if (typeof plain === 'string' && plain !== '') add(header, h('p', 'plain', plain)).setAttribute('data-test', 'plain-headline');
   add(header, h('h1', '', DATA.title));
   for (const p of panes) add(header, h('div', 'sub', (two ? `${p.label}: ` : '') + p.summary));
 
@@ -369,8 +372,9 @@
         }
         const drawn = pane.pictures ? pane.pictures[i] : undefined;
         if (drawn !== undefined) {
+          // The picture's first view (its main drawing): one drawing per step.
           const pic = add(box, h('div', 'picture'));
-          picture(drawn, pic, false, { changed: changedKeys(pane, i), differs: null }, true, 0);
+          picture(viewsOf(drawn)[0].id, pic, false, { changed: changedKeys(pane, i), differs: null }, true, 0);
         }
       }
     }
@@ -438,7 +442,9 @@
       const v = add(root, h('div', `verdict ${pane.verdict.ok ? 'ok' : 'bad'}`, `${pane.verdict.ok ? '\u2714' : '\u2716'} ${pane.verdict.text}`));
       v.setAttribute('data-test', `verdict-${pane.side}`);
     }
-    const wrap = add(root, h('div', 'timeline'));
+    // The timeline (and why it breaks) in one column; the selected step, with the state, in the other.
+    const left = add(root, h('div', 'left'));
+    const wrap = add(left, h('div', 'timeline'));
     /** @type {Map<string, number>} */
     const laneX = new Map();
     pane.lanes.forEach((l, i) => {
@@ -497,8 +503,11 @@
         const label = labelOf(pane, i);
         const t = add(g, sv('text', { x: x + 8, y: targets.length ? y - 4 : y + 4, class: 'action' }, s.action));
         if (label) {
-          // As much of the label as fits before the last column; all of it in the tooltip.
-          const room = Math.floor((LEFT + LANE_W * pane.lanes.length - x - 16) / 5.6) - s.action.length - 3;
+          // As much of the label as fits before the last column (or, on a row that column leaves empty, before the
+          // drawing's edge); all of it in the tooltip.
+          const free = !two && !pane.trace.breaks.some((bk) => bk.step === i);
+          const end = free ? width - 8 : LEFT + LANE_W * pane.lanes.length;
+          const room = Math.floor((end - x - 16) / 5.6) - s.action.length - 3;
           const shown = label.length <= room ? label : room > 8 ? `${label.slice(0, room - 1)}\u2026` : '';
           if (shown) add(t, sv('tspan', { class: 'steplabel-story', 'data-test': 'row-label' }, `: ${shown}`));
         }
@@ -573,7 +582,7 @@
         );
       }
     }
-    if (pane.explanation) explain(root, pane);
+    if (pane.explanation) explain(left, pane);
     const state = add(root, h('div', 'state'));
     state.setAttribute('data-test', `state-${pane.side}`);
     return { pane: pane, wrap: wrap, svg: svg, width: width, rowEls: rowEls, state: state };
@@ -682,17 +691,71 @@
         bk.kind === 'deadlock' ? ' (deadlock)' : now ? (main ? ' VIOLATED at this step: ' : ' also breaks at this step: ') : ` broke at step ${bk.step}: `;
       txt(box, verb + (bk.kind === 'deadlock' ? ': ' : '') + bk.explanation);
     }
+    // One view of the state at a time: the model's picture (each of its named views), or all the fields.
     const drawn = pane.pictures ? pane.pictures[i] : undefined;
+    const parts = drawn === undefined ? [] : viewsOf(drawn);
+    const names = parts.map((v) => v.name).concat([FIELDS_VIEW]);
+    const sel = chosenView !== null && names.includes(chosenView) ? chosenView : names[0];
+    if (names.length > 1) {
+      const bar = add(el, h('div', 'tabs'));
+      bar.setAttribute('role', 'tablist');
+      bar.setAttribute('aria-label', 'views of the state');
+      for (const name of names) {
+        const b = add(bar, h('button', '', name));
+        b.type = 'button';
+        b.setAttribute('role', 'tab');
+        b.setAttribute('aria-selected', name === sel ? 'true' : 'false');
+        b.setAttribute('data-test', 'view-tab');
+        b.addEventListener('click', () => {
+          chosenView = name;
+          select(current);
+        });
+      }
+    }
     if (drawn !== undefined) {
       const box = add(el, h('div', 'picture'));
       box.setAttribute('data-test', 'picture');
-      picture(drawn, box, false, marks, own !== null, 0);
+      box.hidden = sel === FIELDS_VIEW;
+      if (parts.length === 1 && parts[0].whole) picture(drawn, box, false, marks, own !== null, 0);
+      else
+        for (const v of parts) {
+          const one = add(box, h('div', 'view'));
+          one.hidden = v.name !== sel;
+          picture(v.id, one, false, marks, own !== null, 0);
+        }
     }
     if (pane.pictureError !== null) add(el, h('p', 'picture-error', `The model\u2019s picture of its states could not be drawn: ${pane.pictureError}`));
-    const det = add(el, h('details'));
-    det.open = drawn === undefined;
-    add(det, h('summary', '', 'all state fields'));
-    picture(pane.fields[i], det, false, marks, own !== null, 0);
+    const fieldsBox = add(el, h('div', 'fields-view'));
+    fieldsBox.setAttribute('data-test', 'fields-view');
+    fieldsBox.hidden = sel !== FIELDS_VIEW;
+    picture(pane.fields[i], fieldsBox, false, marks, own !== null, 0);
+  }
+
+  /** The name of the view of the state that shows every field. */
+  const FIELDS_VIEW = 'all state fields';
+  /** The view of the state the reader chose (a tab's name); null until one is clicked: the first. */
+  /** @type {string | null} */
+  let chosenView = null;
+  /**
+   * The views of a picture (node `id`): its top-level children when every one of them names itself
+   * (`data-view`), else the whole picture as one view.
+   * @param {number} id
+   * @returns {{ name: string, id: number, whole: boolean }[]}
+   */
+  function viewsOf(id) {
+    const node = typeof id === 'number' ? nodes[id] : undefined;
+    const kids = node && Array.isArray(node.children) ? node.children : [];
+    /** @type {{ name: string, id: number, whole: boolean }[]} */
+    const out = [];
+    for (const c of kids) {
+      const child = typeof c === 'number' && c < id ? nodes[c] : undefined;
+      const attrs = child && child.attrs !== null && typeof child.attrs === 'object' ? child.attrs : undefined;
+      const name = attrs ? attrs['data-view'] : undefined;
+      if (typeof name !== 'string' || name === '' || name === FIELDS_VIEW || out.some((v) => v.name === name))
+        return [{ name: 'picture', id: id, whole: true }];
+      out.push({ name: name, id: c, whole: false });
+    }
+    return out.length > 0 ? out : [{ name: 'picture', id: id, whole: true }];
   }
 
   // ---- navigation
@@ -748,6 +811,12 @@
     const r = hashStep();
     if (r !== null && r !== current) select(r, true);
   });
+  /** The row a page opens at without a `#step=N`: where the runs diverge (side by side), else where the trace's property breaks. */
+  function openingRow() {
+    if (two && DATA.divergence !== null) return DATA.divergence;
+    const r = rows.findIndex((row) => row.a === panes[0].breaking);
+    return Math.max(r, 0);
+  }
   const start = hashStep();
-  select(start === null ? 0 : start, start !== null && start <= lastRow);
+  select(start === null ? openingRow() : start, start !== null && start <= lastRow);
 })();
