@@ -420,11 +420,15 @@
       ul.setAttribute('data-test', test);
       for (const t of items) add(ul, h('li', '', t));
     };
-    list('It depends on these orderings (reverse one and the outcome changes):', x.critical, 'critical');
-    list('These steps could take other places (the outcome stays):', x.movable, 'movable');
     list(
-      'Happens before (each step after the one it must follow):',
-      x.edges.map((e) => `step ${e.from} \u2192 step ${e.to}: ${e.why}`),
+      'It depends on these orderings; swap the two steps of one and the outcome changes:',
+      x.critical.map((c) => c.text),
+      'critical',
+    );
+    list('These steps could take other places, and the outcome stays:', x.movable, 'movable');
+    list(
+      'Every step that must follow another:',
+      x.edges.map((e) => `Step ${e.to} after step ${e.from}: ${e.why}.`),
       'edges',
     );
   }
