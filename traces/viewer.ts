@@ -42,7 +42,7 @@ import { changeLines, showValue } from './format.js';
 import { laneOptionsFor, sequenceOf, type LaneOptions } from './lanes.js';
 import { stateTable } from './state-table.js';
 import { loopOf, traceTitle } from './text.js';
-import { explainRun } from '../checker/runs/explain.js';
+import { explainRun, type CriticalOrdering, type Explanation, type StepAccess } from '../checker/runs/explain.js';
 import { alternativesOf, type Alternative } from './alternatives.js';
 import { TraceError, type Trace } from './trace.js';
 import { writeFileAtomic } from './io.js';
@@ -354,6 +354,65 @@ function paneData(p: ViewerPane, side: 'a' | 'b', nodes: NodeTable, alternatives
 /** Above this many steps a page carries no explanation (it replays the run once per pair of steps it reorders). */
 export const MAX_EXPLAIN_STEPS = 200;
 
+/** Text that goes inside parentheses: its own parenthesised asides become comma clauses, so no parentheses nest. */
+function aside(text: string): string {
+  return text
+    .replace(/\s*\(([^()]*)\)/g, ', $1')
+    .replace(/[()]/g, '')
+    .trim();
+}
+
+/** A step by number, with who takes it and what it does: `step 2 (process 0 enters, the lock being free)`. */
+function stepLabel(s: StepAccess): string {
+  const what = s.narration.trim() === '' ? `${s.who}: ${s.action}` : s.narration.startsWith(s.who) ? s.narration : `${s.who}: ${s.narration}`;
+  return `step ${s.step} (${aside(what)})`;
+}
+
+/**
+ * What later step `b` does with what earlier step `a` read or wrote, on the locations they share, in words:
+ * `it reads latest as step 1 left it`, `it changes latest after step 2 read it`.
+ */
+function sharedUse(a: StepAccess, b: StepAccess, on: readonly string[]): string {
+  const groups = new Map<string, string[]>();
+  for (const l of on) {
+    const reads = b.reads.includes(l) && a.writes.includes(l);
+    const overwrites = b.writes.includes(l) && a.writes.includes(l);
+    const changes = b.writes.includes(l) && a.reads.includes(l) && !a.writes.includes(l);
+    const how =
+      reads && overwrites
+        ? `reads and overwrites # after step ${a.step} wrote @`
+        : reads
+          ? `reads # as step ${a.step} left @`
+          : overwrites
+            ? `overwrites # after step ${a.step} wrote @`
+            : changes
+              ? `changes # after step ${a.step} read @`
+              : null;
+    if (how === null) continue;
+    const g = groups.get(how);
+    if (g) g.push(l);
+    else groups.set(how, [l]);
+  }
+  const parts = [...groups].map(([how, locs]) => how.replace('#', listed(locs)).replace('@', locs.length === 1 ? 'it' : 'them'));
+  return parts.length === 0 ? `it is the same actor's next step` : `it ${parts.join(', and ')}`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/**
+ * One ordering the run depends on, as a plain sentence naming both steps by number and actor, what the later one
+ * did with what the earlier one read or wrote, and what reversing them changes. No parentheses nest.
+ */
+export function orderingSentence(x: Explanation, c: CriticalOrdering): string {
+  const a = x.steps[c.before - 1];
+  const b = x.steps[c.after - 1];
+  const lost = c.stuck !== undefined ? `step ${c.stuck} could not be taken` : `${x.property} would not break`;
+  return `Step ${stepLabel(b).slice(5)} comes after ${stepLabel(a)}: ${sharedUse(a, b, c.on)}; the other way round, ${lost}.`;
+}
+
 /** The causal structure of a violating finite run (see checker/runs/explain.ts); null otherwise, or if the model throws. */
 function explanationFor(p: ViewerPane): PaneData['explanation'] {
   const t = p.trace;
@@ -362,9 +421,18 @@ function explanationFor(p: ViewerPane): PaneData['explanation'] {
     const x = explainRun(p.model, t);
     return {
       outcome: x.outcome,
-      critical: x.critical.map((c) => c.words),
-      movable: x.movable.map((m) => `step ${m.step} (${t.steps[m.step - 1].narration}) could come anywhere from position ${m.earliest} to ${m.latest}`),
-      edges: x.edges.map((e) => ({ from: e.from, to: e.to, why: `${e.reasons.join(', ')}${e.on.length > 0 ? `: ${e.on.join(', ')}` : ''}` })),
+      critical: x.critical.map((c) => ({ before: c.before, after: c.after, text: orderingSentence(x, c) })),
+      movable: x.movable.map((m) => `Step ${stepLabel(x.steps[m.step - 1]).slice(5)} could come anywhere from position ${m.earliest} to ${m.latest}.`),
+      edges: x.edges.map((e) => {
+        const a = x.steps[e.from - 1];
+        const b = x.steps[e.to - 1];
+        const use = sharedUse(a, b, e.on);
+        return {
+          from: e.from,
+          to: e.to,
+          why: a.role === b.role && a.actor === b.actor && e.on.length === 0 ? `the same actor, ${b.who}` : use.replace(/^it /, ''),
+        };
+      }),
     };
   } catch {
     return null;

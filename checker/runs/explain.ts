@@ -65,6 +65,8 @@ export interface CriticalOrdering {
   readonly on: readonly string[];
   /** What happens when the two are reversed (the others keeping every order they can): in words. */
   readonly reversed: string;
+  /** The step (1-based) that could no longer be taken when the two are reversed; absent when the property no longer breaks instead. */
+  readonly stuck?: number;
   /** The sentence for people. */
   readonly words: string;
 }
@@ -358,9 +360,11 @@ export function explainRun(model: Model, run: RunToExplain, options: ExplainOpti
     const window = [...lifted, j, i, ...between.filter((k) => !has(j, k))];
     const r = ending(i, window);
     let reversed: string | null = null;
+    let stuck: number | undefined;
     if (r.stuckAt !== undefined) {
       const p = r.stuckAt - 1;
       const k = p < i + window.length ? window[p - i] : p;
+      stuck = k + 1;
       reversed = `step ${k + 1} (${steps[k].who}: ${steps[k].action}) could no longer be taken`;
     } else if (originalBreaks && !r.breaks) reversed = `${run.property} would no longer break`;
     if (reversed === null) continue;
@@ -371,6 +375,7 @@ export function explainRun(model: Model, run: RunToExplain, options: ExplainOpti
       after: e.to,
       on: e.on,
       reversed,
+      ...(stuck === undefined ? {} : { stuck }),
       words: `step ${b.step} (${b.narration}) must come after step ${a.step} (${a.narration})${e.on.length > 0 ? `, through ${e.on.join(', ')}` : ''}: reversed, ${reversed}`,
     });
   }

@@ -126,6 +126,49 @@ describe('the as-was race in the viewer', () => {
     await page.locator('[data-test=explanation-a] summary').click();
     expect(await page.locator('[data-test=critical] li').count()).toBe(5);
     expect(await text(page, '[data-test=explanation-a] summary')).toBe('Why it breaks: 5 orderings this run depends on');
+    // In plain sentences: each names the later step and the earlier one by number and actor; no parentheses nest.
+    const orderings = await page.locator('[data-test=critical] li').allTextContents();
+    expect(orderings[0]).toBe(
+      'Step 2 (enactor 0 picks up plan 1, newest; the one-time freshness check passes) comes after step 1 (the planner publishes plan 1): it reads latest as step 1 left it; the other way round, step 2 could not be taken.',
+    );
+    for (const o of orderings) {
+      expect(o).toMatch(/^Step \d+ \([^()]+\) comes after step \d+ \([^()]+\): [^()]+\.$/);
+      expect(o).not.toMatch(/\([^()]*\(/);
+    }
+    const panelText = await text(page, '[data-test=explanation-a]');
+    expect(panelText).not.toMatch(/what it (wrote|read)/);
+    // Each ordering is drawn on the timeline: an arc from the earlier step's row to the later one's, inside the drawing;
+    // all highlighted while the panel is open, one thicker while its sentence is hovered.
+    const timeline = page.locator('[data-test=pane-a] .timeline');
+    expect(await timeline.evaluate((e) => e.classList.contains('explaining'))).toBe(true);
+    const arcs = await page.locator('[data-test=pane-a] .timeline path[data-test=ordering]').evaluateAll((ps) =>
+      ps.map((p) => {
+        const svg = (p as unknown as SVGGraphicsElement).ownerSVGElement as SVGSVGElement;
+        const a = p.getBoundingClientRect();
+        const box = svg.getBoundingClientRect();
+        const row = (n: string | null) => svg.querySelector(`g.row[data-row="${n}"]`)?.getBoundingClientRect();
+        const ra = row(p.getAttribute('data-before'));
+        const rb = row(p.getAttribute('data-after'));
+        return {
+          steps: [Number(p.getAttribute('data-before')), Number(p.getAttribute('data-after'))],
+          inside: a.left >= box.left && a.right <= box.right && a.top >= box.top && a.bottom <= box.bottom,
+          joinsRows: !!ra && !!rb && a.top >= ra.top && a.top <= ra.bottom && a.bottom >= rb.top && a.bottom <= rb.bottom,
+          opacity: getComputedStyle(p).opacity,
+        };
+      }),
+    );
+    expect(arcs.map((a) => a.steps)).toEqual([
+      [1, 2],
+      [2, 3],
+      [4, 5],
+      [8, 9],
+      [10, 12],
+    ]);
+    for (const a of arcs) expect(a).toMatchObject({ inside: true, joinsRows: true, opacity: '1' });
+    await page.locator('[data-test=critical] li').nth(4).hover();
+    expect(await page.locator('[data-test=pane-a] path[data-test=ordering].hot').getAttribute('data-after')).toBe('12');
+    await page.locator('[data-test=explanation-a] summary').click();
+    expect(await timeline.evaluate((e) => e.classList.contains('explaining'))).toBe(false);
 
     await page.keyboard.press('Home');
     expect(await text(page, '[data-test=position]')).toBe('initial state');

@@ -19,6 +19,7 @@ const asWas = dnsModel({ variant: 'as-was' });
 const fixed = dnsModel({ variant: 'fixed' });
 const race = traceOf(asWas, check(asWas, { properties: ['aliasResolves'] }).violations[0]);
 const replayed = replayTrace(race, fixed).trace;
+type Explained = { critical: { before: number; after: number; text: string }[]; movable: string[]; edges: { from: number; to: number; why: string }[] };
 const HOSTILE = '</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"><!-- \u2028\u2029 & </SCRIPT >';
 
 /** The page's JSON data block and inline script. */
@@ -151,11 +152,47 @@ describe('what the page is given', () => {
     expect(d.panes[0].marks.filter((m) => m.targets.length > 0)).toHaveLength(7);
     expect(d.panes[0].arrays).toEqual(['alias', 'trees', 'lockHolder', 'phase', 'plan', 'endpoint', 'failures']);
     // What the violation depends on, as dnsmc explain says it: five orderings; the cleanup (12) and the stale flip (11) could swap.
-    const x = (data as { panes: { explanation: { critical: string[]; movable: string[]; edges: unknown[] } }[] }).panes[0].explanation;
-    expect(x.critical).toHaveLength(5);
-    expect(x.critical[1]).toContain('step 3 (the planner publishes plan 2) must come after step 2');
+    const x = (data as { panes: { explanation: Explained }[] }).panes[0].explanation;
+    expect(x.critical.map((c) => [c.before, c.after])).toEqual([
+      [1, 2],
+      [2, 3],
+      [4, 5],
+      [8, 9],
+      [10, 12],
+    ]);
+    expect(x.critical[1].text).toBe(
+      'Step 3 (the planner publishes plan 2) comes after step 2 (enactor 0 picks up plan 1, newest; the one-time freshness check passes): it changes latest after step 2 read it; the other way round, aliasResolves would not break.',
+    );
+    expect(x.critical[3].text).toBe(
+      'Step 9 (enactor 0 takes the lock) comes after step 8 (enactor 1 points the top alias at plan 3, and releases the lock): it reads and overwrites lockHolder[0] after step 8 wrote it; the other way round, step 10 could not be taken.',
+    );
     expect(x.movable.map((m) => m.split(' ')[1])).toEqual(['11', '12']);
     expect(x.edges.length).toBeGreaterThan(0);
+  });
+
+  it('the explain panel is plain sentences: each names its two steps by number and actor, none nests parentheses or says the old jargon', () => {
+    const { data } = parts(viewerPage({ trace: race, model: asWas, presentation: dnsPresentation }));
+    const x = (data as { panes: { explanation: Explained }[] }).panes[0].explanation;
+    const sentences = [...x.critical.map((c) => c.text), ...x.movable, ...x.edges.map((e) => e.why)];
+    for (const s of sentences) {
+      // Depth of parentheses never passes 1.
+      let depth = 0;
+      let deepest = 0;
+      for (const ch of s) {
+        depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
+        deepest = Math.max(deepest, depth);
+      }
+      expect({ s, deepest, depth }).toEqual({ s, deepest: Math.min(deepest, 1), depth: 0 });
+      expect(s).not.toMatch(/what it (wrote|read)|must come after|through /);
+    }
+    for (const c of x.critical) {
+      // The later step first, then the earlier one, each with who takes it (the narration starts with the actor).
+      expect(c.text).toMatch(
+        new RegExp(
+          `^Step ${c.after} \\((the planner|enactor \\d) [^()]+\\) comes after step ${c.before} \\((the planner|enactor \\d) [^()]+\\): it [^()]+\\.$`,
+        ),
+      );
+    }
   });
 
   it('any model: the generic page, lanes from its roles', () => {

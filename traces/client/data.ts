@@ -109,7 +109,8 @@ export interface PaneData {
    */
   readonly explanation: {
     readonly outcome: string;
-    readonly critical: readonly string[];
+    /** Each ordering the run depends on: the earlier step, the later one, and one plain sentence. */
+    readonly critical: readonly { readonly before: number; readonly after: number; readonly text: string }[];
     readonly movable: readonly string[];
     readonly edges: readonly { readonly from: number; readonly to: number; readonly why: string }[];
   } | null;

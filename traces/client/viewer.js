@@ -404,12 +404,15 @@
    * hold, the steps that could move, and the happens-before edges, as text.
    * @param {HTMLElement} root
    * @param {PaneData} pane
+   * @param {HTMLElement} timeline the timeline's box: marked `explaining` while the panel is open
+   * @param {readonly SVGElement[]} arcs the orderings drawn on the timeline, one per critical ordering, in order
    */
-  function explain(root, pane) {
+  function explain(root, pane, timeline, arcs) {
     const x = pane.explanation;
     if (!x) return;
     const det = add(root, h('details', 'explanation'));
     det.setAttribute('data-test', `explanation-${pane.side}`);
+    det.addEventListener('toggle', () => timeline.classList.toggle('explaining', /** @type {HTMLDetailsElement} */ (det).open));
     add(det, h('summary', '', `Why it breaks: ${x.critical.length} ordering${x.critical.length === 1 ? '' : 's'} this run depends on`));
     add(det, h('p', '', x.outcome));
     /** @param {string} title @param {readonly string[]} items @param {string} test */
@@ -420,11 +423,23 @@
       ul.setAttribute('data-test', test);
       for (const t of items) add(ul, h('li', '', t));
     };
-    list('It depends on these orderings (reverse one and the outcome changes):', x.critical, 'critical');
-    list('These steps could take other places (the outcome stays):', x.movable, 'movable');
     list(
-      'Happens before (each step after the one it must follow):',
-      x.edges.map((e) => `step ${e.from} \u2192 step ${e.to}: ${e.why}`),
+      'It depends on these orderings (the arcs on the timeline); swap the two steps of one and the outcome changes:',
+      x.critical.map((c) => c.text),
+      'critical',
+    );
+    det.querySelectorAll('[data-test=critical] li').forEach((li, k) => {
+      const arc = arcs.find(
+        (a) => a.getAttribute('data-before') === String(x.critical[k].before) && a.getAttribute('data-after') === String(x.critical[k].after),
+      );
+      if (!arc) return;
+      li.addEventListener('mouseenter', () => arc.classList.add('hot'));
+      li.addEventListener('mouseleave', () => arc.classList.remove('hot'));
+    });
+    list('These steps could take other places, and the outcome stays:', x.movable, 'movable');
+    list(
+      'Every step that must follow another:',
+      x.edges.map((e) => `Step ${e.to} after step ${e.from}: ${e.why}.`),
       'edges',
     );
   }
@@ -582,7 +597,36 @@
         );
       }
     }
-    if (pane.explanation) explain(left, pane);
+    // The orderings the run depends on (from explain): a thin arc from the earlier step's mark to the later one's, bowing
+    // to the left of both (a cubic curve stays within its control points, so inside the drawing); highlighted while
+    // "Why it breaks" is open, and one of them while its sentence is hovered.
+    /** @type {SVGElement[]} */
+    const arcs = [];
+    if (pane.explanation) {
+      /** @param {number} step */
+      const rowOf = (step) => rows.findIndex((_, r) => ownStep(pane, r) === step);
+      /** @param {number} step */
+      const markX = (step) => {
+        const m = byStep.get(pane.trace.steps[step - 1].step);
+        return (m && laneX.get(m.lane)) ?? LEFT + 10;
+      };
+      for (const c of pane.explanation.critical) {
+        const ra = rowOf(c.before);
+        const rb = rowOf(c.after);
+        if (ra < 0 || rb < 0) continue;
+        const xa = markX(c.before) - 5;
+        const xb = markX(c.after) - 5;
+        const ya = TOP + ROW_H * ra + ROW_H / 2;
+        const yb = TOP + ROW_H * rb + ROW_H / 2;
+        const bow = Math.max(LEFT - 8, Math.min(xa, xb) - 12 - 3 * (rb - ra));
+        const arc = add(svg, sv('path', { d: `M ${xa} ${ya} C ${bow} ${ya}, ${bow} ${yb}, ${xb} ${yb}`, class: 'ordering', 'data-test': 'ordering' }));
+        arc.setAttribute('data-before', String(c.before));
+        arc.setAttribute('data-after', String(c.after));
+        add(arc, sv('title', {}, c.text));
+        arcs.push(arc);
+      }
+    }
+    if (pane.explanation) explain(left, pane, wrap, arcs);
     const state = add(root, h('div', 'state'));
     state.setAttribute('data-test', `state-${pane.side}`);
     return { pane: pane, wrap: wrap, svg: svg, width: width, rowEls: rowEls, state: state };
