@@ -89,6 +89,30 @@ const text = (page: Page, sel: string): Promise<string> => page.locator(sel).fir
 const attr = (page: Page, sel: string, name: string): Promise<string | null> => page.locator(sel).first().getAttribute(name);
 const hashOf = (page: Page): Promise<string> => page.evaluate(() => location.hash);
 
+/**
+ * What overflows on the page as shown: the document's width against the window's, every HTML element with
+ * text of its own whose box is narrower than its content, every SVG text outside its drawing.
+ */
+async function measure(page: Page): Promise<{ scroll: number; client: number; height: number; screen: number; clipped: string[]; outside: (string | null)[] }> {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    // Every HTML element with text of its own whose box is narrower than its content (scrollWidth > clientWidth).
+    const clipped = [...document.querySelectorAll('body *')]
+      .filter((e) => e instanceof HTMLElement && e.clientWidth > 0 && [...e.childNodes].some((n) => n.nodeType === 3 && (n.textContent ?? '').trim() !== ''))
+      .filter((e) => e.scrollWidth > e.clientWidth + 1)
+      .map((e) => `${e.tagName} ${(e.textContent ?? '').slice(0, 40)}`);
+    // Every SVG text inside the drawing it belongs to.
+    const outside = [...document.querySelectorAll('svg text')]
+      .filter((t) => {
+        const r = t.getBoundingClientRect();
+        const o = (t as SVGTextElement).ownerSVGElement!.getBoundingClientRect();
+        return r.width > 0 && (r.left < o.left - 1 || r.right > o.right + 1);
+      })
+      .map((t) => t.textContent);
+    return { scroll: root.scrollWidth, client: root.clientWidth, height: root.scrollHeight, screen: window.innerHeight, clipped, outside };
+  });
+}
+
 describe('the as-was race in the viewer', () => {
   it('opens at the breaking step, under a headline in plain words that names the endpoint and the deleted plan', async () => {
     const { page, errors } = await open(join(dir, 'race.html'));
@@ -292,25 +316,7 @@ describe('the as-was race in the viewer', () => {
       page.setDefaultTimeout(600_000);
       await page.goto(pathToFileURL(join(dir, 'race.html')).href);
       expect(await text(page, '[data-test=position]')).toBe('step 12 of 12');
-      const m = await page.evaluate(() => {
-        const root = document.documentElement;
-        // Every HTML element with text of its own whose box is narrower than its content (scrollWidth > clientWidth).
-        const clipped = [...document.querySelectorAll('body *')]
-          .filter(
-            (e) => e instanceof HTMLElement && e.clientWidth > 0 && [...e.childNodes].some((n) => n.nodeType === 3 && (n.textContent ?? '').trim() !== ''),
-          )
-          .filter((e) => e.scrollWidth > e.clientWidth + 1)
-          .map((e) => `${e.tagName} ${(e.textContent ?? '').slice(0, 40)}`);
-        // Every SVG text inside the drawing it belongs to.
-        const outside = [...document.querySelectorAll('svg text')]
-          .filter((t) => {
-            const r = t.getBoundingClientRect();
-            const o = (t as SVGTextElement).ownerSVGElement!.getBoundingClientRect();
-            return r.width > 0 && (r.left < o.left - 1 || r.right > o.right + 1);
-          })
-          .map((t) => t.textContent);
-        return { scroll: root.scrollWidth, client: root.clientWidth, height: root.scrollHeight, screen: window.innerHeight, clipped, outside };
-      });
+      const m = await measure(page);
       expect(m.scroll).toBeLessThanOrEqual(m.client);
       expect(m.clipped).toEqual([]);
       expect(m.outside).toEqual([]);
@@ -657,7 +663,7 @@ describe('the race beside its replay under the fixed protocol', () => {
     // Each run's verdict; the reason for the divergence in its row; each run numbered by its own steps.
     expect(await text(page, '[data-test=verdict-a]')).toBe('✖ aliasResolves violated at step 12 (also breaks: noRollback)');
     expect(await text(page, '[data-test=verdict-b]')).toBe('✔ every safety property holds at each of its 11 steps');
-    expect(await page.locator('[data-test=pane-b] [data-test=divergence-reason]').textContent()).toBe('▶ gives up plan 1 (active 3), r…');
+    expect(await page.locator('[data-test=pane-b] [data-test=divergence-reason]').textContent()).toBe('▶ gives up plan 1 (active 3), releases lock');
     expect(await page.locator('[data-test=pane-a] [data-test=divergence-reason]').textContent()).toBe('▶ builds tree 1');
     expect(await page.locator('[data-test=pane-b] g.row[data-row="12"] text.steplabel').textContent()).toBe('step 11');
     expect(await page.locator('[data-test=pane-b] g.row[data-row="11"] text.steplabel').textContent()).toBe('—');
@@ -701,4 +707,46 @@ describe('the race beside its replay under the fixed protocol', () => {
     expect(new Set(requests.map((r) => r.replace(/#.*$/, '')))).toEqual(new Set([url]));
     await page.close();
   });
+
+  for (const width of [1600, 1440, 900]) {
+    it(`at ${width} px wide: nothing overflows, no label is cut, and the selected row is in view in each run's timeline`, async () => {
+      if (!existsSync(join(dir, 'cmp.html'))) {
+        dnsmc('replay', join(dir, 'race.json'), '--variant', 'fixed', '--trace-out', join(dir, 'fixed.json'));
+        dnsmc('view', join(dir, 'race.json'), '--compare', join(dir, 'fixed.json'), '--out', join(dir, 'cmp.html'));
+      }
+      const page = await need().newPage({ viewport: { width, height: 1000 } });
+      page.setDefaultTimeout(600_000);
+      await page.goto(pathToFileURL(join(dir, 'cmp.html')).href);
+      expect(await text(page, '[data-test=position]')).toBe('step 10 of 12');
+      const m = await measure(page);
+      expect(m.scroll).toBeLessThanOrEqual(m.client);
+      expect(m.clipped).toEqual([]);
+      expect(m.outside).toEqual([]);
+      // No entry of the "compared" column is shortened with "…": the reason for the divergence is whole.
+      expect(
+        (await page.locator('.timeline text:is(.status-same, .status-differs, .status-only)').allTextContents()).filter((t) => t.includes('\u2026')),
+      ).toEqual([]);
+      expect(await page.locator('[data-test=pane-b] [data-test=divergence-reason]').textContent()).toBe('\u25B6 gives up plan 1 (active 3), releases lock');
+      // The selected row is inside its timeline's visible box (below the sticky lane headers), at the step the
+      // page opens at and at each step the keyboard moves to.
+      const inView = (): Promise<string[]> =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('.timeline')].flatMap((w) => {
+            const box = w.getBoundingClientRect();
+            const head = w.querySelector('.timeline-head')!.getBoundingClientRect();
+            const row = w.querySelector('g.row.selected rect.rowbg')!.getBoundingClientRect();
+            return row.top >= head.bottom - 1 && row.bottom <= box.bottom + 1 ? [] : [`row ${row.top}..${row.bottom} outside ${head.bottom}..${box.bottom}`];
+          }),
+        );
+      expect(await inView()).toEqual([]);
+      await page.keyboard.press('Home');
+      for (let r = 0; r <= 12; r++) {
+        expect(await text(page, '[data-test=position]')).toBe(r === 0 ? 'initial state' : `step ${r} of 12`);
+        expect(await inView(), `at step ${r}`).toEqual([]);
+        await page.keyboard.press('ArrowRight');
+      }
+      await page.screenshot({ path: join(OUT, `viewer-compare-${width}.png`), fullPage: true });
+      await page.close();
+    });
+  }
 });

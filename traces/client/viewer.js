@@ -445,6 +445,20 @@
   }
 
   /**
+   * The reason for the divergence, in its row of the last column: what this run does there (or that it takes
+   * no step), in the model's words, whole.
+   * @param {PaneData} pane
+   * @param {number} r the divergence's row
+   * @returns {string}
+   */
+  function divergenceReason(pane, r) {
+    const i = ownStep(pane, r);
+    const mine = rows[r].status === `only-${pane.side}`;
+    const why = i !== null && i > 0 ? labelOf(pane, i) || pane.trace.steps[i - 1].action : mine ? '' : 'not taken here';
+    return `\u25B6 ${why || '\u2260 only in this run'}`;
+  }
+
+  /**
    * @param {HTMLElement} parent
    * @param {PaneData} pane
    * @returns {View}
@@ -465,7 +479,9 @@
     pane.lanes.forEach((l, i) => {
       laneX.set(l.id, LEFT + LANE_W * i + LANE_W / 2);
     });
-    const width = LEFT + LANE_W * pane.lanes.length + RIGHT;
+    // The last column is as wide as its longest entry (the reason for the divergence, given whole), at least RIGHT.
+    const reason = two && DATA.divergence !== null ? divergenceReason(pane, DATA.divergence) : '';
+    const width = LEFT + LANE_W * pane.lanes.length + Math.max(RIGHT, Math.ceil(16 + 6.6 * reason.length));
     const height = TOP + ROW_H * rows.length + 8;
     // The lane headers are a drawing of their own that stays at the top of the scrolled timeline; the rows are
     // the rest of the same drawing (its viewBox starts below the headers, so both share coordinates).
@@ -551,11 +567,7 @@
         const glyph = st === 'same' ? '= same' : st === 'differs' ? '\u2260 differs' : mine ? '\u2260 only in this run' : '\u2260 not taken here';
         const cls = st === 'same' ? 'status-same' : st === 'differs' ? 'status-differs' : 'status-only';
         let said = glyph;
-        if (DATA.divergence === r) {
-          // The reason, in the row: what this run does here (or that it takes no step), in the model's words.
-          const why = i !== null && i > 0 ? labelOf(pane, i) || pane.trace.steps[i - 1].action : mine ? '' : 'not taken here';
-          said = `\u25B6 ${why ? (why.length > 30 ? `${why.slice(0, 29)}\u2026` : why) : glyph}`;
-        }
+        if (DATA.divergence === r) said = divergenceReason(pane, r);
         const st_ = add(g, sv('text', { x: bx, y: y + 4, class: cls }, said));
         if (DATA.divergence === r) st_.setAttribute('data-test', 'divergence-reason');
         if (DATA.divergence === r) g.classList.add('diverges');
