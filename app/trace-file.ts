@@ -11,7 +11,7 @@
 import { readInputFile } from '../traces/io.js';
 import type { Model } from '../checker/model/model.js';
 import { traceFromItf } from '../traces/itf.js';
-import { isObj, parseTrace, replayTrace, TraceError, TRACE_FORMAT, TRACE_VERSION, type Trace } from '../traces/trace.js';
+import { isObj, parseTrace, replayRecorded, TraceError, TRACE_FORMAT, TRACE_VERSION, type Trace } from '../traces/trace.js';
 import { verifyTrace } from '../traces/verify.js';
 import { ParamError } from '../checker/package/params.js';
 import { printable, usageMessage } from './errors.js';
@@ -100,7 +100,7 @@ export async function loadTraceJson(json: unknown, file: string, o: TraceModelOp
     return t;
   });
   const { model, source } = await modelOf(file, trace, o);
-  const { mismatches, run } = await about(file, () => replayTrace(model, trace));
+  const { mismatches, run } = await about(file, () => replayRecorded(model, trace));
   if (mismatches.length > 0) {
     const m = mismatches[0];
     throw new TraceError(`${file}: trace: steps[${m.step - 1}]: ${m.reason} (the trace does not follow the model's rules)`);

@@ -299,14 +299,14 @@ export interface TraceMismatch {
  * the steps that do not replay (empty when the trace is faithful).
  */
 export function checkTraceAgainst<F extends FieldSpec>(model: Model<F>, trace: Trace): TraceMismatch[] {
-  return replayTrace(model, trace).mismatches;
+  return replayRecorded(model, trace).mismatches;
 }
 
 /**
  * {@link checkTraceAgainst}, with the replay it made, so that a caller that
  * goes on to verify the trace (traces/verify.ts) replays it only once.
  */
-export function replayTrace<F extends FieldSpec>(model: Model<F>, trace: Trace): { mismatches: TraceMismatch[]; run: ReplayResult<StateOf<F>> } {
+export function replayRecorded<F extends FieldSpec>(model: Model<F>, trace: Trace): { mismatches: TraceMismatch[]; run: ReplayResult<StateOf<F>> } {
   const vec = model.layout.vector();
   const fit = (s: JsonState, where: string): StateOf<F> => {
     try {

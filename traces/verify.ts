@@ -25,7 +25,7 @@ import { livenessBreak, traceFromReplay, TraceError, type Trace, type TraceBreak
 /**
  * Throws a TraceError naming the first field of `trace` that the model does
  * not derive. `replayed` is the trace's schedule already replayed from its
- * initial state (see `replayTrace`), which is then not replayed again.
+ * initial state (see `replayRecorded`), which is then not replayed again.
  */
 export function verifyTrace<F extends FieldSpec>(model: Model<F>, trace: Trace, replayed?: ReplayResult<StateOf<F>>): void {
   const fail = (field: string, what: string): never => {
