@@ -6,7 +6,7 @@
 import type { Model } from '../../checker/model/model.js';
 import type { FaultDecl, SystemCommand, SystemFlag } from '../../checker/package/system.js';
 import { SystemError } from '../../checker/package/system.js';
-import { splitCommand } from '../driver-process.js';
+import { splitCommand } from '../command-words.js';
 import { DNS_IMPLEMENTATIONS } from './implementations.js';
 
 /** Options of the dns system. Without `server`, a private `named` is started for the run. */
