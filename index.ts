@@ -54,7 +54,7 @@ export {
 } from './checker/package/params.js';
 export type { ConstraintDecl, ObservedState, Observer, ScenarioDecl } from './checker/package/observer.js';
 export type { DemoScript, DemoSection } from './checker/package/demo.js';
-export type { BrokenRun, Lane, PictureNode, Presentation, ResourceLanes } from './checker/package/presentation.js';
+export type { BrokenRun, Lane, PictureNode, Presentation, ResourceLanes, RootCauseSpan } from './checker/package/presentation.js';
 export type { ModelPackage, SchedulerDecl } from './checker/package/package.js';
 export type {
   RunningSystem,

@@ -312,6 +312,21 @@ function plainHeadline(p: ViewerPane, states: readonly JsonState[]): string | nu
   }
 }
 
+/** The span of steps the package says the failure goes back to (its `presentation.rootCause`), when it names a valid one (1 ≤ from < to ≤ steps). */
+function rootCauseOf(p: ViewerPane, states: readonly JsonState[]): PaneData['rootCause'] {
+  const hook = p.presentation?.rootCause;
+  const main = mainBreak(p.trace);
+  if (!hook || !p.model || !main || main.kind === 'deadlock') return null;
+  try {
+    const span = hook.call(p.presentation, p.model, { states, steps: p.trace.steps, property: main.property, step: main.step });
+    if (!span || !Number.isInteger(span.from) || !Number.isInteger(span.to) || span.from < 1 || span.to <= span.from || span.to > p.trace.steps.length)
+      return null;
+    return { from: span.from, to: span.to, label: String(span.label), text: String(span.text) };
+  } catch {
+    return null;
+  }
+}
+
 /** What the run shows of its properties: the property it violates and where, or that every property it was checked for holds at each step. */
 function verdictOf(t: Trace): { ok: boolean; text: string } {
   const main = mainBreak(t);
@@ -346,6 +361,7 @@ function paneData(p: ViewerPane, side: 'a' | 'b', nodes: NodeTable, alternatives
     alternatives: alternativesFor(p, alternatives),
     verdict: verdictOf(t),
     plain: plainHeadline(p, states),
+    rootCause: rootCauseOf(p, states),
     breaking: mainBreak(t)?.step ?? 0,
     explanation: explanationFor(p),
   };

@@ -47,6 +47,22 @@ export interface BrokenRun {
   readonly step: number;
 }
 
+/**
+ * Where a broken run went wrong, as a span of its steps the viewer draws on
+ * its timeline: a red bar from the row of step `from` to the row of step
+ * `to`. For dns: the enactor's one-time freshness check (step 2) and the
+ * step that trusted it (step 11).
+ */
+export interface RootCauseSpan {
+  /** The earlier step and the later one (step n leads from `states[n - 1]` to `states[n]`; 1 ≤ from < to). */
+  readonly from: number;
+  readonly to: number;
+  /** A few words drawn along the bar: `checked at step 2 → used at step 11`. */
+  readonly label: string;
+  /** The whole sentence, the bar's tooltip. */
+  readonly text: string;
+}
+
 /** How a package's states look to people: lanes and a picture. Everything runs when a page is written, never in the page. */
 export interface Presentation {
   /** Resource lanes for a model built by this package (absent: actor lanes only). */
@@ -66,4 +82,10 @@ export interface Presentation {
    * package has nothing to say about this property.
    */
   headline?(model: Model, run: BrokenRun): string | undefined;
+  /**
+   * The span of steps the failure goes back to (e.g. a check at one step
+   * trusted at a later one), drawn on the viewer's timeline as a red bar
+   * between the two rows; undefined when the package names none.
+   */
+  rootCause?(model: Model, run: BrokenRun): RootCauseSpan | undefined;
 }

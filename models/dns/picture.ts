@@ -12,7 +12,7 @@
  */
 import type { Json, JsonState } from '../../checker/state/layout.js';
 import type { Model } from '../../checker/model/model.js';
-import type { BrokenRun, PictureNode, Presentation, ResourceLanes } from '../../checker/package/presentation.js';
+import type { BrokenRun, PictureNode, Presentation, ResourceLanes, RootCauseSpan } from '../../checker/package/presentation.js';
 import { actorName } from '../../checker/model/model.js';
 import { showValue } from '../../traces/format.js';
 
@@ -618,6 +618,67 @@ export function dnsStepLabel(_model: Model, states: readonly JsonState[], i: num
   return out.length > 0 ? out.join(', ') : undefined;
 }
 
+/** The last step up to `step` that set endpoint k's alias to `plan`, and what the alias was before. */
+function lastFlipTo(views: readonly DnsView[], step: number, k: number, plan: number): { at: number; from: number } | undefined {
+  for (let j = step; j > 0; j--) if (views[j].alias[k] === plan && views[j - 1].alias[k] !== plan) return { at: j, from: views[j - 1].alias[k] };
+  return undefined;
+}
+
+/** The step where the enactor of flip `j` picked the plan it flipped to (its one freshness check), when plain. */
+function pickedAt(views: readonly DnsView[], steps: BrokenRun['steps'], j: number, plan: number): number | undefined {
+  const e = steps[j - 1]?.actor;
+  if (e === undefined || views[j].enactor.plan[e] !== plan) return undefined;
+  let c = j - 1;
+  while (c > 0 && !(views[c].enactor.plan[e] === plan && views[c - 1].enactor.plan[e] !== plan)) c--;
+  return c > 0 ? c : undefined;
+}
+
+/** The endpoint whose alias the broken property blames, the plan it points at, and the flip that pointed it there. */
+function blamedFlip(views: readonly DnsView[], property: string, step: number): { k: number; plan: number; at: number } | undefined {
+  const now = views[step];
+  if (property === 'aliasResolves') {
+    const k = now.alias.findIndex((a, x) => a !== 0 && !now.trees[x].includes(a));
+    if (k < 0) return undefined;
+    const flip = lastFlipTo(views, step, k, now.alias[k]);
+    return flip ? { k, plan: now.alias[k], at: flip.at } : undefined;
+  }
+  if (property === 'noRollback') {
+    const before = views[step - 1];
+    const k = now.alias.findIndex((a, x) => before.alias[x] !== 0 && a < before.alias[x]);
+    return k < 0 ? undefined : { k, plan: now.alias[k], at: step };
+  }
+  return undefined;
+}
+
+/**
+ * The root cause as a span of steps (the viewer's red bar on the timeline):
+ * from the enactor's one-time freshness check (when it picked the plan) to
+ * the flip that trusted it, for aliasResolves and noRollback; undefined when
+ * the flip's plan was not picked in the run or other properties.
+ */
+export function dnsRootCauseSpan(model: Model, run: BrokenRun): RootCauseSpan | undefined {
+  const { states, steps, property, step } = run;
+  if (step <= 0 || step >= states.length) return undefined;
+  const views = states.slice(0, step + 1).map((s, j) => viewOf(s, `state ${j}`));
+  const flip = blamedFlip(views, property, step);
+  if (!flip) return undefined;
+  const c = pickedAt(views, steps, flip.at, flip.plan);
+  const s = steps[flip.at - 1];
+  if (c === undefined || !s) return undefined;
+  const who = actorName(model, s.role, s.actor);
+  const latest = views[flip.at - 1].latest;
+  const checked =
+    views[c].latest === flip.plan
+      ? `checked at step ${c} that plan ${flip.plan} was the latest`
+      : `picked plan ${flip.plan} at step ${c} (the latest was plan ${views[c].latest})`;
+  return {
+    from: c,
+    to: flip.at,
+    label: `checked at step ${c} → used at step ${flip.at}`,
+    text: `${who} ${checked}, and trusted that at step ${flip.at}, when it pointed endpoint ${flip.k} at plan ${flip.plan}${latest !== flip.plan ? `, though plan ${latest} was the latest by then` : ''}`,
+  };
+}
+
 /**
  * What went wrong, in plain words: for aliasResolves, which endpoint resolves
  * to nothing, who pointed it at the plan, when that plan was picked, and who
@@ -634,21 +695,9 @@ export function dnsHeadline(model: Model, run: BrokenRun): string | undefined {
     const s = steps[j - 1];
     return s ? actorName(model, s.role, s.actor) : `step ${j}`;
   };
-  /** The last step up to `step` that set endpoint k's alias to `plan`, and what the alias was before. */
-  const flipTo = (k: number, plan: number): { at: number; from: number } | undefined => {
-    for (let j = step; j > 0; j--) if (views[j].alias[k] === plan && views[j - 1].alias[k] !== plan) return { at: j, from: views[j - 1].alias[k] };
-    return undefined;
-  };
-  /** The step where the flip's enactor picked the plan it flipped to (its one freshness check), when plain. */
-  const pickedAt = (j: number, plan: number): number | undefined => {
-    const e = steps[j - 1]?.actor;
-    if (e === undefined || views[j].enactor.plan[e] !== plan) return undefined;
-    let c = j - 1;
-    while (c > 0 && !(views[c].enactor.plan[e] === plan && views[c - 1].enactor.plan[e] !== plan)) c--;
-    return c > 0 ? c : undefined;
-  };
+  const flipTo = (k: number, plan: number): { at: number; from: number } | undefined => lastFlipTo(views, step, k, plan);
   const picked = (j: number, plan: number): string => {
-    const c = pickedAt(j, plan);
+    const c = pickedAt(views, steps, j, plan);
     if (c === undefined) return '';
     return views[c].latest === plan && views[j - 1].latest !== plan ? ` (checked at step ${c}, when it was still the latest)` : ` (picked at step ${c})`;
   };
@@ -685,4 +734,5 @@ export const dnsPresentation: Presentation = {
   picture: dnsPicture,
   label: dnsStepLabel,
   headline: dnsHeadline,
+  rootCause: dnsRootCauseSpan,
 };

@@ -132,6 +132,42 @@ describe('the as-was race in the viewer', () => {
     await page.close();
   });
 
+  it("draws the root cause on the timeline: a red bar from enactor 0's check at step 2 to its use at step 11, labelled, inside the drawing", async () => {
+    const { page, errors } = await open(join(dir, 'race.html'));
+    const cause = page.locator('[data-test=pane-a] .timeline [data-test=root-cause]');
+    expect(await cause.count()).toBe(1);
+    expect([await cause.getAttribute('data-from'), await cause.getAttribute('data-to')]).toEqual(['2', '11']);
+    expect(await cause.locator('[data-test=root-cause-label]').textContent()).toBe('checked at step 2 → used at step 11');
+    expect(await cause.locator(':scope > title').textContent()).toBe(
+      'enactor 0 checked at step 2 that plan 1 was the latest, and trusted that at step 11, when it pointed endpoint 0 at plan 1, though plan 3 was the latest by then',
+    );
+    for (const width of [1600, 900]) {
+      await page.setViewportSize({ width, height: 1000 });
+      const geometry = await page.locator('[data-test=pane-a] .timeline [data-test=root-cause-bar]').evaluate((bar) => {
+        const svg = (bar as unknown as SVGGraphicsElement).ownerSVGElement as SVGSVGElement;
+        const b = bar.getBoundingClientRect();
+        const box = svg.getBoundingClientRect();
+        const row = (n: number) => svg.querySelector(`g.row[data-row="${n}"]`)?.getBoundingClientRect();
+        const [r2, r11] = [row(2), row(11)];
+        const label = svg.querySelector('[data-test=root-cause-label]')?.getBoundingClientRect();
+        // The first lane's line: the bar sits left of every lane, in a column of its own.
+        const lane = svg.querySelector('line.laneline')?.getBoundingClientRect();
+        return {
+          inside: b.left >= box.left && b.right <= box.right && b.top >= box.top && b.bottom <= box.bottom,
+          fromRow2: !!r2 && b.top >= r2.top && b.top <= r2.bottom,
+          toRow11: !!r11 && b.bottom >= r11.top && b.bottom <= r11.bottom,
+          leftOfLanes: !!lane && b.right < lane.left,
+          labelBeside: !!label && label.top >= b.top - 1 && label.bottom <= b.bottom + 1 && label.left >= box.left && label.right < (lane?.left ?? 0),
+          colour: getComputedStyle(bar).stroke,
+        };
+      });
+      expect(geometry).toEqual({ inside: true, fromRow2: true, toRow11: true, leftOfLanes: true, labelBeside: true, colour: 'rgb(198, 40, 40)' });
+      expect(await measure(page)).toMatchObject({ outside: [], clipped: [] });
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('steps through with the keyboard; at step 12 the alias points at plan 1, tree 1 is deleted and aliasResolves is marked violated', async () => {
     const { page, requests, errors, url } = await open(join(dir, 'race.html'));
     expect(await page.title()).toBe('dns (as-was): aliasResolves violated after 12 steps - dnsmc');

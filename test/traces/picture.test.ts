@@ -11,7 +11,7 @@ import { viewerPage } from '../../app/view.js';
 import { check } from '../../checker/explore/bfs.js';
 import type { PictureNode, Presentation } from '../../checker/package/presentation.js';
 import { dnsModel } from '../../models/dns/model.js';
-import { dnsHeadline, dnsPresentation } from '../../models/dns/picture.js';
+import { dnsHeadline, dnsPresentation, dnsRootCauseSpan } from '../../models/dns/picture.js';
 import { replay } from '../../checker/model/replay.js';
 import { naiveMutexModel } from '../../models/toys/index.js';
 import type { PageData } from '../../traces/client/data.js';
@@ -300,6 +300,43 @@ describe('the dns headline in plain words (presentation.headline)', () => {
     });
     const { headline: _, ...withoutHook } = dnsPresentation;
     expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: withoutHook })).panes[0].plain).toBeNull();
+  });
+});
+
+describe('the dns root cause as a span of steps (presentation.rootCause)', () => {
+  const run = (t: typeof race, property: string, step: number) => ({ states: [t.initial, ...t.steps.map((s) => s.state)], steps: t.steps, property, step });
+  it('from the freshness check to the flip that trusted it, for aliasResolves and noRollback; nothing for other properties', () => {
+    const span = dnsRootCauseSpan(asWas, run(race, 'aliasResolves', 12));
+    expect(span).toEqual({
+      from: 2,
+      to: 11,
+      label: 'checked at step 2 → used at step 11',
+      text: 'enactor 0 checked at step 2 that plan 1 was the latest, and trusted that at step 11, when it pointed endpoint 0 at plan 1, though plan 3 was the latest by then',
+    });
+    expect(dnsRootCauseSpan(asWas, run(race, 'noRollback', 11))).toMatchObject({ from: 2, to: 11 });
+    expect(dnsRootCauseSpan(asWas, run(race, 'lockExclusive', 12))).toBeUndefined();
+    expect(dnsRootCauseSpan(asWas, run(race, 'aliasResolves', 11))).toBeUndefined();
+  });
+  it('the page carries it; none without the hook, or when the hook names steps outside the run', () => {
+    expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: dnsPresentation })).panes[0].rootCause).toMatchObject({ from: 2, to: 11 });
+    const { rootCause: _, ...withoutHook } = dnsPresentation;
+    expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: withoutHook })).panes[0].rootCause).toBeNull();
+    for (const bad of [
+      { from: 0, to: 11 },
+      { from: 11, to: 2 },
+      { from: 2, to: 13 },
+      { from: 2.5, to: 11 },
+    ]) {
+      const hook: Presentation = { ...dnsPresentation, rootCause: () => ({ ...bad, label: 'x', text: 'y' }) };
+      expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: hook })).panes[0].rootCause).toBeNull();
+    }
+    const throws: Presentation = {
+      ...dnsPresentation,
+      rootCause: () => {
+        throw new Error('no');
+      },
+    };
+    expect(dataOf(viewerPage({ trace: race, model: asWas, presentation: throws })).panes[0].rootCause).toBeNull();
   });
 });
 

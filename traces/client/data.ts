@@ -98,6 +98,11 @@ export interface PaneData {
   readonly alternatives: readonly (readonly number[])[] | null;
   /** What went wrong, in plain words (the package's `presentation.headline`); null when it says nothing. */
   readonly plain: string | null;
+  /**
+   * The span of steps the failure goes back to (the package's `presentation.rootCause`), drawn on the timeline
+   * as a red bar from the row of step `from` to the row of step `to`; null when the package names none.
+   */
+  readonly rootCause: { readonly from: number; readonly to: number; readonly label: string; readonly text: string } | null;
   /** The step the page opens at: where the trace's property breaks (0 when it breaks nothing). */
   readonly breaking: number;
   /** The run's verdict, e.g. `every property holds at each of its 11 steps` or `aliasResolves violated at step 12`. */

@@ -38,9 +38,11 @@
   const two = panes.length > 1;
   const lastRow = rows.length - 1;
   let current = -1;
-  // Timeline geometry (px): lane width, step-label column, lane headers, row height, right column.
+  // Timeline geometry (px): lane width, step-label column, the root cause's column (when the package names one), lane
+  // headers, row height, right column.
   const LANE_W = 112;
-  const LEFT = 70;
+  const STEP_W = 70;
+  const CAUSE_W = 30;
   const TOP = 46;
   const ROW_H = 28;
   const RIGHT = 190;
@@ -474,6 +476,9 @@
     // The timeline (and why it breaks) in one column; the selected step, with the state, in the other.
     const left = add(root, h('div', 'left'));
     const wrap = add(left, h('div', 'timeline'));
+    // The lanes start after the step labels and, when the package names a root cause, the column of its bar.
+    const cause = pane.rootCause;
+    const LEFT = STEP_W + (cause ? CAUSE_W : 0);
     /** @type {Map<string, number>} */
     const laneX = new Map();
     pane.lanes.forEach((l, i) => {
@@ -636,6 +641,41 @@
         arc.setAttribute('data-after', String(c.after));
         add(arc, sv('title', {}, c.text));
         arcs.push(arc);
+      }
+    }
+    // The root cause the package names (e.g. a check at one step trusted at a later one): a red bar in its own column,
+    // from the row of the earlier step to the row of the later, joined to both steps' marks, its label along it.
+    if (cause) {
+      const ra = rows.findIndex((_, r) => ownStep(pane, r) === cause.from);
+      const rb = rows.findIndex((_, r) => ownStep(pane, r) === cause.to);
+      if (ra >= 0 && rb > ra) {
+        const ya = TOP + ROW_H * ra + ROW_H / 2;
+        const yb = TOP + ROW_H * rb + ROW_H / 2;
+        const bx0 = STEP_W + 6;
+        /** @param {number} step */
+        const markAt = (step) => {
+          const m = byStep.get(pane.trace.steps[step - 1].step);
+          return (m && laneX.get(m.lane)) ?? LEFT + 10;
+        };
+        const g = add(svg, sv('g', { class: 'cause', 'data-test': 'root-cause', 'data-from': cause.from, 'data-to': cause.to }));
+        add(g, sv('title', {}, cause.text));
+        add(g, sv('line', { x1: bx0, y1: ya, x2: markAt(cause.from) - 6, y2: ya, class: 'cause-tie' }));
+        add(g, sv('line', { x1: bx0, y1: yb, x2: markAt(cause.to) - 6, y2: yb, class: 'cause-tie' }));
+        add(g, sv('line', { x1: bx0, y1: ya, x2: bx0, y2: yb, class: 'cause-bar', 'data-test': 'root-cause-bar' }));
+        // Along the bar, read upwards; as much of the label as the span holds (all of it in the tooltip).
+        const room = Math.floor((yb - ya - 8) / 6.2);
+        const label = cause.label.length <= room ? cause.label : room > 8 ? `${cause.label.slice(0, room - 1)}\u2026` : '';
+        const cx = bx0 + 15;
+        const cy = (ya + yb) / 2;
+        if (label)
+          add(
+            g,
+            sv(
+              'text',
+              { x: cx, y: cy, 'text-anchor': 'middle', transform: `rotate(-90 ${cx} ${cy})`, class: 'cause-label', 'data-test': 'root-cause-label' },
+              label,
+            ),
+          );
       }
     }
     if (pane.explanation) explain(left, pane, wrap, arcs);
