@@ -5,6 +5,7 @@
  * orderings the violation depends on. The trace is untrusted input: it is
  * verified against the model first (every narration is the model's own).
  */
+import { locationNamer } from '../checker/package/presentation.js';
 import { explainRun, ExplainStopped, explanationJson, type Explanation } from '../checker/runs/explain.js';
 import { EXIT, UsageError } from './errors.js';
 import { limitFlags } from './options.js';
@@ -36,10 +37,10 @@ export async function runExplain(a: ExplainArgs, io: Io): Promise<number> {
   }
   if (typeof a.trace !== 'string' || a.trace === '') throw new UsageError('explain: name a trace file (from check --trace-out)');
   const limits = limitFlags(a);
-  const { model, trace } = await readTraceFile(a.trace, { model: a.model });
+  const { model, trace, source } = await readTraceFile(a.trace, { model: a.model });
   let x: Explanation;
   try {
-    x = explainRun(model, trace, limits);
+    x = explainRun(model, trace, { ...limits, locationName: locationNamer(source.pkg.presentation, model) });
   } catch (e) {
     if (!(e instanceof ExplainStopped)) throw e;
     io.err(`dnsmc: explain: incomplete: ${e.message}; nothing is reported\n`);

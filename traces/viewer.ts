@@ -36,7 +36,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FieldSpec, JsonState } from '../checker/state/layout.js';
 import type { Model } from '../checker/model/model.js';
-import type { PictureNode, Presentation } from '../checker/package/presentation.js';
+import { locationNamer, type PictureNode, type Presentation } from '../checker/package/presentation.js';
 import type { AlignedRow, PageData, PageNode, PaneData, RowStatus } from './client/data.js';
 import { changeLines, showValue } from './format.js';
 import { laneOptionsFor, sequenceOf, type LaneOptions } from './lanes.js';
@@ -388,7 +388,7 @@ function stepLabel(s: StepAccess): string {
  * What later step `b` does with what earlier step `a` read or wrote, on the locations they share, in words:
  * `it reads latest as step 1 left it`, `it changes latest after step 2 read it`.
  */
-function sharedUse(a: StepAccess, b: StepAccess, on: readonly string[]): string {
+function sharedUse(a: StepAccess, b: StepAccess, on: readonly string[], named: (location: string) => string): string {
   const groups = new Map<string, string[]>();
   for (const l of on) {
     const reads = b.reads.includes(l) && a.writes.includes(l);
@@ -409,7 +409,7 @@ function sharedUse(a: StepAccess, b: StepAccess, on: readonly string[]): string 
     if (g) g.push(l);
     else groups.set(how, [l]);
   }
-  const parts = [...groups].map(([how, locs]) => how.replace('#', listed(locs)).replace('@', locs.length === 1 ? 'it' : 'them'));
+  const parts = [...groups].map(([how, locs]) => how.replace('#', listed(locs.map(named))).replace('@', locs.length === 1 ? 'it' : 'them'));
   return parts.length === 0 ? `it is the same actor's next step` : `it ${parts.join(', and ')}`;
 }
 
@@ -422,11 +422,11 @@ function listed(items: readonly string[]): string {
  * One ordering the run depends on, as a plain sentence naming both steps by number and actor, what the later one
  * did with what the earlier one read or wrote, and what reversing them changes. No parentheses nest.
  */
-export function orderingSentence(x: Explanation, c: CriticalOrdering): string {
+export function orderingSentence(x: Explanation, c: CriticalOrdering, named: (location: string) => string = (l) => l): string {
   const a = x.steps[c.before - 1];
   const b = x.steps[c.after - 1];
   const lost = c.stuck !== undefined ? `step ${c.stuck} could not be taken` : `${x.property} would not break`;
-  return `Step ${stepLabel(b).slice(5)} comes after ${stepLabel(a)}: ${sharedUse(a, b, c.on)}; the other way round, ${lost}.`;
+  return `Step ${stepLabel(b).slice(5)} comes after ${stepLabel(a)}: ${sharedUse(a, b, c.on, named)}; the other way round, ${lost}.`;
 }
 
 /** The causal structure of a violating finite run (see checker/runs/explain.ts); null otherwise, or if the model throws. */
@@ -434,15 +434,16 @@ function explanationFor(p: ViewerPane): PaneData['explanation'] {
   const t = p.trace;
   if (!p.model || t.loop !== undefined || t.kind === 'deadlock' || t.breaks.length === 0 || t.steps.length > MAX_EXPLAIN_STEPS) return null;
   try {
-    const x = explainRun(p.model, t);
+    const named = locationNamer(p.presentation, p.model);
+    const x = explainRun(p.model, t, { locationName: named });
     return {
       outcome: x.outcome,
-      critical: x.critical.map((c) => ({ before: c.before, after: c.after, text: orderingSentence(x, c) })),
+      critical: x.critical.map((c) => ({ before: c.before, after: c.after, text: orderingSentence(x, c, named) })),
       movable: x.movable.map((m) => `Step ${stepLabel(x.steps[m.step - 1]).slice(5)} could come anywhere from position ${m.earliest} to ${m.latest}.`),
       edges: x.edges.map((e) => {
         const a = x.steps[e.from - 1];
         const b = x.steps[e.to - 1];
-        const use = sharedUse(a, b, e.on);
+        const use = sharedUse(a, b, e.on, named);
         return {
           from: e.from,
           to: e.to,

@@ -88,4 +88,30 @@ export interface Presentation {
    * between the two rows; undefined when the package names none.
    */
   rootCause?(model: Model, run: BrokenRun): RootCauseSpan | undefined;
+  /**
+   * A state field (and, for an array field, one element) in the model's
+   * words, for sentences such as `dnsmc explain`'s: `lockHolder`, 0 → `the
+   * lock of endpoint 0`. Undefined (or no hook): the raw name, `lockHolder[0]`.
+   */
+  fieldName?(model: Model, field: string, index: number | undefined): string | undefined;
+}
+
+/**
+ * Names a state location (`latest`, `lockHolder[0]`: a field, or one element
+ * of an array field) in the package's words when its presentation has a
+ * `fieldName` that answers, else as it is. Never throws: a hook that throws
+ * or answers with no string leaves the raw name.
+ */
+export function locationNamer(presentation: Presentation | undefined, model: Model): (location: string) => string {
+  const hook = presentation?.fieldName;
+  if (!hook) return (l) => l;
+  return (location) => {
+    const m = /^(.*)\[(\d+)\]$/.exec(location);
+    try {
+      const words = m ? hook.call(presentation, model, m[1], Number(m[2])) : hook.call(presentation, model, location, undefined);
+      return typeof words === 'string' && words !== '' ? words : location;
+    } catch {
+      return location;
+    }
+  };
 }

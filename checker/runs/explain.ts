@@ -138,6 +138,8 @@ export interface ExplainOptions {
   readonly timeLimitMs?: number;
   /** Stop before resident memory passes this many bytes. */
   readonly maxMemoryBytes?: number;
+  /** A location (`latest`, `lockHolder[0]`) in the model's words, for the orderings' `words` (default: as it is; see `locationNamer`). */
+  readonly locationName?: (location: string) => string;
 }
 
 /** A limit stopped an explanation before it was complete: nothing partial is claimed. */
@@ -167,6 +169,7 @@ export function explainRun(model: Model, run: RunToExplain, options: ExplainOpti
   const started = performance.now();
   const timeLimitMs = options.timeLimitMs ?? Infinity;
   const maxMemoryBytes = options.maxMemoryBytes ?? Infinity;
+  const named = options.locationName ?? ((l: string): string => l);
   let work = 0;
   /** Counts `units` of work; every few thousand, the limits. */
   const spend = (units: number): void => {
@@ -376,7 +379,7 @@ export function explainRun(model: Model, run: RunToExplain, options: ExplainOpti
       on: e.on,
       reversed,
       ...(stuck === undefined ? {} : { stuck }),
-      words: `step ${b.step} (${b.narration}) must come after step ${a.step} (${a.narration})${e.on.length > 0 ? `, through ${e.on.join(', ')}` : ''}: reversed, ${reversed}`,
+      words: `step ${b.step} (${b.narration}) must come after step ${a.step} (${a.narration})${e.on.length > 0 ? `, through ${e.on.map(named).join(', ')}` : ''}: reversed, ${reversed}`,
     });
   }
 

@@ -728,6 +728,23 @@ export function dnsHeadline(model: Model, run: BrokenRun): string | undefined {
   return undefined;
 }
 
+/** The dns state's fields in the protocol's words: per endpoint (its records) or per enactor (what it carries). */
+const FIELD_WORDS: Readonly<Record<string, (i: number | undefined) => string>> = {
+  latest: () => 'the latest plan number',
+  alias: (k) => (k === undefined ? 'the top aliases' : `the top alias of endpoint ${k}`),
+  trees: (k) => (k === undefined ? 'the plan trees' : `the plan trees of endpoint ${k}`),
+  lockHolder: (k) => (k === undefined ? 'the locks' : `the lock of endpoint ${k}`),
+  phase: (e) => (e === undefined ? "the enactors' phases" : `enactor ${e}'s phase`),
+  plan: (e) => (e === undefined ? "the enactors' plans" : `enactor ${e}'s plan`),
+  endpoint: (e) => (e === undefined ? "the enactors' endpoints" : `enactor ${e}'s endpoint`),
+  failures: (e) => (e === undefined ? "the enactors' failed lock attempts" : `enactor ${e}'s failed lock attempts`),
+};
+
+/** A dns state field (and element) in the protocol's words: `lockHolder`, 0 → `the lock of endpoint 0`; undefined for a field it does not know. */
+export function dnsFieldName(_model: Model, field: string, index: number | undefined): string | undefined {
+  return Object.hasOwn(FIELD_WORDS, field) ? FIELD_WORDS[field](index) : undefined;
+}
+
 /** The dns package's presentation: endpoint lanes, the Route 53 picture, what each step did, and what went wrong in plain words. */
 export const dnsPresentation: Presentation = {
   lanes: dnsLanes,
@@ -735,4 +752,5 @@ export const dnsPresentation: Presentation = {
   label: dnsStepLabel,
   headline: dnsHeadline,
   rootCause: dnsRootCauseSpan,
+  fieldName: dnsFieldName,
 };

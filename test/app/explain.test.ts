@@ -8,7 +8,9 @@ import type { Model } from '../../checker/model/model.js';
 import { replay, type ScheduleStep } from '../../checker/model/replay.js';
 import { explainMermaid } from '../../app/explain.js';
 import { ExplainStopped, explainRun } from '../../checker/runs/explain.js';
+import { locationNamer, type Presentation } from '../../checker/package/presentation.js';
 import { dnsModel } from '../../models/dns/model.js';
+import { dnsPresentation } from '../../models/dns/picture.js';
 import { parseTrace, traceFromReplay, type Trace } from '../../traces/trace.js';
 import { ROOT, run, spawnCli } from '../support/cli.js';
 
@@ -93,7 +95,7 @@ describe('dnsmc explain on the 12-step race', () => {
     expect(pairs).toContain('10<12');
     expect(pairs).toEqual(['1<2', '2<3', '4<5', '8<9', '10<12']);
     expect(x.critical.find((c) => c.before === 2)!.words).toBe(
-      'step 3 (the planner publishes plan 2) must come after step 2 (enactor 0 picks up plan 1 (newest; the one-time freshness check passes)), through latest: reversed, aliasResolves would no longer break',
+      'step 3 (the planner publishes plan 2) must come after step 2 (enactor 0 picks up plan 1 (newest; the one-time freshness check passes)), through the latest plan number: reversed, aliasResolves would no longer break',
     );
     // Independently of the tool: put `after` (with what it depends on in between) right before `before`, replay.
     const ancestors = (j: number): Set<number> => {
@@ -128,8 +130,33 @@ describe('dnsmc explain on the 12-step race', () => {
     expect(r.stdout).toContain('Outcome: aliasResolves breaks in the last state. 12 steps:');
     expect(r.stdout).toContain('[can move: anywhere from step 11 to 12]');
     expect(r.stdout).toContain(
-      '  - step 12 (enactor 1 cleans up after plan 3: deletes tree 1) must come after step 10 (enactor 0 builds the tree of plan 1), through trees[0]: reversed, aliasResolves would no longer break',
+      '  - step 12 (enactor 1 cleans up after plan 3: deletes tree 1) must come after step 10 (enactor 0 builds the tree of plan 1), through the plan trees of endpoint 0: reversed, aliasResolves would no longer break',
     );
+  });
+
+  it("names the fields in the model's words when its package has presentation.fieldName, and by their raw names otherwise", () => {
+    const model = dnsModel({ variant: 'as-was' });
+    const raw = explainRun(model, race).critical.map((c) => c.words);
+    expect(raw[3]).toContain(', through lockHolder[0]: reversed');
+    const named = explainRun(model, race, { locationName: locationNamer(dnsPresentation, model) }).critical.map((c) => c.words);
+    expect(named[3]).toContain(', through the lock of endpoint 0: reversed');
+    // Only the words change: the same orderings, each the raw sentence with its locations renamed.
+    expect(
+      named.map((w) =>
+        w.replace('the lock of endpoint 0', 'lockHolder[0]').replace('the latest plan number', 'latest').replace('the plan trees of endpoint 0', 'trees[0]'),
+      ),
+    ).toEqual(raw);
+    // A hook that throws, or answers with nothing, leaves the raw name; no hook, every name as it is.
+    const name = (fieldName: Presentation['fieldName']) => locationNamer({ fieldName }, model);
+    expect(
+      name(() => {
+        throw new Error('no');
+      })('lockHolder[0]'),
+    ).toBe('lockHolder[0]');
+    expect(name(() => '')('latest')).toBe('latest');
+    expect(name((_m, f, i) => `${f}/${i}`)('lockHolder[0]')).toBe('lockHolder/0');
+    expect(name((_m, f, i) => `${f}/${i}`)('latest')).toBe('latest/undefined');
+    expect(locationNamer(undefined, model)('alias[0]')).toBe('alias[0]');
   });
 
   it("mermaid: every line fits the flowchart grammar's node, edge and class statements; every edge joins declared nodes", async () => {

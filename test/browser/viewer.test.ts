@@ -189,7 +189,7 @@ describe('the as-was race in the viewer', () => {
     // In plain sentences: each names the later step and the earlier one by number and actor; no parentheses nest.
     const orderings = await page.locator('[data-test=critical] li').allTextContents();
     expect(orderings[0]).toBe(
-      'Step 2 (enactor 0 picks up plan 1, newest; the one-time freshness check passes) comes after step 1 (the planner publishes plan 1): it reads latest as step 1 left it; the other way round, step 2 could not be taken.',
+      'Step 2 (enactor 0 picks up plan 1, newest; the one-time freshness check passes) comes after step 1 (the planner publishes plan 1): it reads the latest plan number as step 1 left it; the other way round, step 2 could not be taken.',
     );
     for (const o of orderings) {
       expect(o).toMatch(/^Step \d+ \([^()]+\) comes after step \d+ \([^()]+\): [^()]+\.$/);

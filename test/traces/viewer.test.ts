@@ -161,11 +161,16 @@ describe('what the page is given', () => {
       [10, 12],
     ]);
     expect(x.critical[1].text).toBe(
-      'Step 3 (the planner publishes plan 2) comes after step 2 (enactor 0 picks up plan 1, newest; the one-time freshness check passes): it changes latest after step 2 read it; the other way round, aliasResolves would not break.',
+      'Step 3 (the planner publishes plan 2) comes after step 2 (enactor 0 picks up plan 1, newest; the one-time freshness check passes): it changes the latest plan number after step 2 read it; the other way round, aliasResolves would not break.',
     );
     expect(x.critical[3].text).toBe(
-      'Step 9 (enactor 0 takes the lock) comes after step 8 (enactor 1 points the top alias at plan 3, and releases the lock): it reads and overwrites lockHolder[0] after step 8 wrote it; the other way round, step 10 could not be taken.',
+      'Step 9 (enactor 0 takes the lock) comes after step 8 (enactor 1 points the top alias at plan 3, and releases the lock): it reads and overwrites the lock of endpoint 0 after step 8 wrote it; the other way round, step 10 could not be taken.',
     );
+    // The fields in the model's words (presentation.fieldName); without the hook, their raw names.
+    const { fieldName: _, ...raw } = dnsPresentation;
+    const bare = (parts(viewerPage({ trace: race, model: asWas, presentation: raw })).data as { panes: { explanation: Explained }[] }).panes[0].explanation;
+    expect(bare.critical[3].text).toContain('it reads and overwrites lockHolder[0] after step 8 wrote it;');
+    expect(bare.critical[1].text).toContain('it changes latest after step 2 read it;');
     expect(x.movable.map((m) => m.split(' ')[1])).toEqual(['11', '12']);
     expect(x.edges.length).toBeGreaterThan(0);
   });
