@@ -58,28 +58,56 @@ export function writeViewer(file: string, v: ViewSource, flag: string): void {
   writeOutput(file, viewerPage(v), flag);
 }
 
-/** A presentation that shows the model's picture of each state beside the same picture of what the system held. */
+/** A picture's named views (its top-level children when every one names itself with `data-view`, as the viewer's tabs read them), else null. */
+function namedViews(p: PictureNode): { name: string; node: PictureNode }[] | null {
+  const kids = p.children ?? [];
+  const out: { name: string; node: PictureNode }[] = [];
+  for (const c of kids) {
+    const name = c?.attrs?.['data-view'];
+    if (typeof name !== 'string' || name === '' || out.some((v) => v.name === name)) return null;
+    out.push({ name, node: c });
+  }
+  return out.length > 0 ? out : null;
+}
+
+/**
+ * A presentation that shows the model's picture of each state beside the
+ * same picture of what the system held: two columns, the model's on the
+ * left. A picture in named views (dns: drawing, over time, records) stays in
+ * those views, each with the model's part and the system's side by side, so
+ * the viewer's tabs still show one view at a time.
+ */
 export function besideObserved(p: Presentation | undefined, observed: readonly (JsonState | null)[], label: string): Presentation | undefined {
   const picture = p?.picture;
   if (!picture) return p;
+  const NOT_SEEN: PictureNode = { tag: 'p', text: 'not observed (the system refused the step, or re-enacting stopped before it)' };
+  const pair = (mine: PictureNode, real: PictureNode, attrs?: PictureNode['attrs']): PictureNode => ({
+    tag: 'div',
+    class: 'beside',
+    ...(attrs ? { attrs } : {}),
+    children: [
+      { tag: 'div', attrs: { 'data-test': 'modelled' }, children: [{ tag: 'h4', text: 'the model' }, mine] },
+      { tag: 'div', attrs: { 'data-test': 'observed' }, children: [{ tag: 'h4', text: label }, real] },
+    ],
+  });
   return {
     ...p,
     picture: (model, states, i) => {
+      const mine = picture(model, states, i);
       const seen = observed[i];
-      const real: PictureNode = seen
+      const real: PictureNode | null = seen
         ? picture(
             model,
             states.map((s, j) => ({ ...s, ...(observed[j] ?? {}) })),
             i,
           )
-        : { tag: 'p', text: 'not observed (the system refused the step, or re-enacting stopped before it)' };
+        : null;
+      const views = namedViews(mine);
+      const realViews = real ? namedViews(real) : null;
+      if (!views || (real && (!realViews || realViews.length !== views.length))) return pair(mine, real ?? NOT_SEEN);
       return {
         tag: 'div',
-        class: 'beside',
-        children: [
-          { tag: 'div', children: [{ tag: 'h4', text: 'the model' }, picture(model, states, i)] },
-          { tag: 'div', attrs: { 'data-test': 'observed' }, children: [{ tag: 'h4', text: label }, real] },
-        ],
+        children: views.map((v, k) => pair(v.node, realViews ? realViews[k].node : NOT_SEEN, { 'data-view': v.name })),
       };
     },
   };

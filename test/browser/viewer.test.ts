@@ -691,6 +691,54 @@ describe('a hostile picture', () => {
   });
 });
 
+describe('a reenact page: the race re-enacted on a private BIND 9', () => {
+  for (const width of [1600, 900]) {
+    it(`at ${width} px: the real records ${width > 1100 ? 'to the right of' : 'beside'} the model's drawing, in each view; nothing overflows${width > 1100 ? '' : '; one column'}`, async () => {
+      const file = join(dir, 'race-real.html');
+      if (!existsSync(file)) dnsmc('reenact', join(dir, 'race.json'), '--view', file, '--quiet');
+      const { page, errors } = await open(file);
+      await page.setViewportSize({ width, height: 1000 });
+      expect(await text(page, '[data-test=position]')).toBe('step 12 of 12');
+      // The model's views, each with the server's beside it: the tabs of the plain page, not one long picture.
+      expect(await page.locator('[data-test=view-tab]').allTextContents()).toEqual(['drawing', 'over time', 'records', 'all state fields']);
+      const shown = async (sel: string) => (await page.locator(`[data-test=picture] ${sel}`).filter({ visible: true }).all()).length;
+      expect([await shown('[data-test=modelled]'), await shown('[data-test=observed]')]).toEqual([1, 1]);
+      const mine = (await page.locator('[data-test=picture] [data-test=modelled]').filter({ visible: true }).boundingBox())!;
+      const real = (await page.locator('[data-test=picture] [data-test=observed]').filter({ visible: true }).boundingBox())!;
+      expect(await page.locator('[data-test=picture] [data-test=modelled]').filter({ visible: true }).locator('svg[data-test=diagram]').count()).toBe(1);
+      // Headed with whose records they are: the server's.
+      expect(await page.locator('[data-test=picture] [data-test=observed]').filter({ visible: true }).locator('h4').first().innerText()).toMatch(/^on BIND/);
+      // The server's records: to the right of the model's drawing and level with it, not under it.
+      expect(real.x).toBeGreaterThanOrEqual(mine.x + mine.width);
+      expect(Math.abs(real.y - mine.y)).toBeLessThan(2);
+      // The real records at the breaking step: the alias on plan 1, whose tree BIND no longer holds.
+      const observed = page.locator('[data-test=picture] [data-test=observed]').filter({ visible: true });
+      expect(await observed.locator('[data-test=pic-arrow-0]').getAttribute('data-dangling')).toBe('true');
+      // The same pairing in the records view.
+      await page.locator('[data-test=view-tab]', { hasText: 'records' }).click();
+      const realCards = (await page.locator('[data-test=picture] [data-test=observed]').filter({ visible: true }).boundingBox())!;
+      const myCards = (await page.locator('[data-test=picture] [data-test=modelled]').filter({ visible: true }).boundingBox())!;
+      expect(realCards.x).toBeGreaterThanOrEqual(myCards.x + myCards.width);
+      expect(await page.locator('[data-test=picture] [data-test=observed]').filter({ visible: true }).locator('[data-test=resolves-0]').innerText()).toMatch(
+        /^resolves to NOTHING/,
+      );
+      await page.locator('[data-test=view-tab]', { hasText: 'drawing' }).click();
+      const m = await measure(page);
+      expect(m.scroll).toBeLessThanOrEqual(m.client);
+      expect(m.clipped).toEqual([]);
+      expect(m.outside).toEqual([]);
+      // The page's own columns: the step beside the timeline when wide, under it below 1,100 px.
+      const timeline = (await page.locator('[data-test=pane-a] .timeline').boundingBox())!;
+      const state = (await page.locator('[data-test=state-a]').boundingBox())!;
+      if (width > 1100) expect(state.x).toBeGreaterThanOrEqual(timeline.x + timeline.width);
+      else expect(state.y).toBeGreaterThanOrEqual(timeline.y + timeline.height);
+      await page.screenshot({ path: join(OUT, `viewer-reenact-${width}.png`), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
+});
+
 describe('the race beside its replay under the fixed protocol', () => {
   it('marks the divergence at step 10, where the fix makes enactor 0 give up, and shows step 11 not taken', async () => {
     dnsmc('replay', join(dir, 'race.json'), '--variant', 'fixed', '--trace-out', join(dir, 'fixed.json'));
