@@ -829,6 +829,33 @@ describe('the race beside its replay under the fixed protocol', () => {
         expect(await inView(), `at step ${r}`).toEqual([]);
         await page.keyboard.press('ArrowRight');
       }
+      // At 900 px each timeline is a scroll box shorter than its rows, so "in view" can fail there (wider, the drawings are smaller and fit).
+      const scrolls = await page.evaluate(() => [...document.querySelectorAll('.timeline')].map((w) => w.scrollHeight > w.clientHeight));
+      if (width === 900) expect(scrolls).toEqual([true, true]);
+      // The same by the mouse: "show step 10" in the banner, from either end (each timeline scrolled away first).
+      const show = page.locator('[data-test=divergence] button', { hasText: 'show step 10' });
+      for (const from of ['Home', 'End']) {
+        await page.keyboard.press(from);
+        await show.click();
+        expect(await text(page, '[data-test=position]')).toBe('step 10 of 12');
+        expect(await inView(), `show step 10, from ${from}`).toEqual([]);
+      }
+      // And the slider: set to each step in turn (as a drag does, an input event per value), then clicked at its two ends.
+      const slider = page.locator('[data-test=slider]');
+      for (const r of [0, 12, 1, 11, 2, 10, 3, 9, 4, 8, 5, 7, 6]) {
+        await slider.fill(String(r));
+        expect(await text(page, '[data-test=position]')).toBe(r === 0 ? 'initial state' : `step ${r} of 12`);
+        expect(await inView(), `slider at ${r}`).toEqual([]);
+      }
+      const track = (await slider.boundingBox())!;
+      for (const [x, r] of [
+        [track.x + 2, 0],
+        [track.x + track.width - 2, 12],
+      ] as const) {
+        await page.mouse.click(x, track.y + track.height / 2);
+        expect(await text(page, '[data-test=position]')).toBe(r === 0 ? 'initial state' : `step ${r} of 12`);
+        expect(await inView(), `slider clicked at step ${r}`).toEqual([]);
+      }
       await page.screenshot({ path: join(OUT, `viewer-compare-${width}.png`), fullPage: true });
       await page.close();
     });
