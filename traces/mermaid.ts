@@ -49,7 +49,8 @@ export function toMermaid(trace: Trace, o: LaneOptions = {}): string {
   const last = `p${Math.max(0, seq.lanes.length - 1)}`;
   const loop = loopOf(trace);
   // Long narrations wrap inside their notes (mermaid reads this directive anywhere in the diagram).
-  const out = ['sequenceDiagram', "  %%{init: {'sequence': {'wrap': true, 'noteAlign': 'left'}}}%%"];
+  // wrapPadding 30: mermaid measures a line a little narrower than Chromium draws it; the room kept on each side holds the difference.
+  const out = ['sequenceDiagram', "  %%{init: {'sequence': {'wrap': true, 'noteAlign': 'left', 'wrapPadding': 30}}}%%"];
   for (const l of seq.lanes) out.push(`  participant ${id.get(l.id)} as ${t(l.label)}`);
   const note = mermaidNote;
   const main = trace.breaks.find((b) => b.property === trace.property);
@@ -82,7 +83,9 @@ export function toMermaid(trace: Trace, o: LaneOptions = {}): string {
     targets.forEach((to, j) => {
       out.push(`  ${from}->>${id.get(to) ?? from}: ${t(j === 0 ? `${s.step}. ${s.action}` : `${s.step}. (also)`)}`);
     });
-    out.push(`  Note over ${from}: ${note(s.narration)}`);
+    // A note over one lane is as narrow as its lane (150 px in mermaid): mermaid's own wrapping (the init directive)
+    // breaks it to fit, which it does not do to lines dnsmc has already broken.
+    out.push(`  Note over ${from}: ${t(s.narration)}`);
     breaks(s.step);
     if (red) out.push('  end');
   });
