@@ -11,26 +11,21 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { naiveMutexModel } from '../../models/toys/index.js';
 import { check } from '../../checker/explore/bfs.js';
 import { toMermaid } from '../../traces/mermaid.js';
 import { traceOf } from '../../traces/trace.js';
+import { CHROMIUM, launchChromium } from '../support/chromium.js';
 import { ROOT, run } from '../support/cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const MERMAID = join(ROOT, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js');
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-mermaid-'));
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return; // the test then fails, naming what is missing
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    timeout: 600_000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium(); // when undefined, each test fails, naming what is missing
 });
 
 afterAll(async () => {

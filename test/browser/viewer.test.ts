@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewerPage } from '../../app/view.js';
 import type { PictureNode, Presentation } from '../../checker/package/presentation.js';
@@ -18,10 +18,10 @@ import { dnsModel } from '../../models/dns/model.js';
 import { dnsPresentation } from '../../models/dns/picture.js';
 import { lockMutexModel } from '../../models/toys/index.js';
 import { BIN, spawnCli } from '../support/cli.js';
+import { CHROMIUM, launchChromium } from '../support/chromium.js';
 import { parseTrace, traceFromReplay } from '../../traces/trace.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
 /**
  * The README's pictures (docs/viewer-race.png, docs/viewer-compare.png): the race as its page opens (at
@@ -56,12 +56,7 @@ function need(): Browser {
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
   dnsmc('check', '--variant', 'as-was', '--property', 'aliasResolves', '--view', join(dir, 'race.html'), '--trace-out', join(dir, 'race.json'));
-  if (!existsSync(CHROMIUM)) return; // every test then fails with MISSING
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    timeout: 600_000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium(); // when undefined, every test fails with MISSING
 });
 
 afterAll(async () => {
