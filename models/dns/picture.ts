@@ -633,21 +633,16 @@ function pickedAt(views: readonly DnsView[], steps: BrokenRun['steps'], j: numbe
   return c > 0 ? c : undefined;
 }
 
-/** The endpoint whose alias the broken property blames, the plan it points at, and the flip that pointed it there. */
-function blamedFlip(views: readonly DnsView[], property: string, step: number): { k: number; plan: number; at: number } | undefined {
+/**
+ * The endpoint whose alias the broken property blames and the plan it points at: for aliasResolves, an alias on a
+ * plan whose tree is missing; for noRollback, an alias that went back to an older plan at `step`.
+ */
+function blamedAlias(views: readonly DnsView[], property: string, step: number): { k: number; plan: number } | undefined {
   const now = views[step];
-  if (property === 'aliasResolves') {
-    const k = now.alias.findIndex((a, x) => a !== 0 && !now.trees[x].includes(a));
-    if (k < 0) return undefined;
-    const flip = lastFlipTo(views, step, k, now.alias[k]);
-    return flip ? { k, plan: now.alias[k], at: flip.at } : undefined;
-  }
-  if (property === 'noRollback') {
-    const before = views[step - 1];
-    const k = now.alias.findIndex((a, x) => before.alias[x] !== 0 && a < before.alias[x]);
-    return k < 0 ? undefined : { k, plan: now.alias[k], at: step };
-  }
-  return undefined;
+  let k = -1;
+  if (property === 'aliasResolves') k = now.alias.findIndex((a, x) => a !== 0 && !now.trees[x].includes(a));
+  else if (property === 'noRollback') k = now.alias.findIndex((a, x) => views[step - 1].alias[x] !== 0 && a < views[step - 1].alias[x]);
+  return k < 0 ? undefined : { k, plan: now.alias[k] };
 }
 
 /**
@@ -660,8 +655,10 @@ export function dnsRootCauseSpan(model: Model, run: BrokenRun): RootCauseSpan | 
   const { states, steps, property, step } = run;
   if (step <= 0 || step >= states.length) return undefined;
   const views = states.slice(0, step + 1).map((s, j) => viewOf(s, `state ${j}`));
-  const flip = blamedFlip(views, property, step);
-  if (!flip) return undefined;
+  const blamed = blamedAlias(views, property, step);
+  const at = !blamed ? undefined : property === 'noRollback' ? step : lastFlipTo(views, step, blamed.k, blamed.plan)?.at;
+  if (!blamed || at === undefined) return undefined;
+  const flip = { ...blamed, at };
   const c = pickedAt(views, steps, flip.at, flip.plan);
   const s = steps[flip.at - 1];
   if (c === undefined || !s) return undefined;
@@ -690,23 +687,21 @@ export function dnsHeadline(model: Model, run: BrokenRun): string | undefined {
   const { states, steps, property, step } = run;
   if (step <= 0 || step >= states.length) return undefined;
   const views = states.slice(0, step + 1).map((s, j) => viewOf(s, `state ${j}`));
-  const now = views[step];
   const who = (j: number): string => {
     const s = steps[j - 1];
     return s ? actorName(model, s.role, s.actor) : `step ${j}`;
   };
-  const flipTo = (k: number, plan: number): { at: number; from: number } | undefined => lastFlipTo(views, step, k, plan);
   const picked = (j: number, plan: number): string => {
     const c = pickedAt(views, steps, j, plan);
     if (c === undefined) return '';
     return views[c].latest === plan && views[j - 1].latest !== plan ? ` (checked at step ${c}, when it was still the latest)` : ` (picked at step ${c})`;
   };
+  const blamed = blamedAlias(views, property, step);
+  if (!blamed) return undefined;
+  const { k, plan } = blamed;
   if (property === 'aliasResolves') {
-    const k = now.alias.findIndex((a, x) => a !== 0 && !now.trees[x].includes(a));
-    if (k < 0) return undefined;
-    const plan = now.alias[k];
     const name = `endpoint ${k}`;
-    const flip = flipTo(k, plan);
+    const flip = lastFlipTo(views, step, k, plan);
     let deleted: number | undefined;
     for (let j = step; j > 0 && deleted === undefined; j--) if (views[j - 1].trees[k].includes(plan) && !views[j].trees[k].includes(plan)) deleted = j;
     const pointed = flip
@@ -718,14 +713,7 @@ export function dnsHeadline(model: Model, run: BrokenRun): string | undefined {
     if (flip && flip.at < deleted) return `${name} resolves to nothing: ${pointed}, then ${deleter} deleted plan ${plan} at step ${deleted}`;
     return `${name} resolves to nothing: ${pointed}, after ${deleter} had deleted it at step ${deleted}`;
   }
-  if (property === 'noRollback') {
-    const before = views[step - 1];
-    const k = now.alias.findIndex((a, x) => before.alias[x] !== 0 && a < before.alias[x]);
-    if (k < 0) return undefined;
-    const plan = now.alias[k];
-    return `endpoint ${k} went back from plan ${before.alias[k]} to the older plan ${plan}: ${who(step)} installed it at step ${step}${picked(step, plan)}`;
-  }
-  return undefined;
+  return `endpoint ${k} went back from plan ${views[step - 1].alias[k]} to the older plan ${plan}: ${who(step)} installed it at step ${step}${picked(step, plan)}`;
 }
 
 /** The dns state's fields in the protocol's words: per endpoint (its records) or per enactor (what it carries). */
