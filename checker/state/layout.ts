@@ -185,6 +185,35 @@ export interface LayoutOptions {
 }
 
 /**
+ * An effect's checked writes in the search (see {@link Layout.effectWrites}).
+ * Scalar fields of `view` are accessors over the vector that check each
+ * write; its array fields are sealed arrays of their own, so that reading
+ * and writing an element is as fast as an array's, writing past the end or
+ * at a key that is not an element throws (ES modules are strict), and the
+ * check of each element's value waits for `end`. Around each effect:
+ * `begin(view)` after the vector holds the state to change (copies the
+ * vector's array fields into the view), `end(view)` after the effect (checks
+ * every element as the checked view's setters do, and copies it into the
+ * vector). A write the check refuses throws there, a ModelWriteError; the
+ * engine then runs the step again on {@link Layout.checkedView}, which names
+ * the write as it happens.
+ */
+export interface EffectWrites<F extends FieldSpec> {
+  readonly view: StateOf<F>;
+  readonly begin: (view: object) => void;
+  readonly end: (view: object) => void;
+  /**
+   * Whether no array of `view` has a key besides its elements. A write at
+   * a key that is not an element (-1, 1.5, NaN, 'x') adds one, which `end`
+   * does not see (past the end, the length tells); this look costs more than
+   * `end` does, and is for every so many states: a state whose effect added
+   * such a key is then found by running the states since the last look
+   * again on {@link Layout.checkedView}.
+   */
+  readonly clean: (view: object) => boolean;
+}
+
+/**
  * A compiled layout. Create one per model instance with {@link defineLayout}.
  */
 export class Layout<F extends FieldSpec> {
@@ -271,10 +300,39 @@ export class Layout<F extends FieldSpec> {
     vec: Int32Array,
   ) => object;
   private CheckedView: (new (vec: Int32Array) => object) | undefined;
+  private ReadView: (new (vec: Int32Array) => object) | undefined;
+  private Buffered: Buffered | undefined;
+
+  /**
+   * A view over `vec` for reading, as fast as the plain view: array fields
+   * are `Int32Array` subarrays of `vec`. On a layout that checks writes,
+   * writes to scalars are checked as the checked view checks them, an array
+   * cannot be replaced and no field added; writes to array elements are
+   * not checked. The search reads through it in guards and properties
+   * (typed read-only), and effects write through {@link effectWrites}.
+   */
+  readView(vec: Int32Array): StateOf<F> {
+    if (!this.checkWrites) return this.view(vec);
+    this.ReadView ??= compileCheckedView(this.fields, this.offsets, 'unchecked');
+    return Object.seal(new this.ReadView(vec)) as StateOf<F>;
+  }
+
+  /**
+   * For a layout that checks writes: a view over `vec` for effects, whose
+   * writes are checked at the cost of a few compares, and the two calls
+   * around each effect (see {@link EffectWrites}). Undefined when the
+   * layout does not check writes (the effect then writes through `view`).
+   */
+  effectWrites(cur: Int32Array, next: Int32Array): EffectWrites<F> | undefined {
+    if (!this.checkWrites) return undefined;
+    this.Buffered ??= compileBuffered(this.fields, this.offsets);
+    const b = this.Buffered;
+    return { view: Object.seal(new b.View(cur, next)) as StateOf<F>, begin: b.begin, end: b.end, clean: b.clean };
+  }
 
   /** A view over `vec` that checks every write and names it (whatever `checkWrites` says): for finding what a model did wrong. */
   checkedView(vec: Int32Array): StateOf<F> {
-    this.CheckedView ??= compileCheckedView(this.fields, this.offsets, true);
+    this.CheckedView ??= compileCheckedView(this.fields, this.offsets, 'diagnostic');
     return Object.seal(new this.CheckedView(vec)) as StateOf<F>;
   }
 
@@ -413,7 +471,13 @@ function compileView(fields: FieldSpec, offsets: Record<string, number>): new (v
  * modules are strict). Reads, and the typed-array methods model code uses
  * (`includes`, `indexOf`, iteration, ...), go to the field's subarray.
  */
-function compileCheckedView(fields: FieldSpec, offsets: Record<string, number>, diagnostic = false): new (vec: Int32Array) => object {
+function compileCheckedView(
+  fields: FieldSpec,
+  offsets: Record<string, number>,
+  elements: 'checked' | 'diagnostic' | 'unchecked' = 'checked',
+): new (
+  vec: Int32Array,
+) => object {
   const ctor: string[] = ['this.__dnsmc_vec = v;'];
   const members: string[] = [];
   const arrays: Record<string, (a: Int32Array) => object> = {};
@@ -421,18 +485,86 @@ function compileCheckedView(fields: FieldSpec, offsets: Record<string, number>, 
     const key = JSON.stringify(name);
     const off = offsets[name];
     if (f.kind === 'array') {
-      arrays[name] = compileCheckedArray(name, f.length, diagnostic);
       const slot = JSON.stringify(`__dnsmc_a_${name}`);
-      ctor.push(`this[${slot}] = Object.seal(A[${key}](v.subarray(${off}, ${off + f.length})));`);
-      members.push(`get ${key}() { return this[${slot}]; }`, `set ${key}(x) { badWrite(${key}, x, 'an array field cannot be replaced; write its elements'); }`);
+      if (elements === 'unchecked') ctor.push(`this[${slot}] = v.subarray(${off}, ${off + f.length});`);
+      else {
+        arrays[name] = compileCheckedArray(name, f.length, elements === 'diagnostic');
+        ctor.push(`this[${slot}] = Object.seal(A[${key}](v.subarray(${off}, ${off + f.length})));`);
+      }
+      members.push(...arrayAccessors(key, slot));
     } else {
-      members.push(
-        `get ${key}() { return this.__dnsmc_vec[${off}]; }`,
-        `set ${key}(x) { if ((x | 0) !== x) badWrite(${key}, x, 'not a whole number of 32 bits'); this.__dnsmc_vec[${off}] = x; }`,
-      );
+      members.push(...scalarAccessors(key, off));
     }
   }
   return new Function('A', 'badWrite', `return class CheckedView {\nconstructor(v) {\n${ctor.join('\n')}\n}\n${members.join('\n')}\n};`)(arrays, badWrite);
+}
+
+/** A checked view's accessors of scalar field `key` (quoted) at slot `off`: each write must be a whole number of 32 bits. */
+function scalarAccessors(key: string, off: number): string[] {
+  return [
+    `get ${key}() { return this.__dnsmc_vec[${off}]; }`,
+    `set ${key}(x) { if ((x | 0) !== x) badWrite(${key}, x, 'not a whole number of 32 bits'); this.__dnsmc_vec[${off}] = x; }`,
+  ];
+}
+
+/** A checked view's accessors of array field `key` (quoted), held in the view's own property `slot` (quoted): it cannot be replaced. */
+function arrayAccessors(key: string, slot: string): string[] {
+  return [`get ${key}() { return this[${slot}]; }`, `set ${key}(x) { badWrite(${key}, x, 'an array field cannot be replaced; write its elements'); }`];
+}
+
+/** A layout's effect view class and the calls around an effect (see EffectWrites). */
+interface Buffered {
+  readonly View: new (cur: Int32Array, next: Int32Array) => object;
+  readonly begin: (view: object) => void;
+  readonly end: (view: object) => void;
+  readonly clean: (view: object) => boolean;
+}
+
+/**
+ * The effect view of {@link Layout.effectWrites}: scalars as in the checked
+ * view (over `next`); each array field an array of its own (see
+ * bufferedArray), and `begin` / `end` compiled, as pack is, into
+ * straight-line code with every offset a literal.
+ */
+function compileBuffered(fields: FieldSpec, offsets: Record<string, number>): Buffered {
+  const ctor: string[] = ['this.__dnsmc_vec = v;', 'this.__dnsmc_cur = c;'];
+  const members: string[] = [];
+  const begin: string[] = ['const c = w.__dnsmc_cur;', 'let a;'];
+  const end: string[] = ['const v = w.__dnsmc_vec, c = w.__dnsmc_cur;', 'let a, x;'];
+  const clean: string[] = ['true'];
+  const arrays: Record<string, (a: Int32Array) => number[]> = {};
+  for (const [name, f] of Object.entries(fields)) {
+    const key = JSON.stringify(name);
+    const off = offsets[name];
+    if (f.kind !== 'array') {
+      members.push(...scalarAccessors(key, off));
+      continue;
+    }
+    arrays[name] = bufferedArray(name, f.length);
+    const slot = JSON.stringify(`__dnsmc_a_${name}`);
+    ctor.push(`this[${slot}] = A[${key}](v.subarray(${off}, ${off + f.length}));`);
+    members.push(...arrayAccessors(key, slot));
+    begin.push(`a = w[${slot}];`);
+    clean.push(`Object.keys(w[${slot}]).length === ${f.length}`);
+    end.push(
+      `a = w[${slot}];`,
+      `if (a.length !== ${f.length}) badWrite(${JSON.stringify(`${name}.length`)}, a.length, ${JSON.stringify(`${name} has elements 0..${f.length - 1} only`)});`,
+    );
+    for (let i = 0; i < f.length; i++) {
+      const at = off + i;
+      begin.push(`a[${i}] = c[${at}];`);
+      // An element the effect left alone is cur's, which next holds already; a changed one is checked, copied into next and put back.
+      end.push(
+        `x = a[${i}]; if (x !== c[${at}]) { if ((x | 0) !== x) badWrite(${JSON.stringify(`${name}[${i}]`)}, x, 'not a whole number of 32 bits'); v[${at}] = x; a[${i}] = c[${at}]; }`,
+      );
+    }
+  }
+  return {
+    View: new Function('A', 'badWrite', `return class EffectView {\nconstructor(c, v) {\n${ctor.join('\n')}\n}\n${members.join('\n')}\n};`)(arrays, badWrite),
+    begin: new Function(`return function begin(w) {\n${begin.join('\n')}\n};`)(),
+    end: new Function('badWrite', `return function end(w) {\n${end.join('\n')}\n};`)(badWrite),
+    clean: new Function(`return function clean(w) {\nreturn ${clean.join(' && ')};\n};`)(),
+  };
 }
 
 /** Methods of a typed array that model code may call on an array field; they run on the field's subarray. */
@@ -475,6 +607,45 @@ function compileCheckedArray(name: string, length: number, diagnostic: boolean):
         return Reflect.set(target, key, value, receiver);
       },
     });
+}
+
+/**
+ * One array field of an effect view, over its subarray `sub` of the vector:
+ * a sealed array of `length` numbers (written past its end or at a key that
+ * is not an element, it throws), whose prototype has only what the checked
+ * view's arrays have: the typed-array methods model code may call, which
+ * run on `sub` as the checked view's do (the elements written so far are
+ * checked and copied there first, and copied back after, as a callback may
+ * write `sub`), and iteration.
+ */
+function bufferedArray(name: string, length: number): (sub: Int32Array) => number[] {
+  return (sub) => {
+    const a: number[] = [];
+    for (let i = 0; i < length; i++) a.push(0);
+    const flush = (): void => {
+      for (let i = 0; i < length; i++) {
+        const x = a[i];
+        if ((x | 0) !== x) badWrite(`${name}[${i}]`, x, 'not a whole number of 32 bits');
+        sub[i] = x;
+      }
+    };
+    const proto: Record<PropertyKey, unknown> = {
+      [Symbol.iterator]: () => Array.prototype.values.call(a),
+    };
+    for (const m of ARRAY_METHODS) {
+      const method = sub[m] as (...args: unknown[]) => unknown;
+      proto[m] = (...args: unknown[]) => {
+        flush();
+        try {
+          return method.apply(sub, args);
+        } finally {
+          for (let i = 0; i < length; i++) a[i] = sub[i];
+        }
+      };
+    }
+    Object.setPrototypeOf(a, proto);
+    return a;
+  };
 }
 
 function scalarToJson(f: ScalarField, v: number): Json {
