@@ -185,30 +185,36 @@ export interface LayoutOptions {
 }
 
 /**
- * An effect's checked writes in the search (see {@link Layout.effectWrites}).
- * Scalar fields of `view` are accessors over the vector that check each
- * write; its array fields are sealed arrays of their own, so that reading
- * and writing an element is as fast as an array's, writing past the end or
- * at a key that is not an element throws (ES modules are strict), and the
- * check of each element's value waits for `end`. Around each effect:
- * `begin(view)` after the vector holds the state to change (copies the
- * vector's array fields into the view), `end(view)` after the effect (checks
- * every element as the checked view's setters do, and copies it into the
- * vector). A write the check refuses throws there, a ModelWriteError; the
- * engine then runs the step again on {@link Layout.checkedView}, which names
- * the write as it happens.
+ * An effect's checked writes in the search (see {@link Layout.effectWrites}),
+ * over a state vector `cur` and its successor's `next`. Scalar fields of
+ * `view` are accessors over `next` that check each write, as the checked
+ * view's do. Its array fields are plain arrays of their own (reading and
+ * writing an element costs what an array's does; a property access on the
+ * checked view's element accessors costs a hundred times that), whose
+ * prototype has only the checked view's methods; an array cannot be
+ * replaced and no field added. `begin(view)` copies `cur`'s array fields
+ * into the view, once per state expanded; after each effect (`next` having
+ * been a copy of `cur`), `end(view)` checks each element that the effect
+ * changed as the setters check a write (a whole number of 32 bits), copies
+ * it into `next` and puts `cur`'s back. A write the check refuses throws
+ * there, a ModelWriteError; the engine then runs the step again on
+ * {@link Layout.checkedView}, which names the write as it happens. What the
+ * check sees is what each element holds when the effect ends: a value that
+ * is not a whole number, written over with one before the effect ends, goes
+ * unseen.
  */
 export interface EffectWrites<F extends FieldSpec> {
   readonly view: StateOf<F>;
   readonly begin: (view: object) => void;
   readonly end: (view: object) => void;
   /**
-   * Whether no array of `view` has a key besides its elements. A write at
-   * a key that is not an element (-1, 1.5, NaN, 'x') adds one, which `end`
-   * does not see (past the end, the length tells); this look costs more than
-   * `end` does, and is for every so many states: a state whose effect added
-   * such a key is then found by running the states since the last look
-   * again on {@link Layout.checkedView}.
+   * Whether every array of `view` still has its length and no key besides
+   * its elements. A write past the end, at a key that is not an element
+   * (-1, 1.5, NaN, 'x') or to `length` changes that, which `end` does not
+   * look at: this look costs more than `end` does, and is for every so many
+   * states (the search's is every 1,024); the state whose effect did it is
+   * then found by running the states since the last look again on
+   * {@link Layout.checkedView}.
    */
   readonly clean: (view: object) => boolean;
 }
@@ -545,11 +551,9 @@ function compileBuffered(fields: FieldSpec, offsets: Record<string, number>): Bu
     ctor.push(`this[${slot}] = A[${key}](v.subarray(${off}, ${off + f.length}));`);
     members.push(...arrayAccessors(key, slot));
     begin.push(`a = w[${slot}];`);
-    clean.push(`Object.keys(w[${slot}]).length === ${f.length}`);
-    end.push(
-      `a = w[${slot}];`,
-      `if (a.length !== ${f.length}) badWrite(${JSON.stringify(`${name}.length`)}, a.length, ${JSON.stringify(`${name} has elements 0..${f.length - 1} only`)});`,
-    );
+    // A key past the end is a key more; a length set without one, only the length.
+    clean.push(`(a = w[${slot}]).length === ${f.length} && Object.keys(a).length === ${f.length}`);
+    end.push(`a = w[${slot}];`);
     for (let i = 0; i < f.length; i++) {
       const at = off + i;
       begin.push(`a[${i}] = c[${at}];`);
@@ -563,7 +567,7 @@ function compileBuffered(fields: FieldSpec, offsets: Record<string, number>): Bu
     View: new Function('A', 'badWrite', `return class EffectView {\nconstructor(c, v) {\n${ctor.join('\n')}\n}\n${members.join('\n')}\n};`)(arrays, badWrite),
     begin: new Function(`return function begin(w) {\n${begin.join('\n')}\n};`)(),
     end: new Function('badWrite', `return function end(w) {\n${end.join('\n')}\n};`)(badWrite),
-    clean: new Function(`return function clean(w) {\nreturn ${clean.join(' && ')};\n};`)(),
+    clean: new Function(`return function clean(w) {\nlet a;\nreturn ${clean.join(' && ')};\n};`)(),
   };
 }
 
@@ -610,13 +614,13 @@ function compileCheckedArray(name: string, length: number, diagnostic: boolean):
 }
 
 /**
- * One array field of an effect view, over its subarray `sub` of the vector:
- * a sealed array of `length` numbers (written past its end or at a key that
- * is not an element, it throws), whose prototype has only what the checked
- * view's arrays have: the typed-array methods model code may call, which
- * run on `sub` as the checked view's do (the elements written so far are
- * checked and copied there first, and copied back after, as a callback may
- * write `sub`), and iteration.
+ * One array field of an effect view, over its subarray `sub` of `next`: an
+ * array of `length` numbers (not sealed: V8 reads and writes a sealed array
+ * several times slower; EffectWrites.clean sees a key added), whose
+ * prototype has only what the checked view's arrays have: the typed-array
+ * methods model code may call, which run on `sub` as the checked view's do
+ * (the elements written so far are checked and copied there first, and
+ * copied back after, as a callback may write `sub`), and iteration.
  */
 function bufferedArray(name: string, length: number): (sub: Int32Array) => number[] {
   return (sub) => {
