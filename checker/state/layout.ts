@@ -470,12 +470,17 @@ function compileView(fields: FieldSpec, offsets: Record<string, number>): new (v
 /**
  * The checked view: scalar setters refuse anything but a whole number that
  * fits 32 bits; array fields are objects with one accessor per element
- * (compiled for the field's length, so that V8 inlines them as it does the
- * plain view's typed arrays) whose setters refuse the same, and which are
- * sealed, so that writing past the end throws; array fields cannot be
+ * (compiled for the field's length) whose setters refuse the same, and which
+ * are sealed, so that writing past the end throws; array fields cannot be
  * replaced, and the view is sealed, so that adding a field throws (ES
  * modules are strict). Reads, and the typed-array methods model code uses
  * (`includes`, `indexOf`, iteration, ...), go to the field's subarray.
+ * V8 keeps accessors at integer keys as dictionary elements and does not
+ * inline them: an element read or write costs about a hundred times a typed
+ * array's, which is why the search writes through the effect view
+ * (compileBuffered) instead. `elements`: 'diagnostic' also names a write past
+ * the end (see compileCheckedArray); 'unchecked' makes the array fields the
+ * vector's subarrays (Layout.readView).
  */
 function compileCheckedView(
   fields: FieldSpec,
