@@ -13,6 +13,8 @@ import type { DnsParams } from '../models/dns/params.js';
 export const modelPackage: ModelPackage = {
   ...dnsPackage,
   name: 'dns',
+  // The model alone: the real system's flags (its --endpoints among them) would clash with the model's parameters.
+  system: undefined,
   createModel: (params) => {
     const base = dnsModel(params as unknown as Partial<DnsParams>);
     const p = base.config;

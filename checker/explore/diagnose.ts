@@ -30,15 +30,29 @@ const short = (e: unknown): string => {
  */
 export function diagnose<F extends FieldSpec>(kernel: Kernel<F>, cur: Int32Array, e: unknown): Error {
   if (e instanceof ModelError) return e;
+  return findFault(kernel, cur) ?? new ModelError(`model ${kernel.model.name}: ${short(e)}; while expanding state ${shownState(kernel, cur)}`);
+}
+
+/** The state in `cur` as JSON (as numbers when it does not fit the layout). */
+function shownState<F extends FieldSpec>(kernel: Kernel<F>, cur: Int32Array): string {
+  try {
+    return JSON.stringify(kernel.model.layout.toJson(cur));
+  } catch {
+    return `[${Array.from(cur).join(', ')}]`;
+  }
+}
+
+/**
+ * Runs every transition of the state in `cur` again on views that check
+ * every write, and the properties on each successor: the ModelError naming
+ * the first that throws or writes what the layout cannot hold, or undefined
+ * when none does.
+ */
+export function findFault<F extends FieldSpec>(kernel: Kernel<F>, cur: Int32Array): Error | undefined {
   const model = kernel.model as Model<F>;
   const layout = model.layout;
   const where = `model ${model.name}`;
-  let state: string;
-  try {
-    state = JSON.stringify(layout.toJson(cur));
-  } catch {
-    state = `[${Array.from(cur).join(', ')}]`;
-  }
+  const state = shownState(kernel, cur);
   const before = layout.vector();
   before.set(cur);
   const after = layout.vector();
@@ -91,7 +105,7 @@ export function diagnose<F extends FieldSpec>(kernel: Kernel<F>, cur: Int32Array
       }
     }
   }
-  return new ModelError(`${where}: ${short(e)}; while expanding state ${state}`);
+  return undefined;
 }
 
 /** The ModelError for an error thrown while checking an initial state's invariants (or packing it). */

@@ -20,14 +20,14 @@
  * - Nothing is allocated per edge: one unpacked scratch state, one successor
  *   scratch, one packed scratch.
  */
-import type { FieldSpec, StateOf } from '../state/layout.js';
+import type { EffectWrites, FieldSpec, StateOf } from '../state/layout.js';
 import { Ctl, ctlSearcher, LayerEnd, StopCode } from './control.js';
-import { diagnose, diagnoseInitial } from './diagnose.js';
+import { diagnose, diagnoseInitial, findFault } from './diagnose.js';
 import { compileExpand, type Expand } from './expand.js';
 import { FingerprintSet, slotsFor, type FingerprintImage } from '../state/fingerprint.js';
 import { Growable } from '../state/growable.js';
 import { kernelOf, selectProperties, type Kernel } from '../model/kernel.js';
-import type { Model } from '../model/model.js';
+import { ModelError, type Model } from '../model/model.js';
 import type { ResolvedOptions } from './options.js';
 import { Ring } from '../state/ring.js';
 import { Canonicalizer } from './symmetry.js';
@@ -136,6 +136,8 @@ export class LayerSearch {
   private readonly inbox: Ring[];
   private readonly kernel: Kernel;
   private readonly expand: Expand;
+  /** The checked effect view and its calls, on a layout that checks writes (see Layout.effectWrites). */
+  private readonly writes: EffectWrites<FieldSpec> | undefined;
   private readonly actionOf: Int32Array;
   private readonly sink: EdgeSink | undefined;
   private readonly invariants: Model['invariants'];
@@ -195,7 +197,7 @@ export class LayerSearch {
     this.frontier = new Growable(words, 16);
     this.nextFrontier = new Growable(words, 16);
     this.kernel = kernelOf(model);
-    this.expand = compileExpand(this.kernel);
+
     this.actionOf = this.kernel.actionOf;
     this.sink = role.sink;
     if (this.sink && (this.parallel || opts.symmetry)) throw new Error('internal: an edge sink needs a search on one thread, without symmetry');
@@ -207,8 +209,11 @@ export class LayerSearch {
     this.stepBroken = new Uint8Array(this.stepInvariants.length);
     this.cur = layout.vector();
     this.next = layout.vector();
-    this.curView = layout.view(this.cur);
-    this.nextView = layout.view(this.next);
+    // Guards and properties read plain views; an effect on a layout that checks writes writes through the checked effect view.
+    this.curView = layout.readView(this.cur);
+    this.nextView = layout.readView(this.next);
+    this.writes = layout.effectWrites(this.cur, this.next);
+    this.expand = compileExpand(this.kernel, this.writes);
     this.scratch = new Uint32Array(this.W);
     this.canon = opts.symmetry ? new Canonicalizer(model) : undefined;
     this.onSuccessor = (t) => this.successor(t);
@@ -370,6 +375,41 @@ export class LayerSearch {
     return false;
   }
 
+  /**
+   * On a layout that checks writes: throws the ModelError for the first of
+   * the layer's states `from .. to - 1` (in `words`, whose first is state
+   * `first`) whose expansion wrote an array field at a key that is not an
+   * element, if the effect view's arrays show one (see EffectWrites.clean,
+   * too dear to look at for every state). Returns `end` otherwise.
+   */
+  private sweep(words: Uint32Array, first: number, from: number, to: number, end: LayerEnd): LayerEnd {
+    const fault = this.strayFault(words, first, from, to);
+    if (fault === null) return end;
+    throw (
+      fault ??
+      new ModelError(
+        `model ${this.model.name}: an effect wrote an array field at a key that is not an element, expanding one of the states ${from}..${to - 1} of layer ${this.depth}, and running them again did not find it`,
+      )
+    );
+  }
+
+  /**
+   * Null when the effect view's arrays have no key besides their elements
+   * (or the layout does not check writes); otherwise the ModelError for the
+   * first of the states `from .. to - 1` whose expansion, run again on
+   * views that check every write, fails, or undefined when none does.
+   */
+  private strayFault(words: Uint32Array, first: number, from: number, to: number): Error | undefined | null {
+    if (this.writes === undefined || this.writes.clean(this.writes.view)) return null;
+    const vec = this.model.layout.vector();
+    for (let j = from; j < to; j++) {
+      this.model.layout.unpack(words, (j - first) * this.W, vec);
+      const fault = findFault(this.kernel, vec);
+      if (fault) return fault;
+    }
+    return undefined;
+  }
+
   /** Takes in the states other threads sent this one. */
   private drain(): number {
     let n = 0;
@@ -428,8 +468,10 @@ export class LayerSearch {
         const words = this.segments[s];
         const first = s === 0 ? 0 : this.segmentEnd[s - 1];
         const stop = Math.min(this.end, this.segmentEnd[s]);
+        // The states since the effect view's arrays were last looked at (see sweep).
+        let from = this.at;
         for (; this.at < stop; ) {
-          if (this.stopped) return LayerEnd.stopped;
+          if (this.stopped) return this.sweep(words, first, from, this.at, LayerEnd.stopped);
           const j = this.at++;
           this.source = this.frontierStart + j;
           layout.unpack(words, (j - first) * W, this.cur);
@@ -439,15 +481,21 @@ export class LayerSearch {
             enabled = this.expand(this.curView, this.nextView, this.cur, this.next, this.onSuccessor);
           } catch (e) {
             // A model that throws (a bad write, a value out of range, a guard or invariant that fails): find and name it.
+            // A key written by an earlier state's effect (seen only now) comes first.
+            const earlier = this.strayFault(words, first, from, j);
+            if (earlier) throw earlier;
+            layout.unpack(words, (j - first) * W, this.cur);
             throw diagnose(kernel, this.cur, e);
           }
-          if (enabled < 0) return LayerEnd.stopped;
+          if (enabled < 0) return this.sweep(words, first, from, this.at, LayerEnd.stopped);
           // The deadlock predicate (kernel.deadlocked), with the enabled count expand already has.
           if (enabled === 0 && this.opts.checkDeadlock && !this.deadlockFound && !kernel.terminalOk(this.curView)) {
             this.deadlockFound = true;
             this.record('deadlock', 'deadlock', this.source, -1, this.depth);
           }
           if ((++this.expanded & 1023) === 0) {
+            this.sweep(words, first, from, this.at, LayerEnd.done);
+            from = this.at;
             if (this.tick(onTick)) return LayerEnd.stopped;
             if (this.pauseNow) {
               this.pauseNow = false;
@@ -455,6 +503,7 @@ export class LayerSearch {
             }
           }
         }
+        this.sweep(words, first, from, this.at, LayerEnd.done);
       }
       if (this.parallel) this.drain();
       if (!this.claim()) break;

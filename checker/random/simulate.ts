@@ -158,8 +158,11 @@ class Walks<F extends FieldSpec> {
   open: number;
   private cur: Int32Array;
   private next: Int32Array;
+  /** Read views over `cur` and `next` (guards and properties, see Layout.readView); `nextWrites` over `next` is the one effects write through. */
   private curView: StateOf<F>;
   private nextView: StateOf<F>;
+  private curWrites: StateOf<F>;
+  private nextWrites: StateOf<F>;
   private readonly scratch: Uint32Array;
   private readonly enabled: Int32Array;
   private readonly path: Int32Array;
@@ -192,8 +195,10 @@ class Walks<F extends FieldSpec> {
     if (this.open === 0) this.open = Infinity;
     this.cur = layout.vector();
     this.next = layout.vector();
-    this.curView = layout.view(this.cur);
-    this.nextView = layout.view(this.next);
+    this.curView = layout.readView(this.cur);
+    this.nextView = layout.readView(this.next);
+    this.curWrites = layout.view(this.cur);
+    this.nextWrites = layout.view(this.next);
     this.scratch = new Uint32Array(layout.words);
     this.seen = new FingerprintSet(layout.words, 1 << 12);
     this.enabled = new Int32Array(this.kernel.size);
@@ -255,7 +260,7 @@ class Walks<F extends FieldSpec> {
           break;
         }
         const t = this.picker.pick(rng, this.enabled, n);
-        kernel.step(this.cur, this.next, this.nextView, t);
+        kernel.step(this.cur, this.next, this.nextWrites, t);
         this.path[this.len++] = t;
         this.steps++;
         this.fired[kernel.actionOf[t]]++;
@@ -279,6 +284,9 @@ class Walks<F extends FieldSpec> {
     const tw = this.curView;
     this.curView = this.nextView;
     this.nextView = tw;
+    const ww = this.curWrites;
+    this.curWrites = this.nextWrites;
+    this.nextWrites = ww;
   }
 
   /** Every thousand steps: the time limit and progress. True when the simulation must stop. */

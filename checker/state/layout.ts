@@ -185,6 +185,41 @@ export interface LayoutOptions {
 }
 
 /**
+ * An effect's checked writes in the search (see {@link Layout.effectWrites}),
+ * over a state vector `cur` and its successor's `next`. Scalar fields of
+ * `view` are accessors over `next` that check each write, as the checked
+ * view's do. Its array fields are plain arrays of their own (reading and
+ * writing an element costs what an array's does; a property access on the
+ * checked view's element accessors costs a hundred times that), whose
+ * prototype has only the checked view's methods; an array cannot be
+ * replaced and no field added. `begin(view)` copies `cur`'s array fields
+ * into the view, once per state expanded; after each effect (`next` having
+ * been a copy of `cur`), `end(view)` checks each element that the effect
+ * changed as the setters check a write (a whole number of 32 bits), copies
+ * it into `next` and puts `cur`'s back. A write the check refuses throws
+ * there, a ModelWriteError; the engine then runs the step again on
+ * {@link Layout.checkedView}, which names the write as it happens. What the
+ * check sees is what each element holds when the effect ends: a value that
+ * is not a whole number, written over with one before the effect ends, goes
+ * unseen.
+ */
+export interface EffectWrites<F extends FieldSpec> {
+  readonly view: StateOf<F>;
+  readonly begin: (view: object) => void;
+  readonly end: (view: object) => void;
+  /**
+   * Whether every array of `view` still has its length and no key besides
+   * its elements. A write past the end, at a key that is not an element
+   * (-1, 1.5, NaN, 'x') or to `length` changes that, which `end` does not
+   * look at: this look costs more than `end` does, and is for every so many
+   * states (the search's is every 1,024); the state whose effect did it is
+   * then found by running the states since the last look again on
+   * {@link Layout.checkedView}.
+   */
+  readonly clean: (view: object) => boolean;
+}
+
+/**
  * A compiled layout. Create one per model instance with {@link defineLayout}.
  */
 export class Layout<F extends FieldSpec> {
@@ -271,10 +306,39 @@ export class Layout<F extends FieldSpec> {
     vec: Int32Array,
   ) => object;
   private CheckedView: (new (vec: Int32Array) => object) | undefined;
+  private ReadView: (new (vec: Int32Array) => object) | undefined;
+  private Buffered: Buffered | undefined;
+
+  /**
+   * A view over `vec` for reading, as fast as the plain view: array fields
+   * are `Int32Array` subarrays of `vec`. On a layout that checks writes,
+   * writes to scalars are checked as the checked view checks them, an array
+   * cannot be replaced and no field added; writes to array elements are
+   * not checked. The search reads through it in guards and properties
+   * (typed read-only), and effects write through {@link effectWrites}.
+   */
+  readView(vec: Int32Array): StateOf<F> {
+    if (!this.checkWrites) return this.view(vec);
+    this.ReadView ??= compileCheckedView(this.fields, this.offsets, 'unchecked');
+    return Object.seal(new this.ReadView(vec)) as StateOf<F>;
+  }
+
+  /**
+   * For a layout that checks writes: a view over `vec` for effects, whose
+   * writes are checked at the cost of a few compares, and the two calls
+   * around each effect (see {@link EffectWrites}). Undefined when the
+   * layout does not check writes (the effect then writes through `view`).
+   */
+  effectWrites(cur: Int32Array, next: Int32Array): EffectWrites<F> | undefined {
+    if (!this.checkWrites) return undefined;
+    this.Buffered ??= compileBuffered(this.fields, this.offsets);
+    const b = this.Buffered;
+    return { view: Object.seal(new b.View(cur, next)) as StateOf<F>, begin: b.begin, end: b.end, clean: b.clean };
+  }
 
   /** A view over `vec` that checks every write and names it (whatever `checkWrites` says): for finding what a model did wrong. */
   checkedView(vec: Int32Array): StateOf<F> {
-    this.CheckedView ??= compileCheckedView(this.fields, this.offsets, true);
+    this.CheckedView ??= compileCheckedView(this.fields, this.offsets, 'diagnostic');
     return Object.seal(new this.CheckedView(vec)) as StateOf<F>;
   }
 
@@ -406,14 +470,25 @@ function compileView(fields: FieldSpec, offsets: Record<string, number>): new (v
 /**
  * The checked view: scalar setters refuse anything but a whole number that
  * fits 32 bits; array fields are objects with one accessor per element
- * (compiled for the field's length, so that V8 inlines them as it does the
- * plain view's typed arrays) whose setters refuse the same, and which are
- * sealed, so that writing past the end throws; array fields cannot be
+ * (compiled for the field's length) whose setters refuse the same, and which
+ * are sealed, so that writing past the end throws; array fields cannot be
  * replaced, and the view is sealed, so that adding a field throws (ES
  * modules are strict). Reads, and the typed-array methods model code uses
  * (`includes`, `indexOf`, iteration, ...), go to the field's subarray.
+ * V8 keeps accessors at integer keys as dictionary elements and does not
+ * inline them: an element read or write costs about a hundred times a typed
+ * array's, which is why the search writes through the effect view
+ * (compileBuffered) instead. `elements`: 'diagnostic' also names a write past
+ * the end (see compileCheckedArray); 'unchecked' makes the array fields the
+ * vector's subarrays (Layout.readView).
  */
-function compileCheckedView(fields: FieldSpec, offsets: Record<string, number>, diagnostic = false): new (vec: Int32Array) => object {
+function compileCheckedView(
+  fields: FieldSpec,
+  offsets: Record<string, number>,
+  elements: 'checked' | 'diagnostic' | 'unchecked' = 'checked',
+): new (
+  vec: Int32Array,
+) => object {
   const ctor: string[] = ['this.__dnsmc_vec = v;'];
   const members: string[] = [];
   const arrays: Record<string, (a: Int32Array) => object> = {};
@@ -421,18 +496,84 @@ function compileCheckedView(fields: FieldSpec, offsets: Record<string, number>, 
     const key = JSON.stringify(name);
     const off = offsets[name];
     if (f.kind === 'array') {
-      arrays[name] = compileCheckedArray(name, f.length, diagnostic);
       const slot = JSON.stringify(`__dnsmc_a_${name}`);
-      ctor.push(`this[${slot}] = Object.seal(A[${key}](v.subarray(${off}, ${off + f.length})));`);
-      members.push(`get ${key}() { return this[${slot}]; }`, `set ${key}(x) { badWrite(${key}, x, 'an array field cannot be replaced; write its elements'); }`);
+      if (elements === 'unchecked') ctor.push(`this[${slot}] = v.subarray(${off}, ${off + f.length});`);
+      else {
+        arrays[name] = compileCheckedArray(name, f.length, elements === 'diagnostic');
+        ctor.push(`this[${slot}] = Object.seal(A[${key}](v.subarray(${off}, ${off + f.length})));`);
+      }
+      members.push(...arrayAccessors(key, slot));
     } else {
-      members.push(
-        `get ${key}() { return this.__dnsmc_vec[${off}]; }`,
-        `set ${key}(x) { if ((x | 0) !== x) badWrite(${key}, x, 'not a whole number of 32 bits'); this.__dnsmc_vec[${off}] = x; }`,
-      );
+      members.push(...scalarAccessors(key, off));
     }
   }
   return new Function('A', 'badWrite', `return class CheckedView {\nconstructor(v) {\n${ctor.join('\n')}\n}\n${members.join('\n')}\n};`)(arrays, badWrite);
+}
+
+/** A checked view's accessors of scalar field `key` (quoted) at slot `off`: each write must be a whole number of 32 bits. */
+function scalarAccessors(key: string, off: number): string[] {
+  return [
+    `get ${key}() { return this.__dnsmc_vec[${off}]; }`,
+    `set ${key}(x) { if ((x | 0) !== x) badWrite(${key}, x, 'not a whole number of 32 bits'); this.__dnsmc_vec[${off}] = x; }`,
+  ];
+}
+
+/** A checked view's accessors of array field `key` (quoted), held in the view's own property `slot` (quoted): it cannot be replaced. */
+function arrayAccessors(key: string, slot: string): string[] {
+  return [`get ${key}() { return this[${slot}]; }`, `set ${key}(x) { badWrite(${key}, x, 'an array field cannot be replaced; write its elements'); }`];
+}
+
+/** A layout's effect view class and the calls around an effect (see EffectWrites). */
+interface Buffered {
+  readonly View: new (cur: Int32Array, next: Int32Array) => object;
+  readonly begin: (view: object) => void;
+  readonly end: (view: object) => void;
+  readonly clean: (view: object) => boolean;
+}
+
+/**
+ * The effect view of {@link Layout.effectWrites}: scalars as in the checked
+ * view (over `next`); each array field an array of its own (see
+ * bufferedArray), and `begin` / `end` compiled, as pack is, into
+ * straight-line code with every offset a literal.
+ */
+function compileBuffered(fields: FieldSpec, offsets: Record<string, number>): Buffered {
+  const ctor: string[] = ['this.__dnsmc_vec = v;', 'this.__dnsmc_cur = c;'];
+  const members: string[] = [];
+  const begin: string[] = ['const c = w.__dnsmc_cur;', 'let a;'];
+  const end: string[] = ['const v = w.__dnsmc_vec, c = w.__dnsmc_cur;', 'let a, x;'];
+  const clean: string[] = ['true'];
+  const arrays: Record<string, (a: Int32Array) => number[]> = {};
+  for (const [name, f] of Object.entries(fields)) {
+    const key = JSON.stringify(name);
+    const off = offsets[name];
+    if (f.kind !== 'array') {
+      members.push(...scalarAccessors(key, off));
+      continue;
+    }
+    arrays[name] = bufferedArray(name, f.length);
+    const slot = JSON.stringify(`__dnsmc_a_${name}`);
+    ctor.push(`this[${slot}] = A[${key}](v.subarray(${off}, ${off + f.length}));`);
+    members.push(...arrayAccessors(key, slot));
+    begin.push(`a = w[${slot}];`);
+    // A key past the end is a key more; a length set without one, only the length.
+    clean.push(`(a = w[${slot}]).length === ${f.length} && Object.keys(a).length === ${f.length}`);
+    end.push(`a = w[${slot}];`);
+    for (let i = 0; i < f.length; i++) {
+      const at = off + i;
+      begin.push(`a[${i}] = c[${at}];`);
+      // An element the effect left alone is cur's, which next holds already; a changed one is checked, copied into next and put back.
+      end.push(
+        `x = a[${i}]; if (x !== c[${at}]) { if ((x | 0) !== x) badWrite(${JSON.stringify(`${name}[${i}]`)}, x, 'not a whole number of 32 bits'); v[${at}] = x; a[${i}] = c[${at}]; }`,
+      );
+    }
+  }
+  return {
+    View: new Function('A', 'badWrite', `return class EffectView {\nconstructor(c, v) {\n${ctor.join('\n')}\n}\n${members.join('\n')}\n};`)(arrays, badWrite),
+    begin: new Function(`return function begin(w) {\n${begin.join('\n')}\n};`)(),
+    end: new Function('badWrite', `return function end(w) {\n${end.join('\n')}\n};`)(badWrite),
+    clean: new Function(`return function clean(w) {\nlet a;\nreturn ${clean.join(' && ')};\n};`)(),
+  };
 }
 
 /** Methods of a typed array that model code may call on an array field; they run on the field's subarray. */
@@ -475,6 +616,45 @@ function compileCheckedArray(name: string, length: number, diagnostic: boolean):
         return Reflect.set(target, key, value, receiver);
       },
     });
+}
+
+/**
+ * One array field of an effect view, over its subarray `sub` of `next`: an
+ * array of `length` numbers (not sealed: V8 reads and writes a sealed array
+ * several times slower; EffectWrites.clean sees a key added), whose
+ * prototype has only what the checked view's arrays have: the typed-array
+ * methods model code may call, which run on `sub` as the checked view's do
+ * (the elements written so far are checked and copied there first, and
+ * copied back after, as a callback may write `sub`), and iteration.
+ */
+function bufferedArray(name: string, length: number): (sub: Int32Array) => number[] {
+  return (sub) => {
+    const a: number[] = [];
+    for (let i = 0; i < length; i++) a.push(0);
+    const flush = (): void => {
+      for (let i = 0; i < length; i++) {
+        const x = a[i];
+        if ((x | 0) !== x) badWrite(`${name}[${i}]`, x, 'not a whole number of 32 bits');
+        sub[i] = x;
+      }
+    };
+    const proto: Record<PropertyKey, unknown> = {
+      [Symbol.iterator]: () => Array.prototype.values.call(a),
+    };
+    for (const m of ARRAY_METHODS) {
+      const method = sub[m] as (...args: unknown[]) => unknown;
+      proto[m] = (...args: unknown[]) => {
+        flush();
+        try {
+          return method.apply(sub, args);
+        } finally {
+          for (let i = 0; i < length; i++) a[i] = sub[i];
+        }
+      };
+    }
+    Object.setPrototypeOf(a, proto);
+    return a;
+  };
 }
 
 function scalarToJson(f: ScalarField, v: number): Json {

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../../checker/explore/bfs.js';
+import { ModelError, type Model } from '../../../checker/model/model.js';
 import { replay } from '../../../checker/model/replay.js';
+import { array, defineLayout, int, type FieldSpec, type Ints } from '../../../checker/state/layout.js';
 import { counterModel, lockMutexModel, naiveMutexModel } from '../../../models/toys/index.js';
 import { graphModel, referenceDistances, type Graph } from '../graph.js';
 
@@ -153,5 +155,62 @@ describe('coverage', () => {
     expect(r.unfired).toEqual([]);
     const capped = check(counterModel(3), { maxDepth: 1 });
     expect(capped.unfired).toEqual(['reset']);
+  });
+});
+
+describe('checked writes in the search', () => {
+  /**
+   * Counts n up to 3,000, from `width` initial states (n = 0 .. width - 1: the first layer is that wide,
+   * so that a bad write in it may be seen only states later); `hostile(s, n)` runs in the effect.
+   */
+  const hostileModel = (width: number, hostile: (s: { n: number; a: Ints }, n: number) => void): Model<FieldSpec> => {
+    const layout = defineLayout({ n: int(0, 3000), a: array(2, int(0, 3)) });
+    return {
+      name: 'hostile',
+      params: {},
+      layout,
+      roles: { r: 1 },
+      init: Array.from({ length: width }, (_, n) => ({ n, a: [0, 0] })),
+      actions: [
+        {
+          name: 'go',
+          role: 'r',
+          guard: (s: { n: number }) => s.n < 3000,
+          effect: (s: { n: number; a: Ints }) => {
+            const n = s.n;
+            s.n = n + 1;
+            hostile(s, n);
+          },
+        },
+      ],
+      invariants: [],
+      stepInvariants: [],
+      terminalOk: () => true,
+    } as unknown as Model<FieldSpec>;
+  };
+
+  it('a write at a key that is not an element, seen only states later, names the state and the write', () => {
+    const m = hostileModel(3000, (s, n) => {
+      if (n === 2500) (s.a as unknown as Record<number, number>)[-1] = 1;
+    });
+    expect(() => check(m)).toThrow(new ModelError('model hostile: go by r 0 wrote a[-1] = 1: a has elements 0..1 only; from state {"n":2500,"a":[0,0]}'));
+  });
+
+  it('of two bad writes, the first in the order of the search is named, whichever is seen first', () => {
+    const m = hostileModel(3000, (s, n) => {
+      if (n === 2500) (s.a as unknown as Record<string, number>).x = 1;
+      if (n === 2501) s.a[0] = 2.5;
+    });
+    expect(() => check(m)).toThrow(new ModelError('model hostile: go by r 0 wrote a[x] = 1: a has elements 0..1 only; from state {"n":2500,"a":[0,0]}'));
+  });
+
+  it('a whole-number element write is the step; one that is not, or past the end, is named', () => {
+    expect(check(hostileModel(1, (s, n) => void (s.a[n % 2] = n % 4))).distinctStates).toBe(3001);
+    expect(() => check(hostileModel(1, (s, n) => void (n === 7 && (s.a[1] = Number.NaN))))).toThrow(
+      new ModelError('model hostile: go by r 0 wrote a[1] = NaN: not a whole number of 32 bits; from state {"n":7,"a":[0,0]}'),
+    );
+    expect(() => check(hostileModel(1, (s, n) => void (n === 9 && (s.a[2] = 1))))).toThrow(
+      new ModelError('model hostile: go by r 0 wrote a[2] = 1: a has elements 0..1 only; from state {"n":9,"a":[0,0]}'),
+    );
   });
 });
