@@ -22,6 +22,7 @@ export const checkCommand: Command = (io, run, source) => ({
       .option('expect-states', numberOption("size the visited set for this many states up front (as Spin's -w): no pauses to grow it"))
       .option('workers', numberOption('threads to search with, 1 to 64 [the number of cores]'))
       .option('symmetry', { type: 'boolean', describe: 'store one state per renaming of interchangeable actors' })
+      .option('profile', { type: 'boolean', describe: 'report where the time went: milliseconds per phase, per layer and per thread (safety checks)' })
       .option('json', JSON_OPTION)
       .option('trace-out', { type: 'string', describe: 'write the counterexample trace (JSON) to this file' })
       .option('view', { type: 'string', describe: 'write the trace viewer (one HTML file) for the counterexample to this file' })
