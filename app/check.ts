@@ -13,13 +13,10 @@ import { baseModel, describeObservedBy, observedBy } from '../checker/package/sc
 import { UsageError } from './errors.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import type { Io } from './io.js';
-import { runLivenessCheck } from './liveness.js';
 import { modelFromFlags, type PackageSource, type ResolvedModel } from './model.js';
 import { checkOptionsFromArgs, checkOutputs, propertiesFlag, propertyChoices, wantsLiveness, type CheckFlags } from './options.js';
 import { progressReporter } from './progress.js';
 import { exitCode, headerLine, headerOf, printJson, statsLines, verdict, writeTrace } from './report.js';
-import { writeViewer } from './view.js';
-import { itfLine, writeItf } from './export.js';
 import { checkReport } from './json-reports.js';
 import { bySeverity, type FollowUp, merged, moreSevere, severityLines, severityOf } from './severity.js';
 import { paramFlag } from './model.js';
@@ -49,7 +46,7 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Rec
     if (a.profile === true) throw new UsageError('--profile measures the safety search: it cannot go with a liveness property');
     // The state graph is explored on this thread: workers started ahead of it would only take a core.
     stopSpareWorkers();
-    return runLivenessCheck(resolved, a, io);
+    return (await import('./liveness.js')).runLivenessCheck(resolved, a, io);
   }
   if (a.fairness !== undefined)
     throw new UsageError(`--fairness applies to liveness properties only: add --property ${[...livenessNames(model), 'all'].join('|')}`);
@@ -85,8 +82,10 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Rec
   const by = observedBy(model);
   const traces = r.violations.map((v) => recordObservers(traceOf(base, v), by));
   if (traceOut && traces.length > 0) writeTrace(traceOut, traces[0]);
-  if (view && traces.length > 0) writeViewer(view, { trace: traces[0], model: base, source: resolved.source }, 'view');
-  if (outItf && traces.length > 0) writeItf(outItf, traces[0], base);
+  // The viewer and ITF modules load only when asked for.
+  if (view && traces.length > 0) (await import('./view.js')).writeViewer(view, { trace: traces[0], model: base, source: resolved.source }, 'view');
+  const itf = outItf ? await import('./export.js') : undefined;
+  if (outItf && itf && traces.length > 0) itf.writeItf(outItf, traces[0], base);
   const phases = r.profile && phaseProfile(r.profile);
   if (a.json === true) {
     const report = by ? { ...checkReport(model, r, traces), scenario: by.scenario, constraints: by.constraints } : checkReport(model, r, traces);
@@ -104,7 +103,7 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Rec
   for (const l of statsLines(r)) io.out(`${l}\n`);
   if (traceOut && traces.length > 0) io.out(`trace written to ${traceOut}\n`);
   if (view) io.out(traces.length > 0 ? `viewer written to ${view}\n` : `no counterexample, so no viewer written to ${view}\n`);
-  if (outItf) io.out(itfLine(outItf, traces.length > 0));
+  if (outItf && itf) io.out(itf.itfLine(outItf, traces.length > 0));
   if (phases) for (const l of [phaseLine(phases), ...profileLines(phases.search)]) io.out(`${l}\n`);
   return code;
 }

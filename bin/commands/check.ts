@@ -1,4 +1,4 @@
-import { runCheck, type CheckArgs } from '../../app/check.js';
+import type { CheckArgs } from '../../app/check.js';
 import { JSON_OPTION, MAX_MEMORY_OPTION, modelOptions, numberOption, scenarioOptions, TIME_LIMIT_OPTION } from './model-options.js';
 import type { Command } from './types.js';
 
@@ -28,5 +28,5 @@ export const checkCommand: Command = (io, run, source) => ({
       .option('view', { type: 'string', describe: 'write the trace viewer (one HTML file) for the counterexample to this file' })
       .option('out-itf', { type: 'string', describe: 'write the counterexample as ITF (the Informal Trace Format, as export --format itf) to this file' })
       .epilog('Exit codes: 0 no violation, 1 violation or deadlock, 2 bad usage or input, 3 incomplete.'),
-  handler: (a) => run(() => runCheck(a as CheckArgs, io, source)),
+  handler: (a) => run(async () => (await import('../../app/check.js')).runCheck(a as CheckArgs, io, source)),
 });
