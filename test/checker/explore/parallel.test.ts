@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { check, type CheckResult } from '../../../checker/explore/bfs.js';
 import { slotsFor } from '../../../checker/state/fingerprint.js';
 import type { Model } from '../../../checker/model/model.js';
-import { checkParallel, startWorkers } from '../../../checker/explore/parallel.js';
+import { checkParallel, startWorkers, stopSpareWorkers } from '../../../checker/explore/parallel.js';
 import { dnsModel } from '../../../models/dns/model.js';
 import { naiveMutexModel, twoPhaseModel } from '../../../models/toys/index.js';
 import { graphModel } from '../graph.js';
@@ -105,6 +105,14 @@ describe('parallel search (--workers)', () => {
   it('workers started ahead (startWorkers) are taken by the next search', async () => {
     const m = dnsModel({ variant: 'fixed' });
     startWorkers(1);
+    const r = await checkParallel(m, { workers: 2 });
+    expect([r.workers, r.distinctStates, r.generatedStates]).toEqual([2, 127_647, 408_243]);
+  });
+
+  it('workers started ahead and then stopped (stopSpareWorkers, a run that does not use them) are not taken: the next search starts its own', async () => {
+    const m = dnsModel({ variant: 'fixed' });
+    startWorkers(1);
+    stopSpareWorkers();
     const r = await checkParallel(m, { workers: 2 });
     expect([r.workers, r.distinctStates, r.generatedStates]).toEqual([2, 127_647, 408_243]);
   });
