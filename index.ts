@@ -75,6 +75,7 @@ export { check, type CheckResult, type Status, type Violation } from './checker/
 export { checkParallel } from './checker/explore/parallel.js';
 /** Search options and the progress they report. */
 export { OptionError, type CheckOptions, type Progress } from './checker/explore/options.js';
+export type { LayerProfile, SearchProfile, ThreadLayerProfile } from './checker/explore/profile.js';
 /** Liveness on the stored state graph: recoverability, eventually, leads-to under fairness; lassos. */
 export { checkModelLiveness, type Lasso, type LivenessOptions, type LivenessRun, type LivenessVerdict, type StuckState } from './checker/liveness/liveness.js';
 /** Random walks that check every property at every step, and shrink what breaks. */

@@ -4,7 +4,7 @@
  * text or as one JSON object.
  */
 import type { CheckResult } from '../checker/explore/bfs.js';
-import { checkParallel } from '../checker/explore/parallel.js';
+import { checkParallel, stopSpareWorkers } from '../checker/explore/parallel.js';
 import { propertyNames } from '../checker/model/model.js';
 import { livenessNames } from '../checker/liveness/temporal.js';
 import { formatTrace } from '../traces/text.js';
@@ -13,23 +13,24 @@ import { baseModel, describeObservedBy, observedBy } from '../checker/package/sc
 import { UsageError } from './errors.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
 import type { Io } from './io.js';
-import { runLivenessCheck } from './liveness.js';
 import { modelFromFlags, type PackageSource, type ResolvedModel } from './model.js';
 import { checkOptionsFromArgs, checkOutputs, propertiesFlag, propertyChoices, wantsLiveness, type CheckFlags } from './options.js';
 import { progressReporter } from './progress.js';
 import { exitCode, headerLine, headerOf, printJson, statsLines, verdict, writeTrace } from './report.js';
-import { writeViewer } from './view.js';
-import { itfLine, writeItf } from './export.js';
 import { checkReport } from './json-reports.js';
 import { bySeverity, type FollowUp, merged, moreSevere, severityLines, severityOf } from './severity.js';
 import { paramFlag } from './model.js';
+import { mark, phaseLine, phaseProfile } from './profile.js';
+import { profileLines } from '../checker/explore/profile.js';
 
 /** The flags of `dnsmc check`: the model's (`--model` and its parameters) and the search's. */
 export type CheckArgs = CheckFlags & Record<string, unknown>;
 
 /** Runs `dnsmc check` and resolves to its exit code. Throws UsageError (or ParamError) for bad input. */
 export async function runCheck(a: CheckArgs, io: Io, source?: PackageSource): Promise<number> {
+  mark('parsed');
   const resolved = await modelFromFlags(a, source);
+  mark('model');
   return checkResolved(resolved, a, io);
 }
 
@@ -41,7 +42,12 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Rec
   if (asked !== undefined)
     throw new UsageError(`--property ${String(asked)}: a scenario or constraint restricts safety checks only; ${String(asked)} is a liveness property`);
   propertiesFlag(model, a.property, propertyChoices(model));
-  if (wantsLiveness(model, a.property)) return runLivenessCheck(resolved, a, io);
+  if (wantsLiveness(model, a.property)) {
+    if (a.profile === true) throw new UsageError('--profile measures the safety search: it cannot go with a liveness property');
+    // The state graph is explored on this thread: workers started ahead of it would only take a core.
+    stopSpareWorkers();
+    return (await import('./liveness.js')).runLivenessCheck(resolved, a, io);
+  }
   if (a.fairness !== undefined)
     throw new UsageError(`--fairness applies to liveness properties only: add --property ${[...livenessNames(model), 'all'].join('|')}`);
   const options = checkOptionsFromArgs(model, a, propertiesFlag(model, a.property, propertyNames(model)));
@@ -68,6 +74,7 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Rec
   } finally {
     progress.done();
   }
+  mark('searched');
   // Stopped by a signal: the report says what was found, and the exit code which signal.
   const code = signal ? SIGNAL_EXIT[signal] : exitCode(r.status);
   // Traces are runs of the model itself; they record the scenario and constraints (see checker/package/scenario.ts).
@@ -75,10 +82,14 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Rec
   const by = observedBy(model);
   const traces = r.violations.map((v) => recordObservers(traceOf(base, v), by));
   if (traceOut && traces.length > 0) writeTrace(traceOut, traces[0]);
-  if (view && traces.length > 0) writeViewer(view, { trace: traces[0], model: base, source: resolved.source }, 'view');
-  if (outItf && traces.length > 0) writeItf(outItf, traces[0], base);
+  // The viewer and ITF modules load only when asked for.
+  if (view && traces.length > 0) (await import('./view.js')).writeViewer(view, { trace: traces[0], model: base, source: resolved.source }, 'view');
+  const itf = outItf ? await import('./export.js') : undefined;
+  if (outItf && itf && traces.length > 0) itf.writeItf(outItf, traces[0], base);
+  const phases = r.profile && phaseProfile(r.profile);
   if (a.json === true) {
-    printJson(io, by ? { ...checkReport(model, r, traces), scenario: by.scenario, constraints: by.constraints } : checkReport(model, r, traces));
+    const report = by ? { ...checkReport(model, r, traces), scenario: by.scenario, constraints: by.constraints } : checkReport(model, r, traces);
+    printJson(io, phases ? { ...report, profile: phases } : report);
     return code;
   }
   io.out(`${headerLine('check', headerOf(model))}\n`);
@@ -92,7 +103,8 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Rec
   for (const l of statsLines(r)) io.out(`${l}\n`);
   if (traceOut && traces.length > 0) io.out(`trace written to ${traceOut}\n`);
   if (view) io.out(traces.length > 0 ? `viewer written to ${view}\n` : `no counterexample, so no viewer written to ${view}\n`);
-  if (outItf) io.out(itfLine(outItf, traces.length > 0));
+  if (outItf && itf) io.out(itf.itfLine(outItf, traces.length > 0));
+  if (phases) for (const l of [phaseLine(phases), ...profileLines(phases.search)]) io.out(`${l}\n`);
   return code;
 }
 

@@ -39,6 +39,7 @@ import { headerLine, headerOf, printJson, writeOutput, writeTrace } from './repo
 import { headFields, type ConformReport, type EventRef } from './json-reports.js';
 import { systemOf, systemOptions } from './system.js';
 import { readJsonInput } from './trace-file.js';
+import { CONFORM_DEFAULTS } from './command-defaults.js';
 
 export interface ConformArgs {
   [flag: string]: unknown;
@@ -57,7 +58,7 @@ export interface ConformArgs {
 // A log file is read whole and decoded as one string: 256 MiB keeps it well within the longest string V8 holds (about 512 MiB).
 export const LOG_LIMITS = { lineBytes: 65_536, fileBytes: 256 * 2 ** 20, events: 10_000_000, sawFields: 64, processName: 100 };
 
-export const CONFORM_DEFAULTS = { skewMs: 50 };
+export { CONFORM_DEFAULTS };
 
 const KEYS = new Set(['process', 'seq', 'ts', 'action', 'actor', 'saw', 'observation', 'meta']);
 

@@ -13,6 +13,7 @@ import { shown } from './flags.js';
 import type { Io } from './io.js';
 import { printJson } from './report.js';
 import { readTraceFile } from './trace-file.js';
+import { EXPLAIN_FORMATS } from './command-defaults.js';
 
 export interface ExplainArgs {
   trace?: unknown;
@@ -22,7 +23,7 @@ export interface ExplainArgs {
   maxMemory?: unknown;
 }
 
-export const EXPLAIN_FORMATS = ['text', 'mermaid', 'dot', 'json'] as const;
+export { EXPLAIN_FORMATS };
 type Format = (typeof EXPLAIN_FORMATS)[number];
 
 /**

@@ -19,9 +19,9 @@ import { readTraceFile } from './trace-file.js';
 import type { Presentation } from '../checker/package/presentation.js';
 import { writeOutput } from './report.js';
 import { laneOptions } from './view.js';
+import { EXPORT_FORMATS } from './command-defaults.js';
 
-/** The export formats. */
-export const EXPORT_FORMATS = ['markdown', 'mermaid', 'itf', 'svg'] as const;
+export { EXPORT_FORMATS };
 /** One of {@link EXPORT_FORMATS}. */
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 

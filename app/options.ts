@@ -8,6 +8,7 @@ import { MAX_EXPECTED_STATES, type CheckOptions } from '../checker/explore/optio
 import { propertyNames, type Model } from '../checker/model/model.js';
 import { livenessNames, type FairnessMode } from '../checker/liveness/temporal.js';
 import { UsageError } from './errors.js';
+import { MAX_WORKERS } from './prestart.js';
 import { listFlag, outputFlag, refuseOverwrite, secondsFlag, shown, wholeFlag } from './flags.js';
 
 /** The flags of `dnsmc check` that are not the model's, as yargs hands them over (unvalidated). */
@@ -34,10 +35,11 @@ export interface CheckFlags {
   maxMemory?: unknown;
   /** Size the visited set for this many states from the start. */
   expectStates?: unknown;
+  /** Report where the time went (`profile` in the JSON, a few lines in text). */
+  profile?: unknown;
 }
 
-/** Most threads `--workers` takes: each thread holds queues to every other, so memory grows with the square. */
-export const MAX_WORKERS = 64;
+export { MAX_WORKERS } from './prestart.js';
 
 /** Every name `--property` accepts for this model: safety, liveness, and `all`. */
 export function propertyChoices(model: Model): string[] {
@@ -97,6 +99,7 @@ export function checkOptionsFromArgs(model: Model, a: CheckFlags, properties?: r
     symmetry: symmetryFlag(model, a.symmetry),
     maxMemoryBytes,
     expectedStates: wholeFlag('expect-states', a.expectStates, 1, MAX_EXPECTED_STATES),
+    ...(a.profile === true ? { profile: true } : {}),
   };
 }
 

@@ -7,8 +7,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startWorkers } from '../checker/explore/parallel.js';
-import { MAX_WORKERS } from './options.js';
+import { startWorkers } from '../checker/explore/pool.js';
+
+/** Most threads `--workers` takes: each thread holds queues to every other, so memory grows with the square. */
+export const MAX_WORKERS = 64;
 
 /** The early options, as given (unvalidated): the command, `--model`, `--workers`, `--time-limit` and `--max-memory`. */
 export interface EarlyArgs {
@@ -44,10 +46,17 @@ export function earlyArgs(argv: readonly string[]): EarlyArgs {
   };
 }
 
-/** Starts `check`'s worker threads ahead of the search when the command line asks for more than one thread. */
-export function prestartWorkers(argv: readonly string[]): void {
+/**
+ * Starts `check`'s worker threads ahead of the search when the command line
+ * asks for more than one thread; true when it started them. (A search that
+ * turns out not to use them, a liveness check or a model without an origin,
+ * stops them as soon as it knows: see `stopSpareWorkers`.)
+ */
+export function prestartWorkers(argv: readonly string[]): boolean {
   const early = earlyArgs(argv);
-  if (early.command !== 'check') return;
+  if (early.command !== 'check') return false;
   const workers = early.workers === undefined ? availableParallelism() : Number(early.workers);
-  if (Number.isInteger(workers) && workers > 1 && workers <= MAX_WORKERS) startWorkers(workers - 1);
+  if (!Number.isInteger(workers) || workers <= 1 || workers > MAX_WORKERS) return false;
+  startWorkers(workers - 1);
+  return true;
 }

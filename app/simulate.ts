@@ -23,6 +23,7 @@ import { propertiesFlag } from './options.js';
 import { progressReporter } from './progress.js';
 import { actionsLine, exitCode, headerLine, headerOf, printJson, writeTrace } from './report.js';
 import { simulateReport } from './json-reports.js';
+import { SIMULATE_DEFAULTS, schedulerNames, UNIFORM } from './command-defaults.js';
 
 /** The flags of `dnsmc simulate`, as yargs hands them over (unvalidated). */
 export interface SimulateArgs {
@@ -42,16 +43,7 @@ export interface SimulateArgs {
   outItf?: unknown;
 }
 
-/** The scheduler every model has: uniform among the enabled steps. */
-export const UNIFORM = 'uniform';
-
-/** Defaults of `dnsmc simulate`. */
-export const SIMULATE_DEFAULTS = { runs: 1000, depth: 100, seed: 0, scheduler: UNIFORM };
-
-/** The scheduler names `--scheduler` takes with this package: `uniform`, then the package's own. */
-export function schedulerNames(pkg?: ModelPackage): string[] {
-  return [UNIFORM, ...(pkg?.schedulers ?? []).map((s) => s.name)];
-}
+export { SIMULATE_DEFAULTS, schedulerNames, UNIFORM };
 
 /** The scheduler a name stands for: `uniform`, or one the package declares (e.g. a package's `slow-worker`). */
 export function schedulerFor(model: Model, name: unknown, pkg?: ModelPackage): { name: string; scheduler: Scheduler } {

@@ -14,7 +14,7 @@
  */
 import { join, relative } from 'node:path';
 import type { Fault } from '../checker/package/system.js';
-import { EXIT, kebab, UsageError } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
 import { outputDirFlag, seedFlag, wholeFlag } from './flags.js';
 import { int } from './format.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
@@ -24,6 +24,7 @@ import type { StormReport } from './json-reports.js';
 import { headerLine, headerOf, printJson, writeOutput } from './report.js';
 import { systemOf, systemOptions } from './system.js';
 import { headFields } from './json-reports.js';
+import { slowFlag } from './command-defaults.js';
 
 export interface StormArgs {
   [flag: string]: unknown;
@@ -36,7 +37,7 @@ export interface StormArgs {
 }
 
 /** The flag of a `slow` fault on `role`: `slow-<role>` (camelCase as yargs hands it over: `slow<Role>`). */
-export const slowFlag = (role: string): string => `slow-${kebab(role)}`;
+export { slowFlag };
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 const article = (word: string): string => (/^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`);
 

@@ -39,6 +39,7 @@ import { driverFailure, systemOf, systemOptions } from './system.js';
 import { annotate, reenactText } from './reenact.js';
 import { headerLine, headerOf, printJson, writeTrace } from './report.js';
 import { headFields, type ReenactedTrace, type TestSystemFailure, type TestSystemReport } from './json-reports.js';
+import { TEST_SYSTEM_DEFAULTS } from './command-defaults.js';
 
 /** The flags of `dnsmc test-system`, as yargs hands them over (unvalidated). */
 export interface TestSystemArgs {
@@ -52,7 +53,7 @@ export interface TestSystemArgs {
   traceOut?: unknown;
 }
 
-export const TEST_SYSTEM_DEFAULTS = { runs: 100, seed: 0, depth: 30 };
+export { TEST_SYSTEM_DEFAULTS };
 
 /** Whether a re-enactment fails the test, given the properties checked. */
 function verdictOf(r: ReenactReport, properties: readonly string[]): 'ok' | 'violation' | 'diverged' {

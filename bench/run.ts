@@ -26,6 +26,8 @@ import { findNamed, ServerError } from '../systems/dns/server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'dnsmc.js');
+/** A user's model from examples/, loaded with --model as users load theirs (TypeScript, through tsx). */
+const EXAMPLE = join(ROOT, 'examples', 'two-enactor-lock.ts');
 /** The dns model with checked writes, loaded as a user's model is. */
 const CHECKED = join(ROOT, 'dist', 'bench', 'checked-dns.js');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
@@ -80,6 +82,60 @@ function runDnsmc(p: DnsParams, workers: number, symmetry = false, expect?: numb
   const j = JSON.parse(r.stdout) as { distinctStates: number; durationMs: number; peakMemoryBytes: number; complete: boolean };
   if (!j.complete) throw new Error('dnsmc did not explore the whole state space');
   return { wallMs: r.wallMs, rss: r.rss ?? j.peakMemoryBytes, states: j.distinctStates, searchMs: j.durationMs };
+}
+
+/** The `profile` of `check --json --profile` (app/profile.ts): the fields the bench prints. */
+interface Phases {
+  startMs: number;
+  loadMs: number;
+  parseMs: number;
+  modelMs: number;
+  searchMs: number;
+  reportMs: number;
+  totalMs: number;
+  workers: { joinedMs: number | null; joinedDepth: number | null };
+  layersAlone: { layers: number; ms: number };
+  layersTogether: { layers: number; ms: number };
+  growMs: number;
+}
+
+/** One more run of `args` with `--profile`: where its time went, as one line. */
+function phasesLine(args: readonly string[]): string {
+  const r = timed(process.execPath, [BIN, ...args, '--profile'], ROOT);
+  if (r.code !== 0 && r.code !== 1) throw new Error(`dnsmc exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
+  const p = (JSON.parse(r.stdout) as { profile: Phases }).profile;
+  const ms = (x: number): string => `${Math.round(x)}`;
+  const search =
+    p.layersTogether.layers > 0
+      ? `search ${ms(p.searchMs)} (${p.layersAlone.layers} layers on one thread ${ms(p.layersAlone.ms)}, then ${p.layersTogether.layers} on all ${ms(p.layersTogether.ms)})`
+      : `search ${ms(p.searchMs)}`;
+  return (
+    `start ${ms(p.startMs)}, modules ${ms(p.loadMs)}, command line ${ms(p.parseMs)}, model ${ms(p.modelMs)}, ${search}, ` +
+    `of which the visited set's growth ${ms(p.growMs)}, report ${ms(p.reportMs)}; total ${ms(p.totalMs)} of ${ms(r.wallMs)} wall`
+  );
+}
+
+/**
+ * A user's model loaded with --model (examples/two-enactor-lock.ts, fencing tokens, 15 grants,
+ * whole space): dnsmc's whole-process time on 1 and 2 workers, and where one run's time went.
+ */
+function userModel(runs: number): void {
+  const args = ['check', '--model', EXAMPLE, '--variant', 'fixed', '--tokens', '15', '--continue', '--json', '--quiet'];
+  const samples: [number, Sample[]][] = [
+    [1, []],
+    [2, []],
+  ];
+  for (let i = 0; i < runs; i++) {
+    for (const [w, xs] of samples) {
+      const r = timed(process.execPath, [BIN, ...args, '--workers', `${w}`], ROOT);
+      if (r.code !== 0) throw new Error(`dnsmc --model exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
+      const j = JSON.parse(r.stdout) as { distinctStates: number; durationMs: number; peakMemoryBytes: number };
+      xs.push({ wallMs: r.wallMs, rss: r.rss ?? j.peakMemoryBytes, states: j.distinctStates, searchMs: j.durationMs });
+    }
+  }
+  console.log(`\nuser model (--model examples/two-enactor-lock.ts --variant fixed --tokens 15, ${samples[0][1][0].states.toLocaleString('en-US')} states):`);
+  for (const [w, xs] of samples) console.log(summary(`dnsmc ${w}w`, xs).line);
+  console.log(`  phases, one run, 1 worker (ms): ${phasesLine([...args, '--workers', '1'])}`);
 }
 
 function which(cmd: string): boolean {
@@ -182,6 +238,11 @@ async function main(): Promise<number> {
       default: true,
       describe: 'also measure what checking every write costs a user model: the dns model loaded with --model, its writes checked, on 1 worker',
     })
+    .option('user-model', {
+      type: 'boolean',
+      default: true,
+      describe: "also time a user's model loaded with --model (examples/two-enactor-lock.ts), on 1 and 2 workers, with its phases",
+    })
     .option('conform', {
       type: 'boolean',
       default: true,
@@ -260,6 +321,8 @@ async function main(): Promise<number> {
       const base = walls.find(([w]) => w === 1) ?? walls[0];
       for (const [w, t] of walls) if (w !== base[0]) console.log(`  speed-up with ${w} workers over ${base[0]}: ${(base[1] / t).toFixed(2)}x`);
     }
+    // Where the time of one more run went (--profile), with each worker count measured.
+    for (const [w] of ours) console.log(`  phases, one run, ${w} worker${w > 1 ? 's' : ''} (ms): ${phasesLine(dnsmcArgs(p, w, false, undefined))}`);
     if (reduced.length > 0)
       console.log(
         `${summary(`dnsmc ${most}w --symmetry`, reduced).line.replace('states/s', 'classes/s')} (${reduced[0].states.toLocaleString('en-US')} classes)`,
@@ -270,6 +333,7 @@ async function main(): Promise<number> {
       failed = true;
     }
   }
+  if (a.userModel) userModel(a.runs);
   if (a.conform) {
     console.log('');
     await benchConform();

@@ -10,6 +10,7 @@ import { thrownText } from '../checker/model/model-error.js';
 import { bufferIo, EXIT_OUTPUT, OutputError, PROGRESS_MODES, type ProgressMode, processIo, userOutputToStderr, type Io } from '../app/io.js';
 import { paramFlag, resolvePackage, useCommandFlags, type PackageSource } from '../app/model.js';
 import { earlyArgs } from '../app/prestart.js';
+import { mark } from '../app/profile.js';
 import { setUserCodeMemoryLimit, setUserCodeTimeLimit } from '../app/user-code.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
@@ -92,6 +93,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (e) {
     return fail(e, io);
   }
+  mark('package');
   // Progress lines follow --progress and --quiet, read before any command runs.
   let progress: ProgressMode | undefined;
   const commandIo: Io = {

@@ -1,17 +1,22 @@
 #!/usr/bin/env node
 // The dnsmc command. The TypeScript sources are compiled to dist/ by
 // `npm run build` (run automatically by `npm ci` / `npm install`).
-import { guardStdout } from '../dist/app/io.js';
-import { prestartWorkers } from '../dist/app/prestart.js';
+// Modules are imported as they are needed, so that the clock below is read first (`check --profile`).
+const mainAt = performance.now();
+const { mark } = await import('../dist/app/profile.js');
+mark('main', mainAt);
+const { prestartWorkers } = await import('../dist/app/prestart.js');
 
 const argv = process.argv.slice(2);
+// `check` searches on worker threads as well as this one: they boot while the rest loads.
+if (prestartWorkers(argv)) mark('workers');
+const { guardStdout } = await import('../dist/app/io.js');
 // A closed reader (`dnsmc check | head -1`) ends the output quietly; a full disk is one line.
 guardStdout();
-// `check` searches on worker threads as well as this one: they boot while the rest loads.
-prestartWorkers(argv);
 
 const { main, messageLine, safeMessage } = await import('../dist/bin/cli.js');
 const { unsettledUserCode } = await import('../dist/app/user-code.js');
+mark('loaded');
 
 let settled = false;
 /** Ends the process once the command has reported: a timer a model module left running does not keep it alive. */

@@ -16,7 +16,7 @@ import type { Model } from '../checker/model/model.js';
 import { actorName } from '../checker/model/model.js';
 import { firstBreaks, replay, type ReplayResult, type ScheduleStep } from '../checker/model/replay.js';
 import type { LivenessVerdict } from '../checker/liveness/liveness.js';
-import { runSchedule, type Schedule, type ScheduleCheckOptions } from '../checker/random/arbitrary.js';
+import { runSchedule, type Schedule, type ScheduleCheckOptions } from '../checker/random/schedule.js';
 
 export const TRACE_FORMAT = 'dnsmc-trace';
 export const TRACE_VERSION = 1;

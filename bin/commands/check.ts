@@ -1,4 +1,4 @@
-import { runCheck, type CheckArgs } from '../../app/check.js';
+import type { CheckArgs } from '../../app/check.js';
 import { JSON_OPTION, MAX_MEMORY_OPTION, modelOptions, numberOption, scenarioOptions, TIME_LIMIT_OPTION } from './model-options.js';
 import type { Command } from './types.js';
 
@@ -22,10 +22,11 @@ export const checkCommand: Command = (io, run, source) => ({
       .option('expect-states', numberOption("size the visited set for this many states up front (as Spin's -w): no pauses to grow it"))
       .option('workers', numberOption('threads to search with, 1 to 64 [the number of cores]'))
       .option('symmetry', { type: 'boolean', describe: 'store one state per renaming of interchangeable actors' })
+      .option('profile', { type: 'boolean', describe: 'report where the time went: milliseconds per phase, per layer and per thread (safety checks)' })
       .option('json', JSON_OPTION)
       .option('trace-out', { type: 'string', describe: 'write the counterexample trace (JSON) to this file' })
       .option('view', { type: 'string', describe: 'write the trace viewer (one HTML file) for the counterexample to this file' })
       .option('out-itf', { type: 'string', describe: 'write the counterexample as ITF (the Informal Trace Format, as export --format itf) to this file' })
       .epilog('Exit codes: 0 no violation, 1 violation or deadlock, 2 bad usage or input, 3 incomplete.'),
-  handler: (a) => run(() => runCheck(a as CheckArgs, io, source)),
+  handler: (a) => run(async () => (await import('../../app/check.js')).runCheck(a as CheckArgs, io, source)),
 });

@@ -1,4 +1,5 @@
-import { CONFORM_DEFAULTS, runConform, type ConformArgs } from '../../app/conform.js';
+import type { ConformArgs } from '../../app/conform.js';
+import { CONFORM_DEFAULTS } from '../../app/command-defaults.js';
 import { JSON_OPTION, MAX_MEMORY_OPTION, modelOptions, systemOptions, TIME_LIMIT_OPTION } from './model-options.js';
 import type { Command } from './types.js';
 
@@ -31,5 +32,5 @@ export const conformCommand: Command = (io, run, source) => ({
       .epilog(
         'Exit codes: 0 the events conform, 2 bad input (the file and line are named), 3 incomplete (a limit stopped it: what was explained so far is reported), 4 an event no model step explains.',
       ),
-  handler: (a) => run(() => runConform(a as ConformArgs, io, source)),
+  handler: (a) => run(async () => (await import('../../app/conform.js')).runConform(a as ConformArgs, io, source)),
 });

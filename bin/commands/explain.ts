@@ -1,4 +1,5 @@
-import { EXPLAIN_FORMATS, runExplain, type ExplainArgs } from '../../app/explain.js';
+import type { ExplainArgs } from '../../app/explain.js';
+import { EXPLAIN_FORMATS } from '../../app/command-defaults.js';
 import { MAX_EXPLAIN_STEPS } from '../../checker/runs/explain.js';
 import { MAX_MEMORY_OPTION, TIME_LIMIT_OPTION, TRACE_MODEL_OPTION } from './model-options.js';
 import type { Command } from './types.js';
@@ -17,5 +18,5 @@ export const explainCommand: Command = (io, run) => ({
       .epilog(
         `Exit codes: 0 explained, 2 bad usage or input, 3 a limit stopped it (--time-limit, --max-memory, or a run of more than ${MAX_EXPLAIN_STEPS} steps).`,
       ),
-  handler: (a) => run(() => runExplain(a as ExplainArgs, io)),
+  handler: (a) => run(async () => (await import('../../app/explain.js')).runExplain(a as ExplainArgs, io)),
 });

@@ -1,4 +1,5 @@
-import { EXPORT_FORMATS, runExport, type ExportArgs } from '../../app/export.js';
+import type { ExportArgs } from '../../app/export.js';
+import { EXPORT_FORMATS } from '../../app/command-defaults.js';
 import { numberOption, TRACE_MODEL_OPTION } from './model-options.js';
 import type { Command } from './types.js';
 
@@ -13,5 +14,5 @@ export const exportCommand: Command = (io, run) => ({
       .option('out', { type: 'string', describe: 'write to this file (atomically) instead of stdout' })
       .option('model', TRACE_MODEL_OPTION)
       .epilog('Exit codes: 0 exported, 2 bad usage or input.'),
-  handler: (a) => run(() => runExport(a as ExportArgs, io)),
+  handler: (a) => run(async () => (await import('../../app/export.js')).runExport(a as ExportArgs, io)),
 });

@@ -1,4 +1,4 @@
-import { runMerge, type MergeArgs } from '../../app/merge.js';
+import type { MergeArgs } from '../../app/merge.js';
 import { JSON_OPTION } from './model-options.js';
 import type { Command } from './types.js';
 
@@ -15,5 +15,5 @@ export const mergeCommand: Command = (io, run) => ({
         describe: 'the user model module the shards were made with (their traces are checked against it; dnsmc never loads code a file names)',
       })
       .epilog('Exit codes: 0 no violation, 1 violation or deadlock, 2 bad usage or input, 3 shards missing or incomplete.'),
-  handler: (a) => run(() => runMerge(a as MergeArgs, io)),
+  handler: (a) => run(async () => (await import('../../app/merge.js')).runMerge(a as MergeArgs, io)),
 });

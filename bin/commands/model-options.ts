@@ -5,7 +5,7 @@ import { systemFlags, type SystemCommand } from '../../checker/package/system.js
 import type { ModelPackage } from '../../checker/package/package.js';
 import { BUILTIN_NAMES, paramFlag, scenarioParamSpecs } from '../../app/model.js';
 import { kebab } from '../../app/errors.js';
-import { slowFlag } from '../../app/storm.js';
+import { slowFlag } from '../../app/command-defaults.js';
 
 /**
  * A flag whose value is a number, shown as [number] by `--help`. The value

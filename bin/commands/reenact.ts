@@ -1,4 +1,4 @@
-import { runReenact, type ReenactArgs } from '../../app/reenact.js';
+import type { ReenactArgs } from '../../app/reenact.js';
 import { JSON_OPTION, systemOptions, TRACE_MODEL_OPTION } from './model-options.js';
 import type { Command } from './types.js';
 
@@ -14,5 +14,5 @@ export const reenactCommand: Command = (io, run, source) => ({
       .epilog(
         'Exit codes: 0 the system followed the model and every property held, 1 a property broke on the real system, 2 bad input or no system, 4 the system diverged from the model, 5 the driver exited, 6 the driver gave no reply in time, 7 the driver replied what its protocol does not allow, 130/143 stopped by SIGINT/SIGTERM (the steps performed are reported).',
       ),
-  handler: (a) => run(() => runReenact(a as ReenactArgs, io)),
+  handler: (a) => run(async () => (await import('../../app/reenact.js')).runReenact(a as ReenactArgs, io)),
 });

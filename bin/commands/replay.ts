@@ -1,4 +1,4 @@
-import { runReplay, type ReplayArgs } from '../../app/replay.js';
+import type { ReplayArgs } from '../../app/replay.js';
 import { JSON_OPTION, modelOptions } from './model-options.js';
 import type { Command } from './types.js';
 
@@ -10,5 +10,5 @@ export const replayCommand: Command = (io, run, source) => ({
       .option('json', JSON_OPTION)
       .option('trace-out', { type: 'string', describe: 'write the replayed run as a trace file' })
       .epilog('Exit codes: 0 no property breaks in the replayed run, 1 a property breaks in it, 2 bad usage or input.'),
-  handler: (a) => run(() => runReplay(a as ReplayArgs, io)),
+  handler: (a) => run(async () => (await import('../../app/replay.js')).runReplay(a as ReplayArgs, io)),
 });

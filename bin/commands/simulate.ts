@@ -1,4 +1,5 @@
-import { runSimulate, schedulerNames, SIMULATE_DEFAULTS, type SimulateArgs } from '../../app/simulate.js';
+import type { SimulateArgs } from '../../app/simulate.js';
+import { schedulerNames, SIMULATE_DEFAULTS } from '../../app/command-defaults.js';
 import { JSON_OPTION, modelOptions, numberOption, scenarioOptions } from './model-options.js';
 import type { Command } from './types.js';
 
@@ -25,5 +26,5 @@ export const simulateCommand: Command = (io, run, source) => ({
         describe: 'write the (shrunk) counterexample as ITF (the Informal Trace Format, as export --format itf) to this file',
       })
       .epilog('Exit codes: 0 no violation, 1 violation or deadlock, 2 bad usage or input, 3 incomplete.'),
-  handler: (a) => run(() => runSimulate(a as SimulateArgs, io, source)),
+  handler: (a) => run(async () => (await import('../../app/simulate.js')).runSimulate(a as SimulateArgs, io, source)),
 });

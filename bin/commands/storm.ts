@@ -1,4 +1,4 @@
-import { runStorm, type StormArgs } from '../../app/storm.js';
+import type { StormArgs } from '../../app/storm.js';
 import { faultOptions, JSON_OPTION, modelOptions, numberOption, systemOptions } from './model-options.js';
 import type { Command } from './types.js';
 
@@ -18,6 +18,6 @@ export const stormCommand: Command = (io, run, source) => {
         .epilog(
           'Exit codes: 0 the storm ran (the report says whether a name became unavailable), 1 with --fail-on-loss a name was unavailable at some point, 2 bad input or no server, 3 the server stopped answering during the storm, 130/143 stopped by SIGINT/SIGTERM (what ran is reported, the logs written).',
         ),
-    handler: (a) => run(() => runStorm(a as StormArgs, io, source)),
+    handler: (a) => run(async () => (await import('../../app/storm.js')).runStorm(a as StormArgs, io, source)),
   };
 };

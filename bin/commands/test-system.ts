@@ -1,4 +1,5 @@
-import { runTestSystem, TEST_SYSTEM_DEFAULTS, type TestSystemArgs } from '../../app/test-system.js';
+import type { TestSystemArgs } from '../../app/test-system.js';
+import { TEST_SYSTEM_DEFAULTS } from '../../app/command-defaults.js';
 import { JSON_OPTION, modelOptions, numberOption, systemOptions } from './model-options.js';
 import type { Command } from './types.js';
 
@@ -16,5 +17,5 @@ export const testSystemCommand: Command = (io, run, source) => ({
       .epilog(
         'Exit codes: 0 every run followed the model and every property held, 1 a property broke on the real system, 2 bad input or no system, 4 the system diverged from the model, 5 the driver exited, 6 the driver gave no reply in time, 7 the driver replied what its protocol does not allow, 130/143 stopped by SIGINT/SIGTERM (the runs done are reported).',
       ),
-  handler: (a) => run(() => runTestSystem(a as TestSystemArgs, io, source)),
+  handler: (a) => run(async () => (await import('../../app/test-system.js')).runTestSystem(a as TestSystemArgs, io, source)),
 });

@@ -1,4 +1,4 @@
-import { runView, type ViewArgs } from '../../app/view.js';
+import type { ViewArgs } from '../../app/view.js';
 import { TRACE_MODEL_OPTION } from './model-options.js';
 import type { Command } from './types.js';
 
@@ -12,5 +12,5 @@ export const viewCommand: Command = (io, run) => ({
       .option('out', { type: 'string', describe: 'the HTML file to write [TRACE with .html]' })
       .option('model', TRACE_MODEL_OPTION)
       .epilog('Exit codes: 0 page written, 2 bad usage or input.'),
-  handler: (a) => run(() => runView(a as ViewArgs, io)),
+  handler: (a) => run(async () => (await import('../../app/view.js')).runView(a as ViewArgs, io)),
 });

@@ -26,6 +26,7 @@ import { kernelOf, statusOf, type Status } from '../model/kernel.js';
 import { LayerSearch, scheduleTo, type EdgeSink, type RawViolation } from './search.js';
 import { unsymmetrize } from './symmetry.js';
 import type { Transition } from '../model/transitions.js';
+import type { LayerProfile, SearchProfile } from './profile.js';
 
 export type { Status } from '../model/kernel.js';
 export type { StopReason } from './control.js';
@@ -75,6 +76,8 @@ export interface CheckResult {
   readonly symmetry: boolean;
   /** Threads the search was given (a parallel search over before its worker threads have started runs on the calling thread alone). */
   readonly workers: number;
+  /** Where the search's time went, when `options.profile` asked (see profile.ts). */
+  readonly profile?: SearchProfile;
 }
 
 /** Peak resident set size so far, in bytes. */
@@ -107,7 +110,14 @@ export interface SearchTotals {
 }
 
 /** Builds the result of a search from its totals and its violations (schedules resolved). */
-export function assemble(model: Model, opts: ResolvedOptions, start: number, totals: SearchTotals, violations: Violation[]): CheckResult {
+export function assemble(
+  model: Model,
+  opts: ResolvedOptions,
+  start: number,
+  totals: SearchTotals,
+  violations: Violation[],
+  profile?: SearchProfile,
+): CheckResult {
   const durationMs = performance.now() - start;
   const queue = totals.distinctStates - totals.expanded;
   const actions: Record<string, number> = {};
@@ -135,6 +145,7 @@ export function assemble(model: Model, opts: ResolvedOptions, start: number, tot
     collisionProbability: collisionProbability(totals.distinctStates, totals.exact),
     symmetry: opts.symmetry,
     workers: totals.workers,
+    ...(profile ? { profile } : {}),
   };
 }
 
@@ -143,7 +154,7 @@ export function assemble(model: Model, opts: ResolvedOptions, start: number, tot
  * links; the search that rebuilds counterexamples does; the state graph's
  * exploration hands every state and edge to its sink.
  */
-export function runLayers(m: Model, opts: ResolvedOptions, start: number, keepParents: boolean, sink?: EdgeSink): { s: LayerSearch; stoppedBy: StopReason } {
+export function runLayers(m: Model, opts: ResolvedOptions, start: number, keepParents: boolean, sink?: EdgeSink): Layers {
   const layers = searchLayers(m, opts, start, keepParents, sink, 0);
   for (;;) {
     const r = layers.next();
@@ -155,13 +166,20 @@ export function runLayers(m: Model, opts: ResolvedOptions, start: number, keepPa
  * The same search, pausing about every `yieldEveryMs` to let the event loop
  * turn (so that a signal handler can set `opts.interrupt`).
  */
-export async function runLayersAsync(m: Model, opts: ResolvedOptions, start: number, yieldEveryMs: number): Promise<{ s: LayerSearch; stoppedBy: StopReason }> {
+export async function runLayersAsync(m: Model, opts: ResolvedOptions, start: number, yieldEveryMs: number): Promise<Layers> {
   const layers = searchLayers(m, opts, start, false, undefined, yieldEveryMs);
   for (;;) {
     const r = layers.next();
     if (r.done) return r.value;
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/** A sequential search's searcher, why it stopped, and its layers' profile (when profiling). */
+export interface Layers {
+  readonly s: LayerSearch;
+  readonly stoppedBy: StopReason;
+  readonly layers?: LayerProfile[];
 }
 
 /** The layer loop of a sequential search; it yields where the searcher paused part-way through a layer. */
@@ -172,7 +190,7 @@ function* searchLayers(
   keepParents: boolean,
   sink: EdgeSink | undefined,
   yieldEveryMs: number,
-): Generator<void, { s: LayerSearch; stoppedBy: StopReason }> {
+): Generator<void, Layers> {
   const ctl = new Int32Array(ctlSize(1));
   const s = new LayerSearch(m, opts, ctl, start, { searchers: 1, self: 0, keepParents, sink });
   s.yieldEveryMs = yieldEveryMs;
@@ -188,6 +206,7 @@ function* searchLayers(
     : undefined;
   s.seedInitial();
   let stoppedBy: StopReason = null;
+  const layers: LayerProfile[] | undefined = opts.profile ? [] : undefined;
   while (!s.stopped) {
     s.nextLayer();
     if (s.layerStates === 0) break;
@@ -195,9 +214,12 @@ function* searchLayers(
       stoppedBy = 'max-depth';
       break;
     }
+    const at = layers ? performance.now() : 0;
     while (s.expandLayer(tick) === LayerEnd.paused) yield;
+    const part = s.layerPart();
+    if (layers && part) layers.push({ depth: s.depth, states: s.layerStates, atMs: at - start, ms: performance.now() - at, threads: [part] });
   }
-  return { s, stoppedBy: stoppedBy ?? stopReason(ctl[Ctl.stop]) };
+  return { s, stoppedBy: stoppedBy ?? stopReason(ctl[Ctl.stop]), layers };
 }
 
 /**
@@ -224,6 +246,7 @@ export function rebuildViolations(m: Model, opts: ResolvedOptions, raws: readonl
     timeLimitMs: Infinity,
     maxMemoryBytes: Infinity,
     expectedStates: 0,
+    profile: false,
     onProgress: undefined,
     visit: undefined,
     // The counterexamples of what was found are rebuilt even after an interruption.
@@ -277,8 +300,19 @@ export function check<F extends FieldSpec>(model: Model<F>, options: CheckOption
 }
 
 /** The result of a search on this thread: its totals, and its counterexamples rebuilt. */
-function sequentialResult(m: Model, opts: ResolvedOptions, start: number, { s, stoppedBy }: { s: LayerSearch; stoppedBy: StopReason }): CheckResult {
-  return assemble(m, opts, start, totalsOf(s, stoppedBy, 1), rebuildViolations(m, opts, s.violations).violations);
+function sequentialResult(m: Model, opts: ResolvedOptions, start: number, { s, stoppedBy, layers }: Layers): CheckResult {
+  const rebuilding = performance.now();
+  const { violations } = rebuildViolations(m, opts, s.violations);
+  const profile: SearchProfile | undefined = layers && {
+    startedAtMs: start,
+    workersReadyMs: [],
+    joinedMs: null,
+    joinedDepth: null,
+    layers,
+    ...s.growth(),
+    rebuildMs: performance.now() - rebuilding,
+  };
+  return assemble(m, opts, start, totalsOf(s, stoppedBy, 1), violations, profile);
 }
 
 /** How often a search on this thread lets its caller's event loop turn, when it can be interrupted. */

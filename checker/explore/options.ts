@@ -64,6 +64,12 @@ export interface CheckOptions {
    * quarters full.
    */
   expectedStates?: number;
+  /**
+   * Measure where the search's time goes (`CheckResult.profile`): each
+   * layer's time, each thread's expanding and waiting, stalls on full
+   * queues, the visited set's growth. Default: false (no clock is read).
+   */
+  profile?: boolean;
 }
 
 /** Options after resolution: every field present. */
@@ -83,6 +89,7 @@ export interface ResolvedOptions {
   readonly maxMemoryBytes: number;
   /** 0 when not given. */
   readonly expectedStates: number;
+  readonly profile: boolean;
 }
 
 /** The most states a visited set can be sized for up front (a table of about 5.3 GiB). */
@@ -116,5 +123,6 @@ export function resolveOptions(model: Model, o: CheckOptions = {}, who = 'check'
     workers: o.workers === undefined ? 1 : limitOption(who, 'workers', o.workers, 1),
     maxMemoryBytes: limitOption(who, 'maxMemoryBytes', o.maxMemoryBytes, 1),
     expectedStates: o.expectedStates === undefined ? 0 : expected(who, o.expectedStates),
+    profile: o.profile ?? false,
   };
 }

@@ -29,12 +29,13 @@ import type { Model, ModelOrigin } from '../model/model.js';
 import { validateModel } from '../model/model.js';
 import type { CheckOptions, Progress } from './options.js';
 import { resolveOptions } from './options.js';
-import { defaultWorkers, rethrow, takeWorker, unwrap, WorkerHandle } from './pool.js';
+import { defaultWorkers, rethrow, stopSpareWorkers, takeWorker, unwrap, WorkerHandle } from './pool.js';
 import { searcherTotals, type FromWorker, type SearcherTotals, type ToWorker, type WorkerData } from './protocol.js';
 import { Ring } from '../state/ring.js';
 import { LayerSearch } from './search.js';
+import type { LayerProfile, SearchProfile, ThreadLayerProfile } from './profile.js';
 
-export { defaultWorkers, startWorkers } from './pool.js';
+export { defaultWorkers, startWorkers, stopSpareWorkers } from './pool.js';
 export type { FromWorker, SearcherTotals, ToWorker, WorkerData, WorkerOptions } from './protocol.js';
 
 /** `Atomics.waitAsync` (ES2024; in Node.js since 16): waits without blocking this thread's event loop. */
@@ -67,6 +68,7 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
   const m: Model = model;
   const workers = options.workers ?? defaultWorkers();
   if (workers <= 1 || !m.origin || options.visit || options.maxStates !== undefined) {
+    stopSpareWorkers();
     // An interruptible search lets the event loop turn while it runs.
     return options.interrupt ? checkAsync(model, { ...options, workers: 1 }) : check(model, { ...options, workers: 1 });
   }
@@ -120,6 +122,10 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
     : undefined;
   /** Whether the workers have joined the search; until then this thread searches alone. */
   let joined = false;
+  const layers: LayerProfile[] | undefined = opts.profile ? [] : undefined;
+  const workersReadyMs: number[] = [];
+  let joinedMs: number | null = null;
+  let joinedDepth: number | null = null;
   try {
     const all = <K extends FromWorker['kind']>(kind: K, msgs: Promise<FromWorker>[]): Promise<Extract<FromWorker, { kind: K }>[]> =>
       Promise.all(msgs).then((ms) => ms.map((x) => unwrap(x, kind)));
@@ -143,10 +149,13 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
       if (!joined) await new Promise((resolve) => setImmediate(resolve));
       rethrow(handles);
       if (!joined && Atomics.load(ctl, Ctl.ready) === helpers) {
-        for (const h of handles) unwrap(await h.next(), 'ready');
+        for (const h of handles) workersReadyMs.push(unwrap(await h.next(), 'ready').atMs);
         joined = true;
+        joinedMs = performance.now() - start;
+        joinedDepth = depth;
         shares = handles.map((_, w) => here.release(w + 1));
       }
+      const layerAt = layers ? performance.now() : 0;
       Atomics.store(ctl, Ctl.cursor, 0);
       Atomics.store(ctl, Ctl.expanding, joined ? workers : 1);
       const chunk = chunkOf(states, joined ? workers : 1);
@@ -167,8 +176,14 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
           if (w.async) await w.value;
         }
       }
+      if (here.clock) here.clock.endAt = performance.now();
       const got = await all('layer', answers);
+      const mine = here.layerPart();
       here.endLayer();
+      if (layers && mine) {
+        const threads = [mine, ...got.map((a) => a.profile).filter((p): p is ThreadLayerProfile => p !== undefined)];
+        layers.push({ depth, states, atMs: layerAt - start, ms: performance.now() - layerAt, threads });
+      }
       workerFound = got.reduce((n, a) => n + a.violations, 0);
       segments = [here.frontier.view(), ...got.map((a) => a.segment)].filter((s) => s.length > 0);
       if (segments.length > 0) depth++;
@@ -188,15 +203,26 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
         )),
       );
     const engineBytes = finished.reduce((n, f) => n + f.bytes, 0);
+    const rebuilding = performance.now();
     const { violations, search } = rebuildViolations(
       m,
       opts,
       finished.flatMap((f) => f.violations),
     );
+    const profile: SearchProfile | undefined = layers && {
+      startedAtMs: start,
+      workersReadyMs,
+      joinedMs,
+      joinedDepth,
+      layers,
+      grows: finished.reduce((n, f) => n + f.grows, 0),
+      growMs: finished.reduce((n, f) => n + f.growMs, 0),
+      rebuildMs: performance.now() - rebuilding,
+    };
     if (search && !opts.continueAfterViolation) {
       // Stopped at the first violation: the rebuilding search stopped exactly where a
       // sequential one does (the threads finished their layer), so its counts are reported.
-      return assemble(m, opts, start, { ...totalsOf(search, null, workers), engineBytes }, violations);
+      return assemble(m, opts, start, { ...totalsOf(search, null, workers), engineBytes }, violations, profile);
     }
     const fired = new Float64Array(m.actions.length);
     for (const f of finished) for (let i = 0; i < fired.length; i++) fired[i] += f.fired[i];
@@ -216,6 +242,7 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
         workers,
       },
       violations,
+      profile,
     );
   } finally {
     await Promise.all(handles.map((h) => h.worker.terminate()));

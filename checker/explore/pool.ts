@@ -65,6 +65,15 @@ export function startWorkers(count: number): void {
   }
 }
 
+/**
+ * Stops the workers started ahead of a search that none will take (a
+ * search on one thread, a liveness check), so that they no longer take a
+ * core from the one that runs.
+ */
+export function stopSpareWorkers(): void {
+  for (const w of spare.splice(0)) void w.terminate();
+}
+
 /** A spare worker, or a new one; it keeps the process alive until terminated. */
 export function takeWorker(): Worker {
   const w = spare.shift() ?? spawn();

@@ -9,6 +9,7 @@ import type { ModelOrigin } from '../model/model.js';
 import type { CheckOptions } from './options.js';
 import type { LayerEnd } from './control.js';
 import type { LayerSearch, RawViolation } from './search.js';
+import type { ThreadLayerProfile } from './profile.js';
 
 /** What the coordinator sends a worker. */
 export type ToWorker =
@@ -28,13 +29,17 @@ export interface SearcherTotals {
   deepest: number;
   /** Bytes of its per-state structures (its share of the visited set, frontier segments, queues to it). */
   bytes: number;
+  /** Times the shares of the visited set it held grew, and the milliseconds that took. */
+  grows: number;
+  growMs: number;
 }
 
 /** What a worker answers. */
 export type FromWorker =
-  | { kind: 'ready' }
-  /** How `expandLayer` ended; when the layer is done, this worker's segment of the next layer. */
-  | { kind: 'layer'; result: LayerEnd; segment: Uint32Array; violations: number }
+  /** Ready to search, at `atMs` milliseconds since the search began. */
+  | { kind: 'ready'; atMs: number }
+  /** How `expandLayer` ended; when the layer is done, this worker's segment of the next layer (and its part of the layer, when profiling). */
+  | { kind: 'layer'; result: LayerEnd; segment: Uint32Array; violations: number; profile?: ThreadLayerProfile }
   | ({ kind: 'finished' } & SearcherTotals)
   | { kind: 'error'; message: string; name: string };
 
@@ -57,5 +62,14 @@ export interface WorkerData {
 
 /** A searcher's totals. */
 export function searcherTotals(s: LayerSearch): SearcherTotals {
-  return { violations: s.violations, stored: s.stored, generated: s.generated, expanded: s.expanded, fired: s.fired, deepest: s.deepest, bytes: s.bytes };
+  return {
+    violations: s.violations,
+    stored: s.stored,
+    generated: s.generated,
+    expanded: s.expanded,
+    fired: s.fired,
+    deepest: s.deepest,
+    bytes: s.bytes,
+    ...s.growth(),
+  };
 }

@@ -31,6 +31,7 @@ import { ModelError, type Model } from '../model/model.js';
 import type { ResolvedOptions } from './options.js';
 import { Ring } from '../state/ring.js';
 import { Canonicalizer } from './symmetry.js';
+import { LayerClock, type ThreadLayerProfile } from './profile.js';
 
 /** A violation as one searcher saw it: the state and, for a step, the transition. */
 export interface RawViolation {
@@ -126,6 +127,11 @@ export class LayerSearch {
   deepest = 0;
   /** States taken in from other threads by the last {@link LayerSearch.takeIn}. */
   taken = 0;
+  /** The layer's clock and counters, when profiling (`opts.profile`). */
+  readonly clock: LayerClock | undefined;
+  /** Growth of shares of the visited set handed to other threads (see {@link LayerSearch.growth}). */
+  private releasedGrows = 0;
+  private releasedGrowMs = 0;
 
   private readonly opts: ResolvedOptions;
   private readonly ctl: Int32Array;
@@ -216,6 +222,7 @@ export class LayerSearch {
     this.expand = compileExpand(this.kernel, this.writes);
     this.scratch = new Uint32Array(this.W);
     this.canon = opts.symmetry ? new Canonicalizer(model) : undefined;
+    this.clock = opts.profile ? new LayerClock() : undefined;
     this.onSuccessor = (t) => this.successor(t);
     this.onRecord = (data, at) => {
       this.seen.fingerprint(data, at);
@@ -251,7 +258,25 @@ export class LayerSearch {
     const set = this.sets[s];
     if (set === undefined) throw new Error(`searcher ${this.self} does not hold share ${s}`);
     this.sets[s] = undefined;
+    this.releasedGrows += set.grows;
+    this.releasedGrowMs += set.growMs;
     return set.image();
+  }
+
+  /** Times the shares of the visited set this searcher held grew, and the milliseconds that took. */
+  growth(): { grows: number; growMs: number } {
+    let grows = this.releasedGrows;
+    let growMs = this.releasedGrowMs;
+    for (const set of this.sets) {
+      grows += set?.grows ?? 0;
+      growMs += set?.growMs ?? 0;
+    }
+    return { grows, growMs };
+  }
+
+  /** This searcher's part of the layer just ended, when profiling. */
+  layerPart(): ThreadLayerProfile | undefined {
+    return this.clock?.part(this.expanded, this.stored);
   }
 
   /** Takes over this searcher's share of the visited set from the thread that held it. */
@@ -367,10 +392,21 @@ export class LayerSearch {
     // The hot path: a share this searcher does not hold has a queue to its owner (the constructor made one per other searcher).
     // biome-ignore lint/style/noNonNullAssertion: checked by construction, not per state
     const box = this.outbox[owner]!;
-    while (!box.push(this.scratch, 0)) {
-      // The owner's queue is full: take in this thread's own queues while it catches up, or sleep (50 µs at most).
+    if (box.push(this.scratch, 0)) return false;
+    return this.stall(box);
+  }
+
+  /** The owner's queue is full: take in this thread's own queues while it catches up, or sleep (50 µs at most). */
+  private stall(box: Ring): boolean {
+    const clock = this.clock;
+    const t0 = clock ? performance.now() : 0;
+    do {
       if (this.stopped) return true;
       if (this.drain() === 0) Atomics.wait(this.ctl, Ctl.stop, StopCode.none, 0.05);
+    } while (!box.push(this.scratch, 0));
+    if (clock) {
+      clock.stalls++;
+      clock.stallMs += performance.now() - t0;
     }
     return false;
   }
@@ -429,6 +465,7 @@ export class LayerSearch {
     this.chunk = chunk;
     this.at = this.end = this.cursor = 0;
     this.depth = depth;
+    this.clock?.begin(this.expanded, this.stored);
   }
 
   /** States in the layer being expanded. */
@@ -508,6 +545,7 @@ export class LayerSearch {
       if (this.parallel) this.drain();
       if (!this.claim()) break;
     }
+    if (this.clock) this.clock.doneAt = this.clock.endAt = performance.now();
     if (!this.parallel) return LayerEnd.done;
     // Done expanding: publish what is queued for others, and take in theirs until all are done.
     for (const box of this.outbox) box?.publish();
@@ -520,7 +558,10 @@ export class LayerSearch {
     for (;;) {
       const expanding = Atomics.load(this.ctl, Ctl.expanding);
       const r = this.takeIn();
-      if (r !== LayerEnd.waiting) return r;
+      if (r !== LayerEnd.waiting) {
+        if (this.clock) this.clock.endAt = performance.now();
+        return r;
+      }
       if (this.taken === 0) Atomics.wait(this.ctl, Ctl.expanding, expanding, 0.05);
     }
   }

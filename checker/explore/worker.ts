@@ -43,7 +43,13 @@ async function main(data: WorkerData): Promise<void> {
           const result = s.expandLayer();
           if (result === LayerEnd.done) s.endLayer();
           // A finished layer hands over this worker's segment of the next.
-          send({ kind: 'layer', result, segment: result === LayerEnd.done ? s.frontier.view() : new Uint32Array(0), violations: s.violations.length });
+          send({
+            kind: 'layer',
+            result,
+            segment: result === LayerEnd.done ? s.frontier.view() : new Uint32Array(0),
+            violations: s.violations.length,
+            profile: s.layerPart(),
+          });
           break;
         }
         case 'finish':
@@ -55,7 +61,7 @@ async function main(data: WorkerData): Promise<void> {
     }
   });
   Atomics.add(ctl, Ctl.ready, 1);
-  send({ kind: 'ready' });
+  send({ kind: 'ready', atMs: performance.now() - start });
 }
 
 // The coordinator says what to search first; a worker may be started before it knows (see startWorkers).

@@ -75,6 +75,9 @@ export class FingerprintSet {
   lo = 0;
 
   private readonly movable: boolean;
+  /** Times the table grew, and the milliseconds that took (a clock read per growth, which is rare). */
+  grows = 0;
+  growMs = 0;
 
   /** @param from a capacity in slots, or the image of a set another thread handed over. */
   constructor(words: number, from: number | FingerprintImage = 1 << 16, movable = false) {
@@ -211,6 +214,7 @@ export class FingerprintSet {
   }
 
   private grow(): void {
+    const t0 = performance.now();
     const old = this.table;
     const cap = Math.ceil(this.cap * GROWTH);
     this.table = this.alloc(cap);
@@ -225,6 +229,8 @@ export class FingerprintSet {
       this.table[2 * i] = hi;
       this.table[2 * i + 1] = lo;
     }
+    this.grows++;
+    this.growMs += performance.now() - t0;
   }
 }
 

@@ -362,6 +362,40 @@ describe('the binary, bin/dnsmc.js, in a child process', () => {
     }
   });
 
+  it('check --profile: the same JSON with a profile of the phases, from the process start to the report; text adds the breakdown', () => {
+    const args = ['check', '--quiet', '--variant', 'fixed', '--workers', '2', '--json'];
+    const plain = JSON.parse(spawnCli(args).stdout);
+    expect(plain.profile).toBeUndefined();
+    const r = spawnCli([...args, '--profile']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const { profile: p, ...rest } = JSON.parse(r.stdout);
+    const timing = ['durationMs', 'statesPerSecond', 'peakMemoryBytes', 'engineBytes', 'bytesPerState'];
+    const untimed = (j: Record<string, unknown>) => Object.fromEntries(Object.entries(j).filter(([k]) => !timing.includes(k)));
+    expect(Object.keys(rest)).toEqual(Object.keys(plain));
+    expect(untimed(rest)).toEqual(untimed(plain));
+    const phases = ['startMs', 'loadMs', 'parseMs', 'modelMs', 'searchMs', 'reportMs'];
+    for (const k of phases) expect(p[k]).toBeGreaterThanOrEqual(0);
+    // The phases follow one another: their sum is the total, from the process start to the report.
+    expect(phases.reduce((n, k) => n + p[k], 0)).toBeCloseTo(p.totalMs, 0);
+    expect(p.searchMs).toBeGreaterThanOrEqual(rest.durationMs - 1);
+    expect(p.workers.startedMs).toBeGreaterThanOrEqual(p.startMs);
+    expect(p.workers.startedMs).toBeLessThanOrEqual(p.startMs + p.loadMs);
+    expect(p.layersAlone.states + p.layersTogether.states).toBe(127_647);
+    expect(p.layersAlone.layers + p.layersTogether.layers).toBe(29);
+    expect(p.search.layers).toHaveLength(29);
+    const text = spawnCli(['check', '--quiet', '--variant', 'fixed', '--workers', '1', '--profile']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /^profile \(ms\): start [\d.]+, modules [\d.]+, command line [\d.]+, model [\d.]+, search [\d.]+, report [\d.]+; total [\d.]+$/m,
+    );
+    expect(text.stdout).toMatch(/^layers on one thread: 29, 127,647 states, \d+ ms$/m);
+    expect(text.stdout).toMatch(/^visited set grew \d+ times: \d+ ms; counterexamples rebuilt in \d+ ms$/m);
+    expect(spawnCli(['check', '--quiet', '--property', 'converges', '--profile'])).toMatchObject({
+      code: 2,
+      stderr: 'dnsmc: --profile measures the safety search: it cannot go with a liveness property\n',
+    });
+  });
+
   it('a failure outside the model’s actions and properties (here its narration throws) is one "internal error" line and exit code 70; DNSMC_DEBUG adds the stack (a throwing effect is a model error: test/app/hostile.test.ts)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dnsmc-bug-'));
     const file = join(dir, 'throws.mjs');

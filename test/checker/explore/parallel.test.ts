@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { check, type CheckResult } from '../../../checker/explore/bfs.js';
 import { slotsFor } from '../../../checker/state/fingerprint.js';
 import type { Model } from '../../../checker/model/model.js';
-import { checkParallel, startWorkers } from '../../../checker/explore/parallel.js';
+import { checkParallel, startWorkers, stopSpareWorkers } from '../../../checker/explore/parallel.js';
 import { dnsModel } from '../../../models/dns/model.js';
 import { naiveMutexModel, twoPhaseModel } from '../../../models/toys/index.js';
 import { graphModel } from '../graph.js';
@@ -73,10 +73,23 @@ describe('parallel search (--workers)', () => {
     }
   });
 
-  it('fixed dns with 5 plans and 2 endpoints: 1,507,896 states with 2 workers', async () => {
-    const r = await checkParallel(dnsModel({ variant: 'fixed', plans: 5, endpoints: 2 }), { workers: 2 });
+  it('fixed dns with 5 plans and 2 endpoints: 1,507,896 states with 2 workers (profiled: its layers and threads account for every state)', async () => {
+    const r = await checkParallel(dnsModel({ variant: 'fixed', plans: 5, endpoints: 2 }), { workers: 2, profile: true });
     expect([r.status, r.distinctStates, r.diameter, r.generatedStates]).toEqual(['ok', 1_507_896, 46, 4_945_987]);
     expect(r.bytesPerState).toBeLessThanOrEqual(16);
+    const p = r.profile;
+    if (p === undefined) throw new Error('no profile');
+    expect(p.layers.map((l) => l.depth)).toEqual(Array.from({ length: 47 }, (_, d) => d));
+    expect(p.layers.reduce((n, l) => n + l.states, 0)).toBe(1_507_896);
+    for (const l of p.layers) expect(l.threads.reduce((n, t) => n + t.expanded, 0)).toBe(l.states);
+    // The initial state is stored before the first layer; every other state in some layer, by its owner.
+    expect(p.layers.reduce((n, l) => n + l.threads.reduce((k, t) => k + t.stored, 0), 0)).toBe(1_507_896 - 1);
+    expect(p.workersReadyMs).toHaveLength(1);
+    const joined = p.joinedDepth;
+    if (joined === null || p.joinedMs === null) throw new Error('the worker never joined');
+    expect(p.layers.filter((l) => l.threads.length === 2).map((l) => l.depth)[0]).toBe(joined);
+    expect(p.layers.every((l) => l.threads.length === (l.depth < joined ? 1 : 2))).toBe(true);
+    expect(p.joinedMs).toBeGreaterThanOrEqual(p.workersReadyMs[0]);
   });
 
   it('maxStates stops with exactly that many states', async () => {
@@ -92,6 +105,14 @@ describe('parallel search (--workers)', () => {
   it('workers started ahead (startWorkers) are taken by the next search', async () => {
     const m = dnsModel({ variant: 'fixed' });
     startWorkers(1);
+    const r = await checkParallel(m, { workers: 2 });
+    expect([r.workers, r.distinctStates, r.generatedStates]).toEqual([2, 127_647, 408_243]);
+  });
+
+  it('workers started ahead and then stopped (stopSpareWorkers, a run that does not use them) are not taken: the next search starts its own', async () => {
+    const m = dnsModel({ variant: 'fixed' });
+    startWorkers(1);
+    stopSpareWorkers();
     const r = await checkParallel(m, { workers: 2 });
     expect([r.workers, r.distinctStates, r.generatedStates]).toEqual([2, 127_647, 408_243]);
   });
@@ -127,5 +148,22 @@ describe('parallel search (--workers)', () => {
   it('a model without an origin is checked on one thread', async () => {
     const r = await checkParallel(graphModel({ nodes: 3, out: [[1], [2], []], initial: [0], bad: [], ends: [2] }), { workers: 2 });
     expect([r.workers, r.distinctStates]).toEqual([1, 3]);
+  });
+
+  it('a profiled search (profile) on one thread: the same figures; its layers account for every state', async () => {
+    const m = dnsModel({ variant: 'fixed' });
+    const one = check(m);
+    expect(one.profile).toBeUndefined();
+    const alone = check(m, { profile: true });
+    expect(figures(alone)).toEqual(figures(one));
+    const ap = alone.profile;
+    if (ap === undefined) throw new Error('no profile');
+    // One layer per depth from 0 to the diameter, each on one thread, its states all expanded there.
+    expect(ap.layers.map((l) => l.depth)).toEqual(Array.from({ length: one.diameter + 1 }, (_, d) => d));
+    expect(ap.layers.every((l) => l.threads.length === 1 && l.threads[0].expanded === l.states)).toBe(true);
+    expect(ap.layers.reduce((n, l) => n + l.states, 0)).toBe(127_647);
+    expect(ap.layers.reduce((n, l) => n + l.threads[0].stored, 0)).toBe(127_647 - 1);
+    expect([ap.workersReadyMs, ap.joinedMs, ap.joinedDepth]).toEqual([[], null, null]);
+    expect(ap.grows).toBeGreaterThan(0);
   });
 });
