@@ -23,6 +23,7 @@ import { itfLine, writeItf } from './export.js';
 import { checkReport } from './json-reports.js';
 import { bySeverity, type FollowUp, merged, moreSevere, severityLines, severityOf } from './severity.js';
 import { paramFlag } from './model.js';
+import { runCheckSwarm, wantsSwarm } from './check-swarm.js';
 
 /** The flags of `dnsmc check`: the model's (`--model` and its parameters) and the search's. */
 export type CheckArgs = CheckFlags & Record<string, unknown>;
@@ -36,6 +37,7 @@ export async function runCheck(a: CheckArgs, io: Io, source?: PackageSource): Pr
 /** `dnsmc check` on a model already resolved. */
 export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Record<string, unknown>, io: Io): Promise<number> {
   const { model } = resolved;
+  if (wantsSwarm(a)) return runCheckSwarm(resolved, a, io);
   const live = observedBy(model) ? livenessNames(baseModel(model)) : [];
   const asked = (Array.isArray(a.property) ? a.property : [a.property]).find((p) => live.includes(p as string));
   if (asked !== undefined)

@@ -180,6 +180,63 @@ export function simulateReport(model: Model, plan: SimulateAsked, r: SimulateRes
   };
 }
 
+// ---- check --swarm ----------------------------------------
+
+/** One violation a swarm shard found: the length of the search's path to it, and its shrunk trace. */
+export interface CheckShardViolation {
+  property: string;
+  kind: 'invariant' | 'step' | 'deadlock';
+  /** Steps of the depth-first path that found it. */
+  foundLength: number;
+  /** Steps of the shrunk schedule (the trace's length). */
+  length: number;
+  shrinkTests: number;
+  trace: Trace;
+}
+
+/** The JSON report of `check --swarm i/N --json`: exactly one object. `dnsmc merge` reads these. */
+export interface CheckShardReport extends ReportHead {
+  command: 'check';
+  status: CheckResult['status'];
+  properties: readonly string[];
+  /** The most severe violated property, or null. */
+  property: string | null;
+  /** This shard, and the job it is part of: its seed, and the bit array, bits per state and depth limit every shard uses. */
+  swarm: { shard: number; of: number; seed: number; bitstateBytes: number; hashes: number; maxDepth: number };
+  /** The seeds this shard derived from (job seed, shard): its hash functions', its successor order's (null: the model's order). */
+  hashSeed: number;
+  orderSeed: number | null;
+  /** States stored (each once), transitions taken, the deepest state on the search's path, states at the depth limit not expanded. */
+  distinctStates: number;
+  generatedStates: number;
+  deepest: number;
+  truncated: number;
+  /** The search ran to its end (no limit, no violation stopped it, nothing truncated). */
+  ended: boolean;
+  stoppedBy: CheckResult['stoppedBy'];
+  durationMs: number;
+  statesPerSecond: number;
+  peakMemoryBytes: number;
+  engineBytes: number;
+  /** The bit array at the end: what the search may have missed. */
+  bitstate: {
+    bytes: number;
+    bits: number;
+    hashes: number;
+    bitsSet: number;
+    fill: number;
+    hashFactor: number;
+    omissionProbability: number;
+    expectedOmissions: number;
+  };
+  /** The smallest sketch keys (top 53 bits of a state's fingerprint, the same in every shard) of the states stored, ascending. */
+  sketch: { size: number; keys: number[] };
+  actions: Record<string, number>;
+  unfired: string[];
+  /** First violation of each property, most severe first. */
+  violations: CheckShardViolation[];
+}
+
 // ---- liveness ----------------------------------------
 
 /** One row of the verdict table. */
