@@ -171,7 +171,7 @@ function shardLines(r: BitstateResult, shown: readonly Shrunk[]): string[] {
     `${int(r.distinctStates)} states stored, ${int(r.generatedStates)} transitions, deepest ${int(r.deepest)}; search ${end}; ${secs(r.durationMs)}` +
       `${r.durationMs > 0 ? ` (${int(r.statesPerSecond)} states/s)` : ''}, peak memory ${mb(r.peakMemoryBytes)}`,
     `bitstate: ${int(b.bitsSet)} of ${int(b.bits)} bits set (${(100 * b.fill).toFixed(2)}%), hash factor ${b.hashFactor.toFixed(1)} (best if > 100), ` +
-      `omission probability ${b.omissionProbability.toExponential(2)} per unseen state, expected omissions ${b.expectedOmissions.toPrecision(3)}`,
+      `omission probability ${b.omissionProbability.toExponential(2)} per unseen state, expected omissions ${b.expectedOmissions.toExponential(2)}`,
   ];
 }
 

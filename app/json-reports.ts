@@ -294,8 +294,9 @@ export interface MergedViolation {
   property: string;
   kind: 'invariant' | 'step' | 'deadlock';
   shard: number;
-  run: number;
-  runSeed: number;
+  /** For simulate shards: the walk that found it and its seed (check shards have neither). */
+  run?: number;
+  runSeed?: number;
   foundLength: number;
   length: number;
   trace: Trace;
@@ -324,6 +325,65 @@ export interface MergeReport
   unfired: string[];
   /** Shards stopped by a time limit. */
   incompleteShards: number[];
+  violations: MergedViolation[];
+}
+
+/** The JSON report of `merge --json` over `check --swarm` shards. */
+export interface CheckMergeReport extends ReportHead {
+  command: 'merge';
+  /** The shards were `check --swarm` shards. */
+  kind: 'check';
+  status: 'ok' | 'violation' | 'deadlock' | 'incomplete';
+  properties: readonly string[];
+  /** The most severe violated property found (the first in `violations`), or null. */
+  property: string | null;
+  /** The job: its seed, N, and the bit array, bits per state and depth limit of every shard. */
+  seed: number;
+  of: number;
+  bitstateBytes: number;
+  hashes: number;
+  maxDepth: number;
+  shards: number[];
+  missing: number[];
+  /** Per shard merged, in shard order: what it stored and what its bit array may have missed. */
+  perShard: {
+    shard: number;
+    distinctStates: number;
+    generatedStates: number;
+    deepest: number;
+    truncated: number;
+    ended: boolean;
+    stoppedBy: CheckResult['stoppedBy'];
+    durationMs: number;
+    peakMemoryBytes: number;
+    hashFactor: number;
+    fill: number;
+    omissionProbability: number;
+    expectedOmissions: number;
+    /** The fraction of the states the shards stored together that this shard stored (from the sketches). */
+    share: number;
+  }[];
+  distinctStatesAtLeast: number;
+  distinctStatesAtMost: number;
+  /** Distinct states the shards stored together: exact when `statesTogetherExact`, else estimated from the sketches. */
+  statesTogether: number;
+  statesTogetherExact: boolean;
+  /** Fractions of those stored by one shard only and by every shard. */
+  seenByOneShard: number;
+  seenByAllShards: number;
+  /** Chao2 estimate of the reachable states (a lower bound in expectation), and statesTogether over it; null with one shard. */
+  reachableEstimate: number | null;
+  coverageEstimate: number | null;
+  /** Summed over the shards: states their bit arrays are expected to have taken for seen. */
+  expectedOmissions: number;
+  generatedStates: number;
+  durationMsTotal: number;
+  durationMsMax: number;
+  actions: Record<string, number>;
+  unfired: string[];
+  /** Shards stopped by a limit (time, memory, states, a signal). */
+  incompleteShards: number[];
+  /** Per property, the shortest shrunk violation over the shards, most severe first. */
   violations: MergedViolation[];
 }
 

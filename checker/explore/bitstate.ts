@@ -556,3 +556,52 @@ export async function bitstateSearchAsync<F extends FieldSpec>(model: Model<F>, 
 
 /** No last step (see `record`). */
 const NONE = -(2 ** 31);
+
+/** What the shards' sketches say about the states they saw together. */
+export interface SketchEstimate {
+  /** Distinct states the shards stored together: exact when fewer than the sketch size, else estimated from the union's sketch. */
+  readonly union: number;
+  readonly exact: boolean;
+  /** Per shard, the fraction of the union it stored. */
+  readonly shares: readonly number[];
+  /** Fractions of the union stored by exactly one shard, by exactly two, and by every shard. */
+  readonly seenByOne: number;
+  readonly seenByTwo: number;
+  readonly seenByAll: number;
+  /**
+   * Chao's incidence estimator (Chao2, bias-corrected) of the states
+   * reachable: the union plus an estimate of the states no shard saw, from
+   * how many were seen by one shard and by two. A lower bound in
+   * expectation; null with one shard (nothing to compare).
+   */
+  readonly reachable: number | null;
+}
+
+/**
+ * Combines bottom-k sketches (each a shard's smallest `size` keys,
+ * ascending) of the same fingerprints: the union's sketch is the `size`
+ * smallest of all keys, and a key of it belongs to a shard exactly when
+ * that shard's sketch holds it (a shard's rank of a key is at most the
+ * union's).
+ */
+export function sketchEstimate(sketches: readonly (readonly number[])[], size: number): SketchEstimate {
+  const m = sketches.length;
+  const all = [...new Set(sketches.flat())].sort((a, b) => a - b);
+  const exact = all.length < size;
+  const s = all.slice(0, size);
+  const union = exact ? s.length : Math.round(((size - 1) * SKETCH_RANGE) / (s[size - 1] + 1));
+  const sets = sketches.map((k) => new Set(k));
+  const count = s.map((key) => sets.reduce((n, set) => n + (set.has(key) ? 1 : 0), 0));
+  const frac = (pred: (c: number) => boolean): number => (s.length === 0 ? 0 : count.filter(pred).length / s.length);
+  const q1 = frac((c) => c === 1) * union;
+  const q2 = frac((c) => c === 2) * union;
+  return {
+    union,
+    exact,
+    shares: sets.map((set) => (s.length === 0 ? 0 : s.filter((key) => set.has(key)).length / s.length)),
+    seenByOne: frac((c) => c === 1),
+    seenByTwo: frac((c) => c === 2),
+    seenByAll: frac((c) => c === m),
+    reachable: m < 2 ? null : Math.round(union + (((m - 1) / m) * q1 * Math.max(0, q1 - 1)) / (2 * (q2 + 1))),
+  };
+}
