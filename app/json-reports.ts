@@ -371,7 +371,7 @@ export interface CheckMergeReport extends ReportHead {
   /** Fractions of those stored by one shard only and by every shard. */
   seenByOneShard: number;
   seenByAllShards: number;
-  /** Chao2 estimate of the reachable states (a lower bound in expectation), and statesTogether over it; null with one shard. */
+  /** Chao2 estimate of the reachable states (a lower bound in expectation), and statesTogether over it; null with one shard or when the shards barely overlap. */
   reachableEstimate: number | null;
   coverageEstimate: number | null;
   /** Summed over the shards: states their bit arrays are expected to have taken for seen. */

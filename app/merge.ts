@@ -438,7 +438,7 @@ export async function runMerge(a: MergeArgs, io: Io): Promise<number> {
 }
 
 /** A fraction as a percentage for a line: `87%`, `0.012%`. */
-const pct = (x: number): string => `${x >= 0.1 ? (100 * x).toFixed(0) : (100 * x).toPrecision(2)}%`;
+const pct = (x: number): string => `${x === 0 ? '0' : x >= 0.1 ? (100 * x).toFixed(0) : (100 * x).toPrecision(2)}%`;
 
 /** The text report of a merge of check shards. */
 async function printCheckMerge(io: Io, m: CheckMergeReport, traceOut: string | undefined): Promise<void> {
@@ -476,7 +476,10 @@ async function printCheckMerge(io: Io, m: CheckMergeReport, traceOut: string | u
   );
   io.out(
     m.reachableEstimate === null || m.coverageEstimate === null
-      ? 'coverage: one shard cannot estimate the states it did not reach; merge several\n'
+      ? m.shards.length < 2
+        ? 'coverage: one shard cannot estimate the states it did not reach; merge several\n'
+        : `coverage: no estimate: the shards overlap too little (no sketched state was stored by exactly two shards), so the space is much larger than what they stored; ` +
+          `the bit arrays are expected to have omitted ${m.expectedOmissions.toExponential(2)} states in all\n`
       : `coverage: at most about ${pct(m.coverageEstimate)} of an estimated ${int(m.reachableEstimate)} reachable states or more (Chao2 over the sketches, a lower bound); ` +
           `the bit arrays are expected to have omitted ${m.expectedOmissions.toExponential(2)} states in all\n`,
   );

@@ -572,7 +572,9 @@ export interface SketchEstimate {
    * Chao's incidence estimator (Chao2, bias-corrected) of the states
    * reachable: the union plus an estimate of the states no shard saw, from
    * how many were seen by one shard and by two. A lower bound in
-   * expectation; null with one shard (nothing to compare).
+   * expectation; null with one shard (nothing to compare), or when no
+   * sketched state was seen by exactly two shards while some were seen by
+   * one (the shards overlap too little to say).
    */
   readonly reachable: number | null;
 }
@@ -602,6 +604,7 @@ export function sketchEstimate(sketches: readonly (readonly number[])[], size: n
     seenByOne: frac((c) => c === 1),
     seenByTwo: frac((c) => c === 2),
     seenByAll: frac((c) => c === m),
-    reachable: m < 2 ? null : Math.round(union + (((m - 1) / m) * q1 * Math.max(0, q1 - 1)) / (2 * (q2 + 1))),
+    // Without a state seen by exactly two shards in the sketch the shards overlap too little for an estimate (Chao2 degenerates to Q1^2).
+    reachable: m < 2 || (q2 === 0 && q1 > 0) ? null : Math.round(union + (((m - 1) / m) * q1 * Math.max(0, q1 - 1)) / (2 * (q2 + 1))),
   };
 }
