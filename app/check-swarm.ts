@@ -17,7 +17,7 @@ import { shrinkViolation } from '../checker/random/shrink.js';
 import { formatTrace } from '../traces/text.js';
 import { recordObservers, traceOf, type Trace } from '../traces/trace.js';
 import { UsageError } from './errors.js';
-import { itfLine, writeItf } from './export.js';
+import { checkOutputLines, writeCheckOutputs } from './check-outputs.js';
 import { seedFlag, swarmFlag, wholeFlag } from './flags.js';
 import { int, mb, secs } from './format.js';
 import { interruptible, SIGNAL_EXIT } from './interrupt.js';
@@ -26,9 +26,8 @@ import { headFields, type CheckShardReport } from './json-reports.js';
 import type { ResolvedModel } from './model.js';
 import { checkOutputs, limitFlags, propertiesFlag, wantsLiveness, type CheckFlags } from './options.js';
 import { progressReporter } from './progress.js';
-import { actionsLine, exitCode, headerLine, headerOf, printJson, writeTrace } from './report.js';
+import { actionsLine, exitCode, headerLine, headerOf, printJson } from './report.js';
 import { rankOf, severityOf } from './severity.js';
-import { writeViewer } from './view.js';
 
 /** The flags a swarm shard adds to `dnsmc check`'s. */
 export interface SwarmFlags {
@@ -80,7 +79,7 @@ export async function runCheckSwarm(resolved: ResolvedModel, a: CheckFlags & Swa
   const seed = seedFlag(a.seed) ?? 0;
   const maxDepth = wholeFlag('max-depth', a.maxDepth, 1) ?? SWARM_MAX_DEPTH;
   const { timeLimitMs, maxMemoryBytes } = limitFlags(a);
-  const { traceOut, view, outItf } = checkOutputs(a, resolved.source.module);
+  const outputs = checkOutputs(a, resolved.source.module);
   const checked = properties.length > 0 ? properties : propertyNames(model);
   // The shard searches on after a violation while a more severe property is undecided, as check's follow-up search does.
   const order = severityOf(resolved.source.pkg, model);
@@ -118,9 +117,7 @@ export async function runCheckSwarm(resolved: ResolvedModel, a: CheckFlags & Swa
   const shrunk = r.violations.map((v) => ({ found: v, ...shrinkViolation(model, v) }));
   const shown = [...shrunk].sort((x, y) => rankOf(order, x) - rankOf(order, y));
   const traces = shown.map((v) => recordObservers(traceOf(base, v), by));
-  if (traceOut && traces.length > 0) writeTrace(traceOut, traces[0]);
-  if (view && traces.length > 0) writeViewer(view, { trace: traces[0], model: base, source: resolved.source }, 'view');
-  if (outItf && traces.length > 0) writeItf(outItf, traces[0], base);
+  writeCheckOutputs(outputs, traces[0], base, resolved.source);
   const swarm = { shard: sw.shard, of: sw.of, seed, bitstateBytes: mib * 2 ** 20, hashes: DEFAULT_HASHES, maxDepth };
   if (a.json === true) {
     const report = shardReport(model, r, swarm, shown, traces);
@@ -137,9 +134,7 @@ export async function runCheckSwarm(resolved: ResolvedModel, a: CheckFlags & Swa
   for (const t of traces) io.out(`${formatTrace(t, { render: base.render })}\n\n`);
   for (const l of shardLines(r, shown)) io.out(`${l}\n`);
   io.out(`${actionsLine(r.actions)}\n`);
-  if (traceOut && traces.length > 0) io.out(`trace written to ${traceOut}\n`);
-  if (view) io.out(traces.length > 0 ? `viewer written to ${view}\n` : `no counterexample, so no viewer written to ${view}\n`);
-  if (outItf) io.out(itfLine(outItf, traces.length > 0));
+  io.out(checkOutputLines(outputs, traces.length > 0));
   return code;
 }
 

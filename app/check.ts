@@ -17,13 +17,12 @@ import { runLivenessCheck } from './liveness.js';
 import { modelFromFlags, type PackageSource, type ResolvedModel } from './model.js';
 import { checkOptionsFromArgs, checkOutputs, propertiesFlag, propertyChoices, wantsLiveness, type CheckFlags } from './options.js';
 import { progressReporter } from './progress.js';
-import { exitCode, headerLine, headerOf, printJson, statsLines, verdict, writeTrace } from './report.js';
-import { writeViewer } from './view.js';
-import { itfLine, writeItf } from './export.js';
+import { exitCode, headerLine, headerOf, printJson, statsLines, verdict } from './report.js';
 import { checkReport } from './json-reports.js';
 import { bySeverity, type FollowUp, merged, moreSevere, severityLines, severityOf } from './severity.js';
 import { paramFlag } from './model.js';
 import { runCheckSwarm, wantsSwarm } from './check-swarm.js';
+import { checkOutputLines, writeCheckOutputs } from './check-outputs.js';
 
 /** The flags of `dnsmc check`: the model's (`--model` and its parameters) and the search's. */
 export type CheckArgs = CheckFlags & Record<string, unknown>;
@@ -47,7 +46,7 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Rec
   if (a.fairness !== undefined)
     throw new UsageError(`--fairness applies to liveness properties only: add --property ${[...livenessNames(model), 'all'].join('|')}`);
   const options = checkOptionsFromArgs(model, a, propertiesFlag(model, a.property, propertyNames(model)));
-  const { traceOut, view, outItf } = checkOutputs(a, resolved.source.module);
+  const outputs = checkOutputs(a, resolved.source.module);
   const progress = progressReporter(io);
   const order = severityOf(resolved.source.pkg, model);
   let r: CheckResult;
@@ -76,9 +75,7 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Rec
   const base = baseModel(model);
   const by = observedBy(model);
   const traces = r.violations.map((v) => recordObservers(traceOf(base, v), by));
-  if (traceOut && traces.length > 0) writeTrace(traceOut, traces[0]);
-  if (view && traces.length > 0) writeViewer(view, { trace: traces[0], model: base, source: resolved.source }, 'view');
-  if (outItf && traces.length > 0) writeItf(outItf, traces[0], base);
+  writeCheckOutputs(outputs, traces[0], base, resolved.source);
   if (a.json === true) {
     printJson(io, by ? { ...checkReport(model, r, traces), scenario: by.scenario, constraints: by.constraints } : checkReport(model, r, traces));
     return code;
@@ -92,9 +89,7 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Rec
   io.out(`${verdict(r)}\n`);
   for (const l of severityLines(r, followUps, (p) => againFor(resolved, a, p))) io.out(`${l}\n`);
   for (const l of statsLines(r)) io.out(`${l}\n`);
-  if (traceOut && traces.length > 0) io.out(`trace written to ${traceOut}\n`);
-  if (view) io.out(traces.length > 0 ? `viewer written to ${view}\n` : `no counterexample, so no viewer written to ${view}\n`);
-  if (outItf) io.out(itfLine(outItf, traces.length > 0));
+  io.out(checkOutputLines(outputs, traces.length > 0));
   return code;
 }
 
