@@ -172,6 +172,29 @@ describe('check --swarm on fixed (no violation): every shard stores the whole sp
   });
 });
 
+describe('a check --swarm shard on its own', () => {
+  it('--max-states stops it as incomplete (exit 3) at exactly that many states', async () => {
+    const r = await run(['check', '--variant', 'fixed', '--swarm', '2/4', '--bitstate', '1', '--max-states', '500', '--json']);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'incomplete', stoppedBy: 'max-states', distinctStates: 500, ended: false });
+  });
+
+  it('the text report names the shard, its seeds and bit array, the shrunk race and what the array may have missed; --trace-out writes it', async () => {
+    const out = join(dir, 'shard-trace.json');
+    const r = await run(['check', '--swarm', '1/4', '--bitstate', '4', '--property', 'aliasResolves', '--trace-out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /^swarm shard 1\/4 of a job with seed 0: bitstate 4\.0 MiB, 3 bits per state, hash seed \d+, successors in the model's order, depth limit 10,000$/m,
+    );
+    expect(r.stdout).toContain('Violation: aliasResolves violated on a path of 25 steps, shrunk to 12');
+    expect(r.stdout).toMatch(
+      /bitstate: [\d,]+ of 33,554,432 bits set .*hash factor [\d.]+ \(best if > 100\), omission probability [\d.e+-]+ per unseen state, expected omissions/,
+    );
+    expect(r.stdout).toContain(`trace written to ${out}`);
+    expect(parseTrace(JSON.parse(readFileSync(out, 'utf8'))).steps).toHaveLength(12);
+  });
+});
+
 describe('check --swarm: bad input, one line, exit 2', () => {
   it.each<[string, string[], string]>([
     ['shard above N', ['--swarm', '5/4'], '--swarm must be i/N'],
