@@ -16,12 +16,14 @@ import type { Io } from './io.js';
 import { modelFromFlags, type PackageSource, type ResolvedModel } from './model.js';
 import { checkOptionsFromArgs, checkOutputs, propertiesFlag, propertyChoices, wantsLiveness, type CheckFlags } from './options.js';
 import { progressReporter } from './progress.js';
-import { exitCode, headerLine, headerOf, printJson, statsLines, verdict, writeTrace } from './report.js';
+import { exitCode, headerLine, headerOf, printJson, statsLines, verdict } from './report.js';
 import { checkReport } from './json-reports.js';
 import { bySeverity, type FollowUp, merged, moreSevere, severityLines, severityOf } from './severity.js';
 import { paramFlag } from './model.js';
 import { mark, phaseLine, phaseProfile } from './profile.js';
 import { profileLines } from '../checker/explore/profile.js';
+import { runCheckSwarm, wantsSwarm } from './check-swarm.js';
+import { checkOutputLines, writeCheckOutputs } from './check-outputs.js';
 
 /** The flags of `dnsmc check`: the model's (`--model` and its parameters) and the search's. */
 export type CheckArgs = CheckFlags & Record<string, unknown>;
@@ -37,6 +39,7 @@ export async function runCheck(a: CheckArgs, io: Io, source?: PackageSource): Pr
 /** `dnsmc check` on a model already resolved. */
 export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Record<string, unknown>, io: Io): Promise<number> {
   const { model } = resolved;
+  if (wantsSwarm(a)) return runCheckSwarm(resolved, a, io);
   const live = observedBy(model) ? livenessNames(baseModel(model)) : [];
   const asked = (Array.isArray(a.property) ? a.property : [a.property]).find((p) => live.includes(p as string));
   if (asked !== undefined)
@@ -51,7 +54,7 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Rec
   if (a.fairness !== undefined)
     throw new UsageError(`--fairness applies to liveness properties only: add --property ${[...livenessNames(model), 'all'].join('|')}`);
   const options = checkOptionsFromArgs(model, a, propertiesFlag(model, a.property, propertyNames(model)));
-  const { traceOut, view, outItf } = checkOutputs(a, resolved.source.module);
+  const outputs = checkOutputs(a, resolved.source.module);
   const progress = progressReporter(io);
   const order = severityOf(resolved.source.pkg, model);
   let r: CheckResult;
@@ -81,11 +84,7 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Rec
   const base = baseModel(model);
   const by = observedBy(model);
   const traces = r.violations.map((v) => recordObservers(traceOf(base, v), by));
-  if (traceOut && traces.length > 0) writeTrace(traceOut, traces[0]);
-  // The viewer and ITF modules load only when asked for.
-  if (view && traces.length > 0) (await import('./view.js')).writeViewer(view, { trace: traces[0], model: base, source: resolved.source }, 'view');
-  const itf = outItf ? await import('./export.js') : undefined;
-  if (outItf && itf && traces.length > 0) itf.writeItf(outItf, traces[0], base);
+  await writeCheckOutputs(outputs, traces[0], base, resolved.source);
   const phases = r.profile && phaseProfile(r.profile);
   if (a.json === true) {
     const report = by ? { ...checkReport(model, r, traces), scenario: by.scenario, constraints: by.constraints } : checkReport(model, r, traces);
@@ -101,9 +100,7 @@ export async function checkResolved(resolved: ResolvedModel, a: CheckFlags & Rec
   io.out(`${verdict(r)}\n`);
   for (const l of severityLines(r, followUps, (p) => againFor(resolved, a, p))) io.out(`${l}\n`);
   for (const l of statsLines(r)) io.out(`${l}\n`);
-  if (traceOut && traces.length > 0) io.out(`trace written to ${traceOut}\n`);
-  if (view) io.out(traces.length > 0 ? `viewer written to ${view}\n` : `no counterexample, so no viewer written to ${view}\n`);
-  if (outItf && itf) io.out(itf.itfLine(outItf, traces.length > 0));
+  io.out(checkOutputLines(outputs, traces.length > 0));
   if (phases) for (const l of [phaseLine(phases), ...profileLines(phases.search)]) io.out(`${l}\n`);
   return code;
 }

@@ -70,11 +70,6 @@ export function writeItf(file: string, trace: Trace, model: Model): void {
   writeOutput(file, itfText(trace, model), 'out-itf');
 }
 
-/** What `check` and `simulate` say about `--out-itf` after their verdict. */
-export function itfLine(file: string, written: boolean): string {
-  return written ? `ITF trace written to ${file}\n` : `no counterexample, so no ITF trace written to ${file}\n`;
-}
-
 /** Runs `dnsmc export`; resolves to 0 once the export is printed or written. */
 export async function runExport(a: ExportArgs, io: Io): Promise<number> {
   if (typeof a.trace !== 'string' || a.trace === '') throw new UsageError('export needs a trace file: dnsmc export TRACE --format markdown|mermaid|itf|svg');

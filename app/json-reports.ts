@@ -180,6 +180,63 @@ export function simulateReport(model: Model, plan: SimulateAsked, r: SimulateRes
   };
 }
 
+// ---- check --swarm ----------------------------------------
+
+/** One violation a swarm shard found: the length of the search's path to it, and its shrunk trace. */
+export interface CheckShardViolation {
+  property: string;
+  kind: 'invariant' | 'step' | 'deadlock';
+  /** Steps of the depth-first path that found it. */
+  foundLength: number;
+  /** Steps of the shrunk schedule (the trace's length). */
+  length: number;
+  shrinkTests: number;
+  trace: Trace;
+}
+
+/** The JSON report of `check --swarm i/N --json`: exactly one object. `dnsmc merge` reads these. */
+export interface CheckShardReport extends ReportHead {
+  command: 'check';
+  status: CheckResult['status'];
+  properties: readonly string[];
+  /** The most severe violated property, or null. */
+  property: string | null;
+  /** This shard, and the job it is part of: its seed, and the bit array, bits per state and depth limit every shard uses. */
+  swarm: { shard: number; of: number; seed: number; bitstateBytes: number; hashes: number; maxDepth: number };
+  /** The seeds this shard derived from (job seed, shard): its hash functions', its successor order's (null: the model's order). */
+  hashSeed: number;
+  orderSeed: number | null;
+  /** States stored (each once), transitions taken, the deepest state on the search's path, states at the depth limit not expanded. */
+  distinctStates: number;
+  generatedStates: number;
+  deepest: number;
+  truncated: number;
+  /** The search ran to its end (no limit, no violation stopped it, nothing truncated). */
+  ended: boolean;
+  stoppedBy: CheckResult['stoppedBy'];
+  durationMs: number;
+  statesPerSecond: number;
+  peakMemoryBytes: number;
+  engineBytes: number;
+  /** The bit array at the end: what the search may have missed. */
+  bitstate: {
+    bytes: number;
+    bits: number;
+    hashes: number;
+    bitsSet: number;
+    fill: number;
+    hashFactor: number;
+    omissionProbability: number;
+    expectedOmissions: number;
+  };
+  /** The smallest sketch keys (top 53 bits of a state's fingerprint, the same in every shard) of the states stored, ascending. */
+  sketch: { size: number; keys: number[] };
+  actions: Record<string, number>;
+  unfired: string[];
+  /** First violation of each property, most severe first. */
+  violations: CheckShardViolation[];
+}
+
 // ---- liveness ----------------------------------------
 
 /** One row of the verdict table. */
@@ -237,8 +294,9 @@ export interface MergedViolation {
   property: string;
   kind: 'invariant' | 'step' | 'deadlock';
   shard: number;
-  run: number;
-  runSeed: number;
+  /** For simulate shards: the walk that found it and its seed (check shards have neither). */
+  run?: number;
+  runSeed?: number;
   foundLength: number;
   length: number;
   trace: Trace;
@@ -267,6 +325,65 @@ export interface MergeReport
   unfired: string[];
   /** Shards stopped by a time limit. */
   incompleteShards: number[];
+  violations: MergedViolation[];
+}
+
+/** The JSON report of `merge --json` over `check --swarm` shards. */
+export interface CheckMergeReport extends ReportHead {
+  command: 'merge';
+  /** The shards were `check --swarm` shards. */
+  kind: 'check';
+  status: 'ok' | 'violation' | 'deadlock' | 'incomplete';
+  properties: readonly string[];
+  /** The most severe violated property found (the first in `violations`), or null. */
+  property: string | null;
+  /** The job: its seed, N, and the bit array, bits per state and depth limit of every shard. */
+  seed: number;
+  of: number;
+  bitstateBytes: number;
+  hashes: number;
+  maxDepth: number;
+  shards: number[];
+  missing: number[];
+  /** Per shard merged, in shard order: what it stored and what its bit array may have missed. */
+  perShard: {
+    shard: number;
+    distinctStates: number;
+    generatedStates: number;
+    deepest: number;
+    truncated: number;
+    ended: boolean;
+    stoppedBy: CheckResult['stoppedBy'];
+    durationMs: number;
+    peakMemoryBytes: number;
+    hashFactor: number;
+    fill: number;
+    omissionProbability: number;
+    expectedOmissions: number;
+    /** The fraction of the states the shards stored together that this shard stored (from the sketches). */
+    share: number;
+  }[];
+  distinctStatesAtLeast: number;
+  distinctStatesAtMost: number;
+  /** Distinct states the shards stored together: exact when `statesTogetherExact`, else estimated from the sketches. */
+  statesTogether: number;
+  statesTogetherExact: boolean;
+  /** Fractions of those stored by one shard only and by every shard. */
+  seenByOneShard: number;
+  seenByAllShards: number;
+  /** Chao2 estimate of the reachable states (a lower bound in expectation), and statesTogether over it; null with one shard or when the shards barely overlap. */
+  reachableEstimate: number | null;
+  coverageEstimate: number | null;
+  /** Summed over the shards: states their bit arrays are expected to have taken for seen. */
+  expectedOmissions: number;
+  generatedStates: number;
+  durationMsTotal: number;
+  durationMsMax: number;
+  actions: Record<string, number>;
+  unfired: string[];
+  /** Shards stopped by a limit (time, memory, states, a signal). */
+  incompleteShards: number[];
+  /** Per property, the shortest shrunk violation over the shards, most severe first. */
   violations: MergedViolation[];
 }
 

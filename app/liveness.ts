@@ -19,9 +19,8 @@ import type { Io } from './io.js';
 import type { ResolvedModel } from './model.js';
 import { checkOptionsFromArgs, checkOutputs, fairnessFromArgs, propertiesFlag, propertyChoices, type CheckFlags } from './options.js';
 import { progressReporter } from './progress.js';
-import { exitCode, headerLine, headerOf, printJson, statsLines, writeTrace } from './report.js';
-import { writeViewer } from './view.js';
-import { itfLine, writeItf } from './export.js';
+import { exitCode, headerLine, headerOf, printJson, statsLines } from './report.js';
+import { checkOutputLines, writeCheckOutputs } from './check-outputs.js';
 import { checkReport, headFields, type GraphCost, type LivenessReport, type VerdictRow } from './json-reports.js';
 
 const FORM: Record<string, string> = {
@@ -169,13 +168,11 @@ export async function checkWithLiveness(model: Model, a: CheckFlags, io?: Io): P
 /** Runs `dnsmc check` for a property list that includes liveness properties (or `all`); resolves to the exit code. */
 export async function runLivenessCheck(resolved: ResolvedModel, a: CheckFlags, io: Io): Promise<number> {
   const { model } = resolved;
-  const { traceOut, view, outItf } = checkOutputs(a, resolved.source.module);
+  const outputs = checkOutputs(a, resolved.source.module);
   const start = performance.now();
   const o = await checkWithLiveness(model, a, io);
   const durationMs = performance.now() - start;
-  if (traceOut && o.traces.length > 0) writeTrace(traceOut, o.traces[0]);
-  if (view && o.traces.length > 0) writeViewer(view, { trace: o.traces[0], ...resolved }, 'view');
-  if (outItf && o.traces.length > 0) writeItf(outItf, o.traces[0], model);
+  await writeCheckOutputs(outputs, o.traces[0], model, resolved.source);
   const firstViolated = o.rows.find((r) => r.verdict === 'violated');
   const stopped = o.safety?.stoppedBy ?? o.graph?.stoppedBy ?? null;
   if (a.json === true) {
@@ -230,8 +227,6 @@ export async function runLivenessCheck(resolved: ResolvedModel, a: CheckFlags, i
         `peak memory ${mb(peakRss())}\n`,
     );
   }
-  if (traceOut && o.traces.length > 0) io.out(`trace written to ${traceOut}\n`);
-  if (view) io.out(o.traces.length > 0 ? `viewer written to ${view}\n` : `no counterexample, so no viewer written to ${view}\n`);
-  if (outItf) io.out(itfLine(outItf, o.traces.length > 0));
+  io.out(checkOutputLines(outputs, o.traces.length > 0));
   return exitCode(o.status);
 }

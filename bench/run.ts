@@ -22,6 +22,7 @@ import { promelaOf } from './promela.js';
 
 import { benchConform } from './conform.js';
 import { benchReenact } from './reenact.js';
+import { benchSwarm } from './swarm.js';
 import { findNamed, ServerError } from '../systems/dns/server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -253,6 +254,13 @@ async function main(): Promise<number> {
       default: true,
       describe: 'also time re-enacting the 12-step race on a private BIND 9 (server start included) and the updates per second (needs bind9)',
     })
+    .option('swarm', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'also time check --swarm 1/4..4/4 finding the race on as-was 5 enactors, 8 plans, 3 endpoints, against exhaustive check hitting its limits (minutes)',
+    })
+    .option('swarm-check-mib', { type: 'number', default: 6144, describe: "with --swarm: the exhaustive check's --max-memory" })
     .strict()
     .parseAsync();
   if (!Number.isInteger(a.runs) || a.runs < 1) {
@@ -349,6 +357,7 @@ async function main(): Promise<number> {
       console.log(`  ${e.message}; skipped`);
     }
   }
+  if (a.swarm) benchSwarm({ bin: BIN, cwd: ROOT, shards: 4, bitstateMiB: 512, shardSeconds: 120, checkMiB: a.swarmCheckMib, checkSeconds: 1800 });
   return failed ? 1 : 0;
 }
 

@@ -23,6 +23,12 @@ export const checkCommand: Command = (io, run, source) => ({
       .option('workers', numberOption('threads to search with, 1 to 64 [the number of cores]'))
       .option('symmetry', { type: 'boolean', describe: 'store one state per renaming of interchangeable actors' })
       .option('profile', { type: 'boolean', describe: 'report where the time went: milliseconds per phase, per layer and per thread (safety checks)' })
+      .option('swarm', {
+        type: 'string',
+        describe: 'run shard i of N (i/N) of a swarm: a depth-first bitstate search with its own hash functions and search order; combine with dnsmc merge',
+      })
+      .option('bitstate', numberOption('MiB of the bit array a --swarm shard stores states in, 1 to 16383 [64]'))
+      .option('seed', numberOption('--swarm: the job seed, 0 to 4294967295; shards derive their hash functions and orders from it [0]'))
       .option('json', JSON_OPTION)
       .option('trace-out', { type: 'string', describe: 'write the counterexample trace (JSON) to this file' })
       .option('view', { type: 'string', describe: 'write the trace viewer (one HTML file) for the counterexample to this file' })

@@ -14,7 +14,8 @@
  * no BigInt, and no allocation except when it grows.
  */
 
-function fmix(h: number): number {
+/** murmur3's 32-bit finaliser: a bijective mixer (also the bitstate search's seeded hashes). */
+export function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
