@@ -66,6 +66,8 @@ export type {
   WorkloadResult,
   Fault,
   FaultDecl,
+  LoggedStep,
+  CalibratedProfile,
 } from './checker/package/system.js';
 
 // ---- Checking ---------------------------------------------------------------

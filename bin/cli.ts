@@ -22,6 +22,7 @@ import { mergeCommand } from './commands/merge.js';
 import { conformCommand } from './commands/conform.js';
 import { reenactCommand } from './commands/reenact.js';
 import { stormCommand } from './commands/storm.js';
+import { calibrateCommand } from './commands/calibrate.js';
 import { testSystemCommand } from './commands/test-system.js';
 import type { Command, Run } from './commands/types.js';
 
@@ -39,6 +40,7 @@ const COMMANDS: Command[] = [
   testSystemCommand,
   conformCommand,
   stormCommand,
+  calibrateCommand,
 ];
 
 /** The options every command takes, besides its own. */

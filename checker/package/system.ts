@@ -112,6 +112,49 @@ export interface SystemAdapter<Opts = unknown> {
    * value outside it, naming the file and line). Absent: nothing is mapped.
    */
   normaliseLogs?(model: Model, initial: JsonState, events: readonly LoggedSaw[]): NormalisedLogs;
+  /**
+   * Derives a timing profile from logs of the workload's runs (`dnsmc storm
+   * --out`; each run its processes' event logs, each in sequence order): per
+   * action, the durations measured (an empirical distribution). Pure: the
+   * same logs give the same profile. Logs it cannot use (an action with no
+   * sample, a step that does not fit the model) throw a SystemError, one
+   * line naming the file and line. Absent: the system cannot be calibrated.
+   */
+  calibrate?(runs: readonly (readonly (readonly LoggedStep[])[])[]): CalibratedProfile;
+}
+
+/** One logged protocol step (docs/conformance.md), as calibration reads it, and where it was read. */
+export interface LoggedStep {
+  readonly file: string;
+  readonly line: number;
+  readonly process: string;
+  /** Milliseconds, on one clock for every process of a run. */
+  readonly ts: number;
+  readonly action: string;
+  readonly actor: number;
+  readonly saw: Readonly<Record<string, Json>>;
+}
+
+/**
+ * A timing profile derived from measurement (the shared profile format,
+ * `--timing FILE`): by action, the durations measured, in milliseconds.
+ */
+export interface CalibratedProfile {
+  readonly format: 'dnsmc-timing-profile';
+  readonly version: 1;
+  readonly model: string;
+  readonly unit: 'ms';
+  readonly actions: Readonly<Record<string, { readonly dist: 'empirical'; readonly samples: readonly number[] }>>;
+  /** The actor a workload's `slow` fault slows, before which actions; its extra delay is the fault's (0 here: set it when simulating). */
+  readonly slow?: {
+    readonly role: string;
+    readonly actor: number;
+    readonly actions: readonly string[];
+    readonly extra: { readonly dist: 'fixed'; readonly ms: number };
+  };
+  /** By action: an exponential backoff (`baseMs * 2^field[actor]`) the samples leave out, to be added to each draw. */
+  readonly backoff?: Readonly<Record<string, { readonly baseMs: number; readonly field: string }>>;
+  readonly source: string;
 }
 
 /** What one logged event saw, and where it was read (for messages). */

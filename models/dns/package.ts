@@ -10,6 +10,7 @@ import type { SystemAdapter } from '../../checker/package/system.js';
 import { DNS_FLAGS, dnsOptions, STORM_FAULTS, STORM_HELP, type DnsSystemOptions } from '../../systems/dns/flags.js';
 import { DNS_IMPLEMENTATIONS } from '../../systems/dns/implementations.js';
 import { renumberPlans } from '../../systems/dns/renumber.js';
+import { calibrateDns } from '../../systems/dns/calibrate.js';
 import { dnsRootCause } from './demo.js';
 import { dnsModel } from './model.js';
 import { dnsPresentation } from './picture.js';
@@ -30,6 +31,7 @@ const dnsSystem: SystemAdapter<DnsSystemOptions> = {
   implementations: DNS_IMPLEMENTATIONS,
   snapshot: async (model, options) => (await import('../../systems/dns/adapter.js')).snapshot(model, options),
   normaliseLogs: renumberPlans,
+  calibrate: (runs) => calibrateDns(runs),
   workload: {
     help: STORM_HELP,
     faults: STORM_FAULTS,
