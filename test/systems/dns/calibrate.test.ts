@@ -107,4 +107,9 @@ describe('calibrateDns', () => {
     const twice = RUN.map((l) => (l[0].process === 'enactor-1' ? [l[0], { ...l[0], line: 2, ts: 102 }, ...l.slice(1)] : l));
     expect(() => calibrateDns([twice])).toThrow('enactor-1.jsonl:2: enactor 1 picks a plan while not idle (its previous step did not leave it idle)');
   });
+
+  it('counts 0 ms for a pick stamped before the step that made it possible (stamps come as transactions end)', () => {
+    const early = RUN.map((l) => l.map((e) => (e.process === 'enactor-1' && e.line === 4 ? { ...e, ts: 119 } : e)));
+    expect(calibrateDns([early]).actions.pickPlan.samples).toEqual([0, 1, 1, 3]);
+  });
 });
