@@ -9,15 +9,20 @@
  * `durationMs`), with the load average of the machine as the run began. The
  * rows are written (atomically, after every run, so that an interrupted
  * measurement keeps what it has) to a CSV; at the end, per configuration: the
- * runs, the runs that lost the name with a 95% Wilson interval, and the mean
- * share of time unresolvable with a 95% Student-t interval over the runs.
+ * runs, the runs that lost the name with a 95% Wilson interval, the mean
+ * share of time unresolvable with a 95% Student-t interval over the runs,
+ * and the rounds (each the model's plans from scratch; a run's last round
+ * counts when it lost the name, not when the run's end cut it) with the
+ * share of them that lost it (95% Wilson).
  *
  * `node dist/bench/storm-risk.js [--delays 0,10,25,50] [--runs 20] [--duration 10]
- * [--variant as-was] [--fixed-delays 50] [--fixed-runs 10] [--out docs/storm-risk.csv] [--logs DIR]`
+ * [--first-seed 1] [--variant as-was] [--fixed-delays 50] [--fixed-runs 10] [--out docs/storm-risk.csv] [--logs DIR]`
  * (`npm run bench:storm-risk`). `--logs DIR` keeps each run's event logs in
- * DIR/<variant>-d<delay>-s<seed>/ (what `dnsmc calibrate` reads).
+ * DIR/<variant>-d<delay>-s<seed>/ (what `dnsmc calibrate` reads);
+ * `--summarise CSV...` prints the summary of rows measured before (pooled).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,16 +111,19 @@ function storm(variant: string, delayMs: number, seed: number, durationS: number
 
 export function summaryLines(rows: readonly StormRiskRow[]): string[] {
   const keys = [...new Set(rows.map((r) => `${r.variant} ${r.delayMs}`))];
-  const lines = ['variant  delay  runs  lost  P(lost) [95% Wilson]   share unresolvable [95% t]  load1 median'];
+  const lines = ['variant  delay  runs  lost  P(lost) [95% Wilson]   share unresolvable [95% t]  rounds  P(lost per round) [95% Wilson]  load1 median'];
   for (const key of keys) {
     const rs = rows.filter((r) => `${r.variant} ${r.delayMs}` === key);
     const k = rs.filter((r) => r.lost).length;
     const [lo, hi] = wilson95(k, rs.length);
     const s = meanInterval(rs.map((r) => r.share));
     const loads = rs.map((r) => r.load1).sort((a, b) => a - b);
+    // Rounds run to their end or to the loss: a run's last round, cut by its end without a loss, is left out.
+    const rounds = rs.reduce((n, r) => n + (r.lost ? r.rounds : r.rounds - 1), 0);
+    const [rlo, rhi] = wilson95(k, rounds);
     const f = (x: number): string => x.toFixed(3);
     lines.push(
-      `${rs[0].variant.padEnd(7)} ${String(rs[0].delayMs).padStart(5)}  ${String(rs.length).padStart(4)}  ${String(k).padStart(4)}  ${f(k / rs.length)} [${f(lo)}, ${f(hi)}]     ${f(s.mean)} [${f(s.lo)}, ${f(s.hi)}]        ${loads[loads.length >> 1].toFixed(2)}`,
+      `${rs[0].variant.padEnd(7)} ${String(rs[0].delayMs).padStart(5)}  ${String(rs.length).padStart(4)}  ${String(k).padStart(4)}  ${f(k / rs.length)} [${f(lo)}, ${f(hi)}]     ${f(s.mean)} [${f(s.lo)}, ${f(s.hi)}]        ${String(rounds).padStart(5)}  ${(k / rounds).toFixed(4)} [${rlo.toFixed(4)}, ${rhi.toFixed(4)}]        ${loads[loads.length >> 1].toFixed(2)}`,
     );
   }
   return lines;
@@ -123,18 +131,47 @@ export function summaryLines(rows: readonly StormRiskRow[]): string[] {
 
 const list = (s: string): number[] => (s === '' ? [] : s.split(',').map(Number));
 
+/** The rows of a CSV {@link csvOf} wrote. */
+export function rowsOfCsv(text: string): StormRiskRow[] {
+  const [head, ...lines] = text.trim().split('\n');
+  if (head !== COLUMNS.join(',')) throw new Error(`not a storm-risk CSV: its header is ${head}`);
+  return lines.map((l) => {
+    const v = l.split(',');
+    const num = (i: number): number => Number(v[i]);
+    return {
+      variant: v[0],
+      delayMs: num(1),
+      seed: num(2),
+      durationMs: num(3),
+      rounds: num(4),
+      lost: v[5] === 'true',
+      firstNxdomainMs: v[6] === '' ? null : num(6),
+      unresolvableMs: num(7),
+      share: num(8),
+      load1: num(9),
+    };
+  });
+}
+
 async function main(): Promise<void> {
   const a = await yargs(hideBin(process.argv))
     .option('delays', { type: 'string', default: '0,10,25,50' })
     .option('runs', { type: 'number', default: 20 })
+    .option('first-seed', { type: 'number', default: 1 })
     .option('duration', { type: 'number', default: 10 })
     .option('variant', { type: 'string', default: 'as-was' })
     .option('fixed-delays', { type: 'string', default: '50' })
     .option('fixed-runs', { type: 'number', default: 10 })
     .option('out', { type: 'string', default: join(ROOT, 'docs', 'storm-risk.csv') })
     .option('logs', { type: 'string' })
+    .option('summarise', { type: 'string', array: true, describe: 'only print the summary of these CSVs (rows pooled)' })
     .strict()
     .parse();
+  if (a.summarise) {
+    const rows = a.summarise.flatMap((f) => rowsOfCsv(readFileSync(f, 'utf8')));
+    for (const l of summaryLines(rows)) process.stdout.write(`${l}\n`);
+    return;
+  }
   const configs = [
     ...list(a.delays).map((d) => ({ variant: a.variant, delayMs: d, runs: a.runs })),
     ...list(a.fixedDelays).map((d) => ({ variant: 'fixed', delayMs: d, runs: a.fixedRuns })),
@@ -144,7 +181,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < most; i++) {
     for (const c of configs) {
       if (i >= c.runs) continue;
-      const row = storm(c.variant, c.delayMs, i + 1, a.duration, a.logs);
+      const row = storm(c.variant, c.delayMs, a.firstSeed + i, a.duration, a.logs);
       rows.push(row);
       writeFileAtomic(a.out, csvOf(rows));
       process.stderr.write(`${JSON.stringify(row)}\n`);

@@ -26,8 +26,13 @@
  *    exponential part back at each draw.
  *  - cleanupPlans: the gap since the flip: the settling wait and the deletes.
  *
- * A step whose actor's previous step is not in the logs (a log's first, but
- * for pickPlan) gives no sample. Samples are rounded to the microsecond (the
+ * A run's steps after its last flip or cleanup give none: in a storm's round
+ * that lost the name (a cleanup deleted the tree the alias names, or a flip
+ * went back to a deleted tree) they are the enactors retrying builds that
+ * cannot succeed until the storm ends, which a simulation does not run (the
+ * loss is for good); in a round cut by the storm's end, a few steps in
+ * progress. A step whose actor's previous step is not in the logs (a log's
+ * first, but for pickPlan) gives no sample. Samples are rounded to the microsecond (the
  * logs' precision) and sorted.
  */
 import type { Json } from '../../checker/state/layout.js';
@@ -70,8 +75,9 @@ function calibrateRun(run: readonly (readonly LoggedStep[])[], backoffMs: number
       const k = m[1] === 'alias' ? Number(m[2]) : (wholeOf(e, key) ?? 0);
       endpoints = Math.max(endpoints, k + 1);
     }
-  // Every step in time order (a stable sort: a process's own order kept at equal stamps).
-  const ordered = [...steps].sort((a, b) => a.ts - b.ts);
+  // Every step in time order (a stable sort: a process's own order kept at equal stamps), up to the run's last flip or cleanup.
+  const end = steps.reduce((t, e) => (e.action === 'flipAlias' || e.action === 'cleanupPlans' ? Math.max(t, e.ts) : t), Number.NEGATIVE_INFINITY);
+  const ordered = [...steps].filter((e) => e.ts <= end).sort((a, b) => a.ts - b.ts);
   const alias = new Array<number>(endpoints).fill(0);
   let latest = 0;
   const behind = (): boolean => alias.some((a) => a < latest);

@@ -1,8 +1,9 @@
 /**
  * The dns calibration (systems/dns/calibrate.ts): a hand-made run with known
  * timestamps gives known samples exactly (each action's gap, pickPlan from
- * when it could pick, retryLock less the backoff), and logs that do not fit
- * are one line naming the file and line.
+ * when it could pick, retryLock less the backoff, nothing after the run's
+ * last flip or cleanup), and logs that do not fit are one line naming the
+ * file and line.
  */
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../../checker/state/layout.js';
@@ -60,8 +61,8 @@ describe('calibrateDns', () => {
     const samples = Object.fromEntries(Object.entries(p.actions).map(([a, d]) => [a, d.samples]));
     expect(samples).toEqual({
       publishPlan: [20],
-      // enactor 1 at 101 and enactor 0 at 103 (plan 1 there since 100); enactor 0 at 151 (idle since 150, plan 2 there); enactor 1 at 124 (plan 2 at 120).
-      pickPlan: [1, 1, 3, 4],
+      // enactor 1 at 101 and enactor 0 at 103 (plan 1 there since 100); enactor 1 at 124 (plan 2 at 120); enactor 0's at 151 is after the last cleanup.
+      pickPlan: [1, 3, 4],
       acquireLock: [1.5, 2, 3],
       // 5.5 ms after the failed attempt, less 2 ms * 2^1.
       retryLock: [1.5],
@@ -81,6 +82,24 @@ describe('calibrateDns', () => {
     expect(p.source).toBe(
       "calibrated from 1 storm run (14 protocol steps): each action's samples are the ms its actor spent before it (pickPlan: since it could pick; retryLock: less the backoff 2 ms * 2^failures)",
     );
+  });
+
+  it("leaves out a run's steps after its last flip or cleanup (a lost round's enactors retrying for good)", () => {
+    const retrying = RUN.map((l) =>
+      l[0].process === 'enactor-0'
+        ? [
+            ...l,
+            ...log('enactor-0', 0, [
+              [160, 'acquireLock', enactor(0, 'build', 2, 0, { 'lockHolder[0]': 0 })],
+              [170, 'buildTree', enactor(0, 'idle', 0)],
+            ]).map((e, i) => ({ ...e, line: 9 + i })),
+          ]
+        : l,
+    );
+    const p = calibrateDns([retrying]);
+    expect(p.actions.acquireLock.samples).toEqual([1.5, 2, 3]);
+    expect(p.actions.buildTree.samples).toEqual([2, 2.25]);
+    expect(p.source).toContain('(16 protocol steps)');
   });
 
   it('pools runs, takes the backoff base given, and is a function of the logs alone', () => {
@@ -110,6 +129,6 @@ describe('calibrateDns', () => {
 
   it('counts 0 ms for a pick stamped before the step that made it possible (stamps come as transactions end)', () => {
     const early = RUN.map((l) => l.map((e) => (e.process === 'enactor-1' && e.line === 4 ? { ...e, ts: 119 } : e)));
-    expect(calibrateDns([early]).actions.pickPlan.samples).toEqual([0, 1, 1, 3]);
+    expect(calibrateDns([early]).actions.pickPlan.samples).toEqual([0, 1, 3]);
   });
 });
