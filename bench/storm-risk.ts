@@ -19,7 +19,12 @@
  * [--first-seed 1] [--variant as-was] [--fixed-delays 50] [--fixed-runs 10] [--out docs/storm-risk.csv] [--logs DIR]`
  * (`npm run bench:storm-risk`). `--logs DIR` keeps each run's event logs in
  * DIR/<variant>-d<delay>-s<seed>/ (what `dnsmc calibrate` reads);
- * `--summarise CSV...` prints the summary of rows measured before (pooled).
+ * `--summarise CSV...` prints the summary of rows measured before (pooled);
+ * with `--simulate PROFILE [--sim-runs 1000] [--sim-seed 0]` it runs `dnsmc
+ * risk --timing PROFILE --slow-ms D --horizon <the storms' duration>` at each
+ * configuration and prints the storm against the simulation (a Markdown
+ * table: P(lost within a run), the share of time unresolvable, P(lost per
+ * round or episode), each with its 95% interval, and whether they overlap).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -109,23 +114,135 @@ function storm(variant: string, delayMs: number, seed: number, durationS: number
   };
 }
 
-export function summaryLines(rows: readonly StormRiskRow[]): string[] {
+/** An estimate and its 95% interval. */
+export interface Estimate {
+  readonly value: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** What runs of one configuration (a variant at a delay) measured: the storm's or the simulation's. */
+export interface Figures {
+  readonly variant: string;
+  readonly delayMs: number;
+  readonly runs: number;
+  readonly lost: number;
+  /** P(the name is lost within a run), Wilson. */
+  readonly pLost: Estimate;
+  /** The mean share of a run's time the name is unresolvable. */
+  readonly share: Estimate;
+  /** Rounds (episodes) run to their end or to the loss, and the share of them that lost the name (Wilson). */
+  readonly rounds: number;
+  readonly pRound: Estimate;
+}
+
+const wilsonEstimate = (k: number, n: number): Estimate => {
+  const [lo, hi] = wilson95(k, n);
+  return { value: k / n, lo, hi };
+};
+
+/** The storm's figures per configuration, in the order the rows first name them. */
+export function stormFigures(rows: readonly StormRiskRow[]): Figures[] {
   const keys = [...new Set(rows.map((r) => `${r.variant} ${r.delayMs}`))];
-  const lines = ['variant  delay  runs  lost  P(lost) [95% Wilson]   share unresolvable [95% t]  rounds  P(lost per round) [95% Wilson]  load1 median'];
-  for (const key of keys) {
+  return keys.map((key) => {
     const rs = rows.filter((r) => `${r.variant} ${r.delayMs}` === key);
     const k = rs.filter((r) => r.lost).length;
-    const [lo, hi] = wilson95(k, rs.length);
     const s = meanInterval(rs.map((r) => r.share));
-    const loads = rs.map((r) => r.load1).sort((a, b) => a - b);
-    // Rounds run to their end or to the loss: a run's last round, cut by its end without a loss, is left out.
+    // A run's last round, cut by its end without a loss, is left out.
     const rounds = rs.reduce((n, r) => n + (r.lost ? r.rounds : r.rounds - 1), 0);
-    const [rlo, rhi] = wilson95(k, rounds);
-    const f = (x: number): string => x.toFixed(3);
+    return {
+      variant: rs[0].variant,
+      delayMs: rs[0].delayMs,
+      runs: rs.length,
+      lost: k,
+      pLost: wilsonEstimate(k, rs.length),
+      share: { value: s.mean, lo: s.lo, hi: s.hi },
+      rounds,
+      pRound: wilsonEstimate(k, rounds),
+    };
+  });
+}
+
+const f3 = (x: number): string => x.toFixed(3);
+const est = (e: Estimate, digits = 3): string => `${e.value.toFixed(digits)} [${e.lo.toFixed(digits)}, ${e.hi.toFixed(digits)}]`;
+
+export function summaryLines(rows: readonly StormRiskRow[]): string[] {
+  const lines = ['variant  delay  runs  lost  P(lost) [95% Wilson]   share unresolvable [95% t]  rounds  P(lost per round) [95% Wilson]  load1 median'];
+  for (const f of stormFigures(rows)) {
+    const loads = rows
+      .filter((r) => r.variant === f.variant && r.delayMs === f.delayMs)
+      .map((r) => r.load1)
+      .sort((a, b) => a - b);
     lines.push(
-      `${rs[0].variant.padEnd(7)} ${String(rs[0].delayMs).padStart(5)}  ${String(rs.length).padStart(4)}  ${String(k).padStart(4)}  ${f(k / rs.length)} [${f(lo)}, ${f(hi)}]     ${f(s.mean)} [${f(s.lo)}, ${f(s.hi)}]        ${String(rounds).padStart(5)}  ${(k / rounds).toFixed(4)} [${rlo.toFixed(4)}, ${rhi.toFixed(4)}]        ${loads[loads.length >> 1].toFixed(2)}`,
+      `${f.variant.padEnd(7)} ${String(f.delayMs).padStart(5)}  ${String(f.runs).padStart(4)}  ${String(f.lost).padStart(4)}  ${est(f.pLost)}     ${est(f.share)}        ${String(f.rounds).padStart(5)}  ${est(f.pRound, 4)}        ${f3(loads[loads.length >> 1])}`,
     );
   }
+  return lines;
+}
+
+interface RiskJson {
+  horizonMs: number;
+  cells: {
+    variant: string;
+    runs: number;
+    episodes: number;
+    estimates: {
+      property: string;
+      broken: number;
+      probability: number;
+      wilson: { low: number; high: number };
+      unavailability: { mean: number; low: number; high: number };
+    }[];
+  }[];
+}
+
+/** `dnsmc risk` with `profile` at one configuration, over the storm's duration: the same figures. */
+export function simulatedFigures(bin: string, profile: string, variant: string, delayMs: number, horizonS: number, runs: number, seed: number): Figures {
+  const args = [
+    bin,
+    'risk',
+    ...(profile === 'default' ? [] : ['--timing', profile]),
+    '--variant',
+    variant,
+    '--slow-ms',
+    String(delayMs),
+    '--horizon',
+    String(horizonS),
+    '--runs',
+    String(runs),
+  ];
+  args.push('--seed', String(seed), '--property', 'aliasResolves', '--json', '--quiet');
+  const p = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (p.status !== 0) throw new Error(`dnsmc ${args.slice(1).join(' ')} exited ${p.status}: ${p.stderr.trim()}`);
+  const cell = (JSON.parse(p.stdout) as RiskJson).cells[0];
+  const e = cell.estimates[0];
+  // An episode cut by the horizon without a loss is left out, as a storm's last round.
+  const rounds = cell.episodes - (cell.runs - e.broken);
+  return {
+    variant,
+    delayMs,
+    runs: cell.runs,
+    lost: e.broken,
+    pLost: { value: e.probability, lo: e.wilson.low, hi: e.wilson.high },
+    share: { value: e.unavailability.mean, lo: e.unavailability.low, hi: e.unavailability.high },
+    rounds,
+    pRound: wilsonEstimate(e.broken, rounds),
+  };
+}
+
+const overlap = (a: Estimate, b: Estimate): string => (a.lo <= b.hi && b.lo <= a.hi ? (a.value >= b.lo && a.value <= b.hi ? 'yes, inside' : 'yes') : 'no');
+
+/** The storm against the simulation, as a Markdown table: per configuration and measure, both with their intervals and whether they overlap (`inside`: the storm's estimate lies within the simulation's interval). */
+export function comparisonTable(storm: readonly Figures[], sim: readonly Figures[]): string[] {
+  const lines = ['| variant | delay (ms) | measure | storm | simulation | overlap |', '| --- | ---: | --- | --- | --- | --- |'];
+  storm.forEach((s, i) => {
+    const m = sim[i];
+    const row = (measure: string, a: Estimate, b: Estimate, digits = 3): string =>
+      `| ${s.variant} | ${s.delayMs} | ${measure} | ${est(a, digits)} | ${est(b, digits)} | ${overlap(a, b)} |`;
+    lines.push(row(`P(lost within the run): storm ${s.lost}/${s.runs}, simulation ${m.lost}/${m.runs}`, s.pLost, m.pLost));
+    lines.push(row('share of time unresolvable', s.share, m.share));
+    lines.push(row(`P(lost per round): storm ${s.lost}/${s.rounds}, simulation ${m.lost}/${m.rounds}`, s.pRound, m.pRound, 4));
+  });
   return lines;
 }
 
@@ -165,11 +282,24 @@ async function main(): Promise<void> {
     .option('out', { type: 'string', default: join(ROOT, 'docs', 'storm-risk.csv') })
     .option('logs', { type: 'string' })
     .option('summarise', { type: 'string', array: true, describe: 'only print the summary of these CSVs (rows pooled)' })
+    .option('simulate', {
+      type: 'string',
+      describe: "with --summarise: a timing profile to simulate each configuration with (dnsmc risk), compared; 'default': the package's",
+    })
+    .option('sim-runs', { type: 'number', default: 1000 })
+    .option('sim-seed', { type: 'number', default: 0 })
+    .option('dnsmc', { type: 'string', default: BIN, describe: 'the dnsmc binary that simulates' })
     .strict()
     .parse();
   if (a.summarise) {
     const rows = a.summarise.flatMap((f) => rowsOfCsv(readFileSync(f, 'utf8')));
     for (const l of summaryLines(rows)) process.stdout.write(`${l}\n`);
+    if (a.simulate === undefined) return;
+    const storm = stormFigures(rows);
+    const horizonS = Math.round(rows[0].durationMs / 1000);
+    const sim = storm.map((s) => simulatedFigures(a.dnsmc, a.simulate as string, s.variant, s.delayMs, horizonS, a.simRuns, a.simSeed));
+    process.stdout.write(`\nsimulated: ${a.simRuns} runs of ${horizonS} s per configuration, seed ${a.simSeed}, profile ${a.simulate}\n\n`);
+    for (const l of comparisonTable(storm, sim)) process.stdout.write(`${l}\n`);
     return;
   }
   const configs = [
