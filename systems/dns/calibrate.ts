@@ -78,9 +78,10 @@ function calibrateRun(run: readonly (readonly LoggedStep[])[], backoffMs: number
   // Every step in time order (a stable sort: a process's own order kept at equal stamps), up to the run's last flip or cleanup.
   const end = steps.reduce((t, e) => (e.action === 'flipAlias' || e.action === 'cleanupPlans' ? Math.max(t, e.ts) : t), Number.NEGATIVE_INFINITY);
   const ordered = [...steps].filter((e) => e.ts <= end).sort((a, b) => a.ts - b.ts);
-  const alias = new Array<number>(endpoints).fill(0);
+  // The aliases flips set (the others are at 0, the initial state): a map, as an endpoint number comes from the logs.
+  const alias = new Map<number, number>();
   let latest = 0;
-  const behind = (): boolean => alias.some((a) => a < latest);
+  const behind = (): boolean => (latest > 0 && alias.size < endpoints) || [...alias.values()].some((a) => a < latest);
   /** Per enactor: its previous step's time and what it saw; when idle, since when it could pick (null: it cannot). */
   const prev = new Map<number, { ts: number; failures: number }>();
   const idle = new Map<number, { since: number; enabledAt: number | null }>();
@@ -92,7 +93,7 @@ function calibrateRun(run: readonly (readonly LoggedStep[])[], backoffMs: number
   };
   // Enactors first seen idle at the start of the run (the model's initial state): every enactor that logs.
   const start = ordered.length > 0 ? ordered[0].ts : 0;
-  for (const e of steps) if (e.action !== 'publishPlan' && !idle.has(e.actor) && !prev.has(e.actor)) idle.set(e.actor, { since: start, enabledAt: null });
+  for (const e of steps) if (e.action !== 'publishPlan' && !idle.has(e.actor)) idle.set(e.actor, { since: start, enabledAt: null });
   const recheck = (ts: number): void => {
     const b = behind();
     for (const w of idle.values()) {
@@ -125,7 +126,7 @@ function calibrateRun(run: readonly (readonly LoggedStep[])[], backoffMs: number
     const k = wholeOf(e, `endpoint[${i}]`);
     if (e.action === 'flipAlias' && k !== undefined) {
       const a = wholeOf(e, `alias[${k}]`);
-      if (a !== undefined && k < endpoints) alias[k] = a;
+      if (a !== undefined) alias.set(k, a);
     }
     prev.set(i, { ts: e.ts, failures: wholeOf(e, `failures[${i}]`) ?? before?.failures ?? 0 });
     if (e.saw[`phase[${i}]`] === 'idle') idle.set(i, { since: e.ts, enabledAt: null });

@@ -102,6 +102,13 @@ describe('calibrateDns', () => {
     expect(p.source).toContain('(16 protocol steps)');
   });
 
+  it('counts an endpoint no flip has reached as behind, however large the number the logs give it', () => {
+    // Enactor 1 names endpoint 4,000,000,000 in its first step: with it behind, enactor 1 could pick from its
+    // give-up at 106 (18 ms before its pick at 124), and enactor 0 from its cleanup at 150 (its pick at 151 is after the last cleanup).
+    const wide = RUN.map((l) => l.map((e) => (e.process === 'enactor-1' && e.line === 1 ? { ...e, saw: { ...e.saw, 'alias[4000000000]': 0 } } : e)));
+    expect(calibrateDns([wide]).actions.pickPlan.samples).toEqual([1, 3, 18]);
+  });
+
   it('pools runs, takes the backoff base given, and is a function of the logs alone', () => {
     const shifted = RUN.map((l) => l.map((e) => ({ ...e, ts: e.ts + 1e12 })));
     const p = calibrateDns([RUN, shifted], { backoffMs: 1 });
