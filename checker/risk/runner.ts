@@ -40,6 +40,28 @@ export interface TimedRunResult {
 const BATCH = 4;
 
 /**
+ * Workers left idle by the last job (none of their batches outstanding),
+ * kept for the next one (a sweep runs many jobs): unreferenced, so that they
+ * do not keep the process alive. A worker with batches still running when a
+ * job stops is terminated instead.
+ */
+const idle: Worker[] = [];
+
+function takeWorker(): Worker {
+  let w = idle.pop();
+  if (!w) {
+    const made = spawnModule(import.meta.url, './worker');
+    made.once('exit', () => {
+      const k = idle.indexOf(made);
+      if (k >= 0) idle.splice(k, 1);
+    });
+    w = made;
+  }
+  w.ref();
+  return w;
+}
+
+/**
  * Runs up to `o.runs` timed runs and hands each outcome, in run order, to
  * `take`, which returns true to stop. Resolves when stopped, out of time or done.
  */
@@ -74,6 +96,8 @@ export async function runTimed(
   // Check the options here, where an error is the caller's, before any thread starts.
   new TimedSim(model, profile, o);
   const threads: Worker[] = [];
+  /** Per thread: batches sent and not yet answered. */
+  const outstanding: number[] = [];
   try {
     return await new Promise<TimedRunResult>((resolve, reject) => {
       const done = new Map<number, RunOutcome>();
@@ -93,11 +117,13 @@ export async function runTimed(
         }
         const from = assigned;
         assigned = Math.min(o.runs, assigned + BATCH);
+        outstanding[threads.indexOf(w)]++;
         w.postMessage({ kind: 'runs', from, to: assigned } satisfies ToRiskWorker);
       };
       for (let i = 0; i < workers; i++) {
-        const w = spawnModule(import.meta.url, './worker');
+        const w = takeWorker();
         threads.push(w);
+        outstanding.push(0);
         w.on('error', (e) => {
           if (!finished) {
             finished = true;
@@ -111,6 +137,7 @@ export async function runTimed(
             reject(m.name === 'ModelError' ? new ModelError(m.message) : new Error(`worker: ${m.message}`));
             return;
           }
+          outstanding[threads.indexOf(w)]--;
           for (const x of m.outcomes) done.set(x.run, x);
           for (let x = done.get(taken); x !== undefined; x = done.get(taken)) {
             done.delete(taken);
@@ -135,6 +162,16 @@ export async function runTimed(
       }
     });
   } finally {
-    await Promise.all(threads.map((w) => w.terminate()));
+    const ending: Promise<number>[] = [];
+    threads.forEach((w, i) => {
+      w.removeAllListeners('message');
+      w.removeAllListeners('error');
+      if (outstanding[i] === 0) {
+        w.on('error', () => undefined);
+        w.unref();
+        idle.push(w);
+      } else ending.push(w.terminate());
+    });
+    await Promise.all(ending);
   }
 }
