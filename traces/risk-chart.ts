@@ -178,7 +178,7 @@ export function riskHtml(c: RiskChart): string {
 body { font-family: Helvetica, Arial, sans-serif; margin: 24px; color: #111; }
 table { border-collapse: collapse; margin-top: 16px; }
 td, th { border: 1px solid #ccc; padding: 3px 10px; text-align: right; }
-td:first-child, th:first-child { text-align: left; }
+td:first-child, th:first-child { text-align: left; white-space: nowrap; }
 </style>
 </head>
 <body>
