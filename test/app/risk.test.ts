@@ -187,6 +187,7 @@ describe('dnsmc risk', () => {
       [['--confidence', '1.5'], /^dnsmc: --confidence must be a number between 0 and 1/],
       [['--slow-ms', '-1'], /^dnsmc: --slow-ms must be a number of milliseconds from 0/],
       [['--property', 'converges'], /^dnsmc: --property converges is a liveness property/],
+      [['--model', 'counter'], /^dnsmc: model counter declares no timing profile: give one with --timing FILE \(docs\/risk\.md\)$/],
     ] as const) {
       const x = await run(['risk', ...flags]);
       expect(x.code, flags.join(' ')).toBe(2);

@@ -67,7 +67,12 @@ describe('the risk chart page', () => {
     const bands = await p.evaluate(() =>
       [...document.querySelectorAll('polygon.band')].map((b) => {
         const r = b.getBoundingClientRect();
-        return { series: b.getAttribute('data-series'), fill: getComputedStyle(b).fill, opacity: Number(getComputedStyle(b).fillOpacity), area: r.width * r.height };
+        return {
+          series: b.getAttribute('data-series'),
+          fill: getComputedStyle(b).fill,
+          opacity: Number(getComputedStyle(b).fillOpacity),
+          area: r.width * r.height,
+        };
       }),
     );
     expect(bands.map((b) => b.series)).toEqual(['as-was', 'fixed']);
@@ -105,9 +110,7 @@ describe('the risk chart page', () => {
       { text: 'fixed', stroke: lines[1].stroke },
     ]);
     // The fixed protocol's line lies on 0 at every delay; as-was's rises above it once the delay is there.
-    const ys = await p.evaluate(() =>
-      [...document.querySelectorAll('.series polyline')].map((l) => [...(l as SVGPolylineElement).points].map((pt) => pt.y)),
-    );
+    const ys = await p.evaluate(() => [...document.querySelectorAll('.series polyline')].map((l) => [...(l as SVGPolylineElement).points].map((pt) => pt.y)));
     const zero = ys[1][0];
     expect(ys[1].every((v) => v === zero)).toBe(true);
     expect(Math.min(...ys[0])).toBeLessThan(zero);
