@@ -71,6 +71,27 @@ export interface TimedOptions {
   readonly properties?: readonly string[];
 }
 
+/** What a run keeps between its events, besides the loop's own counters. */
+class RunState {
+  readonly firstBreakMs: number[];
+  readonly falseMs: number[];
+  /** Per property: 1 while the state invariant is false. */
+  readonly isFalse: Uint8Array;
+  /** Step invariants not yet broken (1), for the settled test. */
+  readonly open: Uint8Array;
+  falseCount = 0;
+  episodes = 0;
+  initial = 0;
+  broken: RunOutcome['broken'] = null;
+
+  constructor(P: number, stepInvariants: readonly unknown[]) {
+    this.firstBreakMs = new Array<number>(P).fill(-1);
+    this.falseMs = new Array<number>(P).fill(0);
+    this.isFalse = new Uint8Array(P);
+    this.open = Uint8Array.from(stepInvariants, (si) => (si === null ? 0 : 1));
+  }
+}
+
 /** Most states searched to decide that a run's remainder is settled; beyond it, the run is simulated on. */
 export const SETTLE_LIMIT = 20_000;
 
@@ -209,99 +230,110 @@ export class TimedSim<F extends FieldSpec = FieldSpec> {
     return d;
   }
 
+  /**
+   * Checks the state in curView (and the step from nextView, when `step`) at
+   * virtual time `now`, `len` steps into the episode: first breaks and falsity.
+   */
+  private check(r: RunState, step: boolean, now: number, len: number): void {
+    const P = r.isFalse.length;
+    for (let p = 0; p < P; p++) {
+      const inv = this.invariants[p];
+      let bad: boolean;
+      if (inv !== null) {
+        bad = !inv.holds(this.curView);
+        if (bad !== (r.isFalse[p] === 1)) {
+          r.isFalse[p] = bad ? 1 : 0;
+          r.falseCount += bad ? 1 : -1;
+        }
+      } else {
+        // A step invariant matters until its first break only.
+        const si = this.stepInvariants[p];
+        bad = step && r.open[p] === 1 && si !== null && !si.holds(this.nextView, this.curView);
+      }
+      if (bad && r.firstBreakMs[p] < 0) {
+        r.firstBreakMs[p] = now;
+        r.open[p] = 0;
+        if (r.broken === null) r.broken = { property: this.properties[p], initial: r.initial, schedule: Array.from(this.path.subarray(0, len)), atMs: now };
+      }
+    }
+  }
+
+  /** A new episode: an initial state, no pending step, checked. */
+  private startEpisode(r: RunState, rng: Rng, now: number): void {
+    const model = this.model;
+    r.episodes++;
+    r.initial = model.init.length === 1 ? 0 : rng.below(model.init.length);
+    model.layout.fromPlain(model.init[r.initial], this.cur);
+    this.pendingT.fill(-1);
+    this.check(r, false, now, 0);
+  }
+
   /** Runs number `run` of a simulation seeded with `seed`. */
   run(seed: number, run: number): RunOutcome {
-    const { model, kernel, o, enabled, pendingT, pendingAt, slotTransitions } = this;
+    const { kernel, o, enabled, pendingT, pendingAt, slotTransitions } = this;
     const runSeed = deriveSeed(seed, run);
     const rng = new Rng(runSeed);
     const P = this.properties.length;
-    const firstBreakMs = new Array<number>(P).fill(-1);
-    const falseMs = new Array<number>(P).fill(0);
-    const isFalse = new Uint8Array(P);
-    let falseCount = 0;
+    const r = new RunState(P, this.stepInvariants);
+    const { isFalse, falseMs } = r;
+    const guards = kernel.guards;
+    const actors = kernel.actors;
+    const slots = this.slots;
     let now = 0;
-    let episodes = 0;
     let events = 0;
     let deadlocks = 0;
     let len = 0;
-    let initial = 0;
-    let broken: RunOutcome['broken'] = null;
-    /** Step invariants not yet broken (1), for the settled test; when to try it next (events). */
-    const open = Uint8Array.from(this.stepInvariants, (si) => (si === null ? 0 : 1));
     let trySettleAt = 0;
     let settledEarly = false;
     const T = kernel.size;
     const horizon = o.horizonMs;
 
-    /** Checks the state in curView (and the step from nextView, when `step`): first breaks and falsity. */
-    const check = (step: boolean): void => {
-      for (let p = 0; p < P; p++) {
-        const inv = this.invariants[p];
-        let bad: boolean;
-        if (inv !== null) {
-          bad = !inv.holds(this.curView);
-          if (bad !== (isFalse[p] === 1)) {
-            isFalse[p] = bad ? 1 : 0;
-            falseCount += bad ? 1 : -1;
-          }
-        } else {
-          const si = this.stepInvariants[p];
-          bad = step && si !== null && !si.holds(this.nextView, this.curView);
-        }
-        if (bad && firstBreakMs[p] < 0) {
-          firstBreakMs[p] = now;
-          open[p] = 0;
-          if (broken === null) broken = { property: this.properties[p], initial, schedule: Array.from(this.path.subarray(0, len)), atMs: now };
-        }
-      }
-    };
-
-    const startEpisode = (): void => {
-      episodes++;
-      initial = model.init.length === 1 ? 0 : rng.below(model.init.length);
-      model.layout.fromPlain(model.init[initial], this.cur);
-      pendingT.fill(-1);
-      len = 0;
-      check(false);
-    };
-
-    startEpisode();
+    this.startEpisode(r, rng, now);
     for (;;) {
       try {
+        const view = this.curView;
         let any = false;
         for (let t = 0; t < T; t++) {
-          const e = kernel.enabled(this.curView, t) ? 1 : 0;
+          const e = guards[t](view, actors[t]) ? 1 : 0;
           enabled[t] = e;
           if (e) any = true;
         }
         if (!any) {
-          if (!kernel.terminalOk(this.curView)) deadlocks++;
+          if (!kernel.terminalOk(view)) deadlocks++;
           if (len === 0) {
             // An initial state with nothing enabled: time passes, nothing happens, to the horizon.
             for (let p = 0; p < P; p++) if (isFalse[p]) falseMs[p] += horizon - now;
             now = horizon;
             break;
           }
-          startEpisode();
+          len = 0;
+          this.startEpisode(r, rng, now);
           continue;
         }
         // Pending steps: drop the disabled, draw for the actors without one.
         let best = -1;
         let bestAt = Infinity;
-        for (let s = 0; s < this.slots; s++) {
+        for (let s = 0; s < slots; s++) {
           let t = pendingT[s];
           if (t >= 0 && !enabled[t]) t = pendingT[s] = -1;
           if (t < 0) {
             const ts = slotTransitions[s];
             let n = 0;
-            for (let i = 0; i < ts.length; i++) n += enabled[ts[i]];
-            if (n === 0) continue;
-            let pick = n === 1 ? 0 : rng.below(n);
             for (let i = 0; i < ts.length; i++) {
-              if (!enabled[ts[i]]) continue;
-              if (pick-- === 0) {
+              if (enabled[ts[i]]) {
+                n++;
                 t = ts[i];
-                break;
+              }
+            }
+            if (n === 0) continue;
+            if (n > 1) {
+              let pick = rng.below(n);
+              for (let i = 0; i < ts.length; i++) {
+                if (!enabled[ts[i]]) continue;
+                if (pick-- === 0) {
+                  t = ts[i];
+                  break;
+                }
               }
             }
             pendingT[s] = t;
@@ -313,7 +345,7 @@ export class TimedSim<F extends FieldSpec = FieldSpec> {
           }
         }
         const at = Math.min(bestAt, horizon);
-        if (falseCount > 0) for (let p = 0; p < P; p++) if (isFalse[p]) falseMs[p] += at - now;
+        if (r.falseCount > 0) for (let p = 0; p < P; p++) if (isFalse[p]) falseMs[p] += at - now;
         now = at;
         if (bestAt > horizon) break;
         const t = pendingT[best];
@@ -328,20 +360,30 @@ export class TimedSim<F extends FieldSpec = FieldSpec> {
         }
         this.path[len++] = t;
         events++;
-        check(true);
-        if (falseCount > 0 && events >= trySettleAt) {
-          if (this.settled(open)) {
+        this.check(r, true, now, len);
+        if (r.falseCount > 0 && events >= trySettleAt) {
+          if (this.settled(r.open)) {
             for (let p = 0; p < P; p++) if (isFalse[p]) falseMs[p] += horizon - now;
             settledEarly = true;
             break;
           }
           trySettleAt = events + 256;
-        } else if (falseCount === 0) trySettleAt = 0;
+        } else if (r.falseCount === 0) trySettleAt = 0;
       } catch (e) {
         throw diagnose(kernel, this.cur, e);
       }
     }
-    return { run, seed: runSeed, firstBreakMs, falseMs, episodes, events, deadlocks, broken, settledAtMs: settledEarly ? now : -1 };
+    return {
+      run,
+      seed: runSeed,
+      firstBreakMs: r.firstBreakMs,
+      falseMs,
+      episodes: r.episodes,
+      events,
+      deadlocks,
+      broken: r.broken,
+      settledAtMs: settledEarly ? now : -1,
+    };
   }
 
   private swap(): void {
