@@ -235,6 +235,7 @@ export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): P
     [['the timing file', typeof a.timing === 'string' ? a.timing : undefined]],
   );
   const outDir = outputDirFlag('out-dir', a.outDir);
+  const metric = chartMetric(a.chart);
 
   const cells: RiskCell[] = [];
   let profileShown: TimingProfile | null = null;
@@ -257,6 +258,9 @@ export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): P
       const chosen = propertiesFlag(model, a.property, all, `check it with dnsmc check; risk follows ${all.join('|')}`);
       properties = chosen.length > 0 ? chosen : all;
       const asserted = properties.length === 1 ? properties[0] : ((pkg.severity ?? []).find((p) => properties.includes(p)) ?? properties[0]);
+      if (metric === 'unavailability' && !model.invariants.some((p) => p.name === asserted)) {
+        throw new UsageError(`--chart unavailability: ${asserted} is a step property, never false for a while`);
+      }
       if (!header) header = headerLine('risk', headerOf(model));
       let sprt: Sprt | null = null;
       if (assertBelow !== undefined) sprt = new Sprt(assertBelow * (1 - indifference), Math.min(1, assertBelow * (1 + indifference)), alpha, beta);
@@ -292,7 +296,7 @@ export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): P
   }
   const profile = profileShown as TimingProfile;
   const focus = properties.length === 1 ? properties[0] : ((pkg.severity ?? []).find((p) => properties.includes(p)) ?? properties[0]);
-  const chart = sweep ? chartOf(cells, sweep.param, focus, horizonMs, confidence, chartMetric(a.chart, cells, focus)) : null;
+  const chart = sweep ? chartOf(cells, sweep.param, focus, horizonMs, confidence, metric) : null;
   if (csv) writeOutput(csv, csvOf(cells, sweep?.param ?? null), 'csv');
   if (svg && chart) writeOutput(svg, riskSvg(chart), 'svg');
   if (html && chart) writeOutput(html, riskHtml(chart), 'html');
@@ -394,11 +398,9 @@ function writeBroken(model: Model, outcomes: readonly RunOutcome[], dir: string,
 }
 
 /** Which measure the chart shows: `--chart probability|unavailability` (default: probability). */
-function chartMetric(v: unknown, cells: readonly RiskCell[], focus: string): 'probability' | 'unavailability' {
+function chartMetric(v: unknown): 'probability' | 'unavailability' {
   if (v === undefined || v === 'probability') return 'probability';
   if (v !== 'unavailability') throw new UsageError(`--chart must be probability|unavailability, got ${shown(v)}`);
-  const e = cells[0]?.estimates.find((x) => x.property === focus);
-  if (e && e.unavailability === null) throw new UsageError(`--chart unavailability: ${focus} is a step property, never false for a while`);
   return 'unavailability';
 }
 

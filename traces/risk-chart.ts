@@ -86,6 +86,9 @@ export function riskSvg(c: RiskChart): string {
   const share = c.yKind === 'share';
   const yMax = share ? Math.max(1e-6, ...c.series.flatMap((s) => s.points.map((p) => p.high))) : 1;
   const yTicks = ticks(0, yMax, 5);
+  // The share axis ends on a tick at or above the highest band edge.
+  const last = yTicks[yTicks.length - 1];
+  if (share && last < yMax && yTicks.length > 1) yTicks.push(+(last + (last - yTicks[yTicks.length - 2])).toPrecision(12));
   const y1 = share ? Math.max(yMax, yTicks[yTicks.length - 1]) : 1;
   const X = (x: number): number => left + ((x - x0) / (x1 - x0)) * pw;
   const Y = (y: number): number => top + ph - (y / y1) * ph;

@@ -167,6 +167,35 @@ describe('dnsmc risk', () => {
     ]);
     // One enactor cannot race itself.
     expect(cells[0].estimates[0].broken).toBe(0);
+    // The chart of the share of time false instead of the probability.
+    const svg = join(dir, 'share.svg');
+    const c = await run([
+      'risk',
+      '--sweep',
+      'enactors=1:2:1',
+      '--variant',
+      'as-was',
+      '--slow-ms',
+      '50',
+      '--property',
+      'aliasResolves',
+      '--runs',
+      '4',
+      '--horizon',
+      '60',
+      '--chart',
+      'unavailability',
+      '--svg',
+      svg,
+    ]);
+    expect(c.code).toBe(0);
+    const text = readFileSync(svg, 'utf8');
+    expect(text).toContain('>share of time aliasResolves is false</text>');
+    expect(text).toContain('bands: 95% normal intervals');
+    expect(text).toMatch(/class="tick"[^>]*>100%<\/text>/);
+    const bad = await run(['risk', '--sweep', 'enactors=1:2:1', '--property', 'noRollback', '--chart', 'unavailability', '--svg', svg]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('dnsmc: --chart unavailability: noRollback is a step property, never false for a while');
   });
 
   it('--timing FILE: a profile from a file; bad input is one line naming the field, exit 2', async () => {
