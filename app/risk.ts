@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { kernelOf } from '../checker/model/kernel.js';
 import type { Model } from '../checker/model/model.js';
 import { propertyNames } from '../checker/model/model.js';
-import { baseModel, observedBy } from '../checker/package/scenario.js';
+import { baseModel, describeObservedBy, observedBy } from '../checker/package/scenario.js';
 import { describeDist, parseTimingText, withSlowDelay, type TimingProfile, type TimingTarget } from '../checker/package/timing.js';
 import type { ModelPackage } from '../checker/package/package.js';
 import { estimate, type PropertyEstimate } from '../checker/risk/estimate.js';
@@ -261,7 +261,11 @@ export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): P
       if (metric === 'unavailability' && !model.invariants.some((p) => p.name === asserted)) {
         throw new UsageError(`--chart unavailability: ${asserted} is a step property, never false for a while`);
       }
-      if (!header) header = headerLine('risk', headerOf(model));
+      if (!header) {
+        header = headerLine('risk', headerOf(model));
+        const by = observedBy(model);
+        if (by) header += `\nrestricted to: ${describeObservedBy(by)}`;
+      }
       let sprt: Sprt | null = null;
       if (assertBelow !== undefined) sprt = new Sprt(assertBelow * (1 - indifference), Math.min(1, assertBelow * (1 + indifference)), alpha, beta);
       const ai = properties.indexOf(asserted);

@@ -60,6 +60,10 @@ describe('dnsmc risk', () => {
       / {2}aliasResolves: broke in 8 of 8 runs within 1\.0 min: P = 1, 95% interval \[0\.6306, 1\] \(Clopper-Pearson; Wilson \[0\.6756, 1\]\)/,
     );
     expect(r.stdout).not.toContain('variant fixed');
+    // A constraint restricts the runs, and the report says so.
+    const c = await run(['risk', '--max-retries-total', '3', '--variant', 'fixed', '--runs', '2', '--horizon', '1']);
+    expect(c.code).toBe(0);
+    expect(c.stdout.split('\n')[1]).toMatch(/^restricted to: constraints maxRetriesTotal/);
   });
 
   it('--assert-below 1e-4: fixed accepted (exit 0) after 29,442 unbroken runs, as-was rejected (exit 1) after 3 broken ones, undecided within 100 runs (exit 3)', async () => {
