@@ -34,7 +34,8 @@
  * episode (each has a step enabled), and no step between them breaks a step
  * invariant that has not yet broken, nothing the run
  * records can change before the horizon (a name lost for good stays lost),
- * and the run is closed at once. The verdict is cached per state.
+ * and the run is closed at once. The verdict is cached per state; after a
+ * failed try the next waits 256 events, then twice as long each time.
  *
  * Deterministic: run `r` draws from `deriveSeed(seed, r)` only. The event
  * loop allocates nothing per event.
@@ -283,7 +284,9 @@ export class TimedSim<F extends FieldSpec = FieldSpec> {
     let events = 0;
     let deadlocks = 0;
     let len = 0;
+    /** The settled test: when to try it next (events), and the gap after a failed try (doubling, so that a long unsettled stretch costs little). */
     let trySettleAt = 0;
+    let settleGap = 256;
     let settledEarly = false;
     const T = kernel.size;
     const horizon = o.horizonMs;
@@ -367,8 +370,12 @@ export class TimedSim<F extends FieldSpec = FieldSpec> {
             settledEarly = true;
             break;
           }
-          trySettleAt = events + 256;
-        } else if (r.falseCount === 0) trySettleAt = 0;
+          trySettleAt = events + settleGap;
+          settleGap *= 2;
+        } else if (r.falseCount === 0) {
+          trySettleAt = 0;
+          settleGap = 256;
+        }
       } catch (e) {
         throw diagnose(kernel, this.cur, e);
       }
