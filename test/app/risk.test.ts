@@ -147,7 +147,7 @@ describe('dnsmc risk', () => {
   });
 
   it('--sweep over a model parameter (enactors)', async () => {
-    const r = await run([
+    const args = [
       'risk',
       '--sweep',
       'enactors=1:2:1',
@@ -161,8 +161,8 @@ describe('dnsmc risk', () => {
       '4',
       '--horizon',
       '60',
-      '--json',
-    ]);
+    ];
+    const r = await run([...args, '--json']);
     expect(r.code).toBe(0);
     const cells = cellsOf(r.stdout);
     expect(cells.map((c) => [c.at, (c as unknown as { params: { enactors: number } }).params.enactors])).toEqual([
@@ -173,25 +173,7 @@ describe('dnsmc risk', () => {
     expect(cells[0].estimates[0].broken).toBe(0);
     // The chart of the share of time false instead of the probability.
     const svg = join(dir, 'share.svg');
-    const c = await run([
-      'risk',
-      '--sweep',
-      'enactors=1:2:1',
-      '--variant',
-      'as-was',
-      '--slow-ms',
-      '50',
-      '--property',
-      'aliasResolves',
-      '--runs',
-      '4',
-      '--horizon',
-      '60',
-      '--chart',
-      'unavailability',
-      '--svg',
-      svg,
-    ]);
+    const c = await run([...args, '--chart', 'unavailability', '--svg', svg]);
     expect(c.code).toBe(0);
     const text = readFileSync(svg, 'utf8');
     expect(text).toContain('>share of time aliasResolves is false</text>');
