@@ -17,6 +17,7 @@ import { exportCommand } from './commands/export.js';
 import { replayCommand } from './commands/replay.js';
 import { viewCommand } from './commands/view.js';
 import { explainCommand } from './commands/explain.js';
+import { riskCommand } from './commands/risk.js';
 import { simulateCommand } from './commands/simulate.js';
 import { mergeCommand } from './commands/merge.js';
 import { conformCommand } from './commands/conform.js';
@@ -35,6 +36,7 @@ const COMMANDS: Command[] = [
   viewCommand,
   exportCommand,
   simulateCommand,
+  riskCommand,
   mergeCommand,
   explainCommand,
   testSystemCommand,
