@@ -67,7 +67,6 @@ export type {
   Fault,
   FaultDecl,
   LoggedStep,
-  CalibratedProfile,
 } from './checker/package/system.js';
 
 // ---- Checking ---------------------------------------------------------------

@@ -11,7 +11,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { CalibratedProfile } from '../checker/package/system.js';
+import { describeDist, type TimingProfile } from '../checker/package/timing.js';
 import { readLogs } from './conform.js';
 import { printable, UsageError } from './errors.js';
 import { outputFlag, refuseOverwrite } from './flags.js';
@@ -62,11 +62,15 @@ export function runsOfArgs(paths: readonly string[]): string[][] {
 
 const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
-/** What the profile holds, for people: per action, its samples' count, median and 90th percentile. */
-export function profileLines(p: CalibratedProfile): string[] {
-  const lines = [`source: ${p.source}`];
+/** What the profile holds, for people: per action, its samples' count, median and 90th percentile (a distribution of another kind, in words). */
+export function profileLines(p: TimingProfile): string[] {
+  const lines = [`source: ${p.source ?? 'not given'}`];
   for (const [action, d] of Object.entries(p.actions)) {
-    const s = d.samples;
+    if (d.dist !== 'empirical') {
+      lines.push(`  ${action.padEnd(13)} ${describeDist(d)}`);
+      continue;
+    }
+    const s = [...d.samples].sort((x, y) => x - y);
     lines.push(
       `  ${action.padEnd(13)} ${int(s.length).padStart(7)} samples, median ${quantile(s, 0.5).toFixed(3)} ms, 90th percentile ${quantile(s, 0.9).toFixed(3)} ms`,
     );
@@ -97,7 +101,7 @@ export async function runCalibrate(a: CalibrateArgs, io: Io, pkgSource?: Package
       runs: runs.length,
       out,
       source: profile.source,
-      samples: Object.fromEntries(Object.entries(profile.actions).map(([k, d]) => [k, d.samples.length])),
+      samples: Object.fromEntries(Object.entries(profile.actions).map(([k, d]) => [k, d.dist === 'empirical' ? d.samples.length : null])),
     });
     return 0;
   }

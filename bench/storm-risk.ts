@@ -10,7 +10,8 @@
  * rows are written (atomically, after every run, so that an interrupted
  * measurement keeps what it has) to a CSV; at the end, per configuration: the
  * runs, the runs that lost the name with a 95% Wilson interval, the mean
- * share of time unresolvable with a 95% Student-t interval over the runs,
+ * share of time unresolvable with a 95% interval over the runs (the normal
+ * approximation, as `dnsmc risk` gives the simulation's; checker/risk/stats.ts),
  * and the rounds (each the model's plans from scratch; a run's last round
  * counts when it lost the name, not when the run's end cut it) with the
  * share of them that lost it (95% Wilson).
@@ -33,6 +34,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { meanInterval, wilson } from '../checker/risk/stats.js';
 import { writeFileAtomic } from '../traces/io.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -55,32 +57,6 @@ const COLUMNS = ['variant', 'delayMs', 'seed', 'durationMs', 'rounds', 'lost', '
 
 export const csvOf = (rows: readonly StormRiskRow[]): string =>
   `${COLUMNS.join(',')}\n${rows.map((r) => COLUMNS.map((c) => (r[c] === null ? '' : String(r[c]))).join(',')).join('\n')}\n`;
-
-/** The 95% Wilson score interval of `k` successes in `n` trials. */
-export function wilson95(k: number, n: number): [number, number] {
-  const z = 1.959963984540054;
-  const p = k / n;
-  const d = 1 + (z * z) / n;
-  const c = (p + (z * z) / (2 * n)) / d;
-  const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
-  return [Math.max(0, c - h), Math.min(1, c + h)];
-}
-
-/** Two-sided 95% Student-t quantiles for 1..30 degrees of freedom (then 1.96). */
-const T95 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069,
-  2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
-/** The mean of `xs` and its 95% Student-t interval (clamped to [0, 1]: the values are shares). */
-export function meanInterval(xs: readonly number[]): { mean: number; lo: number; hi: number } {
-  const n = xs.length;
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return { mean, lo: 0, hi: 1 };
-  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
-  const h = (T95[n - 2] ?? 1.96) * (sd / Math.sqrt(n));
-  return { mean, lo: Math.max(0, mean - h), hi: Math.min(1, mean + h) };
-}
 
 interface StormJson {
   durationMs: number;
@@ -137,8 +113,8 @@ export interface Figures {
 }
 
 const wilsonEstimate = (k: number, n: number): Estimate => {
-  const [lo, hi] = wilson95(k, n);
-  return { value: k / n, lo, hi };
+  const w = wilson(k, n, 0.95);
+  return { value: k / n, lo: w.low, hi: w.high };
 };
 
 /** The storm's figures per configuration, in the order the rows first name them. */
@@ -147,7 +123,12 @@ export function stormFigures(rows: readonly StormRiskRow[]): Figures[] {
   return keys.map((key) => {
     const rs = rows.filter((r) => `${r.variant} ${r.delayMs}` === key);
     const k = rs.filter((r) => r.lost).length;
-    const s = meanInterval(rs.map((r) => r.share));
+    const s = meanInterval(
+      rs.reduce((a, r) => a + r.share, 0),
+      rs.reduce((a, r) => a + r.share * r.share, 0),
+      rs.length,
+      0.95,
+    );
     // A run's last round, cut by its end without a loss, is left out.
     const rounds = rs.reduce((n, r) => n + (r.lost ? r.rounds : r.rounds - 1), 0);
     return {
@@ -156,7 +137,7 @@ export function stormFigures(rows: readonly StormRiskRow[]): Figures[] {
       runs: rs.length,
       lost: k,
       pLost: wilsonEstimate(k, rs.length),
-      share: { value: s.mean, lo: s.lo, hi: s.hi },
+      share: { value: s.mean, lo: s.low, hi: s.high },
       rounds,
       pRound: wilsonEstimate(k, rounds),
     };
@@ -167,7 +148,7 @@ const f3 = (x: number): string => x.toFixed(3);
 const est = (e: Estimate, digits = 3): string => `${e.value.toFixed(digits)} [${e.lo.toFixed(digits)}, ${e.hi.toFixed(digits)}]`;
 
 export function summaryLines(rows: readonly StormRiskRow[]): string[] {
-  const lines = ['variant  delay  runs  lost  P(lost) [95% Wilson]   share unresolvable [95% t]  rounds  P(lost per round) [95% Wilson]  load1 median'];
+  const lines = ['variant  delay  runs  lost  P(lost) [95% Wilson]   share unresolvable [95% normal]  rounds  P(lost per round) [95% Wilson]  load1 median'];
   for (const f of stormFigures(rows)) {
     const loads = rows
       .filter((r) => r.variant === f.variant && r.delayMs === f.delayMs)

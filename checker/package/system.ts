@@ -7,6 +7,7 @@
  */
 import type { Json, JsonState } from '../state/layout.js';
 import type { Interrupt, Model } from '../model/model.js';
+import type { TimingProfile } from './timing.js';
 
 /** A real system refused a step the model takes (its own guard, in its own words). Counts as a divergence. */
 export class ActionRefused extends Error {
@@ -120,7 +121,7 @@ export interface SystemAdapter<Opts = unknown> {
    * sample, a step that does not fit the model) throw a SystemError, one
    * line naming the file and line. Absent: the system cannot be calibrated.
    */
-  calibrate?(runs: readonly (readonly (readonly LoggedStep[])[])[]): CalibratedProfile;
+  calibrate?(runs: readonly (readonly (readonly LoggedStep[])[])[]): TimingProfile;
 }
 
 /** One logged protocol step (docs/conformance.md), as calibration reads it, and where it was read. */
@@ -133,28 +134,6 @@ export interface LoggedStep {
   readonly action: string;
   readonly actor: number;
   readonly saw: Readonly<Record<string, Json>>;
-}
-
-/**
- * A timing profile derived from measurement (the shared profile format,
- * `--timing FILE`): by action, the durations measured, in milliseconds.
- */
-export interface CalibratedProfile {
-  readonly format: 'dnsmc-timing-profile';
-  readonly version: 1;
-  readonly model: string;
-  readonly unit: 'ms';
-  readonly actions: Readonly<Record<string, { readonly dist: 'empirical'; readonly samples: readonly number[] }>>;
-  /** The actor a workload's `slow` fault slows, before which actions; its extra delay is the fault's (0 here: set it when simulating). */
-  readonly slow?: {
-    readonly role: string;
-    readonly actor: number;
-    readonly actions: readonly string[];
-    readonly extra: { readonly dist: 'fixed'; readonly ms: number };
-  };
-  /** By action: an exponential backoff (`baseMs * 2^field[actor]`) the samples leave out, to be added to each draw. */
-  readonly backoff?: Readonly<Record<string, { readonly baseMs: number; readonly field: string }>>;
-  readonly source: string;
 }
 
 /** What one logged event saw, and where it was read (for messages). */

@@ -36,10 +36,14 @@
  * logs' precision) and sorted.
  */
 import type { Json } from '../../checker/state/layout.js';
-import { SystemError, type CalibratedProfile, type LoggedStep } from '../../checker/package/system.js';
+import { SystemError, type LoggedStep } from '../../checker/package/system.js';
+import type { Dist, TimingProfile } from '../../checker/package/timing.js';
 
 /** The dns model's actions, in its order (models/dns/model.ts). */
 export const DNS_ACTIONS = ['publishPlan', 'pickPlan', 'acquireLock', 'retryLock', 'buildTree', 'flipAlias', 'cleanupPlans'] as const;
+
+/** A calibrated profile: every action's distribution is the samples measured. */
+export type CalibratedProfile = TimingProfile & { readonly actions: Readonly<Record<string, Extract<Dist, { dist: 'empirical' }>>> };
 
 export interface CalibrateOptions {
   /** The storm's backoff base (StormOptions.backoffMs): retryLock's samples leave out `base * 2^failures`. Default 2. */

@@ -2,9 +2,10 @@
  * `dnsmc calibrate LOGS... --out FILE` (app/calibrate.ts; `risk --calibrate`
  * will call the same function): a real storm's logs (a 1-second as-was storm
  * on a private BIND 9, seed 9, committed as a fixture) give a profile of the
- * shared format with a sample for every step but the planner's first; log
- * files given one by one are the run their folder is; bad logs and flags are
- * one line and exit 2, and nothing is written.
+ * shared format with a sample for every step but the planner's first, which
+ * `dnsmc risk --timing` simulates (pinned at small scale); log files given
+ * one by one are the run their folder is; bad logs and flags are one line and
+ * exit 2, and nothing is written.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,25 @@ describe('dnsmc calibrate', () => {
       "source: calibrated from 1 storm run (48 protocol steps): each action's samples are the ms its actor spent before it (pickPlan: since it could pick; retryLock: less the backoff 2 ms * 2^failures)",
     ]);
     expect(r.stdout).toMatch(/^ {2}retryLock +9 samples, median \d+\.\d{3} ms, 90th percentile \d+\.\d{3} ms$/m);
+  });
+
+  it('gives a profile dnsmc risk takes: the simulation of the storm it was measured in, at small scale, the same for a seed', async () => {
+    const out = join(dir, 'profile.json');
+    const args = ['risk', '--timing', out, '--variant', 'as-was,fixed', '--slow-ms', '50', '--horizon', '1', '--runs', '20', '--seed', '0'];
+    const r = await run([...args, '--property', 'aliasResolves', '--workers', '1', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.profile.source).toBe(profileAt(out).source);
+    const cells = j.cells.map((c: { variant: string; episodes: number; events: number; estimates: { broken: number }[] }) => [
+      c.variant,
+      c.episodes,
+      c.events,
+      c.estimates[0].broken,
+    ]);
+    expect(cells).toEqual([
+      ['as-was', 50, 1814, 12],
+      ['fixed', 103, 2912, 0],
+    ]);
   });
 
   it('takes log files one by one as the run of their folder, and several folders as several runs', async () => {
