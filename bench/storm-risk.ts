@@ -16,8 +16,8 @@
  * counts when it lost the name, not when the run's end cut it) with the
  * share of them that lost it (95% Wilson).
  *
- * `node dist/bench/storm-risk.js [--delays 0,10,25,50] [--runs 20] [--duration 10]
- * [--first-seed 1] [--variant as-was] [--fixed-delays 50] [--fixed-runs 10] [--out docs/storm-risk.csv] [--logs DIR]`
+ * `node dist/bench/storm-risk.js [--delays 0,10,25,50,100] [--runs 16] [--duration 10]
+ * [--first-seed 1] [--variant as-was] [--fixed-delays 50] [--fixed-runs 8] [--out docs/storm-risk.csv] [--logs DIR]`
  * (`npm run bench:storm-risk`). `--logs DIR` keeps each run's event logs in
  * DIR/<variant>-d<delay>-s<seed>/ (what `dnsmc calibrate` reads);
  * `--summarise CSV...` prints the summary of rows measured before (pooled);
@@ -253,13 +253,13 @@ export function rowsOfCsv(text: string): StormRiskRow[] {
 
 async function main(): Promise<void> {
   const a = await yargs(hideBin(process.argv))
-    .option('delays', { type: 'string', default: '0,10,25,50' })
-    .option('runs', { type: 'number', default: 20 })
+    .option('delays', { type: 'string', default: '0,10,25,50,100' })
+    .option('runs', { type: 'number', default: 16 })
     .option('first-seed', { type: 'number', default: 1 })
     .option('duration', { type: 'number', default: 10 })
     .option('variant', { type: 'string', default: 'as-was' })
     .option('fixed-delays', { type: 'string', default: '50' })
-    .option('fixed-runs', { type: 'number', default: 10 })
+    .option('fixed-runs', { type: 'number', default: 8 })
     .option('out', { type: 'string', default: join(ROOT, 'docs', 'storm-risk.csv') })
     .option('logs', { type: 'string' })
     .option('summarise', { type: 'string', array: true, describe: 'only print the summary of these CSVs (rows pooled)' })
