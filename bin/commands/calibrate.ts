@@ -2,7 +2,7 @@ import { runCalibrate, type CalibrateArgs } from '../../app/calibrate.js';
 import { JSON_OPTION, modelOptions } from './model-options.js';
 import type { Command } from './types.js';
 
-// Temporary: `risk --calibrate` takes this over when the risk command exists.
+// Temporary wiring: `dnsmc risk --calibrate` is to take this over (the same runCalibrate).
 export const calibrateCommand: Command = (io, run, source) => ({
   command: 'calibrate <logs..>',
   describe: "derive a timing profile (the timed simulation's --timing file) from the event logs of storms (dnsmc storm --out DIR)",
