@@ -66,6 +66,7 @@ export type {
   WorkloadResult,
   Fault,
   FaultDecl,
+  LoggedStep,
 } from './checker/package/system.js';
 
 // ---- Checking ---------------------------------------------------------------
@@ -80,6 +81,12 @@ export type { LayerProfile, SearchProfile, ThreadLayerProfile } from './checker/
 export { checkModelLiveness, type Lasso, type LivenessOptions, type LivenessRun, type LivenessVerdict, type StuckState } from './checker/liveness/liveness.js';
 /** Random walks that check every property at every step, and shrink what breaks. */
 export { simulate, type Scheduler, type SimulateOptions, type SimulateResult, type SimulationViolation } from './checker/random/simulate.js';
+/** The timed simulation behind `dnsmc risk`: runs in virtual time with delays from a timing profile, and the estimates and tests on them (docs/risk.md). */
+export { runTimed, type TimedRunOptions, type TimedRunResult } from './checker/risk/runner.js';
+export type { RunOutcome } from './checker/risk/timed.js';
+export { estimate, type PropertyEstimate } from './checker/risk/estimate.js';
+export { clopperPearson, wilson, Sprt, type Interval } from './checker/risk/stats.js';
+export { parseTimingProfile, type Dist, type TimingProfile } from './checker/package/timing.js';
 /** fast-check: an arbitrary of executable schedules, and the functions that run and check one. */
 export {
   scheduleArb,

@@ -18,11 +18,13 @@ import { exportCommand } from './commands/export.js';
 import { replayCommand } from './commands/replay.js';
 import { viewCommand } from './commands/view.js';
 import { explainCommand } from './commands/explain.js';
+import { riskCommand } from './commands/risk.js';
 import { simulateCommand } from './commands/simulate.js';
 import { mergeCommand } from './commands/merge.js';
 import { conformCommand } from './commands/conform.js';
 import { reenactCommand } from './commands/reenact.js';
 import { stormCommand } from './commands/storm.js';
+import { calibrateCommand } from './commands/calibrate.js';
 import { testSystemCommand } from './commands/test-system.js';
 import type { Command, Run } from './commands/types.js';
 
@@ -35,11 +37,13 @@ const COMMANDS: Command[] = [
   viewCommand,
   exportCommand,
   simulateCommand,
+  riskCommand,
   mergeCommand,
   explainCommand,
   testSystemCommand,
   conformCommand,
   stormCommand,
+  calibrateCommand,
 ];
 
 /** The options every command takes, besides its own. */

@@ -51,6 +51,7 @@ const ROOMS: Record<string, string[]> = {
   liveness: ['state', 'model', 'explore'],
   random: ['state', 'model', 'explore'],
   runs: ['state', 'model', 'explore', 'package'],
+  risk: ['state', 'model', 'explore', 'package', 'random'],
 };
 
 /** The top folders above checker/ and the folders each may import (docs/architecture.md). */

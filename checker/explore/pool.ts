@@ -25,8 +25,18 @@ export function defaultWorkers(): number {
  * module, so that it and everything it imports load as TypeScript.
  */
 function spawn(): Worker {
-  if (!fromSource) return new Worker(new URL('./worker.js', import.meta.url));
-  const worker = new URL('./worker.ts', import.meta.url).href;
+  return spawnModule(import.meta.url, './worker');
+}
+
+/**
+ * A new worker thread running the module `name` (without its extension)
+ * beside `base` (a module's `import.meta.url`): its compiled `.js`, or its
+ * `.ts` source through tsx (see {@link spawn}). Other engines' workers
+ * (the timed simulation's) start the same way.
+ */
+export function spawnModule(base: string, name: string): Worker {
+  if (!fromSource) return new Worker(new URL(`${name}.js`, base));
+  const worker = new URL(`${name}.ts`, base).href;
   const boot = `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`;
   return new Worker(boot, { eval: true });
 }

@@ -15,6 +15,7 @@ import type { ConstraintDecl, ScenarioDecl } from './observer.js';
 import type { ParamSpec, ParamValues } from './params.js';
 import type { Presentation } from './presentation.js';
 import type { SystemAdapter } from './system.js';
+import type { TimingProfile } from './timing.js';
 
 /**
  * A scheduler a package offers to `simulate` by name (e.g. `slow-enactor`):
@@ -54,4 +55,10 @@ export interface ModelPackage {
    * order found. Absent: the order found (breadth-first).
    */
   readonly severity?: readonly string[];
+  /**
+   * The default timing profile of the timed simulation (`dnsmc risk`, see
+   * timing.ts): how long each action takes. `--timing FILE` replaces it;
+   * without either, a model cannot be simulated in time.
+   */
+  readonly timing?: TimingProfile;
 }

@@ -7,6 +7,7 @@
  */
 import type { Json, JsonState } from '../state/layout.js';
 import type { Interrupt, Model } from '../model/model.js';
+import type { TimingProfile } from './timing.js';
 
 /** A real system refused a step the model takes (its own guard, in its own words). Counts as a divergence. */
 export class ActionRefused extends Error {
@@ -112,6 +113,27 @@ export interface SystemAdapter<Opts = unknown> {
    * value outside it, naming the file and line). Absent: nothing is mapped.
    */
   normaliseLogs?(model: Model, initial: JsonState, events: readonly LoggedSaw[]): NormalisedLogs;
+  /**
+   * Derives a timing profile from logs of the workload's runs (`dnsmc storm
+   * --out`; each run its processes' event logs, each in sequence order): per
+   * action, the durations measured (an empirical distribution). Pure: the
+   * same logs give the same profile. Logs it cannot use (an action with no
+   * sample, a step that does not fit the model) throw a SystemError, one
+   * line naming the file and line. Absent: the system cannot be calibrated.
+   */
+  calibrate?(runs: readonly (readonly (readonly LoggedStep[])[])[]): TimingProfile;
+}
+
+/** One logged protocol step (docs/conformance.md), as calibration reads it, and where it was read. */
+export interface LoggedStep {
+  readonly file: string;
+  readonly line: number;
+  readonly process: string;
+  /** Milliseconds, on one clock for every process of a run. */
+  readonly ts: number;
+  readonly action: string;
+  readonly actor: number;
+  readonly saw: Readonly<Record<string, Json>>;
 }
 
 /** What one logged event saw, and where it was read (for messages). */

@@ -10,11 +10,13 @@ import type { SystemAdapter } from '../../checker/package/system.js';
 import { DNS_FLAGS, dnsOptions, STORM_FAULTS, STORM_HELP, type DnsSystemOptions } from '../../systems/dns/flags.js';
 import { DNS_IMPLEMENTATIONS } from '../../systems/dns/implementations.js';
 import { renumberPlans } from '../../systems/dns/renumber.js';
+import { calibrateDns } from '../../systems/dns/calibrate.js';
 import { dnsRootCause } from './demo.js';
 import { dnsModel } from './model.js';
 import { dnsPresentation } from './picture.js';
 import { DNS_PARAMS } from './params.js';
 import { DNS_CONSTRAINTS, DNS_SCENARIOS } from './scenarios.js';
+import { DNS_TIMING } from './timing.js';
 
 /**
  * The real system behind the model: the implementation (the reference one,
@@ -30,6 +32,7 @@ const dnsSystem: SystemAdapter<DnsSystemOptions> = {
   implementations: DNS_IMPLEMENTATIONS,
   snapshot: async (model, options) => (await import('../../systems/dns/adapter.js')).snapshot(model, options),
   normaliseLogs: renumberPlans,
+  calibrate: (runs) => calibrateDns(runs),
   workload: {
     help: STORM_HELP,
     faults: STORM_FAULTS,
@@ -50,6 +53,8 @@ export const dnsPackage = definePackage({
   // NXDOMAIN); two enactors holding one endpoint's lock is the mechanism that can lead there; a rollback
   // to an older plan is stale but still resolves.
   severity: ['aliasResolves', 'lockExclusive', 'noRollback'],
+  // How long each step takes, for the timed simulation (dnsmc risk): the storm's defaults.
+  timing: DNS_TIMING,
   schedulers: [
     // The postmortem: "one enactor experienced unusually high delays".
     { name: 'slow-enactor', help: 'enactor 0 is rarely scheduled (it falls behind, as in the postmortem)', slow: { role: 'enactor', actor: 0 } },

@@ -39,6 +39,7 @@ import {
 } from './reference.js';
 import { makeRunDir, removeRunDir } from './run-dirs.js';
 import { renumberPlans } from './renumber.js';
+import { calibrateDns } from './calibrate.js';
 import { ServerError, startNamed, type NamedServer } from './server.js';
 import { TsigError, readKeyFile, type TsigKey } from './tsig.js';
 import { TYPE, WireError, fqdn, rcodeName, typeName } from './wire.js';
@@ -524,4 +525,5 @@ export const dnsSystem: SystemAdapter<DnsSystemOptions> = {
   implementations: IMPLEMENTATIONS.map(({ name, help }) => ({ name, help })),
   snapshot,
   normaliseLogs: renumberPlans,
+  calibrate: (runs) => calibrateDns(runs),
 };
