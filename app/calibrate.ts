@@ -1,6 +1,5 @@
 /**
- * Calibration (`dnsmc risk --calibrate LOGS... --out FILE`; for now wired as
- * `dnsmc calibrate LOGS... --out FILE`): a timing profile derived from the
+ * Calibration (`dnsmc risk --calibrate LOGS... --out FILE`): a timing profile derived from the
  * event logs of the package's real-timing workload (`dnsmc storm --out DIR`),
  * as the package's system adapter derives it (`SystemAdapter.calibrate`;
  * dns: systems/dns/calibrate.ts), written atomically to FILE. Each LOG is a
@@ -81,7 +80,7 @@ export function profileLines(p: TimingProfile): string[] {
 /** Runs the calibration; resolves to 0 (bad input throws: exit 2). */
 export async function runCalibrate(a: CalibrateArgs, io: Io, pkgSource?: PackageSource): Promise<number> {
   const paths = Array.isArray(a.logs) ? a.logs.map(String) : typeof a.logs === 'string' ? [a.logs] : [];
-  if (paths.length === 0) throw new UsageError('calibrating needs at least one storm log folder or file: LOGS... --out FILE');
+  if (paths.length === 0) throw new UsageError('--calibrate needs at least one storm log folder or file: --calibrate LOGS... --out FILE');
   const out = outputFlag('out', a.out);
   if (out === undefined) throw new UsageError('--out FILE is needed: the file the timing profile is written to');
   const runs = runsOfArgs(paths);
@@ -96,7 +95,8 @@ export async function runCalibrate(a: CalibrateArgs, io: Io, pkgSource?: Package
   writeOutput(out, `${JSON.stringify(profile, null, 1)}\n`, 'out');
   if (a.json === true) {
     printJson(io, {
-      command: 'calibrate',
+      command: 'risk',
+      calibrate: true,
       model: model.name,
       runs: runs.length,
       out,

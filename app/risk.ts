@@ -61,7 +61,32 @@ export interface RiskArgs {
   chart?: unknown;
   outDir?: unknown;
   json?: unknown;
+  calibrate?: unknown;
+  out?: unknown;
 }
+
+/** The flags of a risk estimate, none of which `--calibrate` (which writes a profile and simulates nothing) takes. */
+const ESTIMATE_FLAGS = [
+  ['timing', 'timing'],
+  ['horizon', 'horizon'],
+  ['runs', 'runs'],
+  ['seed', 'seed'],
+  ['confidence', 'confidence'],
+  ['property', 'property'],
+  ['workers', 'workers'],
+  ['timeLimit', 'time-limit'],
+  ['assertBelow', 'assert-below'],
+  ['alpha', 'alpha'],
+  ['beta', 'beta'],
+  ['indifference', 'indifference'],
+  ['sweep', 'sweep'],
+  ['chart', 'chart'],
+  ['csv', 'csv'],
+  ['svg', 'svg'],
+  ['html', 'html'],
+  ['outDir', 'out-dir'],
+  ['slowMs', 'slow-ms'],
+] as const;
 
 export const RISK_DEFAULTS = {
   horizonS: 3600,
@@ -205,6 +230,13 @@ const slug = (s: string): string => s.replace(/[^\w.-]+/g, '_');
 
 /** Runs `dnsmc risk` and resolves to its exit code. Throws UsageError for bad input. */
 export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): Promise<number> {
+  if (a.calibrate !== undefined) {
+    const other = ESTIMATE_FLAGS.find(([key]) => a[key] !== undefined);
+    if (other) throw new UsageError(`--calibrate writes a timing profile from storm logs and simulates nothing: it cannot go with --${other[1]}`);
+    const logs = (Array.isArray(a.calibrate) ? a.calibrate : [a.calibrate]).filter((l) => l !== '' && l !== undefined);
+    return (await import('./calibrate.js')).runCalibrate({ ...a, logs }, io, pkgSource);
+  }
+  if (a.out !== undefined) throw new UsageError('--out goes with --calibrate LOGS...: the file the timing profile is written to');
   const source = pkgSource ?? (await resolvePackage(a.model));
   const pkg = source.pkg;
   const variants = variantsFlag(pkg, a.variant);

@@ -19,7 +19,7 @@
  * `node dist/bench/storm-risk.js [--delays 0,10,25,50,100] [--runs 16] [--duration 10]
  * [--first-seed 1] [--variant as-was] [--fixed-delays 50] [--fixed-runs 8] [--out docs/storm-risk.csv] [--logs DIR]`
  * (`npm run bench:storm-risk`). `--logs DIR` keeps each run's event logs in
- * DIR/<variant>-d<delay>-s<seed>/ (what `dnsmc calibrate` reads);
+ * DIR/<variant>-d<delay>-s<seed>/ (what `dnsmc risk --calibrate` reads);
  * `--summarise CSV...` prints the summary of rows measured before (pooled);
  * with `--simulate PROFILE [--sim-runs 1000] [--sim-seed 0]` it runs `dnsmc
  * risk --timing PROFILE --slow-ms D --horizon <the storms' duration>` at each

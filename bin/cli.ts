@@ -24,7 +24,6 @@ import { mergeCommand } from './commands/merge.js';
 import { conformCommand } from './commands/conform.js';
 import { reenactCommand } from './commands/reenact.js';
 import { stormCommand } from './commands/storm.js';
-import { calibrateCommand } from './commands/calibrate.js';
 import { testSystemCommand } from './commands/test-system.js';
 import type { Command, Run } from './commands/types.js';
 
@@ -43,7 +42,6 @@ const COMMANDS: Command[] = [
   testSystemCommand,
   conformCommand,
   stormCommand,
-  calibrateCommand,
 ];
 
 /** The options every command takes, besides its own. */

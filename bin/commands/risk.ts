@@ -26,9 +26,15 @@ export const riskCommand: Command = (io, run, source) => ({
       .option('svg', { type: 'string', describe: 'write the sweep chart as SVG to this file' })
       .option('html', { type: 'string', describe: 'write the sweep chart as an offline HTML page to this file' })
       .option('out-dir', { type: 'string', describe: 'write every run that broke a property as a trace (dnsmc view opens it) into this folder' })
+      .option('calibrate', {
+        type: 'string',
+        array: true,
+        describe: 'instead of estimating: derive a timing profile (a --timing file) from these storm log folders or files (dnsmc storm --out DIR); needs --out',
+      })
+      .option('out', { type: 'string', describe: 'with --calibrate: the file the timing profile is written to (JSON, written atomically)' })
       .option('json', JSON_OPTION)
       .epilog(
-        'Exit codes: 0 done (with --assert-below: below P everywhere), 1 with --assert-below: above P for some variant, 2 bad usage or input, 3 stopped by --time-limit, or --assert-below undecided within --runs.',
+        'Exit codes: 0 done (with --assert-below: below P everywhere; with --calibrate: the profile is written), 1 with --assert-below: above P for some variant, 2 bad usage or input, 3 stopped by --time-limit, or --assert-below undecided within --runs.',
       ),
   handler: (a) => run(() => runRisk(a as RiskArgs, io, source)),
 });

@@ -1,6 +1,5 @@
 /**
- * `dnsmc calibrate LOGS... --out FILE` (app/calibrate.ts; `risk --calibrate`
- * will call the same function): a real storm's logs (a 1-second as-was storm
+ * `dnsmc risk --calibrate LOGS... --out FILE` (app/calibrate.ts): a real storm's logs (a 1-second as-was storm
  * on a private BIND 9, seed 9, committed as a fixture) give a profile of the
  * shared format with a sample for every step but the planner's first, which
  * `dnsmc risk --timing` simulates (pinned at small scale); log files given
@@ -25,10 +24,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const profileAt = (f: string): { actions: Record<string, { dist: string; samples: number[] }>; [k: string]: unknown } => JSON.parse(readFileSync(f, 'utf8'));
 
-describe('dnsmc calibrate', () => {
+describe('dnsmc risk --calibrate', () => {
   it("writes the profile of a storm's log folder: every action's samples, one per step but the planner's first", async () => {
     const out = join(dir, 'profile.json');
-    const r = await run(['calibrate', FIXTURE, '--out', out]);
+    const r = await run(['risk', '--calibrate', FIXTURE, '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const p = profileAt(out);
@@ -84,15 +83,15 @@ describe('dnsmc calibrate', () => {
   it('takes log files one by one as the run of their folder, and several folders as several runs', async () => {
     const one = join(dir, 'one.json');
     const two = join(dir, 'two.json');
-    expect((await run(['calibrate', ...FILES, '--out', one])).code).toBe(0);
+    expect((await run(['risk', '--calibrate', ...FILES, '--out', one])).code).toBe(0);
     expect(profileAt(one).actions).toEqual(profileAt(join(dir, 'profile.json')).actions);
     const copy = join(dir, 'copy');
     mkdirSync(copy);
     for (const f of FILES) copyFileSync(f, join(copy, f.slice(FIXTURE.length + 1)));
-    const r = await run(['calibrate', FIXTURE, copy, '--out', two, '--json']);
+    const r = await run(['risk', '--calibrate', FIXTURE, copy, '--out', two, '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ command: 'calibrate', model: 'dns', runs: 2, out: two });
+    expect(j).toMatchObject({ command: 'risk', calibrate: true, model: 'dns', runs: 2, out: two });
     expect(j.samples).toEqual({ publishPlan: 6, pickPlan: 12, acquireLock: 30, retryLock: 18, buildTree: 10, flipAlias: 10, cleanupPlans: 8 });
   });
 
@@ -112,21 +111,28 @@ describe('dnsmc calibrate', () => {
       [[FIXTURE, '--model', 'counter'], "dnsmc: model counter's system cannot be calibrated (its adapter derives no timing from logs)"],
     ];
     for (const [args, line] of cases) {
-      const r = await run(['calibrate', ...args, '--out', out]);
+      const r = await run(['risk', '--calibrate', ...args, '--out', out]);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`${line}\n`);
     }
-    const noOut = await run(['calibrate', FIXTURE]);
+    const noOut = await run(['risk', '--calibrate', FIXTURE]);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toBe('dnsmc: --out FILE is needed: the file the timing profile is written to\n');
-    const onLog = await run(['calibrate', FIXTURE, '--out', FILES[0]]);
+    const onLog = await run(['risk', '--calibrate', FIXTURE, '--out', FILES[0]]);
     expect(onLog.code).toBe(2);
     expect(onLog.stderr).toBe(`dnsmc: --out ${FILES[0]} would overwrite a log; name another file\n`);
+    // Calibrating simulates nothing: an estimate's flags are refused, and --out belongs to --calibrate.
+    const mixed = await run(['risk', '--calibrate', FIXTURE, '--out', out, '--runs', '5']);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toBe('dnsmc: --calibrate writes a timing profile from storm logs and simulates nothing: it cannot go with --runs\n');
+    const outAlone = await run(['risk', '--out', out, '--horizon', '0.1']);
+    expect(outAlone.code).toBe(2);
+    expect(outAlone.stderr).toBe('dnsmc: --out goes with --calibrate LOGS...: the file the timing profile is written to\n');
     // Logs of the wrong shape for the model: an action it does not have.
     const odd = join(dir, 'odd');
     mkdirSync(odd);
     writeFileSync(join(odd, 'planner.jsonl'), '{"process":"planner","seq":1,"ts":1,"action":"publish","actor":0,"saw":{"latest":1}}\n');
-    const r = await run(['calibrate', odd, '--out', out]);
+    const r = await run(['risk', '--calibrate', odd, '--out', out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       `dnsmc: ${join(odd, 'planner.jsonl')}:1: action "publish" is not one of the dns model's (publishPlan, pickPlan, acquireLock, retryLock, buildTree, flipAlias, cleanupPlans)\n`,
