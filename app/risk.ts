@@ -17,6 +17,7 @@
  *  - `--out-dir DIR`: every run that broke a property, as a trace `view` opens.
  */
 import { join } from 'node:path';
+import { check } from '../checker/explore/bfs.js';
 import { kernelOf } from '../checker/model/kernel.js';
 import type { Model } from '../checker/model/model.js';
 import { propertyNames } from '../checker/model/model.js';
@@ -63,6 +64,7 @@ export interface RiskArgs {
   json?: unknown;
   calibrate?: unknown;
   out?: unknown;
+  prove?: unknown;
 }
 
 /** The flags of a risk estimate, none of which `--calibrate` (which writes a profile and simulates nothing) takes. */
@@ -86,6 +88,7 @@ const ESTIMATE_FLAGS = [
   ['html', 'html'],
   ['outDir', 'out-dir'],
   ['slowMs', 'slow-ms'],
+  ['prove', 'prove'],
 ] as const;
 
 export const RISK_DEFAULTS = {
@@ -197,10 +200,50 @@ export interface RiskCell {
   readonly events: number;
   readonly deadlocks: number;
   readonly estimates: readonly PropertyEstimate[];
-  /** With `--assert-below`: the test's decision (null: undecided) and the runs it took. */
+  /** With `--assert-below`: the test's decision (null: undecided) and the runs it took (0 when proved). */
   readonly sprt: { readonly decision: 'below' | 'above' | null; readonly runs: number; readonly broken: number } | null;
+  /** With `--assert-below` (unless `--no-prove`): what the exhaustive search of the untimed model found first. */
+  readonly proof: Proof | null;
   /** Trace files written for this cell. */
   readonly traces: readonly string[];
+}
+
+/**
+ * The search before a sequential test (PRISM's "prob0" precomputation, in
+ * its simplest form): every timed run is a run of the model from an initial
+ * state (restarted there when nothing is enabled), so if no reachable state
+ * of the model breaks the property, no timed run does, whatever the timing,
+ * and P = 0 exactly. `holds`: the search was complete and found no break;
+ * `breaks`: a reachable state breaks it (the test then decides how likely);
+ * `unknown`: stopped at its bound or the time limit before either.
+ */
+export interface Proof {
+  readonly verdict: 'holds' | 'breaks' | 'unknown';
+  /** Distinct states the search stored. */
+  readonly states: number;
+  readonly durationMs: number;
+  /** The chance that two states shared a fingerprint, so that one was never explored (the search stores 64-bit fingerprints). */
+  readonly collisionProbability: number;
+  /** Unbroken runs the test would need to accept instead (its shortest way to `below`). */
+  readonly runsSaved: number;
+}
+
+const EXACT_ZERO = { low: 0, high: 0 } as const;
+
+/** Most states the search before a sequential test stores; past them the test runs on its own. */
+export const PROOF_STATES = 4_000_000;
+
+/** Searches the model for a state that breaks `property` (see {@link Proof}). */
+function proofOf(model: Model, property: string, timeLimitMs: number | undefined, sprt: Sprt): Proof {
+  const r = check(model, { properties: [property], checkDeadlock: false, maxStates: PROOF_STATES, timeLimitMs });
+  const verdict = r.violations.length > 0 ? 'breaks' : r.complete ? 'holds' : 'unknown';
+  return {
+    verdict,
+    states: r.distinctStates,
+    durationMs: r.durationMs,
+    collisionProbability: r.collisionProbability,
+    runsSaved: sprt.runsToAcceptBelow,
+  };
 }
 
 /** Percent with enough digits for small shares. */
@@ -269,6 +312,10 @@ export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): P
   const outDir = outputDirFlag('out-dir', a.outDir);
   const metric = chartMetric(a.chart);
 
+  const prove = a.prove !== false;
+  if (!prove && assertBelow === undefined)
+    throw new UsageError('--no-prove goes with --assert-below: it skips the search that can prove P = 0 before the test');
+  const proofs = new Map<string, Proof>();
   const cells: RiskCell[] = [];
   let profileShown: TimingProfile | null = null;
   let properties: string[] = [];
@@ -301,15 +348,30 @@ export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): P
       let sprt: Sprt | null = null;
       if (assertBelow !== undefined) sprt = new Sprt(assertBelow * (1 - indifference), Math.min(1, assertBelow * (1 + indifference)), alpha, beta);
       const ai = properties.indexOf(asserted);
-      const left = timeLimit === undefined ? undefined : timeLimit * 1000 - (performance.now() - started);
-      const r = await runTimed(
-        model,
-        profile,
-        { horizonMs, properties, seed, runs, workers, timeLimitMs: left === undefined ? undefined : Math.max(0, left), keepBroken: outDir !== undefined },
-        (o) => sprt !== null && sprt.add(o.firstBreakMs[ai] >= 0) !== null,
-      );
+      const timeLeft = (): number | undefined => (timeLimit === undefined ? undefined : Math.max(0, timeLimit * 1000 - (performance.now() - started)));
+      // The model's parameters decide the proof (a slow actor's delay does not): one search per parameter set.
+      const proofKey = `${JSON.stringify(model.params)} ${asserted}`;
+      let proof: Proof | null = null;
+      if (sprt !== null && prove) {
+        proof = proofs.get(proofKey) ?? proofOf(model, asserted, timeLeft(), sprt);
+        if (proof.verdict !== 'unknown') proofs.set(proofKey, proof);
+      }
+      const proved = proof?.verdict === 'holds';
+      const r = proved
+        ? { outcomes: [], end: null, workers: 0, durationMs: 0 }
+        : await runTimed(
+            model,
+            profile,
+            { horizonMs, properties, seed, runs, workers, timeLimitMs: timeLeft(), keepBroken: outDir !== undefined },
+            (o) => sprt !== null && sprt.add(o.firstBreakMs[ai] >= 0) !== null,
+          );
       const kinds = properties.map((n) => (model.invariants.some((p) => p.name === n) ? ('invariant' as const) : ('step' as const)));
-      const estimates = estimate(properties, kinds, r.outcomes, horizonMs, confidence);
+      // Proved: the asserted property's probability is exactly 0 (the others, not searched for, have no runs).
+      const estimates = estimate(properties, kinds, r.outcomes, horizonMs, confidence).map((e) =>
+        proved && e.property === asserted
+          ? { ...e, wilson: EXACT_ZERO, clopperPearson: EXACT_ZERO, unavailability: e.unavailability && { mean: 0, ...EXACT_ZERO } }
+          : e,
+      );
       const label = [variant ?? pkg.name, ...(sweep && at !== null ? [`${sweep.param}=${at}`] : [])].join('-');
       const traces = outDir ? writeBroken(model, r.outcomes, outDir, label) : [];
       const sum = (f: (o: RunOutcome) => number): number => r.outcomes.reduce((n, o) => n + f(o), 0);
@@ -325,7 +387,8 @@ export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): P
         events: sum((o) => o.events),
         deadlocks: sum((o) => o.deadlocks),
         estimates,
-        sprt: sprt ? { decision: sprt.decision, runs: sprt.n, broken: sprt.k } : null,
+        sprt: sprt ? { decision: proved ? 'below' : sprt.decision, runs: sprt.n, broken: sprt.k } : null,
+        proof,
         traces,
       });
     }
@@ -385,6 +448,12 @@ export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): P
   if (sweep) for (const l of sweepTable(cells, sweep.param, focus)) io.out(`${l}\n`);
   else {
     for (const c of cells) {
+      if (c.proof?.verdict === 'holds') {
+        io.out(
+          `${c.variant !== null ? `variant ${c.variant}` : pkg.name}: no runs needed: ${focus} holds in all ${int(c.proof.states)} reachable states of the model (exhaustive search, ${secs(c.proof.durationMs)}), so in every timed run: P = 0\n`,
+        );
+        continue;
+      }
       io.out(
         `${c.variant !== null ? `variant ${c.variant}` : pkg.name}: ${int(c.runs)} runs (${int(c.episodes)} episodes, ${int(c.events)} steps; ${c.workers} worker${c.workers === 1 ? '' : 's'}, ${secs(c.durationMs)} wall${c.end === 'time-limit' ? '; stopped by the time limit' : ''})${c.deadlocks > 0 ? `; ${int(c.deadlocks)} deadlocks` : ''}\n`,
       );
@@ -398,7 +467,18 @@ export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): P
       const s = c.sprt;
       if (!s) continue;
       const who = `${c.variant !== null ? `variant ${c.variant}` : pkg.name}${c.at !== null && sweep ? ` at ${sweep.param}=${c.at}` : ''}`;
-      const test = `P(${focus} breaks within ${horizonText(horizonMs)}) < ${assertBelow} (sequential test, alpha ${alpha}, beta ${beta}, indifference ${assertBelow * (1 - indifference)} to ${Math.min(1, assertBelow * (1 + indifference))})`;
+      const test = `P(${focus} breaks within ${horizonText(horizonMs)}) < ${assertBelow} (sequential test, alpha ${alpha}, beta ${beta}, indifference ${+(assertBelow * (1 - indifference)).toPrecision(12)} to ${+Math.min(1, assertBelow * (1 + indifference)).toPrecision(12)})`;
+      const pf = c.proof;
+      if (pf?.verdict === 'holds') {
+        io.out(
+          `${who}: accepted P(${focus} breaks within ${horizonText(horizonMs)}) < ${assertBelow}: proved, P = 0, after 0 runs (none of the model's ${int(pf.states)} reachable states breaks it; ${pf.collisionProbability === 0 ? 'states stored whole' : `fingerprint collision probability ${pf.collisionProbability.toPrecision(2)}`}); the sequential test alone would need at least ${int(pf.runsSaved)} unbroken runs (--no-prove)\n`,
+        );
+        continue;
+      }
+      if (pf?.verdict === 'breaks')
+        io.out(`${who}: the model reaches a state that breaks ${focus} (exhaustive search, ${int(pf.states)} states): the test decides how likely\n`);
+      if (pf?.verdict === 'unknown')
+        io.out(`${who}: the search for a state that breaks ${focus} stopped at ${int(pf.states)} states, undecided: the test decides alone\n`);
       io.out(
         s.decision === 'below'
           ? `${who}: accepted ${test} after ${int(s.runs)} runs, ${int(s.broken)} broken\n`

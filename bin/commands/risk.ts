@@ -1,4 +1,4 @@
-import { RISK_DEFAULTS, runRisk, SLOW_PARAM, type RiskArgs } from '../../app/risk.js';
+import { PROOF_STATES, RISK_DEFAULTS, runRisk, SLOW_PARAM, type RiskArgs } from '../../app/risk.js';
 import { JSON_OPTION, modelOptions, numberOption, scenarioOptions } from './model-options.js';
 import type { Command } from './types.js';
 
@@ -20,6 +20,10 @@ export const riskCommand: Command = (io, run, source) => ({
       .option('alpha', numberOption(`the test's chance of deciding "above" when below [${RISK_DEFAULTS.alpha}]`))
       .option('beta', numberOption(`the test's chance of deciding "below" when above [${RISK_DEFAULTS.beta}]`))
       .option('indifference', numberOption(`half-width of the indifference region, relative to --assert-below's P [${RISK_DEFAULTS.indifference}]`))
+      .option('prove', {
+        type: 'boolean',
+        describe: `with --assert-below: first search the untimed model (up to ${PROOF_STATES.toLocaleString('en-US')} states); if no reachable state breaks the property, P = 0 and no run is needed [true; --no-prove: the test alone]`,
+      })
       .option('sweep', { type: 'string', describe: `PARAM=FROM:TO:STEP: every value of ${SLOW_PARAM} or a whole-number model parameter` })
       .option('chart', { type: 'string', describe: 'what the sweep chart shows: probability|unavailability [probability]' })
       .option('csv', { type: 'string', describe: 'write the sweep table as CSV to this file' })

@@ -24,6 +24,7 @@ interface Cell {
   events: number;
   estimates: { property: string; runs: number; broken: number; clopperPearson: { low: number; high: number }; unavailability: { mean: number } | null }[];
   sprt: { decision: string | null; runs: number; broken: number } | null;
+  proof: { verdict: string; states: number; collisionProbability: number; runsSaved: number } | null;
   traces: string[];
 }
 const cellsOf = (stdout: string): Cell[] => (JSON.parse(stdout) as { cells: Cell[] }).cells;
@@ -66,7 +67,27 @@ describe('dnsmc risk', () => {
     expect(c.stdout.split('\n')[1]).toMatch(/^restricted to: constraints maxRetriesTotal/);
   });
 
-  it('--assert-below 1e-4: fixed accepted (exit 0) after 29,442 unbroken runs, as-was rejected (exit 1) after 3 broken ones, undecided within 100 runs (exit 3)', async () => {
+  it('--assert-below 1e-4 over one simulated hour: fixed proved (P = 0, exit 0, no runs) by searching the model first, as-was rejected (exit 1) after 3 broken runs', async () => {
+    const r = await run(['risk', '--slow-ms', '50', '--property', 'aliasResolves', '--assert-below', '1e-4', '--json']);
+    expect(r.code).toBe(1);
+    const [asWas, fixed] = cellsOf(r.stdout);
+    expect(fixed.variant).toBe('fixed');
+    expect(fixed.proof).toMatchObject({ verdict: 'holds', states: 127_647, collisionProbability: 0, runsSaved: 29_442 });
+    expect(fixed.sprt).toEqual({ decision: 'below', runs: 0, broken: 0 });
+    expect(fixed.runs).toBe(0);
+    expect(fixed.estimates[0]).toMatchObject({ property: 'aliasResolves', broken: 0, probability: 0, clopperPearson: { low: 0, high: 0 } });
+    expect(asWas.proof).toMatchObject({ verdict: 'breaks', states: 16_098 });
+    expect(asWas.sprt).toEqual({ decision: 'above', runs: 3, broken: 3 });
+    const text = await run(['risk', '--variant', 'fixed', '--property', 'aliasResolves', '--assert-below', '1e-4']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(
+      "variant fixed: accepted P(aliasResolves breaks within 1 h) < 0.0001: proved, P = 0, after 0 runs (none of the model's 127,647 reachable states breaks it; states stored whole); the sequential test alone would need at least 29,442 unbroken runs (--no-prove)",
+    );
+    const lone = await run(['risk', '--variant', 'fixed', '--no-prove']);
+    expect(lone).toMatchObject({ code: 2, stderr: 'dnsmc: --no-prove goes with --assert-below: it skips the search that can prove P = 0 before the test\n' });
+  });
+
+  it('--assert-below 1e-4 --no-prove, the test alone: fixed accepted (exit 0) after 29,442 unbroken runs, as-was rejected (exit 1) after 3 broken ones, undecided within 100 runs (exit 3)', async () => {
     const fixed = await run([
       'risk',
       '--variant',
@@ -75,6 +96,7 @@ describe('dnsmc risk', () => {
       'aliasResolves',
       '--assert-below',
       '1e-4',
+      '--no-prove',
       '--horizon',
       '0.2',
       '--runs',
@@ -83,6 +105,7 @@ describe('dnsmc risk', () => {
     ]);
     expect(fixed.code).toBe(0);
     expect(cellsOf(fixed.stdout)[0].sprt).toEqual({ decision: 'below', runs: 29_442, broken: 0 });
+    expect(cellsOf(fixed.stdout)[0].proof).toBeNull();
     const asWas = await run([
       'risk',
       '--variant',
@@ -93,6 +116,7 @@ describe('dnsmc risk', () => {
       'aliasResolves',
       '--assert-below',
       '1e-4',
+      '--no-prove',
       '--horizon',
       '60',
       '--runs',
@@ -101,9 +125,11 @@ describe('dnsmc risk', () => {
     expect(asWas.code).toBe(1);
     expect(asWas.stdout).toContain('variant as-was: rejected P(aliasResolves breaks within 1.0 min) < 0.0001');
     expect(asWas.stdout).toContain('after 3 runs, 3 broken');
-    const short = await run(['risk', '--variant', 'fixed', '--assert-below', '1e-4', '--horizon', '0.2', '--runs', '100']);
+    const short = await run(['risk', '--variant', 'fixed', '--assert-below', '1e-4', '--no-prove', '--horizon', '0.2', '--runs', '100']);
     expect(short.code).toBe(3);
-    expect(short.stdout).toContain('variant fixed: undecided: P(aliasResolves breaks within 200.0 ms) < 0.0001');
+    expect(short.stdout).toContain(
+      'variant fixed: undecided: P(aliasResolves breaks within 200.0 ms) < 0.0001 (sequential test, alpha 0.05, beta 0.05, indifference 0.00005 to 0.00015)',
+    );
     expect(short.stdout).toContain('100 runs, 0 broken, when the --runs budget ran out');
   });
 
