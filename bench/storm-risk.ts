@@ -213,13 +213,40 @@ export function simulatedFigures(bin: string, profile: string, variant: string, 
 
 const overlap = (a: Estimate, b: Estimate): string => (a.lo <= b.hi && b.lo <= a.hi ? (a.value >= b.lo && a.value <= b.hi ? 'yes, inside' : 'yes') : 'no');
 
-/** The storm against the simulation, as a Markdown table: per configuration and measure, both with their intervals and whether they overlap (`inside`: the storm's estimate lies within the simulation's interval). */
+/**
+ * The storm's estimate less the simulation's, with a 95% interval for the
+ * difference: each estimate's standard error read off its own 95% interval
+ * (half its width over 1.96, a normal approximation), combined as for two
+ * independent samples. The two agree when the interval holds 0.
+ */
+export function difference(a: Estimate, b: Estimate): Estimate {
+  const se = (e: Estimate): number => (e.hi - e.lo) / (2 * 1.96);
+  const d = a.value - b.value;
+  const half = 1.96 * Math.hypot(se(a), se(b));
+  return { value: d, lo: d - half, hi: d + half };
+}
+
+const signed = (x: number, digits: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
+const agreement = (a: Estimate, b: Estimate, digits: number): string => {
+  const d = difference(a, b);
+  return `${signed(d.value, digits)} [${signed(d.lo, digits)}, ${signed(d.hi, digits)}]${d.lo <= 0 && d.hi >= 0 ? ', agree' : ''}`;
+};
+
+/**
+ * The storm against the simulation, as a Markdown table: per configuration
+ * and measure, both with their intervals, whether they overlap (`inside`: the
+ * storm's estimate lies within the simulation's interval), and their
+ * difference with its interval (`agree`: it holds 0).
+ */
 export function comparisonTable(storm: readonly Figures[], sim: readonly Figures[]): string[] {
-  const lines = ['| variant | delay (ms) | measure | storm | simulation | overlap |', '| --- | ---: | --- | --- | --- | --- |'];
+  const lines = [
+    '| variant | delay (ms) | measure | storm | simulation | overlap | storm − simulation |',
+    '| --- | ---: | --- | --- | --- | --- | --- |',
+  ];
   storm.forEach((s, i) => {
     const m = sim[i];
     const row = (measure: string, a: Estimate, b: Estimate, digits = 3): string =>
-      `| ${s.variant} | ${s.delayMs} | ${measure} | ${est(a, digits)} | ${est(b, digits)} | ${overlap(a, b)} |`;
+      `| ${s.variant} | ${s.delayMs} | ${measure} | ${est(a, digits)} | ${est(b, digits)} | ${overlap(a, b)} | ${agreement(a, b, digits)} |`;
     lines.push(row(`P(lost within the run): storm ${s.lost}/${s.runs}, simulation ${m.lost}/${m.runs}`, s.pLost, m.pLost));
     lines.push(row('share of time unresolvable', s.share, m.share));
     lines.push(row(`P(lost per round): storm ${s.lost}/${s.rounds}, simulation ${m.lost}/${m.rounds}`, s.pRound, m.pRound, 4));
