@@ -59,6 +59,7 @@ const REFUSED: readonly [keyof CheckFlags, string][] = [
   ['symmetry', 'a shard stores every state as it is'],
   ['expectStates', 'the bit array has the size --bitstate gives'],
   ['fairness', 'liveness properties need the whole state graph'],
+  ['profile', "it measures the breadth-first search's layers and threads; a shard reports its own time"],
 ];
 
 /** Runs one shard of `check --swarm` and resolves to its exit code. Throws UsageError for bad input. */

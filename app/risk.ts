@@ -35,7 +35,7 @@ import { EXIT, UsageError } from './errors.js';
 import { fileFlag, outputDirFlag, outputFlag, refuseOverwrite, seedFlag, shown, wholeFlag } from './flags.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
-import { modelFromFlags, paramFlag, resolvePackage, type PackageSource } from './model.js';
+import { modelFromFlags, paramFlag, paramsFromFlags, resolvePackage, type PackageSource } from './model.js';
 import { propertiesFlag } from './options.js';
 import { headerLine, headerOf, printJson, writeOutput, writeTrace } from './report.js';
 
@@ -200,6 +200,8 @@ export interface RiskCell {
   readonly events: number;
   readonly deadlocks: number;
   readonly estimates: readonly PropertyEstimate[];
+  /** Followed properties without an estimate: when the proof decided, no run was taken (`--no-prove` estimates them). */
+  readonly notEstimated: readonly string[];
   /** With `--assert-below`: the test's decision (null: undecided) and the runs it took (0 when proved). */
   readonly sprt: { readonly decision: 'below' | 'above' | null; readonly runs: number; readonly broken: number } | null;
   /** With `--assert-below` (unless `--no-prove`): what the exhaustive search of the untimed model found first. */
@@ -226,6 +228,8 @@ export interface Proof {
   readonly collisionProbability: number;
   /** Unbroken runs the test would need to accept instead (its shortest way to `below`). */
   readonly runsSaved: number;
+  /** Whether the time limit stopped the search (else a verdict `unknown` means it reached its bound). */
+  readonly timedOut: boolean;
 }
 
 const EXACT_ZERO = { low: 0, high: 0 } as const;
@@ -243,7 +247,19 @@ function proofOf(model: Model, property: string, timeLimitMs: number | undefined
     durationMs: r.durationMs,
     collisionProbability: r.collisionProbability,
     runsSaved: sprt.runsToAcceptBelow,
+    timedOut: r.stoppedBy === 'time-limit',
   };
+}
+
+/** The runs behind a chart's points: one figure when every point had the same, else the range; proved points said apart. */
+function runsText(cells: readonly RiskCell[]): string {
+  const ran = cells.filter((c) => c.proof?.verdict !== 'holds').map((c) => c.runs);
+  const proved = cells.length - ran.length;
+  const lo = Math.min(...ran);
+  const hi = Math.max(...ran);
+  const runs = ran.length === 0 ? '' : lo === hi ? `${int(lo)} runs per point` : `${int(lo)} to ${int(hi)} runs per point`;
+  const by = proved === 0 ? '' : `${proved} point${proved === 1 ? '' : 's'} proved (P = 0, no runs)`;
+  return [runs, by].filter((x) => x !== '').join('; ');
 }
 
 /** Percent with enough digits for small shares. */
@@ -275,7 +291,10 @@ const slug = (s: string): string => s.replace(/[^\w.-]+/g, '_');
 export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): Promise<number> {
   if (a.calibrate !== undefined) {
     const other = ESTIMATE_FLAGS.find(([key]) => a[key] !== undefined);
-    if (other) throw new UsageError(`--calibrate writes a timing profile from storm logs and simulates nothing: it cannot go with --${other[1]}`);
+    if (other) {
+      const flag = other[0] === 'prove' && a.prove === false ? 'no-prove' : other[1];
+      throw new UsageError(`--calibrate writes a timing profile from storm logs and simulates nothing: it cannot go with --${flag}`);
+    }
     const logs = (Array.isArray(a.calibrate) ? a.calibrate : [a.calibrate]).filter((l) => l !== '' && l !== undefined);
     return (await import('./calibrate.js')).runCalibrate({ ...a, logs }, io, pkgSource);
   }
@@ -349,12 +368,14 @@ export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): P
       if (assertBelow !== undefined) sprt = new Sprt(assertBelow * (1 - indifference), Math.min(1, assertBelow * (1 + indifference)), alpha, beta);
       const ai = properties.indexOf(asserted);
       const timeLeft = (): number | undefined => (timeLimit === undefined ? undefined : Math.max(0, timeLimit * 1000 - (performance.now() - started)));
-      // The model's parameters decide the proof (a slow actor's delay does not): one search per parameter set.
-      const proofKey = `${JSON.stringify(model.params)} ${asserted}`;
+      // The parameter values the model is built from decide the proof (a slow actor's delay does not; the
+      // scenario and constraints are the same for every cell): one search per set of values and property.
+      const proofKey = `${JSON.stringify(paramsFromFlags(pkg, flags))} ${asserted}`;
       let proof: Proof | null = null;
       if (sprt !== null && prove) {
         proof = proofs.get(proofKey) ?? proofOf(model, asserted, timeLeft(), sprt);
-        if (proof.verdict !== 'unknown') proofs.set(proofKey, proof);
+        // A search stopped by the clock may decide with more time; one stopped at its bound would stop there again.
+        if (proof.verdict !== 'unknown' || !proof.timedOut) proofs.set(proofKey, proof);
       }
       const proved = proof?.verdict === 'holds';
       const r = proved
@@ -366,12 +387,18 @@ export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): P
             (o) => sprt !== null && sprt.add(o.firstBreakMs[ai] >= 0) !== null,
           );
       const kinds = properties.map((n) => (model.invariants.some((p) => p.name === n) ? ('invariant' as const) : ('step' as const)));
-      // Proved: the asserted property's probability is exactly 0 (the others, not searched for, have no runs).
-      const estimates = estimate(properties, kinds, r.outcomes, horizonMs, confidence).map((e) =>
-        proved && e.property === asserted
-          ? { ...e, wilson: EXACT_ZERO, clopperPearson: EXACT_ZERO, unavailability: e.unavailability && { mean: 0, ...EXACT_ZERO } }
-          : e,
-      );
+      // Proved: the asserted property's probability is exactly 0; the others, not searched for and not run, are not estimated.
+      const estimates = proved
+        ? [
+            {
+              ...estimate([asserted], [kinds[ai]], [], horizonMs, confidence)[0],
+              wilson: EXACT_ZERO,
+              clopperPearson: EXACT_ZERO,
+              unavailability: kinds[ai] === 'invariant' ? { mean: 0, ...EXACT_ZERO } : null,
+            },
+          ]
+        : estimate(properties, kinds, r.outcomes, horizonMs, confidence);
+      const notEstimated = proved ? properties.filter((p) => p !== asserted) : [];
       const label = [variant ?? pkg.name, ...(sweep && at !== null ? [`${sweep.param}=${at}`] : [])].join('-');
       const traces = outDir ? writeBroken(model, r.outcomes, outDir, label) : [];
       const sum = (f: (o: RunOutcome) => number): number => r.outcomes.reduce((n, o) => n + f(o), 0);
@@ -387,6 +414,7 @@ export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): P
         events: sum((o) => o.events),
         deadlocks: sum((o) => o.deadlocks),
         estimates,
+        notEstimated,
         sprt: sprt ? { decision: proved ? 'below' : sprt.decision, runs: sprt.n, broken: sprt.k } : null,
         proof,
         traces,
@@ -452,6 +480,8 @@ export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): P
         io.out(
           `${c.variant !== null ? `variant ${c.variant}` : pkg.name}: no runs needed: ${focus} holds in all ${int(c.proof.states)} reachable states of the model (exhaustive search, ${secs(c.proof.durationMs)}), so in every timed run: P = 0\n`,
         );
+        if (c.notEstimated.length > 0)
+          io.out(`  not estimated, as no run was taken: ${c.notEstimated.join(', ')} (--no-prove runs the test and estimates them)\n`);
         continue;
       }
       io.out(
@@ -476,7 +506,7 @@ export async function runRisk(a: RiskArgs, io: Io, pkgSource?: PackageSource): P
         continue;
       }
       if (pf?.verdict === 'breaks')
-        io.out(`${who}: the model reaches a state that breaks ${focus} (exhaustive search, ${int(pf.states)} states): the test decides how likely\n`);
+        io.out(`${who}: the model reaches a state that breaks ${focus} (found by a search of ${int(pf.states)} states): the test decides how likely\n`);
       if (pf?.verdict === 'unknown')
         io.out(`${who}: the search for a state that breaks ${focus} stopped at ${int(pf.states)} states, undecided: the test decides alone\n`);
       io.out(
@@ -533,7 +563,7 @@ function chartOf(
   return {
     title:
       metric === 'probability' ? `P(${focus} breaks within ${horizonText(horizonMs)}) against ${param}` : `Share of time ${focus} is false against ${param}`,
-    subtitle: `${cells[0]?.runs ?? 0} runs per point; bands: ${c} ${metric === 'probability' ? 'Clopper-Pearson' : 'normal'} intervals`,
+    subtitle: `${runsText(cells)}; bands: ${c} ${metric === 'probability' ? 'Clopper-Pearson' : 'normal'} intervals`,
     xLabel: param === SLOW_PARAM ? 'slow actor’s extra delay (ms)' : param,
     yLabel: metric === 'probability' ? `P(${focus} breaks within ${horizonText(horizonMs)})` : `share of time ${focus} is false`,
     yKind: metric === 'probability' ? 'probability' : 'share',

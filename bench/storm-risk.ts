@@ -239,10 +239,7 @@ const agreement = (a: Estimate, b: Estimate, digits: number): string => {
  * difference with its interval (`agree`: it holds 0).
  */
 export function comparisonTable(storm: readonly Figures[], sim: readonly Figures[]): string[] {
-  const lines = [
-    '| variant | delay (ms) | measure | storm | simulation | overlap | storm − simulation |',
-    '| --- | ---: | --- | --- | --- | --- | --- |',
-  ];
+  const lines = ['| variant | delay (ms) | measure | storm | simulation | overlap | storm − simulation |', '| --- | ---: | --- | --- | --- | --- | --- |'];
   storm.forEach((s, i) => {
     const m = sim[i];
     const row = (measure: string, a: Estimate, b: Estimate, digits = 3): string =>

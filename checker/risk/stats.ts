@@ -154,7 +154,8 @@ export class Sprt {
   ) {
     if (!(p0 >= 0 && p0 < p1 && p1 <= 1)) throw new RangeError(`Sprt: need 0 <= p0 < p1 <= 1, got ${p0}, ${p1}`);
     this.up = p0 === 0 ? Infinity : Math.log(p1 / p0);
-    this.down = p1 === 1 ? -Infinity : Math.log((1 - p1) / (1 - p0));
+    // log1p keeps ln((1 - p1) / (1 - p0)) from rounding to 0 when p0 and p1 are tiny.
+    this.down = p1 === 1 ? -Infinity : Math.log1p(-p1) - Math.log1p(-p0);
     this.acceptAbove = Math.log((1 - beta) / alpha);
     this.acceptBelow = Math.log(beta / (1 - alpha));
   }

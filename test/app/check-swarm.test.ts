@@ -208,6 +208,7 @@ describe('check --swarm: bad input, one line, exit 2', () => {
     ['a bad seed', ['--swarm', '1/4', '--seed', '-1'], '--seed must be a whole number from 0 to 4294967295'],
     ['workers', ['--swarm', '1/4', '--workers', '2'], '--workers does not go with --swarm'],
     ['symmetry', ['--swarm', '1/4', '--symmetry'], '--symmetry does not go with --swarm'],
+    ['profile', ['--swarm', '1/4', '--profile'], '--profile does not go with --swarm'],
     ['a liveness property', ['--swarm', '1/4', '--property', 'converges'], '--swarm checks safety properties'],
   ])('%s', async (_what, args, msg) => {
     const r = await run(['check', ...args]);

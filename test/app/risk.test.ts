@@ -6,10 +6,11 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseTrace } from '../../traces/trace.js';
 import { DNS_TIMING } from '../../models/dns/timing.js';
-import { notProgress, run } from '../support/cli.js';
+import { notProgress, ROOT, run } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmc-risk-'));
 
@@ -25,6 +26,7 @@ interface Cell {
   estimates: { property: string; runs: number; broken: number; clopperPearson: { low: number; high: number }; unavailability: { mean: number } | null }[];
   sprt: { decision: string | null; runs: number; broken: number } | null;
   proof: { verdict: string; states: number; collisionProbability: number; runsSaved: number } | null;
+  notEstimated: string[];
   traces: string[];
 }
 const cellsOf = (stdout: string): Cell[] => (JSON.parse(stdout) as { cells: Cell[] }).cells;
@@ -85,6 +87,91 @@ describe('dnsmc risk', () => {
     );
     const lone = await run(['risk', '--variant', 'fixed', '--no-prove']);
     expect(lone).toMatchObject({ code: 2, stderr: 'dnsmc: --no-prove goes with --assert-below: it skips the search that can prove P = 0 before the test\n' });
+  });
+
+  it('--assert-below: a proof is reused only for the same parameter values, proved cells name what they did not estimate, the chart says which points were proved', async () => {
+    // A package whose models do not record their parameters (params: {}): the proof of one variant must not stand for the other.
+    const pkg = join(dir, 'unrecorded.mjs');
+    writeFileSync(
+      pkg,
+      `import { defineLayout, int } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)};
+export const modelPackage = {
+  name: 'unrecorded', description: 'x counts up to a limit the variant sets',
+  params: [{ name: 'variant', type: 'enum', values: ['fixed', 'as-was'], default: 'fixed', help: 'the variant' }],
+  createModel: (p) => {
+    const limit = p.variant === 'fixed' ? 2 : 3;
+    return {
+      name: 'unrecorded', params: {}, layout: defineLayout({ x: int(0, 3) }), roles: { p: 1 }, init: [{ x: 0 }],
+      actions: [
+        { name: 'inc', role: 'p', guard: (s) => s.x < limit, effect: (s) => { s.x++; } },
+        { name: 'reset', role: 'p', guard: (s) => s.x === limit, effect: (s) => { s.x = 0; } },
+      ],
+      invariants: [{ name: 'below3', description: 'x stays below 3', holds: (s) => s.x < 3 }],
+      stepInvariants: [], terminalOk: () => true,
+    };
+  },
+};
+`,
+    );
+    const timing = join(dir, 'unrecorded-timing.json');
+    writeFileSync(
+      timing,
+      JSON.stringify({
+        format: 'dnsmc-timing-profile',
+        version: 1,
+        model: 'unrecorded',
+        unit: 'ms',
+        actions: { inc: { dist: 'fixed', ms: 1 }, reset: { dist: 'fixed', ms: 1 } },
+      }),
+    );
+    const r = await run([
+      'risk',
+      '--model',
+      pkg,
+      '--timing',
+      timing,
+      '--variant',
+      'fixed,as-was',
+      '--horizon',
+      '0.2',
+      '--runs',
+      '20',
+      '--assert-below',
+      '0.01',
+      '--json',
+    ]);
+    expect(r.code).toBe(1);
+    const [fixed, asWas] = cellsOf(r.stdout);
+    expect(fixed.proof).toMatchObject({ verdict: 'holds', states: 3 });
+    expect(asWas.proof).toMatchObject({ verdict: 'breaks', states: 4 });
+    expect(asWas.sprt).toEqual({ decision: 'above', runs: 3, broken: 3 });
+    // The dns model with every property followed: the proof is of aliasResolves only, so noRollback is not estimated.
+    const all = await run(['risk', '--plans', '2', '--variant', 'fixed', '--assert-below', '0.01', '--horizon', '0.2', '--json']);
+    expect(all.code).toBe(0);
+    const [c] = cellsOf(all.stdout);
+    expect(c.estimates.map((e) => e.property)).toEqual(['aliasResolves']);
+    expect(c.notEstimated).toEqual(['lockExclusive', 'noRollback']);
+    const text = await run(['risk', '--plans', '2', '--variant', 'fixed', '--assert-below', '0.01', '--horizon', '0.2']);
+    expect(text.stdout).toContain('  not estimated, as no run was taken: lockExclusive, noRollback (--no-prove runs the test and estimates them)');
+    // A chart over points some of which were proved.
+    const svg = join(dir, 'proved.svg');
+    const sweep = await run([
+      'risk',
+      '--sweep',
+      'slow-ms=0:50:50',
+      '--property',
+      'aliasResolves',
+      '--assert-below',
+      '0.5',
+      '--horizon',
+      '0.2',
+      '--runs',
+      '20',
+      '--svg',
+      svg,
+    ]);
+    expect(sweep.code).toBe(0);
+    expect(readFileSync(svg, 'utf8')).toContain('3 to 5 runs per point; 2 points proved (P = 0, no runs); bands: 95% Clopper-Pearson intervals');
   });
 
   it('--assert-below 1e-4 --no-prove, the test alone: fixed accepted (exit 0) after 29,442 unbroken runs, as-was rejected (exit 1) after 3 broken ones, undecided within 100 runs (exit 3)', async () => {
