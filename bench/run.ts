@@ -42,11 +42,19 @@ interface Sample {
   searchMs: number;
 }
 
+/**
+ * The environment every timed command runs in: the bench's own, or with
+ * `--hugetlb` glibc's malloc asked to back its large blocks with transparent
+ * huge pages (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`, glibc 2.35 and later),
+ * for dnsmc and Spin alike.
+ */
+let timedEnv: NodeJS.ProcessEnv = process.env;
+
 /** Runs a command, timing it from spawn to exit, with peak RSS from /usr/bin/time when present. */
 function timed(cmd: string, args: string[], cwd: string): { wallMs: number; rss: number | undefined; stdout: string; stderr: string; code: number | null } {
   const argv = TIME ? [TIME, '-f', 'BENCH_RSS_KB %M', cmd, ...args] : [cmd, ...args];
   const t0 = performance.now();
-  const r = spawnSync(argv[0], argv.slice(1), { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(argv[0], argv.slice(1), { cwd, encoding: 'utf8', maxBuffer: 1 << 28, env: timedEnv });
   const wallMs = performance.now() - t0;
   const m = /BENCH_RSS_KB (\d+)/.exec(r.stderr);
   return { wallMs, rss: m ? Number(m[1]) * 1024 : undefined, stdout: r.stdout, stderr: r.stderr, code: r.status };
@@ -261,6 +269,12 @@ async function main(): Promise<number> {
         'also time check --swarm 1/4..4/4 finding the race on as-was 5 enactors, 8 plans, 3 endpoints, against exhaustive check hitting its limits (minutes)',
     })
     .option('swarm-check-mib', { type: 'number', default: 6144, describe: "with --swarm: the exhaustive check's --max-memory" })
+    .option('hugetlb', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'run every timed command (dnsmc and Spin alike) with GLIBC_TUNABLES=glibc.malloc.hugetlb=1: large blocks on transparent huge pages (glibc 2.35+)',
+    })
     .strict()
     .parseAsync();
   if (!Number.isInteger(a.runs) || a.runs < 1) {
@@ -278,6 +292,11 @@ async function main(): Promise<number> {
   console.log(
     `${a.runs} runs per tool, alternating; wall time from spawn to exit; peak RSS ${TIME ? 'from /usr/bin/time' : 'as each tool reports it (install GNU time for RSS: apt-get install -y time)'}`,
   );
+  if (a.hugetlb) {
+    const own = process.env.GLIBC_TUNABLES;
+    timedEnv = { ...process.env, GLIBC_TUNABLES: own ? `${own}:glibc.malloc.hugetlb=1` : 'glibc.malloc.hugetlb=1' };
+    console.log(`every timed command runs with GLIBC_TUNABLES=${timedEnv.GLIBC_TUNABLES} (dnsmc and Spin alike)`);
+  }
   if (a.spin && !haveSpin) console.log('Spin not found: install it with `apt-get update && apt-get install -y spin gcc`; measuring dnsmc alone.');
   let failed = false;
   for (const variant of a.variant) {
