@@ -41,6 +41,32 @@ describe('fingerprint set', () => {
     expect(second.add(Uint32Array.of(0, 0), 0)).toBe(false); // the zero state came with the image
   });
 
+  it('keeps every state through many growths, in place and by copying, private or movable (200,000 random states from 16 slots)', () => {
+    for (const movable of [false, true]) {
+      const set = new FingerprintSet(2, 16, movable);
+      let x = 12345;
+      const next = (): number => {
+        x = (Math.imul(x, 1103515245) + 12345) | 0;
+        return x >>> 0;
+      };
+      const states: Uint32Array[] = [];
+      for (let k = 0; k < 200_000; k++) states.push(Uint32Array.of(next(), next()));
+      let added = 0;
+      for (const s of states) added += set.add(s, 0) ? 1 : 0;
+      const distinct = new Set(states.map((s) => `${s[0]},${s[1]}`)).size;
+      expect([added, set.size]).toEqual([distinct, distinct]);
+      // 16 slots to about 250,000, 1.5 times per growth; a buffer grows in place to 16 times its size, then is copied.
+      expect(set.grows).toBe(24);
+      let again = 0;
+      for (const s of states) again += set.add(s, 0) ? 1 : 0;
+      expect(again).toBe(0);
+      let absent = 0;
+      for (let k = 0; k < 20_000; k++) absent += set.add(Uint32Array.of(next(), next()), 0) ? 1 : 0;
+      expect(absent).toBe(20_000);
+      expect(set.load).toBeLessThanOrEqual(0.8);
+    }
+  });
+
   it('reports the birthday-bound collision probability for hashed encodings', () => {
     expect(new FingerprintSet(3).exact).toBe(false);
     expect(collisionProbability(2 ** 20, false)).toBe((2 ** 20 * (2 ** 20 - 1)) / 2 / 2 ** 64);
