@@ -319,6 +319,8 @@ async function main(): Promise<number> {
       if (a.checked) checked.push(runDnsmc(p, 1, false, undefined, ['--model', CHECKED]));
       if (a.symmetry) reduced.push(runDnsmc(p, most, true));
     }
+    // Spin's model, generated verifier and its trail files are not needed past the runs.
+    if (spinDir) rmSync(spinDir, { recursive: true, force: true });
     const first = ours[0][1][0].states;
     console.log(`  distinct states: dnsmc ${first.toLocaleString('en-US')}${spinDir ? `, Spin ${theirs[0].states.toLocaleString('en-US')} stored` : ''}`);
     const spin = spinDir ? summary('Spin', theirs) : undefined;
