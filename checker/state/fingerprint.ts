@@ -201,11 +201,16 @@ export class FingerprintSet {
     return this.addFingerprint(this.hi, this.lo);
   }
 
+  /** The slot a fingerprint's probe starts at: its hash scaled into the capacity, so homes grow with the hash. */
+  private home(hi: number, lo: number): number {
+    return Math.min(this.cap - 1, Math.floor(((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0) * this.scale));
+  }
+
   /** The slot holding this fingerprint, or the empty slot where it belongs (linear probing). */
   private slotOf(hi: number, lo: number): number {
     const table = this.table;
     const cap = this.cap;
-    let i = Math.min(cap - 1, Math.floor(((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0) * this.scale));
+    let i = this.home(hi, lo);
     for (;;) {
       const h = table[2 * i];
       const l = table[2 * i + 1];
@@ -306,7 +311,7 @@ export class FingerprintSet {
       t[2 * p] = 0;
       t[2 * p + 1] = 0;
       // Slots up to p hold placed entries or nothing; p itself was just emptied.
-      let i = Math.min(cap - 1, Math.floor(((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0) * this.scale));
+      let i = this.home(hi, lo);
       while (i < p && (t[2 * i] !== 0 || t[2 * i + 1] !== 0)) i++;
       if (i <= p) {
         t[2 * i] = hi;
