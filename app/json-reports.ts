@@ -49,6 +49,8 @@ export interface CheckReport extends ReportHead {
   bytesPerState: number;
   workers: number;
   symmetry: boolean;
+  /** With symmetry: the states a search without it stores (the sizes of the stored representatives' classes, summed). */
+  unreducedStates?: number;
   complete: boolean;
   stoppedBy: CheckResult['stoppedBy'];
   queue: number;
@@ -78,6 +80,7 @@ export function checkReport(model: Model, r: CheckResult, traces: readonly Trace
     bytesPerState: Math.round(r.bytesPerState * 10) / 10,
     workers: r.workers,
     symmetry: r.symmetry,
+    ...(r.symmetry ? { unreducedStates: r.unreducedStates } : {}),
     complete: r.complete,
     stoppedBy: r.stoppedBy,
     queue: r.queue,

@@ -62,6 +62,14 @@ export function statsLines(r: CheckResult): string[] {
     `${r.workers} worker${r.workers === 1 ? '' : 's'}${r.symmetry ? ', symmetry reduction (states up to renaming of interchangeable actors)' : ''}; ` +
       `visited set and frontier ${mb(r.engineBytes)} (${r.bytesPerState.toFixed(1)} bytes per state)`,
   ];
+  if (r.symmetry) {
+    // Depth is the same for every state of a class, so a search bounded by depth counts them all up to it.
+    const scope = r.complete ? 'reachable' : r.stoppedBy === 'max-depth' ? `reachable within depth ${r.diameter}` : 'behind those stored';
+    lines.push(
+      `symmetry: ${int(r.distinctStates)} representatives of ${int(r.unreducedStates)} states ${scope} ` +
+        `(a search without symmetry stores every one; ${(r.unreducedStates / Math.max(1, r.distinctStates)).toFixed(1)} per representative)`,
+    );
+  }
   if (r.collisionProbability > 0) lines.push(`fingerprint collision probability: ${r.collisionProbability.toExponential(1)}`);
   lines.push(actionsLine(r.actions));
   if (r.unfired.length > 0 && r.complete) lines.push(`warning: ${r.unfired.join(', ')} never fired in the whole state space`);

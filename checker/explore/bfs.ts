@@ -74,6 +74,14 @@ export interface CheckResult {
   readonly collisionProbability: number;
   /** Whether states were reduced by symmetry. */
   readonly symmetry: boolean;
+  /**
+   * The states a search without symmetry stores where this one stored
+   * `distinctStates` representatives: the sum of the sizes of their classes
+   * (exact for a complete search; for a stopped one, those behind the states
+   * stored; with `maxDepth`, the states up to that depth). Equal to
+   * `distinctStates` without symmetry.
+   */
+  readonly unreducedStates: number;
   /** Threads the search was given (a parallel search over before its worker threads have started runs on the calling thread alone). */
   readonly workers: number;
   /** Where the search's time went, when `options.profile` asked (see profile.ts). */
@@ -99,6 +107,7 @@ export function passedMemoryLimit(limit: number | undefined): boolean {
 /** What the searchers report at the end, summed into a result by {@link assemble}. */
 export interface SearchTotals {
   readonly distinctStates: number;
+  readonly unreducedStates: number;
   readonly generated: number;
   readonly expanded: number;
   readonly fired: Float64Array;
@@ -144,6 +153,7 @@ export function assemble(
     unfired: model.actions.filter((_, i) => totals.fired[i] === 0).map((a) => a.name),
     collisionProbability: collisionProbability(totals.distinctStates, totals.exact),
     symmetry: opts.symmetry,
+    unreducedStates: totals.unreducedStates,
     workers: totals.workers,
     ...(profile ? { profile } : {}),
   };
@@ -274,6 +284,7 @@ export function rebuildViolations(m: Model, opts: ResolvedOptions, raws: readonl
 export function totalsOf(s: LayerSearch, stoppedBy: StopReason, workers: number): SearchTotals {
   return {
     distinctStates: s.stored,
+    unreducedStates: s.unreduced,
     generated: s.generated,
     expanded: s.expanded,
     fired: s.fired,

@@ -232,6 +232,7 @@ export async function checkParallel<F extends FieldSpec>(model: Model<F>, option
       start,
       {
         distinctStates: finished.reduce((n, f) => n + f.stored, 0),
+        unreducedStates: finished.reduce((n, f) => n + f.unreduced, 0),
         generated: finished.reduce((n, f) => n + f.generated, 0),
         expanded: finished.reduce((n, f) => n + f.expanded, 0),
         fired,

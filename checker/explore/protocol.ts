@@ -23,6 +23,8 @@ export type ToWorker =
 export interface SearcherTotals {
   violations: RawViolation[];
   stored: number;
+  /** The states its stored representatives stand for (the stored count without symmetry). */
+  unreduced: number;
   generated: number;
   expanded: number;
   fired: Float64Array;
@@ -65,6 +67,7 @@ export function searcherTotals(s: LayerSearch): SearcherTotals {
   return {
     violations: s.violations,
     stored: s.stored,
+    unreduced: s.unreduced,
     generated: s.generated,
     expanded: s.expanded,
     fired: s.fired,

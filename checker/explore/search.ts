@@ -110,6 +110,8 @@ export class LayerSearch {
   readonly via = new Growable((n) => new Uint16Array(n), 16);
   /** Number of states this searcher stored. */
   stored = 0;
+  /** Under symmetry: the states its stored representatives stand for (the sum of their classes' sizes); otherwise `stored`. */
+  unreduced = 0;
   /** This searcher's segment of the layer being expanded, and of the next one (shared memory in a parallel search). */
   frontier: Growable<Uint32Array>;
   nextFrontier: Growable<Uint32Array>;
@@ -335,6 +337,8 @@ export class LayerSearch {
     nf.length += W;
     if (depth > this.deepest) this.deepest = depth;
     if (!inNext) this.model.layout.unpack(words, at, this.next);
+    // `next` holds the state or another of its class: the class is the same size.
+    this.unreduced += this.canon ? this.canon.orbitSize(this.next) : 1;
     const view = this.nextView;
     this.opts.visit?.(view, depth);
     const invs = this.invariants;

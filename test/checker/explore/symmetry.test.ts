@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../../../checker/explore/bfs.js';
 import { checkParallel } from '../../../checker/explore/parallel.js';
+import { Canonicalizer } from '../../../checker/explore/symmetry.js';
 import { dnsModel, type DnsState } from '../../../models/dns/model.js';
 import { lockMutexModel } from '../../../models/toys/index.js';
 import { checkTraceAgainst, parseTrace, traceOf } from '../../../traces/trace.js';
 
-/** A naive canonical form, independent of the engine's: the least JSON over all enactor renamings. */
-function naiveCanonical(s: DnsState, n: number): string {
+/** The JSON of every enactor renaming of a state, independent of the engine's canonicaliser. */
+function naiveRenamings(s: DnsState, n: number): string[] {
   const perms: number[][] = [];
   const rec = (p: number[]): void => {
     if (p.length === n) perms.push(p);
     else for (let i = 0; i < n; i++) if (!p.includes(i)) rec([...p, i]);
   };
   rec([]);
-  let best = '';
-  for (const p of perms) {
+  return perms.map((p) => {
     const per = (f: ArrayLike<number>): number[] => {
       const out = new Array<number>(n);
       for (let i = 0; i < n; i++) out[p[i]] = f[i];
@@ -30,9 +30,13 @@ function naiveCanonical(s: DnsState, n: number): string {
       per(s.endpoint),
       per(s.failures),
     ]);
-    if (best === '' || key < best) best = key;
-  }
-  return best;
+    return key;
+  });
+}
+
+/** A naive canonical form: the least JSON over all enactor renamings. */
+function naiveCanonical(s: DnsState, n: number): string {
+  return naiveRenamings(s, n).sort()[0];
 }
 
 describe('symmetry reduction (--symmetry)', () => {
@@ -61,6 +65,38 @@ describe('symmetry reduction (--symmetry)', () => {
     const sym = check(m, { continueAfterViolation: true, symmetry: true });
     expect(sym.violations.map((v) => [v.property, v.schedule.length])).toEqual(plain.violations.map((v) => [v.property, v.schedule.length]));
     expect(sym.distinctStates).toBeLessThan(plain.distinctStates / 5);
+  });
+
+  it('the class of each state is as large as its distinct renamings, as a naive count gives', () => {
+    const m = dnsModel({ variant: 'fixed' });
+    const c = new Canonicalizer(m);
+    const vec = m.layout.vector();
+    let states = 0;
+    let mismatches = 0;
+    check(m, {
+      visit: (s) => {
+        states++;
+        m.layout.fromPlain(s as never, vec);
+        if (c.orbitSize(vec) !== new Set(naiveRenamings(s as DnsState, 3)).size) mismatches++;
+      },
+    });
+    expect([states, mismatches]).toEqual([127_647, 0]);
+  });
+
+  it('the classes of the representatives add up to the states a search without symmetry stores', async () => {
+    const fixed = check(dnsModel({ variant: 'fixed' }), { symmetry: true });
+    expect([fixed.distinctStates, fixed.unreducedStates]).toEqual([22_512, 127_647]);
+    const plain = check(dnsModel({ variant: 'fixed' }));
+    expect(plain.unreducedStates).toBe(plain.distinctStates);
+    // Bigger, on 2 threads (each thread sums the representatives it stores).
+    const big = await checkParallel(dnsModel({ variant: 'fixed', plans: 5, endpoints: 2 }), { symmetry: true, workers: 2 });
+    expect([big.distinctStates, big.unreducedStates]).toEqual([256_665, 1_507_896]);
+    // Bounded by depth: every state up to depth 12 (a depth is the same for a whole class).
+    const asWas = dnsModel({ variant: 'as-was', plans: 5, endpoints: 2 });
+    const bounded = check(asWas, { symmetry: true, maxDepth: 12, continueAfterViolation: true });
+    const boundedPlain = check(asWas, { maxDepth: 12, continueAfterViolation: true });
+    expect([bounded.stoppedBy, bounded.distinctStates, bounded.unreducedStates]).toEqual(['max-depth', 6_172, 34_756]);
+    expect(boundedPlain.distinctStates).toBe(34_756);
   });
 
   it('with 2 workers: the same reduced count', async () => {
