@@ -32,6 +32,7 @@ import { riskHtml, riskSvg, type RiskChart } from '../traces/risk-chart.js';
 import { readInputFile } from '../traces/io.js';
 import { recordObservers, traceOf } from '../traces/trace.js';
 import { EXIT, UsageError } from './errors.js';
+import { PROOF_STATES, RISK_DEFAULTS, SLOW_PARAM } from './risk-defaults.js';
 import { fileFlag, outputDirFlag, outputFlag, refuseOverwrite, seedFlag, shown, wholeFlag } from './flags.js';
 import { int, secs } from './format.js';
 import type { Io } from './io.js';
@@ -91,19 +92,6 @@ const ESTIMATE_FLAGS = [
   ['prove', 'prove'],
 ] as const;
 
-export const RISK_DEFAULTS = {
-  horizonS: 3600,
-  runs: 100,
-  assertRuns: 100_000,
-  seed: 0,
-  confidence: 0.95,
-  alpha: 0.05,
-  beta: 0.05,
-  indifference: 0.5,
-};
-
-/** The timing parameter `--sweep` takes besides the model's whole-number parameters. */
-export const SLOW_PARAM = 'slow-ms';
 /** Most points a sweep may have. */
 const MAX_POINTS = 200;
 
@@ -233,9 +221,6 @@ export interface Proof {
 }
 
 const EXACT_ZERO = { low: 0, high: 0 } as const;
-
-/** Most states the search before a sequential test stores; past them the test runs on its own. */
-export const PROOF_STATES = 4_000_000;
 
 /** Searches the model for a state that breaks `property` (see {@link Proof}). */
 function proofOf(model: Model, property: string, timeLimitMs: number | undefined, sprt: Sprt): Proof {

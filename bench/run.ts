@@ -10,7 +10,7 @@
  * Spin comes from Debian (`apt-get install -y spin`, with gcc); without it the
  * benchmark runs dnsmc alone and says how to install Spin.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -91,6 +91,27 @@ function runDnsmc(p: DnsParams, workers: number, symmetry = false, expect?: numb
   const j = JSON.parse(r.stdout) as { distinctStates: number; durationMs: number; peakMemoryBytes: number; complete: boolean };
   if (!j.complete) throw new Error('dnsmc did not explore the whole state space');
   return { wallMs: r.wallMs, rss: r.rss ?? j.peakMemoryBytes, states: j.distinctStates, searchMs: j.durationMs };
+}
+
+/**
+ * Two single-worker runs started together, each timed from spawn to exit,
+ * and the pair until both ended. The pair does two runs' work on the two
+ * cores with no coordination at all, so a search split over 2 workers can at
+ * best take half the pair's time: `2 * alone / pair` bounds the speed-up
+ * with 2 workers on this machine (the cores' shared caches, memory bandwidth
+ * and the host's own sharing included).
+ */
+async function runPair(p: DnsParams): Promise<{ pairMs: number; eachMs: number[] }> {
+  const one = (): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      const c = spawn(process.execPath, [BIN, ...dnsmcArgs(p, 1, false, undefined)], { cwd: ROOT, env: timedEnv, stdio: 'ignore' });
+      c.on('error', reject);
+      c.on('exit', (code) => (code === 0 || code === 1 ? resolve(performance.now() - t0) : reject(new Error(`dnsmc exited ${code}`))));
+    });
+  const t0 = performance.now();
+  const eachMs = await Promise.all([one(), one()]);
+  return { pairMs: performance.now() - t0, eachMs };
 }
 
 /** The `profile` of `check --json --profile` (app/profile.ts): the fields the bench prints. */
@@ -269,6 +290,11 @@ async function main(): Promise<number> {
         'also time check --swarm 1/4..4/4 finding the race on as-was 5 enactors, 8 plans, 3 endpoints, against exhaustive check hitting its limits (minutes)',
     })
     .option('swarm-check-mib', { type: 'number', default: 6144, describe: "with --swarm: the exhaustive check's --max-memory" })
+    .option('ceiling', {
+      type: 'boolean',
+      default: true,
+      describe: 'also time two 1-worker runs started together: the most 2 workers can gain on this machine (with --workers 1 2)',
+    })
     .option('hugetlb', {
       type: 'boolean',
       default: false,
@@ -308,6 +334,7 @@ async function main(): Promise<number> {
     const reduced: Sample[] = [];
     const sized: Sample[] = [];
     const checked: Sample[] = [];
+    const pairs: { pairMs: number; eachMs: number[] }[] = [];
     const most = Math.max(...a.workers);
     for (let i = 0; i < a.runs; i++) {
       for (const [w, xs] of ours) xs.push(runDnsmc(p, w));
@@ -318,6 +345,7 @@ async function main(): Promise<number> {
       if (a.expect) sized.push(runDnsmc(p, most, false, ours[0][1][0].states));
       if (a.checked) checked.push(runDnsmc(p, 1, false, undefined, ['--model', CHECKED]));
       if (a.symmetry) reduced.push(runDnsmc(p, most, true));
+      if (a.ceiling && a.workers.includes(1) && a.workers.includes(2)) pairs.push(await runPair(p));
     }
     // Spin's model, generated verifier and its trail files are not needed past the runs.
     if (spinDir) rmSync(spinDir, { recursive: true, force: true });
@@ -349,6 +377,14 @@ async function main(): Promise<number> {
       const walls = ours.map(([w, xs]) => [w, median(xs.map((x) => x.wallMs))] as const);
       const base = walls.find(([w]) => w === 1) ?? walls[0];
       for (const [w, t] of walls) if (w !== base[0]) console.log(`  speed-up with ${w} workers over ${base[0]}: ${(base[1] / t).toFixed(2)}x`);
+      if (pairs.length > 0 && base[0] === 1) {
+        const pair = median(pairs.map((x) => x.pairMs));
+        console.log(
+          `  ceiling: two 1-worker runs started together took ${fmtS(pair)} s until both ended ` +
+            `(each ${fmtS(median(pairs.flatMap((x) => x.eachMs)))} s, ${(median(pairs.flatMap((x) => x.eachMs)) / base[1]).toFixed(2)} of one alone); ` +
+            `2 workers can at best take half of that: speed-up at most ${((2 * base[1]) / pair).toFixed(2)}x on this machine`,
+        );
+      }
     }
     // Where the time of one more run went (--profile), with each worker count measured.
     for (const [w] of ours) console.log(`  phases, one run, ${w} worker${w > 1 ? 's' : ''} (ms): ${phasesLine(dnsmcArgs(p, w, false, undefined))}`);

@@ -1,4 +1,5 @@
-import { PROOF_STATES, RISK_DEFAULTS, runRisk, SLOW_PARAM, type RiskArgs } from '../../app/risk.js';
+import type { RiskArgs } from '../../app/risk.js';
+import { PROOF_STATES, RISK_DEFAULTS, SLOW_PARAM } from '../../app/risk-defaults.js';
 import { JSON_OPTION, modelOptions, numberOption, scenarioOptions } from './model-options.js';
 import type { Command } from './types.js';
 
@@ -40,5 +41,5 @@ export const riskCommand: Command = (io, run, source) => ({
       .epilog(
         'Exit codes: 0 done (with --assert-below: below P everywhere; with --calibrate: the profile is written), 1 with --assert-below: above P for some variant, 2 bad usage or input, 3 stopped by --time-limit, or --assert-below undecided within --runs.',
       ),
-  handler: (a) => run(() => runRisk(a as RiskArgs, io, source)),
+  handler: (a) => run(async () => (await import('../../app/risk.js')).runRisk(a as RiskArgs, io, source)),
 });
