@@ -175,6 +175,8 @@ export class LayerSearch {
   private end = 0;
   /** The layer's cursor, on one thread. */
   private cursor = 0;
+  /** The pieces each segment of the layer is cut into, in a parallel search (see claim). */
+  private rounds = 0;
 
   /**
    * @param ctl counters shared by the search's threads ({@link ctlSize}).
@@ -467,6 +469,8 @@ export class LayerSearch {
     let n = 0;
     for (const s of segments) this.segmentEnd.push((n += s.length / this.W));
     this.chunk = chunk;
+    // Pieces per segment, so that a piece holds `chunk` states on average.
+    this.rounds = Math.max(1, Math.ceil(n / (chunk * Math.max(1, segments.length))));
     this.at = this.end = this.cursor = 0;
     this.depth = depth;
     this.clock?.begin(this.expanded, this.stored);
@@ -477,15 +481,40 @@ export class LayerSearch {
     return this.segmentEnd.length === 0 ? 0 : this.segmentEnd[this.segmentEnd.length - 1];
   }
 
-  /** Claims the next states of the layer into [at, end); false when none are left. */
+  /**
+   * Claims the next states of the layer into [at, end); false when none are
+   * left. On one thread, in order. In a parallel search the layer is one
+   * segment per thread, each in the order its states were stored; the
+   * threads claim pieces of the segments in turn (piece 0 of each segment,
+   * then piece 1 of each, ...), each segment cut into as many pieces as the
+   * others, so that states stored at about the same time are expanded at
+   * about the same time, as on one thread. Their successors overlap most
+   * (two states reached from one parent often share successors), and the
+   * cache of recent fingerprints then answers the second of two such
+   * successors before a probe of the visited set.
+   */
   private claim(): boolean {
-    const total = this.layerStates;
-    const from = this.parallel ? Atomics.add(this.ctl, Ctl.cursor, this.chunk) : this.cursor;
-    if (from >= total) return false;
-    this.at = from;
-    this.end = Math.min(total, from + this.chunk);
-    this.cursor = this.end;
-    return true;
+    if (!this.parallel) {
+      const total = this.layerStates;
+      if (this.cursor >= total) return false;
+      this.at = this.cursor;
+      this.end = this.cursor = Math.min(total, this.cursor + this.chunk);
+      return true;
+    }
+    const ends = this.segmentEnd;
+    const S = ends.length;
+    if (S === 0) return false;
+    for (;;) {
+      const c = Atomics.add(this.ctl, Ctl.cursor, 1);
+      const round = Math.floor(c / S);
+      if (round >= this.rounds) return false;
+      const s = c - round * S;
+      const first = s === 0 ? 0 : ends[s - 1];
+      const piece = Math.ceil((ends[s] - first) / this.rounds);
+      this.at = first + round * piece;
+      this.end = Math.min(ends[s], this.at + piece);
+      if (this.at < this.end) return true;
+    }
   }
 
   /**
