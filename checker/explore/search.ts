@@ -229,8 +229,12 @@ export class LayerSearch {
     this.clock = opts.profile ? new LayerClock() : undefined;
     this.onSuccessor = (t) => this.successor(t);
     this.onRecord = (data, at) => {
-      this.seen.fingerprint(data, at);
-      this.insert(this.seen, data, at, -1, 0, false, this.depth + 1);
+      const seen = this.seen;
+      seen.fingerprint(data, at);
+      // The other thread often sends a state this one has just stored itself (both expanded parents
+      // of it at about the same time, see claim): the cache of recent fingerprints answers it.
+      if (this.recentlySeen(seen.hi, seen.lo)) return;
+      this.insert(seen, data, at, -1, 0, false, this.depth + 1);
     };
   }
 
@@ -384,11 +388,7 @@ export class LayerSearch {
     // costs the probe.
     const hi = this.seen.hi;
     const lo = this.seen.lo;
-    const slot = 2 * ((lo ^ (hi >>> 7)) & RECENT_MASK);
-    const recent = this.recent;
-    if (recent[slot] === hi && recent[slot + 1] === lo && (hi | lo) !== 0) return false;
-    recent[slot] = hi;
-    recent[slot + 1] = lo;
+    if (this.recentlySeen(hi, lo)) return false;
     const owner = this.parallel ? this.owner(hi) : 0;
     const set = this.sets[owner];
     if (set !== undefined) {
@@ -400,6 +400,19 @@ export class LayerSearch {
     const box = this.outbox[owner]!;
     if (box.push(this.scratch, 0)) return false;
     return this.stall(box);
+  }
+
+  /**
+   * Whether a fingerprint is in the cache of those lately stored or sent;
+   * if not, it is put there (the caller stores or sends it).
+   */
+  private recentlySeen(hi: number, lo: number): boolean {
+    const slot = 2 * ((lo ^ (hi >>> 7)) & RECENT_MASK);
+    const recent = this.recent;
+    if (recent[slot] === hi && recent[slot + 1] === lo && (hi | lo) !== 0) return true;
+    recent[slot] = hi;
+    recent[slot + 1] = lo;
+    return false;
   }
 
   /** The owner's queue is full: take in this thread's own queues while it catches up, or sleep (50 µs at most). */
