@@ -110,8 +110,8 @@ export class LayerSearch {
   readonly via = new Growable((n) => new Uint16Array(n), 16);
   /** Number of states this searcher stored. */
   stored = 0;
-  /** Under symmetry: the states its stored representatives stand for (the sum of their classes' sizes); otherwise `stored`. */
-  unreduced = 0;
+  /** Under symmetry: the sum of the sizes of the stored representatives' classes (see `unreduced`). */
+  private classSizes = 0;
   /** This searcher's segment of the layer being expanded, and of the next one (shared memory in a parallel search). */
   frontier: Growable<Uint32Array>;
   nextFrontier: Growable<Uint32Array>;
@@ -256,6 +256,11 @@ export class LayerSearch {
     Atomics.compareExchange(this.ctl, Ctl.stop, StopCode.none, reason);
   }
 
+  /** The states its stored representatives stand for: under symmetry the sum of their classes' sizes, otherwise `stored`. */
+  get unreduced(): number {
+    return this.canon ? this.classSizes : this.stored;
+  }
+
   /** Which searcher owns a fingerprint (by its high word). */
   private owner(hi: number): number {
     return ((hi >>> 16) * this.searchers) >>> 16;
@@ -344,7 +349,7 @@ export class LayerSearch {
     if (depth > this.deepest) this.deepest = depth;
     if (!inNext) this.model.layout.unpack(words, at, this.next);
     // `next` holds the state or another of its class: the class is the same size.
-    this.unreduced += this.canon ? this.canon.orbitSize(this.next) : 1;
+    if (this.canon) this.classSizes += this.canon.orbitSize(this.next);
     const view = this.nextView;
     this.opts.visit?.(view, depth);
     const invs = this.invariants;
