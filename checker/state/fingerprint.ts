@@ -41,6 +41,8 @@ const GROWTH = 1.5;
 
 /** V8's bound on a resizable buffer's `maxByteLength` (Node 20): tables past it grow by copying. */
 const MAX_RESIZABLE_BYTES = 2 ** 32;
+/** Address space a table reserves to grow into in place (see FingerprintSet.alloc). */
+const RESERVE_BYTES = 2 ** 30;
 
 /** A growable `SharedArrayBuffer` (ES2024; Node 20 has it, this project's lib is ES2022). */
 interface GrowableBuffer {
@@ -91,9 +93,16 @@ export class FingerprintSet {
   grows = 0;
   growMs = 0;
 
-  /** @param from a capacity in slots, or the image of a set another thread handed over. */
-  constructor(words: number, from: number | FingerprintImage = 1 << 16, movable = false) {
+  /** Address space a table reserves to grow into in place (see {@link FingerprintSet.alloc}). */
+  private readonly reserve: number;
+
+  /**
+   * @param from a capacity in slots, or the image of a set another thread handed over.
+   * @param reserve bytes of address space a table reserves to grow into (tests set it low, to make tables move as they grow).
+   */
+  constructor(words: number, from: number | FingerprintImage = 1 << 16, movable = false, reserve = RESERVE_BYTES) {
     this.words = words;
+    this.reserve = reserve;
     this.exact = words <= 2;
     this.movable = movable || typeof from !== 'number';
     if (typeof from === 'number') {
@@ -109,19 +118,31 @@ export class FingerprintSet {
   }
 
   /**
-   * A table of `slots` in a buffer that can grow in place up to 16 times its
-   * size (at most 4 GiB, V8's bound), so that growing keeps the pages already
-   * written (see {@link FingerprintSet.growInPlace}). The buffer is a
-   * growable SharedArrayBuffer whether or not the set is movable: on Node 20
-   * a search probing a table over a resizable (unshared) ArrayBuffer
-   * measured slower (fixed P5 K2 on 1 worker: 0.92 and 0.95 of the wall time
-   * with the shared one, 16 and 20 alternating pairs; as-was 1.00, 4 pairs).
+   * A table of `slots` in a buffer that can grow in place to 1 GiB (the
+   * `reserve`; or 16 times its size, if more; at most 4 GiB, V8's bound), so that growing
+   * keeps the pages already written (see {@link FingerprintSet.grow}). Only
+   * address space is reserved; memory is taken as the table grows. Fresh
+   * memory costs a page fault a page: on this project's 2-core test machine
+   * (a virtual machine) about 12 µs a page, so a table that moved to a new
+   * buffer as it grew would pay again for the pages of each size it passed.
+   * If the address space cannot be reserved (a `ulimit -v`), the buffer can
+   * grow 16 times. The buffer is a growable SharedArrayBuffer whether or not
+   * the set is movable: on Node 20 a search probing a table over a
+   * resizable (unshared) ArrayBuffer measured slower (fixed P5 K2 on 1
+   * worker: 0.92 and 0.95 of the wall time with the shared one, 16 and 20
+   * alternating pairs; as-was 1.00, 4 pairs).
    */
   private alloc(slots: number): Int32Array {
     const bytes = 8 * slots;
-    const max = Math.min(MAX_RESIZABLE_BYTES, 16 * bytes);
+    const max = Math.min(MAX_RESIZABLE_BYTES, Math.max(this.reserve, 16 * bytes));
     if (bytes > max) return this.movable ? new Int32Array(new SharedArrayBuffer(bytes)) : new Int32Array(2 * slots);
-    return new Int32Array(new GrowableShared(bytes, { maxByteLength: max }), 0, 2 * slots);
+    let buffer: SharedArrayBuffer;
+    try {
+      buffer = new GrowableShared(bytes, { maxByteLength: max });
+    } catch {
+      buffer = new GrowableShared(bytes, { maxByteLength: Math.min(max, 16 * bytes) });
+    }
+    return new Int32Array(buffer, 0, 2 * slots);
   }
 
   /** The set as memory another thread can take over (a `movable` set); this thread must not use it after. */
@@ -206,6 +227,16 @@ export class FingerprintSet {
     return Math.min(this.cap - 1, Math.floor(((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0) * this.scale));
   }
 
+  /**
+   * Reads the first word of the slot where a probe for this fingerprint
+   * starts, and returns it: loads made one after another, with nothing in
+   * between, overlap, so that the probes that follow find their slots in the
+   * CPU cache (the search's batched lookups).
+   */
+  touch(hi: number, lo: number): number {
+    return this.table[2 * this.home(hi, lo)];
+  }
+
   /** The slot holding this fingerprint, or the empty slot where it belongs (linear probing). */
   private slotOf(hi: number, lo: number): number {
     const table = this.table;
@@ -244,19 +275,24 @@ export class FingerprintSet {
 
   private grow(): void {
     const t0 = performance.now();
-    const cap = Math.ceil(this.cap * GROWTH);
-    if (!this.growInPlace(cap)) {
-      const old = this.table;
-      this.setTable(this.alloc(cap), cap);
-      for (let j = 0; j < old.length; j += 2) {
-        const hi = old[j];
-        const lo = old[j + 1];
-        if (hi === 0 && lo === 0) continue;
-        const i = this.slotOf(hi, lo);
-        this.table[2 * i] = hi;
-        this.table[2 * i + 1] = lo;
-      }
+    const old = this.cap;
+    const cap = Math.ceil(old * GROWTH);
+    // The old slots go, as they are, to the end of the grown table (one block copy), the rest is zeroed.
+    const shift = cap - old;
+    const buffer = this.table.buffer as ArrayBufferLike & Partial<GrowableBuffer>;
+    let t: Int32Array;
+    if (buffer.growable === true && buffer.maxByteLength !== undefined && buffer.maxByteLength >= 8 * cap) {
+      // Grown within its own buffer, the pages already written are kept (fresh memory costs a page fault a page).
+      buffer.grow?.(8 * cap);
+      t = new Int32Array(buffer, 0, 2 * cap);
+      t.copyWithin(2 * shift, 0, 2 * old);
+      t.fill(0, 0, 2 * shift);
+    } else {
+      t = this.alloc(cap);
+      t.set(this.table, 2 * shift);
     }
+    this.setTable(t, cap);
+    this.place(shift);
     this.grows++;
     this.growMs += performance.now() - t0;
   }
@@ -269,46 +305,30 @@ export class FingerprintSet {
   }
 
   /**
-   * Grows the table to `cap` slots within its own buffer, when the buffer
-   * can grow that far; false when it cannot (the caller copies). Writing to
-   * fresh memory is what growing costs most (a page fault per page), so the
-   * pages already written are kept:
+   * Growing, once the old slots are at slots `from ..` of the grown table
+   * and every slot before them is empty: places their entries by their new
+   * homes, in slot order, within the table itself.
    *
-   * 1. The entries are moved, in slot order, to the last slots of the grown
-   *    table, from the end backwards (the slot written is always past the
-   *    one read), and every other slot is zeroed.
-   * 2. They are taken from there in order, each zeroed where it was and
-   *    placed by linear probing from its new home, never into the slots
-   *    still holding entries to place (those would later be emptied and
-   *    break a probe run); an entry whose probe would reach them waits in a
-   *    list. Homes grow with the hash and the entries come in nearly hash
-   *    order, so few wait (30 of 1.5 million in a measurement).
-   * 3. The waiting entries are placed by ordinary probing.
+   * Each entry is taken out of its slot `p` and placed by linear probing
+   * from its new home, never past `p`: the slots after it still hold entries
+   * to place, which would later be emptied and break a probe run. An entry
+   * whose probe would go past `p` waits in a list, and is placed at the end
+   * by ordinary probing. Homes grow with the hash and the entries come in
+   * nearly hash order, so few wait (30 of 1.5 million in a measurement):
+   * only those whose probe had wrapped past the table's end, and those
+   * pushed along by them.
    */
-  private growInPlace(cap: number): boolean {
-    const buffer = this.table.buffer as ArrayBufferLike & Partial<GrowableBuffer>;
-    if (!(buffer.growable === true && buffer.maxByteLength !== undefined && buffer.maxByteLength >= 8 * cap)) return false;
-    buffer.grow?.(8 * cap);
-    const t = new Int32Array(buffer, 0, 2 * cap);
-    let w = cap;
-    for (let r = this.cap - 1; r >= 0; r--) {
-      const hi = t[2 * r];
-      const lo = t[2 * r + 1];
-      if (hi === 0 && lo === 0) continue;
-      t[2 * r] = 0;
-      t[2 * r + 1] = 0;
-      w--;
-      t[2 * w] = hi;
-      t[2 * w + 1] = lo;
-    }
-    this.setTable(t, cap);
+  private place(from: number): void {
+    const t = this.table;
+    const cap = this.cap;
     let waiting: number[] | null = null;
-    for (let p = w; p < cap; p++) {
+    for (let p = from; p < cap; p++) {
       const hi = t[2 * p];
       const lo = t[2 * p + 1];
+      if (hi === 0 && lo === 0) continue;
       t[2 * p] = 0;
       t[2 * p + 1] = 0;
-      // Slots up to p hold placed entries or nothing; p itself was just emptied.
+      // Slots before p hold placed entries or nothing; p itself was just emptied.
       let i = this.home(hi, lo);
       while (i < p && (t[2 * i] !== 0 || t[2 * i + 1] !== 0)) i++;
       if (i <= p) {
@@ -323,7 +343,6 @@ export class FingerprintSet {
         t[2 * i + 1] = waiting[k + 1];
       }
     }
-    return true;
   }
 }
 

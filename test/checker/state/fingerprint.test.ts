@@ -42,8 +42,13 @@ describe('fingerprint set', () => {
   });
 
   it('keeps every state through many growths, in place and by copying, private or movable (200,000 random states from 16 slots)', () => {
-    for (const movable of [false, true]) {
-      const set = new FingerprintSet(2, 16, movable);
+    for (const [movable, reserve] of [
+      [false, undefined],
+      [true, undefined],
+      [false, 0],
+      [true, 0],
+    ] as const) {
+      const set = new FingerprintSet(2, 16, movable, reserve);
       let x = 12345;
       const next = (): number => {
         x = (Math.imul(x, 1103515245) + 12345) | 0;
@@ -55,8 +60,10 @@ describe('fingerprint set', () => {
       for (const s of states) added += set.add(s, 0) ? 1 : 0;
       const distinct = new Set(states.map((s) => `${s[0]},${s[1]}`)).size;
       expect([added, set.size]).toEqual([distinct, distinct]);
-      // 16 slots to about 250,000, 1.5 times per growth; a buffer grows in place to 16 times its size, then is copied.
+      // 16 slots to about 250,000, 1.5 times per growth: in place in the 1 GiB reserved, or (reserving none)
+      // in place to 16 times the buffer's size, then copied to a new buffer.
       expect(set.grows).toBe(24);
+      expect(set.bytes).toBe(8 * 271_625);
       let again = 0;
       for (const s of states) again += set.add(s, 0) ? 1 : 0;
       expect(again).toBe(0);
