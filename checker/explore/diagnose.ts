@@ -114,14 +114,32 @@ export function diagnoseInitial<F extends FieldSpec>(model: Model<F>, k: number,
   if (isNamed(e, 'LayoutError')) return new ModelError(`model ${model.name}: init[${k}]: ${short(e)}`);
   const vec = model.layout.vector();
   model.layout.fromPlain(model.init[k], vec);
-  const view = model.layout.checkedView(vec);
   const state = JSON.stringify(model.layout.toJson(vec));
+  return invariantFault(model, vec, `the initial state ${state}`) ?? new ModelError(`model ${model.name}: ${short(e)}; in the initial state ${state}`);
+}
+
+/**
+ * The ModelError for an error thrown while checking the invariants of a
+ * reached state, in `vec`, whose parent is not at hand (another thread
+ * found it).
+ */
+export function diagnoseReached<F extends FieldSpec>(kernel: Kernel<F>, vec: Int32Array, e: unknown): Error {
+  if (e instanceof ModelError) return e;
+  const state = shownState(kernel, vec);
+  return (
+    invariantFault(kernel.model as Model<F>, vec, `the state ${state}`) ?? new ModelError(`model ${kernel.model.name}: ${short(e)}; in the state ${state}`)
+  );
+}
+
+/** The ModelError naming the first invariant that throws on the state in `vec` (`place` says which state), or undefined. */
+function invariantFault<F extends FieldSpec>(model: Model<F>, vec: Int32Array, place: string): Error | undefined {
+  const view = model.layout.checkedView(vec);
   for (const p of model.invariants) {
     try {
       p.holds(view);
     } catch (err) {
-      return new ModelError(`model ${model.name}: invariant ${p.name} threw: ${short(err)}; in the initial state ${state}`);
+      return new ModelError(`model ${model.name}: invariant ${p.name} threw: ${short(err)}; in ${place}`);
     }
   }
-  return new ModelError(`model ${model.name}: ${short(e)}; in the initial state ${state}`);
+  return undefined;
 }

@@ -22,7 +22,7 @@
  */
 import type { EffectWrites, FieldSpec, StateOf } from '../state/layout.js';
 import { Ctl, ctlSearcher, LayerEnd, StopCode } from './control.js';
-import { diagnose, diagnoseInitial, findFault } from './diagnose.js';
+import { diagnose, diagnoseInitial, diagnoseReached, findFault } from './diagnose.js';
 import { compileExpand, type Expand } from './expand.js';
 import { FingerprintSet, slotsFor, type FingerprintImage } from '../state/fingerprint.js';
 import { Growable } from '../state/growable.js';
@@ -50,6 +50,8 @@ const STOP_WORD: number = Ctl.stop;
 const RUNNING: number = StopCode.none;
 /** Slots of the recent-fingerprint cache, less one (2^16 slots, 512 KiB). */
 const RECENT_MASK = (1 << 16) - 1;
+/** Successors held back before one pass over the visited set stores them (see flush): at least this many, plus one state's. */
+const BATCH = 64;
 
 /** How a searcher takes part in a search. */
 export interface SearcherRole {
@@ -157,6 +159,9 @@ export class LayerSearch {
   private readonly next: Int32Array;
   private readonly curView: StateOf<FieldSpec>;
   private readonly nextView: StateOf<FieldSpec>;
+  /** A state being stored that is not in `next` (a successor held back, or one another thread sent), unpacked for its invariants. */
+  private readonly held: Int32Array;
+  private readonly heldView: StateOf<FieldSpec>;
   private readonly scratch: Uint32Array;
   private readonly canon: Canonicalizer | undefined;
   private readonly start: number;
@@ -166,6 +171,15 @@ export class LayerSearch {
   private readonly onRecord: (data: Uint32Array, at: number) => void;
   /** Fingerprints lately stored or sent (direct-mapped, lossy). */
   private readonly recent = new Int32Array(2 * (RECENT_MASK + 1));
+  /** Successors held back, in the order they were generated: packed words, fingerprint, parent's number and transition (see flush). */
+  private readonly heldWords: Uint32Array;
+  private readonly heldHi: Int32Array;
+  private readonly heldLo: Int32Array;
+  private readonly heldSource: Int32Array;
+  private readonly heldVia: Int32Array;
+  private pending = 0;
+  /** What the loads of flush's first pass read (kept, so that the loads are made). */
+  private touched = 0;
   /** The layer being expanded: its segments, the state count up to the end of each, and the chunk size threads claim. */
   private segments: Uint32Array[] = [];
   private segmentEnd: number[] = [];
@@ -222,6 +236,15 @@ export class LayerSearch {
     // Guards and properties read plain views; an effect on a layout that checks writes writes through the checked effect view.
     this.curView = layout.readView(this.cur);
     this.nextView = layout.readView(this.next);
+    this.held = layout.vector();
+    this.heldView = layout.readView(this.held);
+    // A flush comes after a state's successors when BATCH or more are held: one state adds at most one per transition.
+    const room = BATCH + this.kernel.guards.length;
+    this.heldWords = new Uint32Array(room * this.W);
+    this.heldHi = new Int32Array(room);
+    this.heldLo = new Int32Array(room);
+    this.heldSource = new Int32Array(room);
+    this.heldVia = new Int32Array(room);
     this.writes = layout.effectWrites(this.cur, this.next);
     this.expand = compileExpand(this.kernel, this.writes);
     this.scratch = new Uint32Array(this.W);
@@ -234,7 +257,9 @@ export class LayerSearch {
       // The other thread often sends a state this one has just stored itself (both expanded parents
       // of it at about the same time, see claim): the cache of recent fingerprints answers it.
       if (this.recentlySeen(seen.hi, seen.lo)) return;
-      this.insert(seen, data, at, -1, 0, false, this.depth + 1);
+      // The rest are looked up together, as this thread's own successors are (see flush).
+      this.hold(data, at, seen.hi, seen.lo, -1, 0);
+      if (this.pending >= BATCH) this.flush(true);
     };
   }
 
@@ -327,8 +352,8 @@ export class LayerSearch {
   /**
    * Stores a state given by its packed words (whose fingerprint is in
    * `seen.hi/lo`) in share `set` if new. `inNext`: the state is also
-   * unpacked in the successor scratch; otherwise it is unpacked here for the
-   * invariants.
+   * unpacked in the successor scratch; otherwise it is unpacked here (into
+   * `held`) for the invariants.
    */
   private insert(set: FingerprintSet, words: Uint32Array, at: number, parent: number, via: number, inNext: boolean, depth: number): void {
     if (set.addFingerprint(this.seen.hi, this.seen.lo)) this.admit(words, at, parent, via, inNext, depth);
@@ -347,10 +372,10 @@ export class LayerSearch {
     for (let w = 0; w < W; w++) nf.data[nf.length + w] = words[at + w];
     nf.length += W;
     if (depth > this.deepest) this.deepest = depth;
-    if (!inNext) this.model.layout.unpack(words, at, this.next);
-    // `next` holds the state or another of its class: the class is the same size.
-    if (this.canon) this.classSizes += this.canon.orbitSize(this.next);
-    const view = this.nextView;
+    if (!inNext) this.model.layout.unpack(words, at, this.held);
+    // The vector holds the state or another of its class: the class is the same size.
+    if (this.canon) this.classSizes += this.canon.orbitSize(inNext ? this.next : this.held);
+    const view = inNext ? this.nextView : this.heldView;
     this.opts.visit?.(view, depth);
     const invs = this.invariants;
     for (let p = 0; p < invs.length; p++) {
@@ -375,6 +400,11 @@ export class LayerSearch {
     const steps = this.stepInvariants;
     for (let p = 0; p < steps.length; p++) {
       if (this.stepBroken[p] === 0 && !steps[p].holds(this.curView, this.nextView)) {
+        // The successors held back come first; if one of them stops the search, this one was never generated.
+        if (this.flush(false)) {
+          this.uncount(t);
+          return true;
+        }
         this.stepBroken[p] = 1;
         this.record(steps[p].name, 'step', this.source, t, this.depth + 1);
       }
@@ -393,18 +423,129 @@ export class LayerSearch {
     // costs the probe.
     const hi = this.seen.hi;
     const lo = this.seen.lo;
-    if (this.recentlySeen(hi, lo)) return false;
-    const owner = this.parallel ? this.owner(hi) : 0;
-    const set = this.sets[owner];
-    if (set !== undefined) {
-      this.insert(set, this.scratch, 0, this.source, t, true, this.depth + 1);
-      return this.stopped;
+    if (this.parallel) {
+      if (this.recentlySeen(hi, lo)) return false;
+      const owner = this.owner(hi);
+      if (this.sets[owner] === undefined) {
+        // A share this searcher does not hold has a queue to its owner (the constructor made one per other searcher).
+        // biome-ignore lint/style/noNonNullAssertion: checked by construction, not per state
+        const box = this.outbox[owner]!;
+        return box.push(this.scratch, 0) ? false : this.stall(box, this.scratch, 0);
+      }
     }
-    // The hot path: a share this searcher does not hold has a queue to its owner (the constructor made one per other searcher).
-    // biome-ignore lint/style/noNonNullAssertion: checked by construction, not per state
-    const box = this.outbox[owner]!;
-    if (box.push(this.scratch, 0)) return false;
-    return this.stall(box);
+    // The rest are held back, to be looked up together (flush). On one thread every successor is, so that one
+    // that is never to be generated (see flush) can be taken off the counts: those the cache answers as such,
+    // by the complement of their transition, with nothing to store.
+    if (!this.parallel && this.recentlySeen(hi, lo)) {
+      const k = this.pending++;
+      this.heldSource[k] = this.source;
+      this.heldVia[k] = ~t;
+      return false;
+    }
+    this.hold(this.scratch, 0, hi, lo, this.source, t);
+    return false;
+  }
+
+  /** Holds back a state to store (see flush): its packed words, fingerprint, parent's number and transition. */
+  private hold(words: Uint32Array, at: number, hi: number, lo: number, source: number, via: number): void {
+    const k = this.pending++;
+    const W = this.W;
+    const held = this.heldWords;
+    for (let w = 0; w < W; w++) held[k * W + w] = words[at + w];
+    this.heldHi[k] = hi;
+    this.heldLo[k] = lo;
+    this.heldSource[k] = source;
+    this.heldVia[k] = via;
+  }
+
+  /**
+   * Stores the successors held back (those this searcher holds the share
+   * of), in the order they were generated, so that every count and number
+   * is as if each had been stored when generated. A probe of the visited set
+   * is a cache miss in memory; made one after another, each waits for the
+   * one before. A first pass reads the slot where each probe will start,
+   * with nothing in between, so that those loads overlap; the probes then
+   * find their slots in the CPU cache.
+   *
+   * Returns true when the search stops. If storing one of them stops it (a
+   * violation, the state limit), the ones after it, and the states expanded
+   * after its parent, are taken off the counts, as never generated or
+   * expanded (one thread; in a parallel search only timing stops it here).
+   * `counted`: the state being expanded (`source`) is already counted as
+   * expanded.
+   */
+  private flush(counted: boolean): boolean {
+    const n = this.pending;
+    if (n === 0) return this.stopped;
+    this.pending = 0;
+    const his = this.heldHi;
+    const los = this.heldLo;
+    const vias = this.heldVia;
+    let touched = 0;
+    if (this.parallel) {
+      // biome-ignore lint/style/noNonNullAssertion: held back only when this searcher holds the share
+      for (let k = 0; k < n; k++) touched ^= this.sets[this.owner(his[k])]!.touch(his[k], los[k]);
+    } else {
+      const set = this.seen;
+      for (let k = 0; k < n; k++) if (vias[k] >= 0) touched ^= set.touch(his[k], los[k]);
+    }
+    this.touched ^= touched;
+    const W = this.W;
+    const depth = this.depth + 1;
+    for (let k = 0; k < n; k++) {
+      if (this.stopped) return this.drop(k, n, counted);
+      if (vias[k] < 0) continue;
+      const hi = his[k];
+      const lo = los[k];
+      // biome-ignore lint/style/noNonNullAssertion: held back only when this searcher holds the share
+      const set = this.parallel ? this.sets[this.owner(hi)]! : this.seen;
+      if (!set.addFingerprint(hi, lo)) continue;
+      try {
+        this.admit(this.heldWords, k * W, this.heldSource[k], vias[k], false, depth);
+      } catch (e) {
+        throw this.heldFault(k, e);
+      }
+    }
+    return this.stopped ? this.drop(n, n, counted) : false;
+  }
+
+  /**
+   * The ModelError for an error thrown while storing held state `k` (an
+   * invariant that throws): found by expanding its parent again, when the
+   * parent is in the layer being expanded (one this thread generated),
+   * otherwise on the state itself.
+   */
+  private heldFault(k: number, e: unknown): Error {
+    const vec = this.model.layout.vector();
+    const j = this.heldSource[k] - this.frontierStart;
+    if (this.heldSource[k] >= 0 && j >= 0 && j < this.layerStates) {
+      let s = 0;
+      while (this.segmentEnd[s] <= j) s++;
+      this.model.layout.unpack(this.segments[s], (j - (s === 0 ? 0 : this.segmentEnd[s - 1])) * this.W, vec);
+      return diagnose(this.kernel, vec, e);
+    }
+    this.model.layout.unpack(this.heldWords, k * this.W, vec);
+    return diagnoseReached(this.kernel, vec, e);
+  }
+
+  /**
+   * The search stopped with held successors `k ..` of `n` not stored: takes
+   * them off the counts, and the states expanded from the parent of the one
+   * whose storing stopped it (successor `k - 1`) on (see flush).
+   */
+  private drop(k: number, n: number, counted: boolean): boolean {
+    if (!this.parallel) this.expanded -= this.source - this.heldSource[Math.max(0, k - 1)] + (counted ? 1 : 0);
+    for (let j = k; j < n; j++) {
+      const via = this.heldVia[j];
+      this.uncount(via < 0 ? ~via : via);
+    }
+    return true;
+  }
+
+  /** Takes a successor by transition `t` off the counts: it was not generated after all (see flush). */
+  private uncount(t: number): void {
+    this.generated--;
+    this.fired[this.actionOf[t]]--;
   }
 
   /**
@@ -421,13 +562,13 @@ export class LayerSearch {
   }
 
   /** The owner's queue is full: take in this thread's own queues while it catches up, or sleep (50 µs at most). */
-  private stall(box: Ring): boolean {
+  private stall(box: Ring, words: Uint32Array, at: number): boolean {
     const clock = this.clock;
     const t0 = clock ? performance.now() : 0;
     do {
       if (this.stopped) return true;
       if (this.drain() === 0) Atomics.wait(this.ctl, Ctl.stop, StopCode.none, 0.05);
-    } while (!box.push(this.scratch, 0));
+    } while (!box.push(words, at));
     if (clock) {
       clock.stalls++;
       clock.stallMs += performance.now() - t0;
@@ -474,6 +615,7 @@ export class LayerSearch {
   private drain(): number {
     let n = 0;
     for (const box of this.inbox) n += box.drain(this.onRecord);
+    this.flush(true);
     return n;
   }
 
@@ -559,7 +701,10 @@ export class LayerSearch {
         // The states since the effect view's arrays were last looked at (see sweep).
         let from = this.at;
         for (; this.at < stop; ) {
-          if (this.stopped) return this.sweep(words, first, from, this.at, LayerEnd.stopped);
+          if (this.stopped) {
+            this.flush(true);
+            return this.sweep(words, first, from, this.at, LayerEnd.stopped);
+          }
           const j = this.at++;
           this.source = this.frontierStart + j;
           layout.unpack(words, (j - first) * W, this.cur);
@@ -578,10 +723,15 @@ export class LayerSearch {
           if (enabled < 0) return this.sweep(words, first, from, this.at, LayerEnd.stopped);
           // The deadlock predicate (kernel.deadlocked), with the enabled count expand already has.
           if (enabled === 0 && this.opts.checkDeadlock && !this.deadlockFound && !kernel.terminalOk(this.curView)) {
+            // The successors held back come first (their violations, a limit they reach).
+            if (this.flush(false)) return this.sweep(words, first, from, this.at, LayerEnd.stopped);
             this.deadlockFound = true;
             this.record('deadlock', 'deadlock', this.source, -1, this.depth);
           }
-          if ((++this.expanded & 1023) === 0) {
+          ++this.expanded;
+          if (this.pending >= BATCH && this.flush(true)) return this.sweep(words, first, from, this.at, LayerEnd.stopped);
+          if ((this.expanded & 1023) === 0) {
+            if (this.flush(true)) return this.sweep(words, first, from, this.at, LayerEnd.stopped);
             this.sweep(words, first, from, this.at, LayerEnd.done);
             from = this.at;
             if (this.tick(onTick)) return LayerEnd.stopped;
@@ -591,6 +741,7 @@ export class LayerSearch {
             }
           }
         }
+        if (this.flush(true)) return this.sweep(words, first, from, this.at, LayerEnd.stopped);
         this.sweep(words, first, from, this.at, LayerEnd.done);
       }
       if (this.parallel) this.drain();

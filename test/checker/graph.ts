@@ -66,3 +66,35 @@ export function referenceDistances(g: Graph): Map<number, number> {
   }
   return dist;
 }
+
+/**
+ * Reference BFS that stops as the engine's search does: once `maxStates`
+ * states are stored, once a bad node is stored, or (with `deadlock`) once a
+ * node with no successor that is not an end is expanded. Counts the edges
+ * generated up to the stop (the edge that stored the last state included)
+ * and the nodes expanded (the one whose expansion the stop cut short not
+ * included; a deadlock's node included).
+ */
+export function referenceStopped(g: Graph, maxStates: number, deadlock: boolean): { distinct: number; generated: number; expanded: number } {
+  const bad = new Set(g.bad);
+  const ends = new Set(g.ends);
+  const seen = new Set<number>();
+  const queue: number[] = [];
+  let generated = 0;
+  const store = (v: number): boolean => {
+    if (seen.has(v)) return false;
+    seen.add(v);
+    queue.push(v);
+    return seen.size >= maxStates || bad.has(v);
+  };
+  for (const v of g.initial) if (store(v)) return { distinct: seen.size, generated, expanded: 0 };
+  for (let i = 0; i < queue.length; i++) {
+    const out = g.out[queue[i]];
+    for (const w of out) {
+      generated++;
+      if (store(w)) return { distinct: seen.size, generated, expanded: i };
+    }
+    if (deadlock && out.length === 0 && !ends.has(queue[i])) return { distinct: seen.size, generated, expanded: i + 1 };
+  }
+  return { distinct: seen.size, generated, expanded: queue.length };
+}

@@ -5,7 +5,7 @@ import { ModelError, type Model } from '../../../checker/model/model.js';
 import { replay } from '../../../checker/model/replay.js';
 import { array, defineLayout, int, type FieldSpec, type Ints } from '../../../checker/state/layout.js';
 import { counterModel, lockMutexModel, naiveMutexModel } from '../../../models/toys/index.js';
-import { graphModel, referenceDistances, type Graph } from '../graph.js';
+import { graphModel, referenceDistances, referenceStopped, type Graph } from '../graph.js';
 
 const graphArb: fc.Arbitrary<Graph> = fc.integer({ min: 1, max: 24 }).chain((nodes) =>
   fc.record({
@@ -43,6 +43,24 @@ describe('breadth-first search', () => {
         expect(r.generatedStates).toBe(edges);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('stopped part-way (state limit, violation, deadlock), counts as if each successor were stored when generated', () => {
+    // The search looks successors up in batches; one that would never have been generated, had each been stored
+    // at once, is taken off the counts. The graphs are smaller than a batch, so the whole search is one.
+    fc.assert(
+      fc.property(graphArb, fc.integer({ min: 1, max: 30 }), fc.boolean(), (g, maxStates, deadlock) => {
+        const ref = referenceStopped(g, maxStates, deadlock);
+        const r = check(graphModel(g), { maxStates, checkDeadlock: deadlock });
+        expect([r.distinctStates, r.generatedStates, r.distinctStates - r.queue, r.actions.follow ?? 0]).toEqual([
+          ref.distinct,
+          ref.generated,
+          ref.expanded,
+          ref.generated,
+        ]);
+      }),
+      { numRuns: 500 },
     );
   });
 
