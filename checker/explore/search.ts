@@ -344,8 +344,9 @@ export class LayerSearch {
         this.encode(this.next);
         const set = this.sets[this.owner(this.seen.hi)];
         if (set === undefined) throw new Error('the initial states are added by the searcher that holds every share');
-        if (this.sink === undefined) this.insert(set, this.scratch, 0, -1 - k, 0, true, 0);
-        else {
+        if (this.sink === undefined) {
+          if (set.addFingerprint(this.seen.hi, this.seen.lo)) this.admit(this.scratch, 0, -1 - k, 0, true, 0);
+        } else {
           this.sink.add(this.scratch, 0, -1 - k, 0);
           if (this.sink.created) this.admit(this.scratch, 0, -1 - k, 0, true, 0);
         }
@@ -356,16 +357,11 @@ export class LayerSearch {
   }
 
   /**
-   * Stores a state given by its packed words (whose fingerprint is in
-   * `seen.hi/lo`) in share `set` if new. `inNext`: the state is also
+   * Stores a new state, given by its packed words: counts it, appends it to
+   * the next layer, checks its invariants. `inNext`: the state is also
    * unpacked in the successor scratch; otherwise it is unpacked here (into
-   * `held`) for the invariants.
+   * `held`).
    */
-  private insert(set: FingerprintSet, words: Uint32Array, at: number, parent: number, via: number, inNext: boolean, depth: number): void {
-    if (set.addFingerprint(this.seen.hi, this.seen.lo)) this.admit(words, at, parent, via, inNext, depth);
-  }
-
-  /** Stores a new state: counts it, appends it to the next layer, checks its invariants. */
   private admit(words: Uint32Array, at: number, parent: number, via: number, inNext: boolean, depth: number): void {
     const local = this.stored++;
     if (this.keepParents) {
