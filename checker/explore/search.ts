@@ -17,8 +17,12 @@
  * - Only the searcher that rebuilds counterexamples (one thread) keeps
  *   parent links: per state, numbered in discovery order, the parent's
  *   number (`-1 - k` for `model.init[k]`) and the transition.
+ * - Successors (and states other threads send) are held back and looked up
+ *   in the visited set in batches, so that the cache misses of the probes
+ *   overlap ({@link LayerSearch.flush}); the counts are those of storing
+ *   each state when it is generated.
  * - Nothing is allocated per edge: one unpacked scratch state, one successor
- *   scratch, one packed scratch.
+ *   scratch, one packed scratch, and a fixed buffer of held-back states.
  */
 import type { EffectWrites, FieldSpec, StateOf } from '../state/layout.js';
 import { Ctl, ctlSearcher, LayerEnd, StopCode } from './control.js';
