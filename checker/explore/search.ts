@@ -525,9 +525,8 @@ export class LayerSearch {
     const vec = this.model.layout.vector();
     const j = this.heldSource[k] - this.frontierStart;
     if (this.heldSource[k] >= 0 && j >= 0 && j < this.layerStates) {
-      let s = 0;
-      while (this.segmentEnd[s] <= j) s++;
-      this.model.layout.unpack(this.segments[s], (j - (s === 0 ? 0 : this.segmentEnd[s - 1])) * this.W, vec);
+      const s = this.segmentOf(j);
+      this.model.layout.unpack(this.segments[s], (j - this.segmentStart(s)) * this.W, vec);
       return diagnose(this.kernel, vec, e);
     }
     this.model.layout.unpack(this.heldWords, k * this.W, vec);
@@ -642,6 +641,18 @@ export class LayerSearch {
     this.clock?.begin(this.expanded, this.stored);
   }
 
+  /** The segment of the layer being expanded that holds its state `j`. */
+  private segmentOf(j: number): number {
+    let s = 0;
+    while (this.segmentEnd[s] <= j) s++;
+    return s;
+  }
+
+  /** The number, within the layer, of segment `s`'s first state. */
+  private segmentStart(s: number): number {
+    return s === 0 ? 0 : this.segmentEnd[s - 1];
+  }
+
   /** States in the layer being expanded. */
   get layerStates(): number {
     return this.segmentEnd.length === 0 ? 0 : this.segmentEnd[this.segmentEnd.length - 1];
@@ -675,7 +686,7 @@ export class LayerSearch {
       const round = Math.floor(c / S);
       if (round >= this.rounds) return false;
       const s = c - round * S;
-      const first = s === 0 ? 0 : ends[s - 1];
+      const first = this.segmentStart(s);
       const piece = Math.ceil((ends[s] - first) / this.rounds);
       this.at = first + round * piece;
       this.end = Math.min(ends[s], this.at + piece);
@@ -699,10 +710,9 @@ export class LayerSearch {
     const sink = this.sink;
     for (;;) {
       while (this.at < this.end) {
-        let s = 0;
-        while (this.segmentEnd[s] <= this.at) s++;
+        const s = this.segmentOf(this.at);
         const words = this.segments[s];
-        const first = s === 0 ? 0 : this.segmentEnd[s - 1];
+        const first = this.segmentStart(s);
         const stop = Math.min(this.end, this.segmentEnd[s]);
         // The states since the effect view's arrays were last looked at (see sweep).
         let from = this.at;
