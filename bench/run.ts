@@ -114,6 +114,27 @@ async function runPair(p: DnsParams): Promise<{ pairMs: number; eachMs: number[]
   return { pairMs: performance.now() - t0, eachMs };
 }
 
+/**
+ * A 1-worker run while a process that only computes (a loop on a few
+ * registers, touching no memory) holds the other core: against the pair
+ * above, it tells whether two runs slow each other down by sharing the cores'
+ * time or by sharing the caches and memory.
+ */
+async function runBeside(p: DnsParams): Promise<number> {
+  const busy = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  try {
+    // The loop is running once node has started; its start-up overlaps with the run's own.
+    return await new Promise<number>((resolve, reject) => {
+      const t0 = performance.now();
+      const c = spawn(process.execPath, [BIN, ...dnsmcArgs(p, 1, false, undefined)], { cwd: ROOT, env: timedEnv, stdio: 'ignore' });
+      c.on('error', reject);
+      c.on('exit', (code) => (code === 0 || code === 1 ? resolve(performance.now() - t0) : reject(new Error(`dnsmc exited ${code}`))));
+    });
+  } finally {
+    busy.kill('SIGKILL');
+  }
+}
+
 /** The `profile` of `check --json --profile` (app/profile.ts): the fields the bench prints. */
 interface Phases {
   startMs: number;
@@ -335,6 +356,7 @@ async function main(): Promise<number> {
     const sized: Sample[] = [];
     const checked: Sample[] = [];
     const pairs: { pairMs: number; eachMs: number[] }[] = [];
+    const beside: number[] = [];
     const most = Math.max(...a.workers);
     for (let i = 0; i < a.runs; i++) {
       for (const [w, xs] of ours) xs.push(runDnsmc(p, w));
@@ -345,7 +367,10 @@ async function main(): Promise<number> {
       if (a.expect) sized.push(runDnsmc(p, most, false, ours[0][1][0].states));
       if (a.checked) checked.push(runDnsmc(p, 1, false, undefined, ['--model', CHECKED]));
       if (a.symmetry) reduced.push(runDnsmc(p, most, true));
-      if (a.ceiling && a.workers.includes(1) && a.workers.includes(2)) pairs.push(await runPair(p));
+      if (a.ceiling && a.workers.includes(1) && a.workers.includes(2)) {
+        pairs.push(await runPair(p));
+        beside.push(await runBeside(p));
+      }
     }
     // Spin's model, generated verifier and its trail files are not needed past the runs.
     if (spinDir) rmSync(spinDir, { recursive: true, force: true });
@@ -377,12 +402,30 @@ async function main(): Promise<number> {
       const walls = ours.map(([w, xs]) => [w, median(xs.map((x) => x.wallMs))] as const);
       const base = walls.find(([w]) => w === 1) ?? walls[0];
       for (const [w, t] of walls) if (w !== base[0]) console.log(`  speed-up with ${w} workers over ${base[0]}: ${(base[1] / t).toFixed(2)}x`);
-      if (pairs.length > 0 && base[0] === 1) {
+      if (pairs.length > 0 && base[0] === 1 && one) {
         const pair = median(pairs.map((x) => x.pairMs));
+        const each = median(pairs.flatMap((x) => x.eachMs));
+        const slowed = each / base[1];
         console.log(
           `  ceiling: two 1-worker runs started together took ${fmtS(pair)} s until both ended ` +
-            `(each ${fmtS(median(pairs.flatMap((x) => x.eachMs)))} s, ${(median(pairs.flatMap((x) => x.eachMs)) / base[1]).toFixed(2)} of one alone); ` +
+            `(each ${fmtS(each)} s, ${slowed.toFixed(2)} of one alone); ` +
             `2 workers can at best take half of that: speed-up at most ${((2 * base[1]) / pair).toFixed(2)}x on this machine`,
+        );
+        // The start-up (node, modules, command line, model) and the report run on one thread whatever the
+        // workers; only the search is shared, and each half runs as slowed as a run beside another.
+        const search = median(one.map((x) => x.searchMs));
+        const serial = base[1] - search;
+        const best = serial + (slowed * search) / 2;
+        console.log(
+          `  counting the start-up: a 1-worker run is ${fmtS(serial)} s outside its search and ${fmtS(search)} s of search; ` +
+            `with the search split in two halves, each slowed ${slowed.toFixed(2)}x as in the pair, 2 workers take at best ` +
+            `${fmtS(best)} s: speed-up at most ${(base[1] / best).toFixed(2)}x`,
+        );
+        const alongside = median(beside);
+        console.log(
+          `  beside a process that only computes (a loop touching no memory) on the other core, a 1-worker run took ${fmtS(alongside)} s, ` +
+            `${(alongside / base[1]).toFixed(2)} of one alone, against ${slowed.toFixed(2)} beside another search ` +
+            '(the difference is what the cores lose to the caches and memory they share)',
         );
       }
     }
