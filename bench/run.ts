@@ -314,7 +314,8 @@ async function main(): Promise<number> {
     .option('ceiling', {
       type: 'boolean',
       default: true,
-      describe: 'also time two 1-worker runs started together: the most 2 workers can gain on this machine (with --workers 1 2)',
+      describe:
+        'also time two 1-worker runs started together (the most 2 workers can gain on this machine), and one beside a process that only computes (with --workers 1 2)',
     })
     .option('hugetlb', {
       type: 'boolean',
