@@ -348,24 +348,13 @@ export interface CheckMergeReport extends ReportHead {
   maxDepth: number;
   shards: number[];
   missing: number[];
-  /** Per shard merged, in shard order: what it stored and what its bit array may have missed. */
-  perShard: {
-    shard: number;
-    distinctStates: number;
-    generatedStates: number;
-    deepest: number;
-    truncated: number;
-    ended: boolean;
-    stoppedBy: CheckResult['stoppedBy'];
-    durationMs: number;
-    peakMemoryBytes: number;
-    hashFactor: number;
-    fill: number;
-    omissionProbability: number;
-    expectedOmissions: number;
-    /** The fraction of the states the shards stored together that this shard stored (from the sketches). */
-    share: number;
-  }[];
+  /** Per shard merged, in shard order: what it stored and what its bit array may have missed (its report's fields, as there). */
+  perShard: (Pick<CheckShardReport, 'distinctStates' | 'generatedStates' | 'deepest' | 'truncated' | 'ended' | 'stoppedBy' | 'durationMs' | 'peakMemoryBytes'> &
+    Pick<CheckShardReport['bitstate'], 'hashFactor' | 'fill' | 'omissionProbability' | 'expectedOmissions'> & {
+      shard: number;
+      /** The fraction of the states the shards stored together that this shard stored (from the sketches). */
+      share: number;
+    })[];
   distinctStatesAtLeast: number;
   distinctStatesAtMost: number;
   /** Distinct states the shards stored together: exact when `statesTogetherExact`, else estimated from the sketches. */

@@ -85,7 +85,9 @@ export function readAnyShard(file: string): AnyShard {
   if (!Array.isArray(r.properties) || !r.properties.every((p) => typeof p === 'string')) bad('field properties must be an array of names');
   if (!['ok', 'violation', 'deadlock', 'incomplete'].includes(r.status as string)) bad('field status must be ok, violation, deadlock or incomplete');
   const counts =
-    kind === 'simulate' ? ['runs', 'steps', 'distinctStates', 'terminalRuns', 'longestRun'] : ['distinctStates', 'generatedStates', 'deepest', 'truncated'];
+    kind === 'simulate'
+      ? (['runs', 'steps', 'distinctStates', 'terminalRuns', 'longestRun'] satisfies (keyof ShardReport)[])
+      : (['distinctStates', 'generatedStates', 'deepest', 'truncated'] satisfies (keyof CheckShardReport)[]);
   for (const k of counts) if (!isWhole(r[k])) bad(`field ${k} must be a whole number`);
   if (typeof r.durationMs !== 'number' || !(r.durationMs >= 0)) bad('field durationMs must be a number');
   if (!isObj(r.actions) || !Object.values(r.actions).every(isWhole)) bad('field actions must map action names to counts');
@@ -109,6 +111,8 @@ export function readAnyShard(file: string): AnyShard {
   return kind === 'simulate' ? { kind, report: j as unknown as ShardReport } : { kind, report: j as unknown as CheckShardReport };
 }
 
+type Bitstate = keyof CheckShardReport['bitstate'];
+
 /** The fields only a check shard has: its bit array's figures and its sketch. */
 function checkShardFields(r: Record<string, unknown>, bad: (what: string) => never): void {
   if (typeof r.ended !== 'boolean') bad('field ended must be true or false');
@@ -116,8 +120,8 @@ function checkShardFields(r: Record<string, unknown>, bad: (what: string) => nev
   if (!isWhole(r.peakMemoryBytes)) bad('field peakMemoryBytes must be a whole number');
   if (!isObj(r.bitstate)) bad('field bitstate must be an object');
   const b = r.bitstate as Record<string, unknown>;
-  for (const k of ['bytes', 'bits', 'hashes', 'bitsSet']) if (!isWhole(b[k])) bad(`field bitstate.${k} must be a whole number`);
-  for (const k of ['fill', 'hashFactor', 'omissionProbability', 'expectedOmissions']) {
+  for (const k of ['bytes', 'bits', 'hashes', 'bitsSet'] satisfies Bitstate[]) if (!isWhole(b[k])) bad(`field bitstate.${k} must be a whole number`);
+  for (const k of ['fill', 'hashFactor', 'omissionProbability', 'expectedOmissions'] satisfies Bitstate[]) {
     if (typeof b[k] !== 'number' || !((b[k] as number) >= 0)) bad(`field bitstate.${k} must be a number of at least 0`);
   }
   if (!isObj(r.sketch) || !isWhole(r.sketch.size) || r.sketch.size < 1 || !Array.isArray(r.sketch.keys)) bad('field sketch must be {size, keys}');
