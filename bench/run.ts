@@ -102,16 +102,19 @@ function runDnsmc(p: DnsParams, workers: number, symmetry = false, expect?: numb
  * and the host's own sharing included).
  */
 async function runPair(p: DnsParams): Promise<{ pairMs: number; eachMs: number[] }> {
-  const one = (): Promise<number> =>
-    new Promise((resolve, reject) => {
-      const t0 = performance.now();
-      const c = spawn(process.execPath, [BIN, ...dnsmcArgs(p, 1, false, undefined)], { cwd: ROOT, env: timedEnv, stdio: 'ignore' });
-      c.on('error', reject);
-      c.on('exit', (code) => (code === 0 || code === 1 ? resolve(performance.now() - t0) : reject(new Error(`dnsmc exited ${code}`))));
-    });
   const t0 = performance.now();
-  const eachMs = await Promise.all([one(), one()]);
+  const eachMs = await Promise.all([runAlongside(p), runAlongside(p)]);
   return { pairMs: performance.now() - t0, eachMs };
+}
+
+/** A 1-worker run started without waiting for it (so that others run beside it): its time from spawn to exit. */
+function runAlongside(p: DnsParams): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const c = spawn(process.execPath, [BIN, ...dnsmcArgs(p, 1, false, undefined)], { cwd: ROOT, env: timedEnv, stdio: 'ignore' });
+    c.on('error', reject);
+    c.on('exit', (code) => (code === 0 || code === 1 ? resolve(performance.now() - t0) : reject(new Error(`dnsmc exited ${code}`))));
+  });
 }
 
 /**
@@ -124,12 +127,7 @@ async function runBeside(p: DnsParams): Promise<number> {
   const busy = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
   try {
     // The loop is running once node has started; its start-up overlaps with the run's own.
-    return await new Promise<number>((resolve, reject) => {
-      const t0 = performance.now();
-      const c = spawn(process.execPath, [BIN, ...dnsmcArgs(p, 1, false, undefined)], { cwd: ROOT, env: timedEnv, stdio: 'ignore' });
-      c.on('error', reject);
-      c.on('exit', (code) => (code === 0 || code === 1 ? resolve(performance.now() - t0) : reject(new Error(`dnsmc exited ${code}`))));
-    });
+    return await runAlongside(p);
   } finally {
     busy.kill('SIGKILL');
   }
